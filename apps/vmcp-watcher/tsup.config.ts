@@ -1,0 +1,3 @@
+import { libraryConfig } from '../../tsup.shared.ts';
+
+export default libraryConfig({ entry: ['src/cli.ts', 'src/index.ts'], dts: false });

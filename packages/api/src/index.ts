@@ -1,0 +1,3 @@
+export type * from './types.ts';
+export * from './resources.ts';
+export { groupRefName, remoteUrlOf } from './spec-fields.ts';

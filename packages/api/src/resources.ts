@@ -1,0 +1,46 @@
+/** Where a kind lives in the API: enough to build list/watch/get paths. */
+export interface ResourceDescriptor {
+  /** API group; `''` for the core group. */
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly kind: string;
+  readonly listKind: string;
+  readonly namespaced: boolean;
+}
+
+/** ToolHive's API group. */
+export const TOOLHIVE_API_GROUP = 'toolhive.stacklok.dev';
+/** The served and stored version at upstream HEAD. */
+export const TOOLHIVE_API_VERSION = 'v1beta1';
+/** Still served (deprecated), same schema as v1beta1 at HEAD. */
+export const TOOLHIVE_LEGACY_API_VERSION = 'v1alpha1';
+
+const toolhive = (kind: string, plural: string): ResourceDescriptor =>
+  Object.freeze({ group: TOOLHIVE_API_GROUP, version: TOOLHIVE_API_VERSION, plural, kind, listKind: `${kind}List`, namespaced: true });
+
+export const MCPServerResource = toolhive('MCPServer', 'mcpservers');
+export const MCPRemoteProxyResource = toolhive('MCPRemoteProxy', 'mcpremoteproxies');
+export const MCPServerEntryResource = toolhive('MCPServerEntry', 'mcpserverentries');
+export const MCPExternalAuthConfigResource = toolhive('MCPExternalAuthConfig', 'mcpexternalauthconfigs');
+export const MCPGroupResource = toolhive('MCPGroup', 'mcpgroups');
+
+export const SecretResource: ResourceDescriptor = Object.freeze({
+  group: '', version: 'v1', plural: 'secrets', kind: 'Secret', listKind: 'SecretList', namespaced: true,
+});
+export const ConfigMapResource: ResourceDescriptor = Object.freeze({
+  group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', listKind: 'ConfigMapList', namespaced: true,
+});
+
+/** `apiVersion` string of a descriptor: `v1` for core, `group/version` otherwise. */
+export function apiVersionOf(resource: Pick<ResourceDescriptor, 'group' | 'version'>): string {
+  return resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
+}
+
+/**
+ * Collection path of a resource in a namespace, e.g. `/apis/toolhive.stacklok.dev/v1beta1/namespaces/ns/mcpservers`.
+ */
+export function collectionPath(resource: ResourceDescriptor, namespace: string): string {
+  const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+  return resource.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
+}

@@ -1,0 +1,39 @@
+import type { CacheReader, Discoverer, ExclusionReason, WatchPlan } from '@vmcp/discoverer';
+import type { DynamicRegistry } from '@vmcp/registry';
+
+/** A reconcile request: one backend name (no kind; all source kinds with that name are considered). */
+export interface Request {
+  name: string;
+}
+
+/** What reconcile decided. `requeueAfterMs` asks for a timed re-check; a thrown error asks for a retry with backoff. */
+export interface Result {
+  requeueAfterMs?: number;
+  /** What happened to the registry entry for this name. */
+  action: 'upsert' | 'remove';
+  /** Whether the registry content changed. */
+  changed: boolean;
+  /** Set when the name is not served (removed or absent). */
+  reason?: ExclusionReason;
+}
+
+/** Objects of more than one source kind, in our group, share one backend name. The first by precedence wins. */
+export interface NameConflict {
+  name: string;
+  /** Kinds in precedence order; `kinds[0]` is served. */
+  kinds: string[];
+}
+
+export interface BackendReconcilerOptions<TType extends string = string> {
+  namespace: string;
+  /** `name` or `namespace/name`; the namespace part must equal `namespace`. */
+  groupRef: string;
+  registry: DynamicRegistry;
+  discoverer: Discoverer<TType>;
+  reader: CacheReader;
+  plan: WatchPlan<TType>;
+  /** Called for every decision (logging, metrics). Must not throw; errors are swallowed. */
+  onResult?: (request: Request, outcome: Result | { error: Error }) => void;
+  /** Called when a same-name conflict appears or changes. */
+  onConflict?: (conflict: NameConflict) => void;
+}

@@ -1,0 +1,157 @@
+/** Health of a backend as the registry reports it. Dynamic discovery produces `healthy`, `unhealthy` and `unknown`. */
+export type BackendHealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'unknown' | 'unauthenticated';
+
+/** `''` for MCPServer and MCPRemoteProxy (as upstream, for compatibility), `entry` for MCPServerEntry. */
+export type BackendType = '' | 'container' | 'proxy' | 'entry';
+
+/** The auth strategy types upstream HEAD produces. Custom converters may produce others. */
+export type KnownAuthStrategyType =
+  | 'unauthenticated'
+  | 'header_injection'
+  | 'token_exchange'
+  | 'upstream_inject'
+  | 'aws_sts'
+  | 'obo'
+  | 'xaa';
+
+export interface HeaderInjectionStrategy {
+  headerName: string;
+  /** SECRET. */
+  headerValue?: string;
+  headerValueEnv?: string;
+}
+
+export interface TokenExchangeStrategy {
+  tokenUrl: string;
+  clientId?: string;
+  /** SECRET. */
+  clientSecret?: string;
+  clientSecretEnv?: string;
+  audience?: string;
+  scopes?: string[];
+  subjectTokenType?: string;
+  subjectProviderName?: string;
+}
+
+export interface UpstreamInjectStrategy {
+  providerName: string;
+}
+
+export interface AwsStsRoleMappingStrategy {
+  claim?: string;
+  matcher?: string;
+  roleArn: string;
+  priority?: number;
+}
+
+export interface AwsStsStrategy {
+  region: string;
+  service?: string;
+  fallbackRoleArn?: string;
+  roleMappings?: AwsStsRoleMappingStrategy[];
+  roleClaim?: string;
+  sessionDuration?: number;
+  sessionNameClaim?: string;
+  subjectProviderName?: string;
+}
+
+export interface OboStrategy {
+  tokenUrl: string;
+  clientId?: string;
+  /** SECRET. */
+  clientSecret?: string;
+  clientSecretEnv?: string;
+  audience?: string;
+  scopes?: string[];
+  subjectTokenProviderName?: string;
+  cacheSkewSeconds?: number;
+}
+
+export interface XaaStrategy {
+  idpTokenUrl: string;
+  idpClientId?: string;
+  /** SECRET. */
+  idpClientSecret?: string;
+  idpClientSecretEnv?: string;
+  targetTokenUrl: string;
+  insecureTargetTokenUrl?: boolean;
+  targetClientId?: string;
+  /** SECRET. */
+  targetClientSecret?: string;
+  targetClientSecretEnv?: string;
+  targetAudience: string;
+  targetResource?: string;
+  scopes?: string[];
+  subjectProviderName?: string;
+  subjectTokenType?: string;
+}
+
+/**
+ * A resolved outgoing auth strategy, secret values included. Never log it, serve it or write it to a snapshot:
+ * use `redactAuthStrategy` for anything a person or another process will see.
+ */
+export interface BackendAuthStrategy {
+  type: KnownAuthStrategyType | (string & {});
+  headerInjection?: HeaderInjectionStrategy;
+  tokenExchange?: TokenExchangeStrategy;
+  upstreamInject?: UpstreamInjectStrategy;
+  awsSts?: AwsStsStrategy;
+  obo?: OboStrategy;
+  xaa?: XaaStrategy;
+  /** Settings of a custom (user-registered) strategy type. Treated as secret as a whole by `redactAuthStrategy`. */
+  custom?: Record<string, unknown>;
+}
+
+/** Headers an MCPServerEntry forwards. Secret header values are identifiers resolved at request time, never values. */
+export interface HeaderForwardConfig {
+  addPlaintextHeaders?: Record<string, string>;
+  /** header name → secret identifier (`HEADER_FORWARD_<HEADER>_<ENTRY>`). */
+  addHeadersFromSecret?: Record<string, string>;
+}
+
+/** One MCP backend the gateway may route to. */
+export interface Backend {
+  /** Unique key: the resource name. */
+  id: string;
+  name: string;
+  baseUrl: string;
+  transportType: string;
+  type?: BackendType;
+  healthStatus: BackendHealthStatus;
+  /** Resolved strategy, secret values included: never print or serve it. */
+  authConfig?: BackendAuthStrategy;
+  /** Name of the MCPExternalAuthConfig the strategy came from. */
+  authConfigRef?: string;
+  /** PEM, MCPServerEntry only. */
+  caBundleData?: string;
+  /** MCPServerEntry only. */
+  headerForward?: HeaderForwardConfig;
+  metadata: Record<string, string>;
+}
+
+/** Read access to a set of backends. */
+export interface BackendRegistry {
+  /** The stored (deeply frozen) backend, or undefined. Exact, case-sensitive id match. */
+  get(id: string): Backend | undefined;
+  /** A new array of the stored (frozen) backends, never null. Order is unspecified. */
+  list(): Backend[];
+  count(): number;
+}
+
+export type RegistryEvent =
+  | { type: 'upsert'; version: number; backend: Backend; previous?: Backend }
+  | { type: 'remove'; version: number; id: string; previous: Backend };
+
+export type RegistryListener = (event: RegistryEvent) => void;
+
+/** A registry that changes over time and says when it did. */
+export interface DynamicRegistry extends BackendRegistry {
+  /** Stores a deep-frozen copy. True if the stored content changed. Throws `backend ID cannot be empty` on `''`. */
+  upsert(backend: Backend): boolean;
+  /** True if something was removed. */
+  remove(id: string): boolean;
+  /** 0 for the initial contents; +1 per effective change. */
+  version(): number;
+  /** Listener runs synchronously after each effective change; a throwing listener is isolated. Returns unsubscribe. */
+  subscribe(listener: RegistryListener): () => void;
+}

@@ -1,0 +1,19 @@
+import { defineConfig, type Options } from 'tsup';
+
+/** One build for every published package: ESM only, declarations, Node 22+ syntax, siblings left external. */
+export function libraryConfig(overrides: Options = {}) {
+  return defineConfig({
+    entry: ['src/index.ts'],
+    format: ['esm'],
+    target: 'node22',
+    platform: 'node',
+    tsconfig: 'tsconfig.build.json',
+    // tsup 8's declaration step sets `baseUrl`, which TypeScript 6 deprecates; the build does not otherwise use it.
+    dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+    sourcemap: true,
+    clean: true,
+    splitting: false,
+    treeshake: true,
+    ...overrides,
+  });
+}
