@@ -1,1 +1,11 @@
-export {};
+export type * from './types.ts';
+export { BackendReconciler } from './reconciler.ts';
+export {
+  parseGroupRef,
+  validateNamespace,
+  isValidObjectName,
+  isValidNamespaceName,
+  type GroupRef,
+} from './group-ref.ts';
+export { namesToResync } from './resync.ts';
+export type { Exclusion, ReconcileCounters } from './observations.ts';

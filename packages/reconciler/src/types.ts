@@ -34,6 +34,10 @@ export interface BackendReconcilerOptions<TType extends string = string> {
   plan: WatchPlan<TType>;
   /** Called for every decision (logging, metrics). Must not throw; errors are swallowed. */
   onResult?: (request: Request, outcome: Result | { error: Error }) => void;
-  /** Called when a same-name conflict appears or changes. */
+  /** Called when a same-name conflict appears or changes. Must not throw; errors are swallowed. */
   onConflict?: (conflict: NameConflict) => void;
+  /** Called when a reported conflict is gone (one of the objects left the group or was deleted). */
+  onConflictResolved?: (name: string) => void;
+  /** Clock for `exclusions()` timestamps; defaults to `() => new Date()`. */
+  now?: () => Date;
 }
