@@ -1,0 +1,34 @@
+/**
+ * A FIFO with O(1) amortised push and shift. `Array.prototype.shift` is O(n), which turns draining a cold-start
+ * burst of 10,000 keys into O(n²).
+ */
+export class Fifo<V> {
+  #items: (V | undefined)[] = [];
+  #head = 0;
+
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(value: V): void {
+    this.#items.push(value);
+  }
+
+  shift(): V | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const value = this.#items[this.#head];
+    this.#items[this.#head] = undefined; // let the value be collected
+    this.#head++;
+    // Compact once the consumed prefix dominates, keeping memory proportional to the live length.
+    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return value;
+  }
+
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
+  }
+}

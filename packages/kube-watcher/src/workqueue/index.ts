@@ -1,0 +1,33 @@
+/**
+ * Work queues with client-go semantics (dedup, a key never processed concurrently, re-add while processing runs
+ * again after `done`), delayed and rate-limited adds, rate limiters, a clock abstraction with a fake for tests,
+ * and metrics hooks with controller-runtime names.
+ *
+ * @module
+ */
+export { type Clock, type TimerHandle, realClock, FakeClock, flushAsync } from './clock.ts';
+export { type GetResult, type WorkQueue, type WorkQueueOptions, createWorkQueue } from './queue.ts';
+export { type DelayingQueue, createDelayingQueue } from './delaying-queue.ts';
+export {
+  type RateLimitingQueue,
+  type RateLimitingQueueOptions,
+  createRateLimitingQueue,
+} from './rate-limiting-queue.ts';
+export {
+  type RateLimiter,
+  itemExponentialFailureRateLimiter,
+  itemFastSlowRateLimiter,
+  bucketRateLimiter,
+  maxOfRateLimiter,
+  defaultControllerRateLimiter,
+  defaultItemBasedRateLimiter,
+} from './rate-limiters.ts';
+export {
+  type GaugeMetric,
+  type SettableGaugeMetric,
+  type CounterMetric,
+  type HistogramMetric,
+  type WorkQueueMetricsProvider,
+  WORKQUEUE_METRIC_NAMES,
+  UNFINISHED_WORK_UPDATE_PERIOD_MS,
+} from './metrics.ts';
