@@ -1,0 +1,158 @@
+import { collectionPath, type KubeList, type KubeObject, type ResourceDescriptor } from '@vmcp/api';
+import { KubeApiError, KubeTransportError, type KubeStatus, type RequestTarget } from './errors.ts';
+import type { KubeHttpClient } from './http.ts';
+
+/** Server-side projection to `PartialObjectMetadata`: no `data`/`spec`/`status` ever crosses the wire. */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const METADATA_WATCH_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+export const JSON_ACCEPT = 'application/json';
+
+/** Page size of LISTs (client-go's pager default). */
+export const DEFAULT_PAGE_SIZE = 500;
+
+export interface ListOptions {
+  /** `'0'` lets the API server's watch cache answer (cheap, maybe slightly stale); `''` forces a quorum read. */
+  resourceVersion?: string;
+  metadataOnly?: boolean;
+  pageSize?: number;
+  signal?: AbortSignal | undefined;
+  inactivityTimeoutMs?: number | undefined;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  /** The list's resourceVersion: the point to watch from. */
+  resourceVersion: string;
+  pages: number;
+}
+
+/**
+ * Metadata-only objects are reduced to `{apiVersion, kind, metadata}` even if a server (or a proxy that ignored
+ * the `Accept` projection) sent more: for Secrets this is what guarantees no value is ever held.
+ */
+export function metadataOnly(obj: KubeObject): KubeObject {
+  const o = obj as KubeObject & Record<string, unknown>;
+  const out: KubeObject = { metadata: o.metadata };
+  if (o.apiVersion !== undefined) out.apiVersion = o.apiVersion;
+  if (o.kind !== undefined) out.kind = o.kind;
+  return out;
+}
+
+/** Paginated namespace-scoped LIST (`limit` + `continue`). A 410 on a continue token is thrown: the caller relists. */
+export async function listAll(client: KubeHttpClient, resource: ResourceDescriptor, namespace: string, opts: ListOptions = {}): Promise<ListResult> {
+  const target: RequestTarget = { verb: 'list', resource, namespace };
+  const path = collectionPath(resource, namespace);
+  const items: KubeObject[] = [];
+  let cont: string | undefined;
+  let resourceVersion = '';
+  let pages = 0;
+  do {
+    const page: KubeList = await client.getJson<KubeList>({
+      target,
+      path,
+      // resourceVersion only on the first page: with a continue token the server rejects it.
+      query: {
+        limit: String(opts.pageSize ?? DEFAULT_PAGE_SIZE),
+        continue: cont,
+        resourceVersion: cont === undefined && opts.resourceVersion ? opts.resourceVersion : undefined,
+      },
+      accept: opts.metadataOnly ? METADATA_LIST_ACCEPT : JSON_ACCEPT,
+      signal: opts.signal,
+      inactivityTimeoutMs: opts.inactivityTimeoutMs,
+    });
+    pages++;
+    if (!page || typeof page !== 'object' || !Array.isArray(page.items)) {
+      throw new KubeTransportError(target, 'answer is not a list (no items array)');
+    }
+    for (const item of page.items) items.push(opts.metadataOnly ? metadataOnly(item) : item);
+    resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+    cont = page.metadata?.continue || undefined;
+  } while (cont !== undefined);
+  return { items, resourceVersion, pages };
+}
+
+/** A watch event as it comes off the wire (`ERROR` carries a Status). */
+export type WatchEvent =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject }
+  | { type: 'BOOKMARK'; object: KubeObject }
+  | { type: 'ERROR'; object: KubeStatus };
+
+export interface WatchOptions {
+  resourceVersion: string;
+  /** Server-side end of the watch (client-go picks 300..600 s at random so watches do not reconnect in step). */
+  timeoutSeconds: number;
+  metadataOnly?: boolean;
+  signal?: AbortSignal | undefined;
+  inactivityTimeoutMs?: number | undefined;
+  /** The server accepted the watch (200, headers received). */
+  onConnected?: () => void;
+}
+
+/**
+ * Streams one WATCH. `onEvent` gets each parsed event in order (an `ERROR` event is delivered, not thrown, so the
+ * caller decides: 410 → relist). Resolves when the server ends the watch; rejects on transport/HTTP errors, the
+ * inactivity deadline or abort. An exception from `onEvent` ends the watch and rejects with it.
+ */
+export async function watch(
+  client: KubeHttpClient,
+  resource: ResourceDescriptor,
+  namespace: string,
+  opts: WatchOptions,
+  onEvent: (event: WatchEvent) => void,
+): Promise<void> {
+  const target: RequestTarget = { verb: 'watch', resource, namespace };
+  const decoder = new TextDecoder();
+  let pending = '';
+  const onLine = (line: string): void => {
+    if (line.trim() === '') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (err) {
+      throw new KubeTransportError(target, `malformed watch event (${line.length} bytes)`, { cause: err });
+    }
+    const ev = parsed as { type?: unknown; object?: unknown };
+    if (typeof ev.type !== 'string' || !ev.object || typeof ev.object !== 'object') {
+      throw new KubeTransportError(target, 'malformed watch event (no type or object)');
+    }
+    if (ev.type === 'ERROR') {
+      onEvent({ type: 'ERROR', object: ev.object as KubeStatus });
+      return;
+    }
+    if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED' && ev.type !== 'BOOKMARK') {
+      throw new KubeTransportError(target, `unknown watch event type ${JSON.stringify(ev.type)}`);
+    }
+    const object = ev.object as KubeObject;
+    onEvent({ type: ev.type, object: opts.metadataOnly && ev.type !== 'BOOKMARK' ? metadataOnly(object) : object });
+  };
+  await client.exchange({
+    target,
+    path: collectionPath(resource, namespace),
+    query: {
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      resourceVersion: opts.resourceVersion,
+      timeoutSeconds: String(opts.timeoutSeconds),
+    },
+    accept: opts.metadataOnly ? METADATA_WATCH_ACCEPT : JSON_ACCEPT,
+    signal: opts.signal,
+    inactivityTimeoutMs: opts.inactivityTimeoutMs,
+    ...(opts.onConnected ? { onResponse: opts.onConnected } : {}),
+    onChunk: (chunk) => {
+      pending += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        onLine(line);
+      }
+    },
+  });
+  pending += decoder.decode();
+  if (pending.trim() !== '') onLine(pending);
+}
+
+/** Turns a watch `ERROR` event into the same typed error an HTTP status would give. */
+export function watchErrorToError(resource: ResourceDescriptor, namespace: string, status: KubeStatus): KubeApiError {
+  return new KubeApiError({ verb: 'watch', resource, namespace }, typeof status.code === 'number' ? status.code : 500, status);
+}

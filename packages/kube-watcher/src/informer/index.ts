@@ -1,0 +1,11 @@
+export { IndexedStore, type Indexers } from './store.ts';
+export {
+  DeletedFinalStateUnknown,
+  Informer,
+  deletedObject,
+  stripManagedFields,
+  type InformerErrorInfo,
+  type InformerHandlers,
+  type InformerOptions,
+} from './informer.ts';
+export { InformerCacheReader } from './cache-reader.ts';

@@ -1,0 +1,228 @@
+import type { KubeObject, ResourceDescriptor } from '@vmcp/api';
+import type { KubeHttpClient } from '../client/http.ts';
+import { Reflector, type ReflectorOptions, type ReflectorStatus, type ReflectorStore } from '../reflector/reflector.ts';
+import { IndexedStore, type Indexers } from './store.ts';
+
+/**
+ * The last known state of an object that vanished while we were not watching (found missing on a relist), as
+ * client-go's `DeletedFinalStateUnknown`: the object may have changed before it was deleted.
+ */
+export class DeletedFinalStateUnknown<T extends KubeObject = KubeObject> {
+  readonly key: string;
+  readonly object: T;
+  constructor(key: string, object: T) {
+    this.key = key;
+    this.object = object;
+  }
+}
+
+/** The object of a delete notification, whether it was seen deleted or found missing on a relist. */
+export function deletedObject<T extends KubeObject>(obj: T | DeletedFinalStateUnknown<T>): T {
+  return obj instanceof DeletedFinalStateUnknown ? obj.object : obj;
+}
+
+/** Event handlers. They are called synchronously, in order; an exception is reported and does not stop anything. */
+export interface InformerHandlers<T extends KubeObject = KubeObject> {
+  onAdd?(object: T): void;
+  /** `old` and `new` are the transformed objects. Not called on relist when the resourceVersion is unchanged. */
+  onUpdate?(oldObject: T, newObject: T): void;
+  onDelete?(object: T | DeletedFinalStateUnknown<T>): void;
+}
+
+/** What an informer reports besides events. */
+export interface InformerErrorInfo {
+  kind: string;
+  /** Where it happened: a handler, the transform, an indexer, or the reflector (list/watch/store). */
+  source: 'handler' | 'transform' | 'indexer' | 'list' | 'watch' | 'store';
+  /** For reflector errors: ms until the retry. */
+  retryInMs?: number;
+  attempt?: number;
+  object?: string;
+}
+
+/** Options of {@link Informer}. */
+export interface InformerOptions<T extends KubeObject = KubeObject> {
+  client: KubeHttpClient;
+  namespace: string;
+  /** Key of this informer (status, errors, cache reader). */
+  kind: string;
+  resource: ResourceDescriptor;
+  metadataOnly?: boolean;
+  /** Applied before storing. Default: drop `metadata.managedFields`. */
+  transform?: (object: KubeObject) => T;
+  indexers?: Indexers<T>;
+  onError?: (error: Error, info: InformerErrorInfo) => void;
+  /** Passed to the reflector (timeouts, backoff, random, page size, event hook). */
+  reflector?: Omit<ReflectorOptions, 'client' | 'resource' | 'namespace' | 'kind' | 'store' | 'metadataOnly' | 'onError'>;
+}
+
+/** Default transform: `managedFields` are often the bulk of an object and nothing here reads them. */
+export function stripManagedFields<T extends KubeObject>(object: KubeObject): T {
+  if (!object.metadata?.managedFields) return object as T;
+  const { managedFields: _drop, ...metadata } = object.metadata;
+  return { ...object, metadata } as T;
+}
+
+/**
+ * A cache of one kind in one namespace kept current by a {@link Reflector}: transformed objects, indexes,
+ * handlers with old and new objects, and `hasSynced()` (true once the first full LIST has been delivered to the
+ * handlers, never false again).
+ */
+export class Informer<T extends KubeObject = KubeObject> implements ReflectorStore {
+  readonly kind: string;
+  readonly #o: InformerOptions<T>;
+  readonly #store: IndexedStore<T>;
+  readonly #handlers = new Set<InformerHandlers<T>>();
+  readonly #syncWaiters = new Set<() => void>();
+  readonly #reflector: Reflector;
+  #synced = false;
+
+  constructor(options: InformerOptions<T>) {
+    this.#o = options;
+    this.kind = options.kind;
+    this.#store = new IndexedStore<T>(options.indexers ?? {}, (index, name, err) =>
+      this.#report(err, { kind: this.kind, source: 'indexer', object: `${name} (index ${index})` }),
+    );
+    this.#reflector = new Reflector({
+      ...options.reflector,
+      client: options.client,
+      resource: options.resource,
+      namespace: options.namespace,
+      kind: options.kind,
+      metadataOnly: options.metadataOnly ?? false,
+      store: this,
+      onError: (error, info) =>
+        this.#report(error, { kind: this.kind, source: info.phase, retryInMs: info.retryInMs, attempt: info.attempt }),
+    });
+  }
+
+  /** Registers handlers; returns a function that removes them. Objects already cached are not replayed. */
+  addHandlers(handlers: InformerHandlers<T>): () => void {
+    this.#handlers.add(handlers);
+    return () => this.#handlers.delete(handlers);
+  }
+
+  /** Lists and watches until `signal` aborts. */
+  run(signal: AbortSignal): Promise<void> {
+    return this.#reflector.run(signal);
+  }
+
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  /** Calls `fn` once synced (at once if already). Returns an unsubscribe function. */
+  onSynced(fn: () => void): () => void {
+    if (this.#synced) {
+      fn();
+      return () => {};
+    }
+    this.#syncWaiters.add(fn);
+    return () => this.#syncWaiters.delete(fn);
+  }
+
+  status(): ReflectorStatus & { objects: number } {
+    return { ...this.#reflector.status(), synced: this.#synced, objects: this.#store.size };
+  }
+
+  get(name: string): T | undefined {
+    return this.#store.get(name);
+  }
+
+  list(): T[] {
+    return this.#store.list();
+  }
+
+  hasIndex(index: string): boolean {
+    return this.#store.hasIndex(index);
+  }
+
+  byIndex(index: string, value: string): T[] {
+    return this.#store.byIndex(index, value);
+  }
+
+  // ReflectorStore ---------------------------------------------------------------------------------------------
+
+  /** @internal Called by the reflector after every LIST. */
+  replace(items: KubeObject[], _resourceVersion: string): void {
+    const seen = new Set<string>();
+    for (const raw of items) {
+      const name = raw.metadata?.name;
+      if (typeof name !== 'string') continue;
+      seen.add(name);
+      const obj = this.#transform(raw);
+      const old = this.#store.set(name, obj);
+      if (old === undefined) this.#emit('add', (h) => h.onAdd?.(obj));
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion || old.metadata.resourceVersion === undefined) {
+        this.#emit('update', (h) => h.onUpdate?.(old, obj));
+      }
+    }
+    for (const name of [...this.#store.names()]) {
+      if (seen.has(name)) continue;
+      const old = this.#store.delete(name);
+      if (old !== undefined) {
+        const tombstone = new DeletedFinalStateUnknown(name, old);
+        this.#emit('delete', (h) => h.onDelete?.(tombstone));
+      }
+    }
+    if (!this.#synced) {
+      this.#synced = true;
+      for (const fn of [...this.#syncWaiters]) {
+        try {
+          fn();
+        } catch (err) {
+          this.#report(err, { kind: this.kind, source: 'handler' });
+        }
+      }
+      this.#syncWaiters.clear();
+    }
+  }
+
+  /** @internal Called by the reflector for every watch event. */
+  apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', raw: KubeObject): void {
+    const name = raw.metadata?.name;
+    if (typeof name !== 'string') return;
+    const obj = this.#transform(raw);
+    if (type === 'DELETED') {
+      const old = this.#store.delete(name);
+      // Prefer the final state the server sent; it is at least as new as what we had.
+      this.#emit('delete', (h) => h.onDelete?.(obj ?? old));
+      return;
+    }
+    const old = this.#store.set(name, obj);
+    if (old === undefined) this.#emit('add', (h) => h.onAdd?.(obj));
+    else this.#emit('update', (h) => h.onUpdate?.(old, obj));
+  }
+
+  #transform(raw: KubeObject): T {
+    const fn = this.#o.transform;
+    if (!fn) return stripManagedFields<T>(raw);
+    try {
+      return fn(raw);
+    } catch (err) {
+      // Keep the object (stripped) rather than drop it: a dropped update would leave a stale object cached and a
+      // dropped add would hide it; the discoverer validates fields at run time and reports a malformed object.
+      this.#report(err, { kind: this.kind, source: 'transform', object: raw.metadata.name });
+      return stripManagedFields<T>(raw);
+    }
+  }
+
+  #emit(event: string, call: (h: InformerHandlers<T>) => void): void {
+    for (const h of this.#handlers) {
+      try {
+        call(h);
+      } catch (err) {
+        this.#report(err, { kind: this.kind, source: 'handler', object: event });
+      }
+    }
+  }
+
+  #report(err: unknown, info: InformerErrorInfo): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    try {
+      this.#o.onError?.(error, info);
+    } catch {
+      // Reporting must never break the informer.
+    }
+  }
+}
