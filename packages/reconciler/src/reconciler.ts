@@ -258,7 +258,7 @@ function counterFor(result: Result): CounterKey {
   return result.reason?.code === 'not-found' ? 'unchanged' : 'excluded';
 }
 
-function hasMethods(value: unknown, ...methods: string[]): boolean {
+function hasMethods<T extends object>(value: T | null | undefined, ...methods: string[]): value is T {
   if (value === null || typeof value !== 'object') return false;
   return methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
 }
