@@ -1,0 +1,107 @@
+import type { CheckResult, HealthAnswer, LivenessBody, LivenessOptions, ReadinessBody, ReadinessOptions } from './types.ts';
+
+/** The default readiness wait, as upstream ToolHive's `/readyz` (5 s). */
+export const DEFAULT_READINESS_TIMEOUT_MS = 5000;
+
+function ok(name: string): CheckResult {
+  return { name, ok: true, line: `[+]${name} ok` };
+}
+
+function failed(name: string, reason: string): CheckResult {
+  return { name, ok: false, line: `[-]${name} failed: reason ${reason}` };
+}
+
+/**
+ * Resolves with the source's answer, or `false` as soon as `signal` aborts — even if the source ignores the
+ * signal, so a misbehaving source can never hold a probe past its timeout.
+ */
+function raceAbort(wait: () => Promise<boolean>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve, reject) => {
+    const onAbort = (): void => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let pending: Promise<boolean>;
+    try {
+      pending = wait();
+    } catch (error) {
+      pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value === true);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Decides a readiness answer, framework-free. `signal` is the client's (aborted when it disconnects); the wait
+ * also ends after `timeoutMs`. Never throws.
+ */
+export async function evaluateReadiness(
+  options: ReadinessOptions,
+  request: { verbose: boolean; signal?: AbortSignal | undefined },
+): Promise<HealthAnswer<ReadinessBody>> {
+  const { watcher } = options;
+  const withChecks = (body: ReadinessBody, checks: CheckResult[]): ReadinessBody =>
+    request.verbose ? { ...body, checks } : body;
+
+  if (watcher === undefined) {
+    return { statusCode: 200, body: withChecks({ status: 'ready', mode: 'static' }, [ok('static-mode')]) };
+  }
+  // A source that stopped for good will never sync again: say so at once rather than wait out the timeout.
+  if (watcher.fatalError?.() !== undefined) {
+    return {
+      statusCode: 503,
+      body: withChecks({ status: 'not_ready', mode: 'dynamic', reason: 'watcher_failed' }, [
+        failed('watcher', 'watcher_failed'),
+        failed('cache-sync', 'cache_sync_pending'),
+      ]),
+    };
+  }
+
+  let synced = watcher.hasSynced?.() === true;
+  if (!synced) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(Math.max(0, timeoutMs));
+    const signal = request.signal === undefined ? timeout : AbortSignal.any([timeout, request.signal]);
+    try {
+      synced = await raceAbort(() => watcher.waitForCacheSync(signal), signal);
+    } catch (error) {
+      options.onError?.(error);
+      synced = false;
+    }
+  }
+  const watcherCheck = watcher.fatalError === undefined ? [] : [ok('watcher')];
+  return synced
+    ? { statusCode: 200, body: withChecks({ status: 'ready', mode: 'dynamic' }, [...watcherCheck, ok('cache-sync')]) }
+    : {
+        statusCode: 503,
+        body: withChecks({ status: 'not_ready', mode: 'dynamic', reason: 'cache_sync_pending' }, [
+          ...watcherCheck,
+          failed('cache-sync', 'cache_sync_pending'),
+        ]),
+      };
+}
+
+/**
+ * Decides a liveness answer: 200 `{"status":"ok"}` unless the watcher reports a fatal error, then 503.
+ * Upstream ToolHive only logs a fatal watcher error and keeps answering 200, so the pod runs on with a frozen
+ * registry; failing liveness lets Kubernetes restart it.
+ */
+export function evaluateLiveness(options: LivenessOptions, request: { verbose: boolean }): HealthAnswer<LivenessBody> {
+  const fatal = options.watcher?.fatalError?.();
+  if (fatal !== undefined) {
+    const body: LivenessBody = { status: 'unhealthy', reason: 'watcher_failed' };
+    if (request.verbose) body.checks = [ok('ping'), failed('watcher', 'watcher_failed')];
+    return { statusCode: 503, body };
+  }
+  const body: LivenessBody = { status: 'ok' };
+  if (request.verbose) body.checks = options.watcher?.fatalError === undefined ? [ok('ping')] : [ok('ping'), ok('watcher')];
+  return { statusCode: 200, body };
+}

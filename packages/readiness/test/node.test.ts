@@ -1,0 +1,153 @@
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { livenessHandler, readinessHandler, type ReadinessBody } from '../src/index.ts';
+import { FakeSource, eventually, listen } from './helpers.ts';
+
+const servers: Array<{ close: () => Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(handler: http.RequestListener): Promise<string> {
+  const server = await listen(handler);
+  servers.push(server);
+  return server.url;
+}
+
+describe('readinessHandler on node:http', () => {
+  it('answers static mode without a watcher', async () => {
+    const url = await serve(readinessHandler());
+    const res = await fetch(`${url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.text()).toBe('{"status":"ready","mode":"static"}');
+  });
+
+  it('answers ready at once when the source says it has synced, without waiting', async () => {
+    const source = new FakeSource();
+    source.synced = true;
+    const url = await serve(readinessHandler({ watcher: source }));
+    const res = await fetch(`${url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"status":"ready","mode":"dynamic"}');
+    expect(source.waits).toBe(0);
+  });
+
+  it('waits for a sync that completes within the timeout', async () => {
+    const source = new FakeSource();
+    const url = await serve(readinessHandler({ watcher: source, timeoutMs: 5000 }));
+    const pending = fetch(`${url}/readyz`);
+    await eventually(() => source.waits === 1);
+    source.sync();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', mode: 'dynamic' });
+  });
+
+  it('answers 503 cache_sync_pending when the timeout passes first', async () => {
+    const source = new FakeSource();
+    const url = await serve(readinessHandler({ watcher: source, timeoutMs: 150 }));
+    const started = Date.now();
+    const res = await fetch(`${url}/readyz`);
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.text()).toBe('{"status":"not_ready","mode":"dynamic","reason":"cache_sync_pending"}');
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(2000);
+    expect(source.lastSignal?.aborted).toBe(true);
+  });
+
+  it('still answers at the timeout when the source ignores its signal', async () => {
+    const source = new FakeSource();
+    source.hang = true;
+    const url = await serve(readinessHandler({ watcher: source, timeoutMs: 100 }));
+    const res = await fetch(`${url}/readyz`);
+    expect(res.status).toBe(503);
+  });
+
+  it('answers 503 without the error text when the wait throws, and reports the error', async () => {
+    const source = new FakeSource();
+    source.throws = new Error('secret-looking detail s3cr3t');
+    const seen: unknown[] = [];
+    const url = await serve(readinessHandler({ watcher: source, onError: (e) => seen.push(e) }));
+    const res = await fetch(`${url}/readyz?verbose`);
+    const text = await res.text();
+    expect(res.status).toBe(503);
+    expect(text).not.toContain('s3cr3t');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('lists each check with ?verbose, controller-runtime style', async () => {
+    const source = new FakeSource();
+    const url = await serve(readinessHandler({ watcher: source, timeoutMs: 50 }));
+    const notReady = (await (await fetch(`${url}/readyz?verbose`)).json()) as ReadinessBody;
+    expect(notReady).toMatchObject({ status: 'not_ready', reason: 'cache_sync_pending' });
+    expect(notReady.checks!.map((c) => c.line)).toEqual([
+      '[+]watcher ok',
+      '[-]cache-sync failed: reason cache_sync_pending',
+    ]);
+    source.sync();
+    const ready = (await (await fetch(`${url}/readyz?verbose=1`)).json()) as ReadinessBody;
+    expect(ready.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[+]cache-sync ok']);
+    const plain = await (await fetch(`${url}/readyz`)).json();
+    expect(plain).not.toHaveProperty('checks');
+  });
+
+  it('stops waiting when the client disconnects', async () => {
+    const source = new FakeSource();
+    const url = await serve(readinessHandler({ watcher: source, timeoutMs: 60_000 }));
+    const client = new AbortController();
+    const pending = fetch(`${url}/readyz`, { signal: client.signal });
+    await eventually(() => source.waits === 1);
+    expect(source.lastSignal?.aborted).toBe(false);
+    client.abort();
+    await expect(pending).rejects.toThrow();
+    await eventually(() => source.lastSignal?.aborted === true);
+  });
+
+  it('answers 503 watcher_failed at once after a fatal error', async () => {
+    const source = new FakeSource();
+    source.fatal = new Error('boom');
+    const url = await serve(readinessHandler({ watcher: source }));
+    const res = await fetch(`${url}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'not_ready', mode: 'dynamic', reason: 'watcher_failed' });
+    expect(source.waits).toBe(0);
+  });
+
+  it('sends headers only for HEAD and 405 for other methods', async () => {
+    const url = await serve(readinessHandler());
+    const head = await fetch(`${url}/readyz`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const post = await fetch(`${url}/readyz`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('livenessHandler on node:http', () => {
+  it('answers ok on every path it is given', async () => {
+    const url = await serve(livenessHandler({ watcher: new FakeSource() }));
+    for (const path of ['/health', '/healthz', '/ping']) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(await res.text()).toBe('{"status":"ok"}');
+    }
+  });
+
+  it('turns 503 when the watcher reports a fatal error, without the error text', async () => {
+    const source = new FakeSource();
+    const url = await serve(livenessHandler({ watcher: source }));
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    source.fatal = new Error('token abc-secret rejected');
+    const res = await fetch(`${url}/healthz?verbose`);
+    const text = await res.text();
+    expect(res.status).toBe(503);
+    expect(JSON.parse(text)).toMatchObject({ status: 'unhealthy', reason: 'watcher_failed' });
+    expect(text).toContain('[-]watcher failed');
+    expect(text).not.toContain('abc-secret');
+  });
+});
