@@ -1,3 +1,4 @@
 export type * from './types.ts';
 export * from './resources.ts';
 export { groupRefName, remoteUrlOf } from './spec-fields.ts';
+export { crdDirectory, crdFiles, exampleFiles, examplesDirectory, expectedEngineeringBackendsFile } from './paths.ts';
