@@ -1,0 +1,265 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigMapResource, type KubeObject } from '@vmcp/api';
+import { InactivityTimeoutError, KubeApiError, KubeHttpClient } from '../src/client/index.ts';
+import { Reflector, type ReflectorErrorInfo, type ReflectorOptions, type ReflectorStore } from '../src/reflector/index.ts';
+import { ScriptedApi, event, listBody, obj, statusBody, until } from './helpers/scripted-api.ts';
+
+class RecordingStore implements ReflectorStore {
+  readonly log: string[] = [];
+  readonly items = new Map<string, KubeObject>();
+  replace(items: KubeObject[], rv: string): void {
+    this.log.push(`replace@${rv}:${items.map((i) => i.metadata.name).join(',')}`);
+    this.items.clear();
+    for (const i of items) this.items.set(i.metadata.name, i);
+  }
+  apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KubeObject): void {
+    this.log.push(`${type}:${o.metadata.name}@${o.metadata.resourceVersion}`);
+    if (type === 'DELETED') this.items.delete(o.metadata.name);
+    else this.items.set(o.metadata.name, o);
+  }
+}
+
+let api: ScriptedApi;
+let ac: AbortController;
+let errors: { error: Error; info: ReflectorErrorInfo }[];
+
+beforeEach(async () => {
+  api = await ScriptedApi.start();
+  ac = new AbortController();
+  errors = [];
+});
+afterEach(async () => {
+  ac.abort();
+  await api.close();
+});
+
+function start(store: ReflectorStore, extra: Partial<ReflectorOptions> = {}): { reflector: Reflector; done: Promise<void> } {
+  const reflector = new Reflector({
+    client: new KubeHttpClient(api.kubeConfig()),
+    resource: ConfigMapResource,
+    namespace: 'ns',
+    store,
+    backoff: { initialMs: 20, maxMs: 1000, jitter: 0 },
+    onError: (error, info) => errors.push({ error, info }),
+    ...extra,
+  });
+  return { reflector, done: reflector.run(ac.signal) };
+}
+
+/** Holds a watch open (headers sent) until the test aborts. */
+function hold(res: import('node:http').ServerResponse, ...lines: string[]): void {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.flushHeaders();
+  for (const l of lines) res.write(l);
+}
+
+describe('Reflector', () => {
+  it('lists every page, then watches from the list resourceVersion with bookmarks and a random 300..600 s timeout', async () => {
+    const pages: Record<string, string> = {
+      '': listBody([obj('a', '1'), obj('b', '2')], '10', 'p2'),
+      p2: listBody([obj('c', '3'), obj('d', '4')], '10', 'p3'),
+      p3: listBody([obj('e', '5')], '10'),
+    };
+    api.script = (req, res) => {
+      if (req.watch) return hold(res);
+      res.writeHead(200).end(pages[req.query.get('continue') ?? '']);
+    };
+    const store = new RecordingStore();
+    const { reflector } = start(store, { pageSize: 2 });
+    await until(() => api.watches().length === 1, 5000, 'watch');
+    expect(store.log).toEqual(['replace@10:a,b,c,d,e']);
+    const [p1, p2, p3] = api.lists();
+    expect(p1!.query.get('limit')).toBe('2');
+    expect(p1!.query.get('resourceVersion')).toBe('0');
+    expect(p2!.query.get('continue')).toBe('p2');
+    expect(p2!.query.has('resourceVersion')).toBe(false);
+    expect(p3!.query.get('continue')).toBe('p3');
+    expect(p1!.path).toBe('/api/v1/namespaces/ns/configmaps');
+    expect(p1!.headers.authorization).toBe('Bearer test-token');
+    const w = api.watches()[0]!;
+    expect(w.query.get('resourceVersion')).toBe('10');
+    expect(w.query.get('allowWatchBookmarks')).toBe('true');
+    const t = Number(w.query.get('timeoutSeconds'));
+    expect(t).toBeGreaterThanOrEqual(300);
+    expect(t).toBeLessThan(600);
+    await until(() => reflector.status().connected, 2000, 'connected');
+    expect(reflector.status()).toMatchObject({ synced: true, lastResourceVersion: '10', lists: 1 });
+  });
+
+  it('asks for PartialObjectMetadata and never keeps anything but metadata when metadataOnly', async () => {
+    api.script = (req, res) => {
+      // A misbehaving server that ignores the projection and sends data anyway.
+      if (req.watch) return hold(res, event('ADDED', obj('s2', '12', { data: { password: 'aHVudGVyMg==' } })));
+      res.writeHead(200).end(listBody([obj('s1', '11', { data: { password: 'c2VjcmV0' } })], '11'));
+    };
+    const store = new RecordingStore();
+    start(store, { metadataOnly: true });
+    await until(() => store.items.has('s2'), 5000, 's2');
+    expect(api.lists()[0]!.headers.accept).toBe('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
+    expect(api.watches()[0]!.headers.accept).toBe('application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    expect(JSON.stringify([...store.items.values()])).not.toMatch(/password|c2VjcmV0|aHVudGVyMg/);
+  });
+
+  it('applies watch events, follows bookmarks, and re-watches from the last resourceVersion when the server ends the watch', async () => {
+    api.script = (req, res) => {
+      if (!req.watch) return void res.writeHead(200).end(listBody([obj('a', '1')], '5'));
+      const n = api.watches().length;
+      if (n === 1) {
+        hold(res, event('ADDED', obj('b', '6')), event('MODIFIED', obj('a', '7')), event('DELETED', obj('b', '8')));
+        res.end(event('BOOKMARK', { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: '20' } }));
+        return;
+      }
+      hold(res);
+    };
+    const store = new RecordingStore();
+    const { reflector } = start(store);
+    await until(() => api.watches().length === 2, 5000, 're-watch');
+    expect(store.log).toEqual(['replace@5:a', 'ADDED:b@6', 'MODIFIED:a@7', 'DELETED:b@8']);
+    expect(api.watches()[1]!.query.get('resourceVersion')).toBe('20');
+    expect(api.lists()).toHaveLength(1); // no relist for a normal end of watch
+    expect(errors).toEqual([]);
+    expect(reflector.status().lastResourceVersion).toBe('20');
+  });
+
+  it('relists with a quorum read after a 410 ERROR event, and the store sees objects that vanished', async () => {
+    api.script = (req, res) => {
+      if (!req.watch) {
+        const first = api.lists().length === 1;
+        return void res.writeHead(200).end(first ? listBody([obj('a', '1'), obj('b', '2')], '5') : listBody([obj('b', '9')], '30'));
+      }
+      if (api.watches().length === 1) {
+        hold(res, event('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 5 (25)' }));
+        return;
+      }
+      hold(res);
+    };
+    const store = new RecordingStore();
+    start(store);
+    await until(() => api.watches().length === 2, 5000, 'watch after relist');
+    expect(api.lists().map((l) => l.query.get('resourceVersion'))).toEqual(['0', null]);
+    expect(store.log).toEqual(['replace@5:a,b', 'replace@30:b']);
+    expect(api.watches()[1]!.query.get('resourceVersion')).toBe('30');
+    expect(errors[0]!.error).toBeInstanceOf(KubeApiError);
+    expect(errors[0]!.info).toMatchObject({ phase: 'watch', retryInMs: 0 });
+    expect(errors[0]!.error.message).toContain('watch configmaps in namespace "ns": 410 Gone');
+  });
+
+  it('relists after the watch request itself is answered 410', async () => {
+    api.script = (req, res) => {
+      if (!req.watch) return void res.writeHead(200).end(listBody([], String(api.lists().length)));
+      if (api.watches().length === 1) return void res.writeHead(410).end(statusBody(410, 'Expired', 'too old'));
+      hold(res);
+    };
+    start(new RecordingStore());
+    await until(() => api.watches().length === 2, 5000, 'second watch');
+    expect(api.lists().map((l) => l.query.get('resourceVersion'))).toEqual(['0', null]);
+    expect(api.watches()[1]!.query.get('resourceVersion')).toBe('2');
+  });
+
+  it('honours Retry-After on 429', async () => {
+    api.script = (req, res) => {
+      if (api.requests.length === 1) {
+        res.writeHead(429, { 'Retry-After': '1' }).end(statusBody(429, 'TooManyRequests', 'slow down'));
+        return;
+      }
+      if (req.watch) return hold(res);
+      res.writeHead(200).end(listBody([], '1'));
+    };
+    start(new RecordingStore());
+    await until(() => api.requests.length >= 2, 5000, 'retry');
+    const gap = api.requests[1]!.at - api.requests[0]!.at;
+    expect(gap).toBeGreaterThanOrEqual(950);
+    expect(errors[0]!.info.retryInMs).toBe(1000);
+    expect(errors[0]!.error.message).toBe('list configmaps in namespace "ns": 429 Too Many Requests (slow down)');
+  });
+
+  it('retries 500s and connection resets with growing backoff, reporting each', async () => {
+    api.script = (req, res) => {
+      const n = api.requests.length;
+      if (n <= 4) {
+        if (n % 2 === 1) return void res.writeHead(500).end(statusBody(500, 'InternalError', 'etcd hiccup'));
+        return void res.socket?.destroy(); // connection reset
+      }
+      if (req.watch) return hold(res);
+      res.writeHead(200).end(listBody([], '1'));
+    };
+    const { reflector } = start(new RecordingStore());
+    await until(() => api.watches().length === 1, 5000, 'recovery');
+    expect(errors.map((e) => e.info.retryInMs)).toEqual([20, 40, 80, 160]);
+    const gaps = api.requests.slice(1, 5).map((r, i) => r.at - api.requests[i]!.at);
+    for (const [i, g] of gaps.entries()) expect(g).toBeGreaterThanOrEqual([20, 40, 80, 160][i]! - 5);
+    expect(errors[0]!.error.message).toContain('list configmaps in namespace "ns": 500 Internal Server Error (etcd hiccup)');
+    expect(errors[1]!.error.message).toMatch(/^list configmaps in namespace "ns": /);
+    expect(reflector.status()).toMatchObject({ synced: true, consecutiveErrors: 0 });
+    expect(reflector.status().lastError?.message).toBeDefined();
+  });
+
+  it('aborts a watch that goes silent past the inactivity deadline and re-watches from the last resourceVersion', async () => {
+    api.script = (req, res) => {
+      if (!req.watch) return void res.writeHead(200).end(listBody([], '3'));
+      if (api.watches().length === 1) return hold(res, event('ADDED', obj('x', '4'))); // then silence
+      hold(res, event('BOOKMARK', { metadata: { resourceVersion: '5' } }));
+    };
+    const store = new RecordingStore();
+    start(store, { inactivityTimeoutMs: 300 });
+    await until(() => api.watches().length === 2, 5000, 're-watch');
+    expect(errors[0]!.error).toBeInstanceOf(InactivityTimeoutError);
+    expect(errors[0]!.error.message).toContain('watch configmaps in namespace "ns": no data for 300 ms');
+    expect(api.watches()[1]!.query.get('resourceVersion')).toBe('4');
+    expect(api.watches()[1]!.at - api.watches()[0]!.at).toBeGreaterThanOrEqual(290);
+  });
+
+  it('keeps retrying a forbidden list with a message naming verb, resource and namespace, and recovers when allowed', async () => {
+    let allowed = false;
+    api.script = (req, res) => {
+      if (!allowed) {
+        const msg = 'configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "ns"';
+        return void res.writeHead(403).end(statusBody(403, 'Forbidden', msg));
+      }
+      if (req.watch) return hold(res);
+      res.writeHead(200).end(listBody([obj('a', '1')], '1'));
+    };
+    const store = new RecordingStore();
+    const { reflector } = start(store);
+    await until(() => errors.length >= 3, 5000, 'three failures');
+    expect(reflector.status().synced).toBe(false);
+    expect(errors[0]!.error.message).toBe(
+      'list configmaps in namespace "ns": 403 Forbidden (configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "ns")',
+    );
+    allowed = true;
+    await until(() => reflector.status().synced, 5000, 'sync after grant');
+    expect(store.items.has('a')).toBe(true);
+  });
+
+  it('a store exception is reported and repaired by a relist, never fatal', async () => {
+    let throwOnce = true;
+    const store = new RecordingStore();
+    const inner = store.apply.bind(store);
+    store.apply = (t, o) => {
+      if (throwOnce) {
+        throwOnce = false;
+        throw new Error('boom');
+      }
+      inner(t, o);
+    };
+    api.script = (req, res) => {
+      if (!req.watch) return void res.writeHead(200).end(listBody([], String(api.lists().length)));
+      hold(res, ...(api.watches().length === 1 ? [event('ADDED', obj('a', '2'))] : []));
+    };
+    start(store);
+    await until(() => api.lists().length === 2 && api.watches().length === 2, 5000, 'relist');
+    expect(errors[0]!.error.message).toBe('boom');
+    expect(errors[0]!.info.phase).toBe('store');
+  });
+
+  it('resolves run() promptly when aborted mid-watch', async () => {
+    api.script = (req, res) => (req.watch ? hold(res) : void res.writeHead(200).end(listBody([], '1')));
+    const { done } = start(new RecordingStore());
+    await until(() => api.watches().length === 1, 5000, 'watch');
+    const t0 = Date.now();
+    ac.abort();
+    await done;
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect(errors).toEqual([]);
+  });
+});
