@@ -1,0 +1,30 @@
+/** Kind strings of the watch plan; the cache reader is keyed by them. */
+export const MCP_SERVER = 'MCPServer';
+export const MCP_REMOTE_PROXY = 'MCPRemoteProxy';
+export const MCP_SERVER_ENTRY = 'MCPServerEntry';
+export const MCP_EXTERNAL_AUTH_CONFIG = 'MCPExternalAuthConfig';
+export const SECRET = 'Secret';
+export const CONFIG_MAP = 'ConfigMap';
+
+/** Index on MCPServer, MCPRemoteProxy and MCPServerEntry: the name in `spec.externalAuthConfigRef.name`. */
+export const AUTH_CONFIG_INDEX = 'authConfig';
+/** Index on MCPServerEntry: the ConfigMap name in `spec.caBundleRef.configMapRef.name`. */
+export const CA_BUNDLE_CONFIG_MAP_INDEX = 'caBundleConfigMap';
+/** Index on MCPExternalAuthConfig: every Secret name its spec references (`*SecretRef.name`). */
+export const SECRET_INDEX = 'secret';
+
+/**
+ * Annotation key prefixes never copied into backend metadata (Kubernetes-owned bookkeeping, e.g. the
+ * `kubectl.kubernetes.io/last-applied-configuration` copy of the whole object). Prefix match, case-sensitive.
+ */
+export const FILTERED_ANNOTATION_PREFIXES: readonly string[] = Object.freeze([
+  'kubectl.kubernetes.io/',
+  'kubernetes.io/',
+  'deployment.kubernetes.io/',
+  'k8s.io/',
+]);
+
+/** True when an annotation key is copied into backend metadata. */
+export function isCopiedAnnotation(key: string): boolean {
+  return !FILTERED_ANNOTATION_PREFIXES.some((prefix) => key.startsWith(prefix));
+}

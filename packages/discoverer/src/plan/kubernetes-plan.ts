@@ -1,0 +1,165 @@
+import {
+  ConfigMapResource,
+  MCPExternalAuthConfigResource,
+  MCPRemoteProxyResource,
+  MCPServerEntryResource,
+  MCPServerResource,
+  SecretResource,
+  groupRefName,
+  type KubeObject,
+} from '@vmcp/api';
+import {
+  AUTH_CONFIG_INDEX,
+  CA_BUNDLE_CONFIG_MAP_INDEX,
+  CONFIG_MAP,
+  MCP_EXTERNAL_AUTH_CONFIG,
+  MCP_REMOTE_PROXY,
+  MCP_SERVER,
+  MCP_SERVER_ENTRY,
+  SECRET,
+  SECRET_INDEX,
+} from '../constants.ts';
+import { isJsonObject } from '../read/fields.ts';
+import type { CacheReader, SourceKind, WatchPlan, WatchedKind, WorkloadType } from '../types.ts';
+import { authConfigRefValues, caBundleConfigMapValues, secretRefValues } from './indexes.ts';
+import {
+  transformMCPExternalAuthConfig,
+  transformMCPRemoteProxy,
+  transformMCPServer,
+  transformMCPServerEntry,
+  transformMetadataOnly,
+} from './transforms.ts';
+
+/** Options of {@link kubernetesWatchPlan}. */
+export interface KubernetesWatchPlanOptions {
+  /** The bare MCPGroup name (not `namespace/name`: the reconciler strips a namespace prefix before it gets here). */
+  group: string;
+}
+
+/** The source kinds in precedence order: MCPServer > MCPRemoteProxy > MCPServerEntry. */
+export const SOURCE_KINDS: readonly WorkloadType[] = Object.freeze([MCP_SERVER, MCP_REMOTE_PROXY, MCP_SERVER_ENTRY]);
+
+/** The name of an object, or '' when metadata is malformed (such an object maps to no backend). */
+function nameOf(object: KubeObject): string {
+  const metadata: unknown = (object as { metadata?: unknown }).metadata;
+  if (!isJsonObject(metadata)) return '';
+  const name = metadata['name'];
+  return typeof name === 'string' ? name : '';
+}
+
+/** The group of a source object (`''` when none or unreadable). */
+const groupOf = (object: KubeObject): string => groupRefName((object as { spec?: unknown }).spec);
+
+/**
+ * The watch plan of the Kubernetes discoverer: what to list and watch, how to trim and index each kind, and which
+ * backend names an event on each kind affects.
+ *
+ * Every dependency mapping goes through an index (no scan of all objects per event, unlike upstream's O(N) list on
+ * each MCPExternalAuthConfig event), and Secrets and ConfigMaps are watched metadata-only: a rotated Secret or
+ * a changed CA ConfigMap re-reconciles the backends that use it, while no Secret value or ConfigMap content is cached.
+ *
+ * @throws Error when `group` is empty.
+ */
+export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchPlan<WorkloadType> {
+  const { group } = options;
+  if (typeof group !== 'string' || group === '') throw new Error('kubernetesWatchPlan: group cannot be empty');
+
+  const inGroup = (object: KubeObject): boolean => groupOf(object) === group;
+
+  /** A source object maps to its own name, if it is in our group (as upstream's map functions). */
+  const sourceToBackends = (object: KubeObject): readonly string[] => {
+    const name = nameOf(object);
+    return name !== '' && inGroup(object) ? [name] : [];
+  };
+
+  /** In-group backends of every source kind that reference the auth config `name` (one index lookup per kind). */
+  const backendsUsingAuthConfig = (name: string, reader: CacheReader, into: Set<string>): void => {
+    for (const kind of SOURCE_KINDS) {
+      for (const object of reader.byIndex(kind, AUTH_CONFIG_INDEX, name)) {
+        const backend = nameOf(object);
+        if (backend !== '' && inGroup(object)) into.add(backend);
+      }
+    }
+  };
+
+  const sourceKind = (
+    kind: WorkloadType,
+    resource: WatchedKind['resource'],
+    transform: (o: KubeObject) => KubeObject,
+    extraIndexers: Readonly<Record<string, (o: KubeObject) => readonly string[]>>,
+    required: boolean,
+  ): WatchedKind => ({
+    kind,
+    resource,
+    transform,
+    indexers: { [AUTH_CONFIG_INDEX]: authConfigRefValues, ...extraIndexers },
+    mapToBackends: sourceToBackends,
+    required,
+  });
+
+  const kinds: WatchedKind[] = [
+    sourceKind(MCP_SERVER, MCPServerResource, transformMCPServer, {}, true),
+    sourceKind(MCP_REMOTE_PROXY, MCPRemoteProxyResource, transformMCPRemoteProxy, {}, true),
+    // Not required: a cluster with CRDs older than MCPServerEntry still serves servers and proxies (upstream cannot
+    // start its controller there).
+    sourceKind(
+      MCP_SERVER_ENTRY,
+      MCPServerEntryResource,
+      transformMCPServerEntry,
+      { [CA_BUNDLE_CONFIG_MAP_INDEX]: caBundleConfigMapValues },
+      false,
+    ),
+    {
+      kind: MCP_EXTERNAL_AUTH_CONFIG,
+      resource: MCPExternalAuthConfigResource,
+      transform: transformMCPExternalAuthConfig,
+      indexers: { [SECRET_INDEX]: secretRefValues },
+      mapToBackends: (object, reader) => {
+        const out = new Set<string>();
+        const name = nameOf(object);
+        if (name !== '') backendsUsingAuthConfig(name, reader, out);
+        return [...out];
+      },
+      required: true,
+    },
+    {
+      kind: SECRET,
+      resource: SecretResource,
+      metadataOnly: true,
+      transform: transformMetadataOnly,
+      // Secret → auth configs referencing it → backends using those: two index hops.
+      mapToBackends: (object, reader) => {
+        const out = new Set<string>();
+        const name = nameOf(object);
+        if (name === '') return [];
+        for (const authConfig of reader.byIndex(MCP_EXTERNAL_AUTH_CONFIG, SECRET_INDEX, name)) {
+          const authName = nameOf(authConfig);
+          if (authName !== '') backendsUsingAuthConfig(authName, reader, out);
+        }
+        return [...out];
+      },
+      required: true,
+    },
+    {
+      kind: CONFIG_MAP,
+      resource: ConfigMapResource,
+      metadataOnly: true,
+      transform: transformMetadataOnly,
+      mapToBackends: (object, reader) => {
+        const name = nameOf(object);
+        if (name === '') return [];
+        const out = new Set<string>();
+        for (const entry of reader.byIndex(MCP_SERVER_ENTRY, CA_BUNDLE_CONFIG_MAP_INDEX, name)) {
+          const backend = nameOf(entry);
+          if (backend !== '' && inGroup(entry)) out.add(backend);
+        }
+        return [...out];
+      },
+      // Only CA bundles of entries depend on ConfigMaps; without the watch they refresh on the entry's next event.
+      required: false,
+    },
+  ];
+
+  const sources: SourceKind<WorkloadType>[] = SOURCE_KINDS.map((kind) => ({ kind, groupOf }));
+  return Object.freeze({ kinds: Object.freeze(kinds), sources: Object.freeze(sources) });
+}
