@@ -56,7 +56,8 @@ export class BackendReconciler<TType extends string = string> {
     if (!hasMethods(o.registry, 'get', 'upsert', 'remove', 'list')) throw new Error('registry is required');
     if (!hasMethods(o.discoverer, 'getWorkloadAsBackend')) throw new Error('discoverer is required');
     if (!hasMethods(o.reader, 'get', 'list')) throw new Error('reader is required');
-    if (o.plan === undefined || o.plan === null || !Array.isArray(o.plan.sources)) throw new Error('plan is required');
+    const sources: unknown = o.plan?.sources;
+    if (o.plan === undefined || o.plan === null || !Array.isArray(sources)) throw new Error('plan is required');
     if (o.plan.sources.length === 0) throw new Error('plan has no source kinds');
     const seen = new Set<string>();
     for (const source of o.plan.sources) {
