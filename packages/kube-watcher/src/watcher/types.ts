@@ -1,0 +1,108 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Discoverer, DirectReader, WatchPlan } from '@vmcp/discoverer';
+import type { DynamicRegistry } from '@vmcp/registry';
+import type { Exclusion, NameConflict, ReconcileCounters } from '@vmcp/reconciler';
+import type { ControllerMetrics } from '../controller/index.ts';
+import type { BackoffOptions } from '../reflector/index.ts';
+import type { RateLimiter, WorkQueueMetricsProvider } from '../workqueue/index.ts';
+
+/** Structured logger (pino, console, winston… bind it in the service). Fields never carry secret values. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Metrics hooks; every hook optional. No Prometheus dependency here: the service binds them. */
+export interface WatcherMetrics {
+  /** Reconcile-loop metrics with controller-runtime names. */
+  controller?: ControllerMetrics;
+  /** Work-queue metrics with client-go names. */
+  workqueue?: WorkQueueMetricsProvider;
+  /** One watch event received (`type` ADDED, MODIFIED, DELETED or BOOKMARK). */
+  watchEvent?(kind: string, type: string): void;
+  /** One list/watch failure (`phase` list, watch or store), before the retry. */
+  watchError?(kind: string, phase: string): void;
+  /** One handler/transform/indexer error. */
+  handlerError?(kind: string, source: string): void;
+  /** The number of same-name conflicts changed. */
+  conflicts?(count: number): void;
+  /** The cache became synced (once). */
+  cacheSynced?(durationMs: number): void;
+}
+
+/** Reflector tuning shared by every kind. */
+export interface WatcherReflectorOptions {
+  /** See `ReflectorOptions.inactivityTimeoutMs`. Default 120 000. */
+  inactivityTimeoutMs?: number;
+  /** Default 300..600 s. */
+  watchTimeoutSeconds?: { min: number; max: number };
+  backoff?: BackoffOptions;
+  pageSize?: number;
+}
+
+/** Options of `new BackendWatcher(...)`. */
+export interface BackendWatcherOptions {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  /** `name` or `namespace/name` (the namespace part must be `namespace`). */
+  groupRef: string;
+  registry: DynamicRegistry;
+  /** Replaces the Kubernetes discoverer; give its `plan` too. */
+  discoverer?: Discoverer<string>;
+  /** The watch plan of `discoverer`. Default `kubernetesWatchPlan({ group })`. */
+  plan?: WatchPlan<string>;
+  /** Replaces the API-backed direct reader (Secrets/ConfigMaps GETs) of the default discoverer. */
+  directReader?: DirectReader;
+  logger?: Logger;
+  metrics?: WatcherMetrics;
+  /** Concurrent reconciles (never two for one name). Default 4. */
+  workers?: number;
+  /** Safety-net re-check of every known name. Default 10 min, ±10 % jitter. 0 disables. */
+  resyncPeriodMs?: number;
+  /** Default timeout of `waitForCacheSync`. Default 30 s (upstream). */
+  cacheSyncTimeoutMs?: number;
+  /** How long `stop()` waits for running reconciles. Default 30 s (controller-runtime). */
+  gracePeriodMs?: number;
+  /** Retry pacing of failed reconciles. Default client-go's MaxOf(5 ms..1000 s per item, 10 qps burst 100). */
+  rateLimiter?: RateLimiter<string>;
+  reflector?: WatcherReflectorOptions;
+}
+
+/** Status of one watched kind. Times are ISO strings. */
+export interface KindStatus {
+  kind: string;
+  resource: string;
+  required: boolean;
+  /** A watch stream is open. */
+  connected: boolean;
+  synced: boolean;
+  /** Not required and unavailable (missing CRD or no permission): sync does not wait for it. */
+  tolerated: boolean;
+  resourceVersion: string;
+  objects: number;
+  lastEventTime?: string;
+  lastSyncTime?: string;
+  lastError?: { message: string; at: string; status?: number; reason?: string };
+  consecutiveErrors: number;
+}
+
+/** `BackendWatcher.status()`. */
+export interface WatcherStatus {
+  namespace: string;
+  groupRef: string;
+  group: string;
+  state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+  synced: boolean;
+  syncedAt?: string;
+  fatalError?: string;
+  kinds: KindStatus[];
+  queue: { depth: number; inFlight: string[] };
+  registry: { version: number; backends: number };
+  conflicts: NameConflict[];
+  exclusions: Record<string, { kind?: string; code: string; message: string; since: string }>;
+  counters?: ReconcileCounters;
+}
+
+export type { Exclusion };

@@ -1,0 +1,188 @@
+import type { ServerResponse } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
+import { BackendWatcher, type BackendWatcherOptions, type Logger } from '../src/index.ts';
+import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
+import { ScriptedApi, event, listBody, statusBody, until } from './helpers/scripted-api.ts';
+
+let api: ScriptedApi;
+let registry: DynamicRegistry;
+let watchRes: ServerResponse | undefined;
+let watchers: BackendWatcher[];
+const logs: string[] = [];
+const logger: Logger = {
+  debug: () => {},
+  info: (m) => logs.push(`info ${m}`),
+  warn: (m) => logs.push(`warn ${m}`),
+  error: (m) => logs.push(`error ${m}`),
+};
+
+beforeEach(async () => {
+  api = await ScriptedApi.start();
+  registry = createDynamicRegistry();
+  watchRes = undefined;
+  watchers = [];
+  logs.length = 0;
+});
+afterEach(async () => {
+  await Promise.all(watchers.map((w) => w.stop()));
+  await api.close();
+});
+
+function serve(items: unknown[], rv = '10'): void {
+  api.script = (req, res) => {
+    if (!req.watch) return void res.writeHead(200).end(listBody(items, rv));
+    res.writeHead(200);
+    res.flushHeaders();
+    watchRes = res;
+  };
+}
+
+function make(extra: Partial<BackendWatcherOptions> & { delayMs?: number; started?: (n: string) => void; finished?: (n: string) => void } = {}): BackendWatcher {
+  const { delayMs, started, finished, ...rest } = extra;
+  let w: BackendWatcher | undefined;
+  w = new BackendWatcher({
+    kubeConfig: api.kubeConfig(),
+    namespace: 'ns',
+    groupRef: 'g',
+    registry,
+    plan: configMapPlan('g'),
+    discoverer: configMapDiscoverer(() => w!.reader, { ...(delayMs ? { delayMs } : {}), ...(started ? { started } : {}), ...(finished ? { finished } : {}) }),
+    logger,
+    reflector: { backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
+    ...rest,
+  });
+  watchers.push(w);
+  return w;
+}
+
+describe('BackendWatcher construction (upstream NewBackendWatcher parity)', () => {
+  it('rejects missing options in upstream order with clear messages', () => {
+    const kubeConfig = api.kubeConfig();
+    const ok = { kubeConfig, namespace: 'ns', groupRef: 'g', registry };
+    expect(() => new BackendWatcher({ ...ok, kubeConfig: undefined as never, namespace: '' })).toThrow('kube config cannot be nil');
+    expect(() => new BackendWatcher({ ...ok, namespace: '', groupRef: '' })).toThrow('namespace cannot be empty');
+    expect(() => new BackendWatcher({ ...ok, groupRef: '', registry: undefined as never })).toThrow('groupRef cannot be empty');
+    expect(() => new BackendWatcher({ ...ok, registry: undefined as never })).toThrow('registry cannot be nil');
+    expect(() => new BackendWatcher({ ...ok, groupRef: 'other/g', plan: configMapPlan('g'), discoverer: configMapDiscoverer(() => { throw new Error(); }) })).toThrow(
+      'groupRef "other/g" names namespace "other" but the watcher watches namespace "ns"',
+    );
+    expect(() => new BackendWatcher({ ...ok, discoverer: configMapDiscoverer(() => { throw new Error(); }) })).toThrow('a custom discoverer needs its watch plan');
+  });
+
+  it('accepts namespace/name and an unreachable server without touching the network', () => {
+    const w = make({ groupRef: 'ns/g' });
+    expect(w.group).toBe('g');
+    expect(api.requests).toHaveLength(0);
+  });
+});
+
+describe('BackendWatcher lifecycle', () => {
+  it('waitForCacheSync is false at once before start', async () => {
+    const w = make();
+    const t0 = Date.now();
+    expect(await w.waitForCacheSync()).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(50);
+  });
+
+  it('syncs, fills the registry, removes a stale seed entry, follows events, and a second start rejects', async () => {
+    registry.upsert({ id: 'ghost', name: 'ghost', baseUrl: 'http://ghost', transportType: 'sse', healthStatus: 'healthy', metadata: {} });
+    serve([cm('a', '1', 'g', 'http://a'), cm('b', '2', 'other', 'http://b'), cm('c', '3', 'g')]);
+    const w = make();
+    const run = w.start();
+    expect(await w.waitForCacheSync()).toBe(true);
+    await until(() => registry.get('a') && !registry.get('ghost'), 3000, 'registry converged');
+    expect(registry.list().map((b) => b.id)).toEqual(['a']);
+    await expect(w.start()).rejects.toThrow('watcher already started');
+
+    await until(() => watchRes, 3000, 'watch open');
+    watchRes!.write(event('MODIFIED', cm('b', '11', 'g', 'http://b'))); // moved into the group
+    watchRes!.write(event('MODIFIED', cm('a', '12', 'other', 'http://a'))); // moved out (only the old object maps)
+    await until(() => registry.get('b') && !registry.get('a'), 3000, 'moves applied');
+    watchRes!.write(event('DELETED', cm('b', '13', 'g', 'http://b')));
+    await until(() => registry.count() === 0, 3000, 'delete applied');
+
+    const s = w.status();
+    expect(s).toMatchObject({ state: 'running', synced: true, group: 'g', registry: { backends: 0 } });
+    expect(s.kinds[0]).toMatchObject({ kind: 'CM', resource: 'configmaps', connected: true, synced: true, resourceVersion: '13' });
+    expect(s.kinds[0]!.lastEventTime).toMatch(/^\d{4}-/);
+    await w.stop();
+    await run; // start() resolves after a graceful stop
+    expect(w.status().state).toBe('stopped');
+    expect(await w.waitForCacheSync()).toBe(true); // synced stays true
+  });
+
+  it('stays unsynced while the list is forbidden, reports it, honours timeout and abort, and recovers when allowed', async () => {
+    let allowed = false;
+    api.script = (req, res) => {
+      if (!allowed) {
+        return void res.writeHead(403).end(statusBody(403, 'Forbidden', 'configmaps is forbidden: User "bob" cannot list resource "configmaps" in API group "" in the namespace "ns"'));
+      }
+      if (!req.watch) return void res.writeHead(200).end(listBody([cm('a', '1', 'g', 'http://a')], '1'));
+      res.writeHead(200);
+      res.flushHeaders();
+    };
+    const w = make();
+    const run = w.start();
+    const t0 = Date.now();
+    expect(await w.waitForCacheSync(undefined, 300)).toBe(false);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    expect(await w.waitForCacheSync(ac.signal)).toBe(false);
+    expect(w.hasSynced()).toBe(false);
+    const kind = w.status().kinds[0]!;
+    expect(kind.lastError?.message).toContain('list configmaps in namespace "ns": 403 Forbidden');
+    expect(kind.lastError?.status).toBe(403);
+    expect(logs.some((l) => l.startsWith('warn list configmaps in namespace "ns": 403 Forbidden'))).toBe(true);
+    const waiting = w.waitForCacheSync();
+    allowed = true;
+    expect(await waiting).toBe(true);
+    await until(() => registry.get('a'), 3000, 'backend after grant');
+    await w.stop();
+    await run;
+  });
+
+  it('stop() drains an in-flight reconcile before resolving', async () => {
+    serve([cm('slow', '1', 'g', 'http://slow')]);
+    const events: string[] = [];
+    const w = make({ delayMs: 300, started: (n) => events.push(`start ${n}`), finished: (n) => events.push(`end ${n}`) });
+    const run = w.start();
+    await until(() => events.includes('start slow'), 3000, 'reconcile running');
+    await w.stop();
+    events.push('stopped');
+    await run;
+    expect(events).toEqual(['start slow', 'end slow', 'stopped']);
+    expect(registry.get('slow')?.baseUrl).toBe('http://slow');
+  });
+
+  it('start(signal) resolves when the signal aborts, and an already-aborted signal returns at once', async () => {
+    serve([]);
+    const w = make();
+    const ac = new AbortController();
+    const run = w.start(ac.signal);
+    expect(await w.waitForCacheSync()).toBe(true);
+    ac.abort();
+    await run;
+    const w2 = make();
+    const t0 = Date.now();
+    await w2.start(AbortSignal.abort());
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('a throwing map function is reported and does not stop the watcher', async () => {
+    serve([cm('a', '1', 'g', 'http://a')]);
+    const plan = configMapPlan('g');
+    let w: BackendWatcher | undefined;
+    const boom = { ...plan, kinds: [{ ...plan.kinds[0]!, mapToBackends: (o: { metadata: { name: string } }) => { if (o.metadata.name === 'bad') throw new Error('map bug'); return [o.metadata.name]; } }] };
+    w = new BackendWatcher({ kubeConfig: api.kubeConfig(), namespace: 'ns', groupRef: 'g', registry, plan: boom, discoverer: configMapDiscoverer(() => w!.reader), logger });
+    watchers.push(w);
+    void w.start();
+    expect(await w.waitForCacheSync()).toBe(true);
+    await until(() => watchRes, 3000, 'watch');
+    watchRes!.write(event('ADDED', cm('bad', '2', 'g', 'http://bad')));
+    watchRes!.write(event('ADDED', cm('good', '3', 'g', 'http://good')));
+    await until(() => registry.get('good'), 3000, 'good after bad');
+    expect(logs).toContain('error CM handler error: map bug');
+  });
+});
