@@ -40,14 +40,13 @@ function serve(items: unknown[], rv = '10'): void {
 
 function make(extra: Partial<BackendWatcherOptions> & { delayMs?: number; started?: (n: string) => void; finished?: (n: string) => void } = {}): BackendWatcher {
   const { delayMs, started, finished, ...rest } = extra;
-  let w: BackendWatcher | undefined;
-  w = new BackendWatcher({
+  const w: BackendWatcher = new BackendWatcher({
     kubeConfig: api.kubeConfig(),
     namespace: 'ns',
     groupRef: 'g',
     registry,
     plan: configMapPlan('g'),
-    discoverer: configMapDiscoverer(() => w!.reader, { ...(delayMs ? { delayMs } : {}), ...(started ? { started } : {}), ...(finished ? { finished } : {}) }),
+    discoverer: configMapDiscoverer(() => w.reader, { ...(delayMs ? { delayMs } : {}), ...(started ? { started } : {}), ...(finished ? { finished } : {}) }),
     logger,
     reflector: { backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
     ...rest,
@@ -173,9 +172,8 @@ describe('BackendWatcher lifecycle', () => {
   it('a throwing map function is reported and does not stop the watcher', async () => {
     serve([cm('a', '1', 'g', 'http://a')]);
     const plan = configMapPlan('g');
-    let w: BackendWatcher | undefined;
     const boom = { ...plan, kinds: [{ ...plan.kinds[0]!, mapToBackends: (o: { metadata: { name: string } }) => { if (o.metadata.name === 'bad') throw new Error('map bug'); return [o.metadata.name]; } }] };
-    w = new BackendWatcher({ kubeConfig: api.kubeConfig(), namespace: 'ns', groupRef: 'g', registry, plan: boom, discoverer: configMapDiscoverer(() => w!.reader), logger });
+    const w: BackendWatcher = new BackendWatcher({ kubeConfig: api.kubeConfig(), namespace: 'ns', groupRef: 'g', registry, plan: boom, discoverer: configMapDiscoverer(() => w.reader), logger });
     watchers.push(w);
     void w.start();
     expect(await w.waitForCacheSync()).toBe(true);

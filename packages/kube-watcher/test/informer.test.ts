@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { KubeHttpClient } from '../src/client/index.ts';
@@ -18,7 +19,7 @@ afterEach(async () => {
   await api.close();
 });
 
-function hold(res: import('node:http').ServerResponse, ...lines: string[]): void {
+function hold(res: ServerResponse, ...lines: string[]): void {
   res.writeHead(200);
   res.flushHeaders();
   for (const l of lines) res.write(l);
@@ -141,7 +142,7 @@ describe('Informer', () => {
   it('InformerCacheReader reads by kind and rejects kinds that are not watched', () => {
     const informer = new Informer({ client: new KubeHttpClient(api.kubeConfig()), namespace: 'ns', kind: 'ConfigMap', resource: ConfigMapResource });
     informer.replace([obj('a', '1') as unknown as KubeObject], '1');
-    const reader = new InformerCacheReader(new Map([['ConfigMap', informer as Informer]]));
+    const reader = new InformerCacheReader(new Map([['ConfigMap', informer]]));
     expect(reader.get('ConfigMap', 'a')?.metadata.name).toBe('a');
     expect(reader.list('ConfigMap')).toHaveLength(1);
     expect(() => reader.get('Secret', 'a')).toThrow('kind "Secret" is not watched (watched: ConfigMap)');

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { InactivityTimeoutError, KubeApiError, KubeHttpClient } from '../src/client/index.ts';
@@ -47,7 +48,7 @@ function start(store: ReflectorStore, extra: Partial<ReflectorOptions> = {}): { 
 }
 
 /** Holds a watch open (headers sent) until the test aborts. */
-function hold(res: import('node:http').ServerResponse, ...lines: string[]): void {
+function hold(res: ServerResponse, ...lines: string[]): void {
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.flushHeaders();
   for (const l of lines) res.write(l);

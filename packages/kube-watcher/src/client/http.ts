@@ -99,7 +99,7 @@ export class KubeHttpClient {
         if (timer) clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         if (err === undefined) resolve();
-        else reject(err instanceof Error ? err : new Error(String(err)));
+        else reject(err instanceof Error ? err : new Error(typeof err === 'string' ? err : 'request failed'));
       };
       const req = transport.request(url, { ...reqOpts, method: 'GET', headers });
       const onAbort = (): void => {
@@ -165,7 +165,7 @@ export class KubeHttpClient {
           let body: KubeStatus | undefined;
           try {
             const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            if (parsed && typeof parsed === 'object') body = parsed as KubeStatus;
+            if (parsed && typeof parsed === 'object') body = parsed;
           } catch {
             // Not a Status (a proxy's HTML page, say): the HTTP status alone still says what happened.
           }

@@ -116,7 +116,7 @@ export async function watch(
       throw new KubeTransportError(target, 'malformed watch event (no type or object)');
     }
     if (ev.type === 'ERROR') {
-      onEvent({ type: 'ERROR', object: ev.object as KubeStatus });
+      onEvent({ type: 'ERROR', object: ev.object });
       return;
     }
     if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED' && ev.type !== 'BOOKMARK') {
