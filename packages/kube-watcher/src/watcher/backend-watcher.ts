@@ -103,7 +103,8 @@ export class BackendWatcher {
         namespace: this.namespace,
         reader: this.reader,
         direct: options.directReader ?? createApiDirectReader(client),
-      }) as Discoverer<string>);
+        logger: this.#log,
+      }));
 
     this.#reconciler = new BackendReconciler<string>({
       namespace: this.namespace,
