@@ -1,0 +1,26 @@
+/**
+ * Starts the bench's own control plane (etcd + kube-apiserver from `@vmcp/envtest`) with the ToolHive CRDs, and
+ * reads the versions the report must name. One control plane per bench run; the convergence suite starts its own.
+ */
+import { crdDirectory } from '@vmcp/api';
+import { ETCD_VERSION, KUBE_APISERVER_VERSION, startControlPlane, type ControlPlane } from '@vmcp/envtest';
+import type { KubeClient } from './kube/client.ts';
+
+export type { ControlPlane };
+
+/** Starts a control plane with the CRDs of `@vmcp/api` installed. */
+export function startBenchControlPlane(options: { apiServerArgs?: readonly string[] } = {}): Promise<ControlPlane> {
+  return startControlPlane({ crds: [crdDirectory], ...(options.apiServerArgs ? { apiServerArgs: options.apiServerArgs } : {}) });
+}
+
+/** kube-apiserver and etcd versions: the apiserver's own `/version` answer, and the pinned etcd build. */
+export async function controlPlaneVersions(client: KubeClient): Promise<{ kubeApiServer: string; etcd: string }> {
+  let kubeApiServer = KUBE_APISERVER_VERSION;
+  try {
+    const v = await client.request<{ gitVersion?: string }>('GET', '/version');
+    if (typeof v.gitVersion === 'string' && v.gitVersion !== '') kubeApiServer = v.gitVersion;
+  } catch {
+    // The pinned version is still right; /version is only a cross-check.
+  }
+  return { kubeApiServer, etcd: ETCD_VERSION };
+}

@@ -1,0 +1,67 @@
+/**
+ * `pnpm bench` / `pnpm bench:quick`: starts one control plane, runs every phase (cold start + memory at each size,
+ * churn, secret rotation), prints the Markdown tables, writes the JSON results (and docs/benchmarks.md for a full
+ * run), and exits 1 if any phase failed — e.g. the registry never converged or "ours" could not run at all.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { controlPlaneVersions, startBenchControlPlane } from './control-plane.ts';
+import { KubeClient } from './kube/client.ts';
+import { parseArgs } from './options.ts';
+import { churnPhase } from './phases/churn.ts';
+import { coldStartPhase } from './phases/cold-start.ts';
+import type { BenchContext } from './phases/context.ts';
+import { secretRotationPhase } from './phases/secret-rotation.ts';
+import { benchmarksDoc } from './report/docs.ts';
+import { machineInfo } from './report/machine.ts';
+import { resultsMarkdown } from './report/markdown.ts';
+import type { BenchResults, PhaseResult } from './report/results.ts';
+
+const packageRoot = path.resolve(import.meta.dirname, '..');
+
+async function main(): Promise<number> {
+  const plan = parseArgs(process.argv.slice(2));
+  const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+  const startedAt = new Date().toISOString();
+  log(`mode ${plan.mode}; starting the control plane`);
+  const cp = await startBenchControlPlane();
+  const phases: PhaseResult[] = [];
+  let results: BenchResults;
+  try {
+    const client = new KubeClient(cp.kubeConfig);
+    const ctx: BenchContext = { cp, client, log };
+    const machine = machineInfo(await controlPlaneVersions(client));
+    for (const params of plan.coldStart) phases.push(...(await coldStartPhase(ctx, params)));
+    phases.push(await churnPhase(ctx, plan.churn));
+    phases.push(await secretRotationPhase(ctx, plan.rotation));
+    results = { startedAt, finishedAt: new Date().toISOString(), mode: plan.mode, machine, phases };
+  } finally {
+    await cp.stop();
+  }
+  process.stdout.write(`${resultsMarkdown(results)}\n`);
+  if (plan.out !== undefined) {
+    const file = path.resolve(packageRoot, plan.out);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    log(`results written to ${file}`);
+  }
+  if (plan.writeDocs) {
+    const doc = path.resolve(packageRoot, '../../docs/benchmarks.md');
+    mkdirSync(path.dirname(doc), { recursive: true });
+    writeFileSync(doc, benchmarksDoc(results));
+    log(`report written to ${doc}`);
+  }
+  const failed = phases.filter((p) => p.error !== undefined);
+  for (const p of failed) log(`FAILED: ${p.phase}: ${p.error ?? ''}`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`[bench] fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

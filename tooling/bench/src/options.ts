@@ -1,0 +1,63 @@
+/** Command-line options of `pnpm bench` and the sizes of each mode. */
+import type { ColdStartParams } from './phases/cold-start.ts';
+import type { ChurnParams } from './phases/churn.ts';
+import type { RotationParams } from './phases/secret-rotation.ts';
+
+export interface BenchPlan {
+  mode: 'quick' | 'full';
+  coldStart: ColdStartParams[];
+  churn: ChurnParams;
+  rotation: RotationParams;
+  /** JSON results file; undefined = do not write one. */
+  out: string | undefined;
+  /** Rewrite docs/benchmarks.md with this run. */
+  writeDocs: boolean;
+}
+
+const CONCURRENCY = 24;
+
+/**
+ * Parses `--quick`, `--out <file>`, `--no-out`, `--docs`/`--no-docs`.
+ * Full mode writes `results/<date>.json` and docs/benchmarks.md; quick mode writes neither unless asked, so the
+ * test command never touches committed files.
+ * @throws Error on an unknown argument.
+ */
+export function parseArgs(argv: readonly string[], today = new Date()): BenchPlan {
+  let quick = false;
+  let out: string | undefined | null = null;
+  let docs: boolean | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--out') {
+      const v = argv[++i];
+      if (v === undefined) throw new Error('--out needs a file name');
+      out = v;
+    } else if (a === '--no-out') out = undefined;
+    else if (a === '--docs') docs = true;
+    else if (a === '--no-docs') docs = false;
+    else throw new Error(`unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs)`);
+  }
+  const stamp = today.toISOString().slice(0, 19).replace(/:/g, '-');
+  const defaultOut = quick ? undefined : `results/${stamp}.json`;
+  const common = { out: out === null ? defaultOut : out, writeDocs: docs ?? !quick };
+  if (quick) {
+    return {
+      mode: 'quick',
+      coldStart: [{ objects: 200, repetitions: 1, concurrency: CONCURRENCY, timeoutMs: 30_000 }],
+      churn: { objects: 200, ratePerSecond: 50, durationMs: 5_000, concurrency: CONCURRENCY, graceMs: 10_000 },
+      rotation: { rotations: 3, gapMs: 200, timeoutMs: 10_000 },
+      ...common,
+    };
+  }
+  return {
+    mode: 'full',
+    coldStart: [
+      { objects: 1_000, repetitions: 3, concurrency: CONCURRENCY, timeoutMs: 60_000 },
+      { objects: 10_000, repetitions: 3, concurrency: CONCURRENCY, timeoutMs: 180_000 },
+    ],
+    churn: { objects: 1_000, ratePerSecond: 200, durationMs: 30_000, concurrency: CONCURRENCY, graceMs: 15_000 },
+    rotation: { rotations: 10, gapMs: 500, timeoutMs: 10_000 },
+    ...common,
+  };
+}

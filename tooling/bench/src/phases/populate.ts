@@ -1,0 +1,24 @@
+import { MCPServerResource } from '@vmcp/api';
+import { mcpServer, readyStatus } from '../fixtures.ts';
+import { create, patchStatus } from '../kube/objects.ts';
+import { runPool } from '../kube/pool.ts';
+import { BENCH_GROUP, now, type BenchContext } from './context.ts';
+
+/** Name of the i-th bench server (zero-padded so list order is creation order). */
+export const serverName = (i: number): string => `srv-${String(i).padStart(5, '0')}`;
+
+/**
+ * Creates `count` MCPServers in `namespace`, each then given `status.url` and phase Ready through the status
+ * subresource, `concurrency` at a time. Resolves the time it took.
+ */
+export async function populateServers(ctx: BenchContext, namespace: string, count: number, concurrency: number): Promise<number> {
+  const t0 = now();
+  await runPool(count, concurrency, async (i) => {
+    const name = serverName(i);
+    await create(ctx.client, MCPServerResource, namespace, mcpServer(name, BENCH_GROUP));
+    await patchStatus(ctx.client, MCPServerResource, namespace, name, readyStatus(name));
+  });
+  const ms = now() - t0;
+  ctx.log(`  created ${count} MCPServers with status in ${(ms / 1000).toFixed(1)} s (${((count / ms) * 1000).toFixed(0)}/s)`);
+  return ms;
+}

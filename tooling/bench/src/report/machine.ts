@@ -1,0 +1,16 @@
+import os from 'node:os';
+import type { MachineInfo } from './results.ts';
+
+/** The machine description the report must carry: CPU, cores, memory, Node, and the control-plane versions. */
+export function machineInfo(versions: { kubeApiServer: string; etcd: string }): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryBytes: os.totalmem(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    kubeApiServer: versions.kubeApiServer,
+    etcd: versions.etcd,
+  };
+}
