@@ -1,0 +1,177 @@
+/**
+ * One service instance: HTTP server, event hub, metrics and (optionally) a watcher, started and stopped as a unit.
+ * `cli.ts` and `demo.ts` build one; tests build one with a fake watcher.
+ */
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DynamicRegistry, RegistryEvent } from '@vmcp/registry';
+import type { ListenAddress } from './config.ts';
+import { createHttpServer } from './http/server.ts';
+import type { ServiceContext } from './http/context.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics, type ServiceMetrics } from './metrics.ts';
+import { EventHub } from './sse.ts';
+import type { ServiceWatcher } from './watcher.ts';
+
+/** The service's version (upstream `/status` `version`). */
+export const SERVICE_VERSION = '0.1.0';
+
+/** Options of {@link createService}. */
+export interface ServiceOptions {
+  registry: DynamicRegistry;
+  namespace: string;
+  groupRef: string;
+  logger: Logger;
+  /** Build the watcher once the metrics exist (its hooks are bound to them). Absent = static mode. */
+  watcher?: (metrics: ServiceMetrics) => ServiceWatcher;
+  readinessTimeoutMs?: number;
+  maxSseClients?: number;
+  sseHeartbeatMs?: number;
+  sseBufferSize?: number;
+  /** How often watcher state is pushed to SSE clients as `status` events. Default 1000 ms. */
+  statusIntervalMs?: number;
+  /** process metrics (`process_*`, `nodejs_*`). Default true. */
+  defaultMetrics?: boolean;
+}
+
+/** A running (or runnable) service. */
+export interface Service {
+  readonly context: ServiceContext;
+  readonly server: http.Server;
+  /** Listens; resolves with the bound address. */
+  listen(address: ListenAddress): Promise<AddressInfo>;
+  /** Starts the watcher in the background; resolves when it is running (not synced). */
+  startWatcher(): void;
+  /** Resolves when the watcher ends: undefined after a graceful stop, the error after a fatal one. */
+  readonly watcherDone: Promise<Error | undefined>;
+  /** Graceful stop: refuse new connections, end event streams, drain the watcher, close the server. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+function describeChange(event: RegistryEvent): Record<string, unknown> {
+  return event.type === 'upsert'
+    ? { change: event.previous === undefined ? 'added' : 'updated', backend: event.backend.name, version: event.version, health: event.backend.healthStatus }
+    : { change: 'removed', backend: event.id, version: event.version };
+}
+
+/** Wires a service. Nothing listens or watches until `listen` / `startWatcher`. */
+export function createService(options: ServiceOptions): Service {
+  const { registry, logger } = options;
+  let hub: EventHub | undefined;
+  let watcher: ServiceWatcher | undefined;
+  const metrics = createMetrics({
+    registry,
+    watcherView: () => watcher?.view(),
+    sseClients: () => hub?.clientCount ?? 0,
+    defaultMetrics: options.defaultMetrics ?? true,
+    version: SERVICE_VERSION,
+  });
+  hub = new EventHub({
+    registry,
+    logger: logger.child({ component: 'sse' }),
+    maxClients: options.maxSseClients ?? 100,
+    ...(options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {}),
+    ...(options.sseBufferSize !== undefined ? { bufferSize: options.sseBufferSize } : {}),
+  });
+  watcher = options.watcher?.(metrics);
+
+  const context: ServiceContext = {
+    registry,
+    watcher,
+    hub,
+    metrics,
+    logger,
+    namespace: options.namespace,
+    groupRef: options.groupRef,
+    version: SERVICE_VERSION,
+    readinessTimeoutMs: options.readinessTimeoutMs ?? 5000,
+  };
+  const server = createHttpServer(context);
+  const unsubscribe = registry.subscribe((event) => logger.info('registry changed', describeChange(event)));
+
+  const eventHub = hub;
+  const publishStatus = (): void => {
+    const view = watcher?.view();
+    eventHub.publishStatus({
+      synced: view?.synced ?? true,
+      mode: watcher === undefined ? 'static' : 'dynamic',
+      groupRef: options.groupRef,
+      namespace: options.namespace,
+      exclusions: view?.exclusions ?? [],
+      conflicts: view?.conflicts ?? [],
+      watches: (view?.kinds ?? []).map((k) => ({ kind: k.kind, connected: k.connected, synced: k.synced })),
+      ...(view?.fatalError !== undefined ? { fatalError: true } : {}),
+    });
+  };
+  publishStatus();
+  const statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 1000);
+  statusTimer.unref();
+
+  let resolveDone: (value: Error | undefined) => void = () => undefined;
+  const watcherDone = new Promise<Error | undefined>((resolve) => (resolveDone = resolve));
+  let started = false;
+  let syncPoll: NodeJS.Timeout | undefined;
+  let shuttingDown: Promise<void> | undefined;
+
+  return {
+    context,
+    server,
+    watcherDone,
+    listen: (address) =>
+      new Promise<AddressInfo>((resolve, reject) => {
+        const onError = (error: Error): void => reject(error);
+        server.once('error', onError);
+        server.listen({ port: address.port, ...(address.host !== undefined ? { host: address.host } : {}) }, () => {
+          server.off('error', onError);
+          const bound = server.address() as AddressInfo;
+          logger.info('listening', { address: bound.address, port: bound.port });
+          resolve(bound);
+        });
+      }),
+    startWatcher: () => {
+      if (watcher === undefined || started) {
+        if (watcher === undefined) resolveDone(undefined);
+        return;
+      }
+      started = true;
+      const running = watcher;
+      // Log the sync once, with how long it took (the moment /readyz turns 200), and tell the page at once.
+      const t0 = Date.now();
+      syncPoll = setInterval(() => {
+        if (!running.hasSynced()) return;
+        clearInterval(syncPoll);
+        logger.info('caches synced', { ms: Date.now() - t0, backends: registry.count(), version: registry.version() });
+        publishStatus();
+      }, 50);
+      syncPoll.unref();
+      running.start().then(
+        () => resolveDone(undefined),
+        (error: unknown) => {
+          const err = error instanceof Error ? error : new Error(String(error));
+          // Liveness turns 503 from here (fatalError), so Kubernetes restarts the pod.
+          logger.error('watcher stopped on a fatal error', { error: err });
+          publishStatus();
+          resolveDone(err);
+        },
+      );
+    },
+    shutdown: () => {
+      shuttingDown ??= (async () => {
+        logger.info('shutting down');
+        clearInterval(statusTimer);
+        clearInterval(syncPoll);
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        eventHub.close();
+        server.closeIdleConnections();
+        if (watcher !== undefined && started) await watcher.stop();
+        // In-flight API calls had the watcher's drain time to finish; whatever is left is cut.
+        server.closeAllConnections();
+        await closed;
+        unsubscribe();
+        metrics.close();
+        logger.info('stopped');
+      })();
+      return shuttingDown;
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  SERVICE_ACCOUNT_NAMESPACE_FILE,
+  SERVICE_ACCOUNT_TOKEN_FILE,
+  loadConfig,
+  type Config,
+  type ConfigInputs,
+} from './config.ts';
+
+const HOME = '/home/u';
+const KUBE = `${HOME}/.kube/config`;
+
+function inputs(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): ConfigInputs {
+  return { argv, env, homeDir: HOME, readFile: (path) => files[path] };
+}
+
+function run(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = { [KUBE]: 'x' }): Config {
+  const result = loadConfig(inputs(argv, env, files));
+  if (result.action !== 'run') throw new Error(`expected run, got ${result.action}`);
+  return result.config;
+}
+
+function failure(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = { [KUBE]: 'x' }): ConfigError {
+  try {
+    loadConfig(inputs(argv, env, files));
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('takes namespace and group from flags, with defaults for the rest', () => {
+    const config = run(['--namespace', 'team-a', '--group', 'engineering']);
+    expect(config).toEqual({
+      cluster: { kind: 'kubeconfig', path: KUBE, from: '~/.kube/config' },
+      namespace: 'team-a',
+      groupRef: 'engineering',
+      listen: { host: undefined, port: 8080 },
+      logLevel: 'info',
+      workers: undefined,
+      maxSseClients: 100,
+      readinessTimeoutMs: 5000,
+      configFile: undefined,
+    });
+  });
+
+  it('reads the upstream environment variables, and flags win over them', () => {
+    const env = { VMCP_NAMESPACE: 'from-env', VMCP_GROUP: 'env-group', VMCP_LISTEN: '127.0.0.1:9000', VMCP_LOG_LEVEL: 'debug', VMCP_WORKERS: '3' };
+    const fromEnv = run([], env);
+    expect(fromEnv).toMatchObject({ namespace: 'from-env', groupRef: 'env-group', listen: { host: '127.0.0.1', port: 9000 }, logLevel: 'debug', workers: 3 });
+    const flagsWin = run(['--namespace=from-flag', '--group', 'flag-group', '--listen', ':0', '--log-level', 'warn', '--workers', '8'], env);
+    expect(flagsWin).toMatchObject({ namespace: 'from-flag', groupRef: 'flag-group', listen: { host: undefined, port: 0 }, logLevel: 'warn', workers: 8 });
+  });
+
+  it('takes groupRef from the vMCP config file, below flags and environment', () => {
+    const files = { [KUBE]: 'x', '/etc/vmcp/config.yaml': 'name: vmcp\ngroupRef: file-group\noutgoingAuth:\n  source: discovered\n' };
+    expect(run(['--namespace', 'ns', '--config', '/etc/vmcp/config.yaml'], {}, files)).toMatchObject({
+      groupRef: 'file-group',
+      configFile: '/etc/vmcp/config.yaml',
+    });
+    expect(run(['--namespace', 'ns', '--config', '/etc/vmcp/config.yaml'], { VMCP_GROUP: 'env-group' }, files).groupRef).toBe('env-group');
+    expect(run(['--namespace', 'ns', '--config', '/etc/vmcp/config.yaml', '--group', 'flag'], { VMCP_GROUP: 'env' }, files).groupRef).toBe('flag');
+    expect(run(['--namespace', 'ns'], { VMCP_CONFIG: '/etc/vmcp/config.yaml' }, files).groupRef).toBe('file-group');
+  });
+
+  it('rejects a config file whose outgoingAuth.source is not discovered, naming the key', () => {
+    const files = { [KUBE]: 'x', '/c.yaml': 'groupRef: g\noutgoingAuth:\n  source: inline\n' };
+    const error = failure(['--namespace', 'ns', '--config', '/c.yaml'], {}, files);
+    expect(error.setting).toBe('--config (/c.yaml) outgoingAuth.source');
+    expect(error.message).toContain('"inline"');
+    expect(error.message).toContain('discovered');
+  });
+
+  it('rejects a missing, malformed or non-mapping config file', () => {
+    expect(failure(['--namespace', 'ns', '--config', '/nope.yaml']).message).toMatch(/--config: file \/nope.yaml does not exist/);
+    const bad = failure(['--namespace', 'ns', '--config', '/c.yaml'], {}, { [KUBE]: 'x', '/c.yaml': 'groupRef: [unclosed' });
+    expect(bad.setting).toBe('--config');
+    expect(bad.message).toContain('not valid YAML');
+    expect(failure(['--namespace', 'ns', '--config', '/c.yaml'], {}, { [KUBE]: 'x', '/c.yaml': '- a\n- b\n' }).message).toContain('mapping');
+    expect(failure(['--namespace', 'ns', '--config', '/c.yaml'], {}, { [KUBE]: 'x', '/c.yaml': 'groupRef: 42\n' }).setting).toBe(
+      '--config (/c.yaml) groupRef',
+    );
+  });
+
+  it('requires a namespace and a group, naming the flag', () => {
+    expect(failure(['--group', 'g']).setting).toBe('--namespace');
+    expect(failure(['--group', 'g']).message).toContain('VMCP_NAMESPACE');
+    expect(failure(['--namespace', 'ns']).setting).toBe('--group');
+  });
+
+  it('validates names: namespace is a DNS label, the group a DNS subdomain', () => {
+    expect(failure(['--namespace', 'Team_A', '--group', 'g']).setting).toBe('--namespace');
+    expect(failure(['--namespace', 'a'.repeat(64), '--group', 'g']).setting).toBe('--namespace');
+    expect(failure([], { VMCP_NAMESPACE: 'bad!', VMCP_GROUP: 'g' }).setting).toBe('VMCP_NAMESPACE');
+    expect(failure(['--namespace', 'ns', '--group', 'Bad Group']).setting).toBe('--group');
+    expect(failure(['--namespace', 'ns'], { VMCP_GROUP: 'a/b/c' }).setting).toBe('VMCP_GROUP');
+  });
+
+  it('accepts namespace/name group refs only for the watched namespace', () => {
+    expect(run(['--namespace', 'ns', '--group', 'ns/g']).groupRef).toBe('ns/g');
+    const error = failure(['--namespace', 'ns', '--group', 'other/g']);
+    expect(error.setting).toBe('--group');
+    expect(error.message).toContain('"other"');
+  });
+
+  it('parses listen addresses and rejects bad ones', () => {
+    const listen = (value: string) => run(['--namespace', 'ns', '--group', 'g', '--listen', value]).listen;
+    expect(listen('8081')).toEqual({ host: undefined, port: 8081 });
+    expect(listen('0.0.0.0:80')).toEqual({ host: '0.0.0.0', port: 80 });
+    expect(listen('[::1]:9090')).toEqual({ host: '::1', port: 9090 });
+    expect(listen('localhost:0')).toEqual({ host: 'localhost', port: 0 });
+    for (const bad of ['', 'abc', ':99999', 'host:', '1.2.3.4:-1']) {
+      expect(failure(['--namespace', 'ns', '--group', 'g', `--listen=${bad}`]).setting).toBe('--listen');
+    }
+    expect(failure(['--namespace', 'ns', '--group', 'g'], { VMCP_LISTEN: 'x:y' }).setting).toBe('VMCP_LISTEN');
+  });
+
+  it('validates log level, workers, SSE client limit and readiness timeout', () => {
+    const base = ['--namespace', 'ns', '--group', 'g'];
+    expect(failure([...base, '--log-level', 'verbose']).setting).toBe('--log-level');
+    expect(run([...base, '--log-level', 'ERROR']).logLevel).toBe('error');
+    expect(failure([...base, '--workers', '0']).setting).toBe('--workers');
+    expect(failure([...base, '--workers', '65']).message).toContain('out of range (1..64)');
+    expect(failure([...base, '--workers', '2.5']).message).toContain('not a whole number');
+    expect(failure([], { VMCP_NAMESPACE: 'ns', VMCP_GROUP: 'g', VMCP_WORKERS: 'many' }).setting).toBe('VMCP_WORKERS');
+    expect(failure([...base, '--max-sse-clients', '0']).setting).toBe('--max-sse-clients');
+    expect(run([...base, '--max-sse-clients', '5']).maxSseClients).toBe(5);
+    expect(failure([...base, '--readiness-timeout', '50']).setting).toBe('--readiness-timeout');
+    expect(run([...base], { VMCP_READINESS_TIMEOUT_MS: '2500' }).readinessTimeoutMs).toBe(2500);
+  });
+
+  it('names unknown flags and flags without a value', () => {
+    expect(failure(['--namespce', 'ns']).setting).toBe('--namespce');
+    const missing = failure(['--group', 'g', '--namespace']);
+    expect(missing.setting).toBe('--namespace');
+    expect(failure(['extra']).message).toContain('extra');
+  });
+
+  it('answers --help and --version without validating anything else', () => {
+    expect(loadConfig(inputs(['--help'])).action).toBe('help');
+    expect(loadConfig(inputs(['-h'])).action).toBe('help');
+    expect(loadConfig(inputs(['--version'])).action).toBe('version');
+  });
+
+  describe('cluster selection', () => {
+    const base = ['--namespace', 'ns', '--group', 'g'];
+
+    it('prefers --kubeconfig, then KUBECONFIG, and checks the files exist', () => {
+      const files = { '/a': 'x', '/b': 'x', [KUBE]: 'x' };
+      expect(run([...base, '--kubeconfig', '/a'], { KUBECONFIG: '/b' }, files).cluster).toEqual({ kind: 'kubeconfig', path: '/a', from: '--kubeconfig' });
+      expect(run(base, { KUBECONFIG: '/b' }, files).cluster).toEqual({ kind: 'kubeconfig', path: '/b', from: 'KUBECONFIG' });
+      expect(run(base, { KUBECONFIG: '/a:/b' }, files).cluster).toMatchObject({ path: '/a:/b' });
+      expect(failure([...base, '--kubeconfig', '/missing'], {}, files).setting).toBe('--kubeconfig');
+      expect(failure(base, { KUBECONFIG: '/a:/missing' }, files).message).toContain('/missing');
+    });
+
+    it('uses the in-cluster config in a pod, and the pod namespace by default', () => {
+      const pod = { [SERVICE_ACCOUNT_TOKEN_FILE]: 'token', [SERVICE_ACCOUNT_NAMESPACE_FILE]: 'pod-ns\n' };
+      const env = { KUBERNETES_SERVICE_HOST: '10.0.0.1' };
+      const config = run(['--group', 'g'], env, pod);
+      expect(config.cluster).toEqual({ kind: 'in-cluster' });
+      expect(config.namespace).toBe('pod-ns');
+      expect(run(['--group', 'g'], { ...env, VMCP_NAMESPACE: 'explicit' }, pod).namespace).toBe('explicit');
+      // Not in a pod without the token, even with the env var.
+      expect(run(base, env, { [KUBE]: 'x' }).cluster.kind).toBe('kubeconfig');
+      expect(failure(['--group', 'g', '--context', 'c'], env, pod).setting).toBe('--context');
+    });
+
+    it('falls back to the demo with no cluster at all, with demo defaults', () => {
+      const config = run([], {}, {});
+      expect(config.cluster).toEqual({ kind: 'demo' });
+      expect(config).toMatchObject({ namespace: 'vmcp-demo', groupRef: 'engineering', listen: { host: '127.0.0.1', port: 8080 } });
+      expect(run(['--demo'], {}, { [KUBE]: 'x' }).cluster).toEqual({ kind: 'demo' });
+      expect(failure(['--demo', '--kubeconfig', KUBE]).setting).toBe('--demo');
+      expect(failure(['--context', 'c'], {}, {}).setting).toBe('--context');
+    });
+
+    it('passes --context through', () => {
+      expect(run([...base, '--context', 'prod']).cluster).toEqual({ kind: 'kubeconfig', path: KUBE, from: '~/.kube/config', context: 'prod' });
+    });
+  });
+});

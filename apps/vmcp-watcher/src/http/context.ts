@@ -1,0 +1,20 @@
+import type { DynamicRegistry } from '@vmcp/registry';
+import type { Logger } from '../logger.ts';
+import type { ServiceMetrics } from '../metrics.ts';
+import type { EventHub } from '../sse.ts';
+import type { ServiceWatcher } from '../watcher.ts';
+
+/** What the HTTP routes read. One per service instance. */
+export interface ServiceContext {
+  registry: DynamicRegistry;
+  /** Absent = static mode (readiness always ready). */
+  watcher: ServiceWatcher | undefined;
+  hub: EventHub;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  namespace: string;
+  groupRef: string;
+  /** The service's version string (upstream `/status` `version`). */
+  version: string;
+  readinessTimeoutMs: number;
+}

@@ -1,0 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResumePoint } from '../../sse.ts';
+import type { ServiceContext } from '../context.ts';
+import { sendJson } from '../respond.ts';
+
+/**
+ * Where a client resumes: `Last-Event-ID` (sent by EventSource on reconnect) wins over `?since=`; neither means
+ * "send me the full list first". Returns an error message for a malformed value.
+ */
+export function resumePointOf(req: IncomingMessage, url: URL): ResumePoint | { error: string } {
+  const header = req.headers['last-event-id'];
+  const raw = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('since') ?? undefined;
+  if (raw === undefined || raw === '') return { kind: 'snapshot' };
+  if (!/^\d{1,15}$/.test(raw.trim())) {
+    return { error: `${header === undefined ? 'since' : 'Last-Event-ID'} must be a registry version (a whole number)` };
+  }
+  return { kind: 'since', version: Number(raw.trim()) };
+}
+
+/** `GET /api/v1/events`: Server-Sent Events of registry changes (see `sse.ts`). */
+export function eventsRoute(ctx: ServiceContext): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
+  return (req, res, url) => {
+    const resume = resumePointOf(req, url);
+    if ('error' in resume) {
+      sendJson(req, res, 400, { error: 'bad_request', message: resume.error });
+      return;
+    }
+    if (!ctx.hub.attach(req, res, resume)) ctx.logger.warn('event-stream client refused', { clients: ctx.hub.clientCount });
+  };
+}

@@ -1,0 +1,227 @@
+import { readFileSync } from 'node:fs';
+import { expectedEngineeringBackendsFile } from '@vmcp/api';
+import { createDynamicRegistry, type Backend, type DynamicRegistry } from '@vmcp/registry';
+import { createService, type Service, type ServiceOptions } from '../src/app.ts';
+import { createLogger } from '../src/logger.ts';
+import type { ServiceWatcher, WatcherView } from '../src/watcher.ts';
+
+/** The planted fake secret values of @vmcp/api's examples: they must never appear in any output. */
+export const PLANTED_SECRETS: string[] = (
+  JSON.parse(readFileSync(expectedEngineeringBackendsFile, 'utf8')) as { plantedSecretValues: string[] }
+).plantedSecretValues;
+
+/** A watcher double: sync, fail and view are set by the test. */
+export class FakeWatcher implements ServiceWatcher {
+  synced = false;
+  fatal: Error | undefined;
+  started = false;
+  stopped = false;
+  viewState: WatcherView = { synced: false, kinds: [], exclusions: [], conflicts: [] };
+  #finish: ((error?: Error) => void) | undefined;
+  #syncWaiters = new Set<() => void>();
+
+  start(): Promise<void> {
+    this.started = true;
+    return new Promise<void>((resolve, reject) => {
+      this.#finish = (error) => (error === undefined ? resolve() : reject(error));
+    });
+  }
+  waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
+    if (this.synced) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const done = (): void => {
+        this.#syncWaiters.delete(done);
+        resolve(this.synced);
+      };
+      this.#syncWaiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+  hasSynced(): boolean {
+    return this.synced;
+  }
+  fatalError(): Error | undefined {
+    return this.fatal;
+  }
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.#finish?.();
+    return Promise.resolve();
+  }
+  view(): WatcherView {
+    return { ...this.viewState, synced: this.synced, ...(this.fatal ? { fatalError: this.fatal.message } : {}) };
+  }
+  sync(): void {
+    this.synced = true;
+    for (const waiter of [...this.#syncWaiters]) waiter();
+  }
+  fail(error: Error): void {
+    this.fatal = error;
+    this.#finish?.(error);
+  }
+}
+
+/** A backend with secret values everywhere a Backend can hold one. */
+export function secretBackend(id: string, overrides: Partial<Backend> = {}): Backend {
+  return {
+    id,
+    name: id,
+    baseUrl: `http://mcp-${id}-proxy:8080`,
+    transportType: 'streamable-http',
+    type: '',
+    healthStatus: 'healthy',
+    authConfigRef: 'token-exchange-auth',
+    authConfig: {
+      type: 'token_exchange',
+      tokenExchange: {
+        tokenUrl: 'https://idp.example.com/token',
+        clientId: 'vmcp',
+        clientSecret: PLANTED_SECRETS[0]!,
+        audience: 'backend',
+      },
+    },
+    metadata: { tool_type: 'mcp', workload_type: 'mcp_server', workload_status: 'Ready' },
+    ...overrides,
+  };
+}
+
+/** A plain backend. */
+export function backend(id: string, overrides: Partial<Backend> = {}): Backend {
+  return {
+    id,
+    name: id,
+    baseUrl: `http://mcp-${id}-proxy:8080`,
+    transportType: 'streamable-http',
+    type: '',
+    healthStatus: 'healthy',
+    metadata: { tool_type: 'mcp', workload_type: 'mcp_server', workload_status: 'Ready' },
+    ...overrides,
+  };
+}
+
+/** A service on 127.0.0.1:0 with a fake watcher and captured logs. */
+export interface TestService {
+  url: string;
+  service: Service;
+  registry: DynamicRegistry;
+  watcher: FakeWatcher;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestService(
+  options: Partial<Omit<ServiceOptions, 'registry' | 'logger' | 'watcher'>> & { initial?: Backend[]; staticMode?: boolean } = {},
+): Promise<TestService> {
+  const registry = createDynamicRegistry(options.initial ?? []);
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
+  const watcher = new FakeWatcher();
+  const { initial: _initial, staticMode, ...rest } = options;
+  const service = createService({
+    registry,
+    namespace: 'team-a',
+    groupRef: 'engineering',
+    logger,
+    defaultMetrics: false,
+    statusIntervalMs: 20,
+    ...(staticMode === true ? {} : { watcher: () => watcher }),
+    ...rest,
+  });
+  const address = await service.listen({ host: '127.0.0.1', port: 0 });
+  service.startWatcher();
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    service,
+    registry,
+    watcher,
+    logs,
+    close: () => service.shutdown(),
+  };
+}
+
+/** One parsed Server-Sent Event. */
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: string;
+}
+
+/** An open event stream, parsed as it arrives. */
+export interface SseClient {
+  status: number;
+  events: SseEvent[];
+  raw: string;
+  /** Waits for an event matching `predicate` (checked against events already received, too). */
+  waitFor(predicate: (e: SseEvent) => boolean, ms?: number): Promise<SseEvent>;
+  close(): void;
+}
+
+/** Opens `/api/v1/events` (or `path`) and parses the stream. */
+export async function openEvents(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers, signal: abort.signal });
+  const client: SseClient = {
+    status: res.status,
+    events: [],
+    raw: '',
+    waitFor: async (predicate, ms = 3000) => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const found = client.events.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`event not received in ${ms} ms; got ${JSON.stringify(client.events)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    close: () => abort.abort(),
+  };
+  if (res.status !== 200 || res.body === null) {
+    client.raw = await res.text();
+    return client;
+  }
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const text = decoder.decode(value, { stream: true });
+        client.raw += text;
+        pending += text;
+        let end: number;
+        while ((end = pending.indexOf('\n\n')) !== -1) {
+          const block = pending.slice(0, end);
+          pending = pending.slice(end + 2);
+          const event: SseEvent = { event: 'message', data: '' };
+          let hasField = false;
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) continue;
+            const colon = line.indexOf(':');
+            const field = colon === -1 ? line : line.slice(0, colon);
+            const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+            if (field === 'id') event.id = value;
+            else if (field === 'event') event.event = value;
+            else if (field === 'data') event.data += value;
+            else continue;
+            hasField = true;
+          }
+          if (hasField && (event.data !== '' || event.id !== undefined)) client.events.push(event);
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return client;
+}
+
+/** Polls until `check` holds. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
