@@ -1,0 +1,44 @@
+import type { HeaderForwardConfig } from '@vmcp/registry';
+import type { FieldReader, JsonObject } from '../read/fields.ts';
+
+/** `N(s)` of the identifier format: upper-case, `-` → `_`, any other character outside `[A-Z0-9_]` → `_`. */
+export function normalizeIdentifierPart(value: string): string {
+  // Per UTF-16 unit after upper-casing, so one non-ASCII letter becomes as many `_` as its units.
+  return value.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+}
+
+/**
+ * The identifier under which a header value from a Secret is provided at request time (env var
+ * `TOOLHIVE_SECRET_<identifier>`): `HEADER_FORWARD_<N(header)>_<N(entryName)>`. Matches the operator's manifests.
+ */
+export function headerForwardIdentifier(headerName: string, entryName: string): string {
+  return `HEADER_FORWARD_${normalizeIdentifierPart(headerName)}_${normalizeIdentifierPart(entryName)}`;
+}
+
+/**
+ * The `headerForward` projection of an MCPServerEntry: plaintext headers as they are, secret headers as
+ * `header → identifier` (items without `valueSecretRef` are skipped). Undefined when nothing is configured.
+ * Secret values are never read here.
+ */
+export function headerForwardFromSpec(fields: FieldReader, spec: JsonObject, entryName: string): HeaderForwardConfig | undefined {
+  const hf = fields.object(spec['headerForward'], 'spec.headerForward');
+  if (hf === undefined) return undefined;
+  const out: HeaderForwardConfig = {};
+  const plaintext = fields.stringMap(hf['addPlaintextHeaders'], 'spec.headerForward.addPlaintextHeaders');
+  if (plaintext !== undefined && Object.keys(plaintext).length > 0) out.addPlaintextHeaders = plaintext;
+
+  const fromSecret = fields.array(hf['addHeadersFromSecret'], 'spec.headerForward.addHeadersFromSecret');
+  const identifiers: Record<string, string> = {};
+  fromSecret?.forEach((item, i) => {
+    const path = `spec.headerForward.addHeadersFromSecret[${i}]`;
+    const header = fields.requiredObject(item, path);
+    const headerName = fields.stringOrEmpty(header['headerName'], `${path}.headerName`);
+    if (fields.object(header['valueSecretRef'], `${path}.valueSecretRef`) === undefined) return;
+    if (headerName === '') fields.fail(`${path}.headerName`, 'is required');
+    Object.defineProperty(identifiers, headerName, {
+      value: headerForwardIdentifier(headerName, entryName), enumerable: true, writable: true, configurable: true,
+    });
+  });
+  if (Object.keys(identifiers).length > 0) out.addHeadersFromSecret = identifiers;
+  return out.addPlaintextHeaders === undefined && out.addHeadersFromSecret === undefined ? undefined : out;
+}

@@ -1,0 +1,76 @@
+import { remoteUrlOf, type KubeObject } from '@vmcp/api';
+import type { Backend } from '@vmcp/registry';
+import { errorMessage } from '../logger.ts';
+import type { FieldReader, JsonObject } from '../read/fields.ts';
+import type { WorkloadResolution } from '../types.ts';
+import { fetchCABundleData, type CABundleConfigMapRef } from './ca-bundle.ts';
+import { attachAuth, excluded, quoteShort, readCommon, readTransport, type ConvertContext } from './context.ts';
+import { headerForwardFromSpec } from './header-forward.ts';
+import { mcpServerEntryPhaseToHealth } from './health.ts';
+import { WORKLOAD_TYPE_VALUES, buildMetadata } from './metadata.ts';
+import { checkUrlSyntax } from './url.ts';
+
+/**
+ * MCPServerEntry → backend (upstream HEAD). Only `Valid` entries are served. Then, in upstream's order: transport,
+ * URL syntax check (`spec.remoteUrl`, Go `url.Parse` leniency), empty URL, health, metadata, CA bundle (direct GET
+ * of the ConfigMap), auth, headerForward. `type` is `entry`.
+ */
+export async function convertMCPServerEntry(name: string, object: KubeObject, ctx: ConvertContext): Promise<WorkloadResolution> {
+  const common = readCommon('MCPServerEntry', name, object, ctx);
+  const { fields, spec } = common;
+  fields.string(spec['remoteUrl'], 'spec.remoteUrl');
+  fields.string(spec['remoteURL'], 'spec.remoteURL');
+  const remoteUrl = remoteUrlOf(spec);
+  const caRef = readCABundleRef(common.fields, spec);
+  const headerForward = headerForwardFromSpec(fields, spec, name);
+
+  if (common.phase !== 'Valid') {
+    return excluded('entry-not-valid', `${common.label} is not Valid (status.phase ${quoteShort(common.phase)})`);
+  }
+  const transport = readTransport(common, ctx);
+  const urlProblem = checkUrlSyntax(remoteUrl);
+  // The URL itself is not quoted: it may carry credentials in its userinfo.
+  if (urlProblem !== undefined) return excluded('invalid-url', `${common.label}: spec.remoteUrl is not a valid URL: ${urlProblem}`);
+  if (remoteUrl === '') return excluded('no-url', `${common.label} has an empty spec.remoteUrl`);
+
+  let backend: Backend = {
+    id: name,
+    name,
+    baseUrl: remoteUrl,
+    transportType: transport,
+    type: 'entry',
+    healthStatus: mcpServerEntryPhaseToHealth(common.phase),
+    metadata: buildMetadata({
+      annotations: common.annotations,
+      workloadType: WORKLOAD_TYPE_VALUES.MCPServerEntry,
+      phase: common.phase,
+      namespace: common.objectNamespace,
+      remoteUrl,
+    }),
+  };
+
+  if (caRef !== undefined) {
+    try {
+      backend.caBundleData = await fetchCABundleData(ctx.direct, common.namespace, caRef, ctx.signal);
+    } catch (error) {
+      if (ctx.signal?.aborted === true) throw error;
+      return excluded('ca-bundle-unreadable', `${common.label}: CA bundle not readable: ${errorMessage(error)}`);
+    }
+  }
+
+  const withAuth = await attachAuth(backend, common, ctx);
+  if (withAuth.backend === null) return withAuth;
+  backend = withAuth.backend;
+  if (headerForward !== undefined) backend = { ...backend, headerForward };
+  return { backend };
+}
+
+/** `spec.caBundleRef.configMapRef`, when both are set (as upstream's check); the name must be non-empty. */
+function readCABundleRef(fields: FieldReader, spec: JsonObject): CABundleConfigMapRef | undefined {
+  const caBundleRef = fields.object(spec['caBundleRef'], 'spec.caBundleRef');
+  const configMapRef = fields.object(caBundleRef?.['configMapRef'], 'spec.caBundleRef.configMapRef');
+  if (configMapRef === undefined) return undefined;
+  const name = fields.stringOrEmpty(configMapRef['name'], 'spec.caBundleRef.configMapRef.name');
+  if (name === '') fields.fail('spec.caBundleRef.configMapRef.name', 'is required');
+  return { name, key: fields.stringOrEmpty(configMapRef['key'], 'spec.caBundleRef.configMapRef.key') };
+}
