@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- the fake reconcilers are async functions like real ones, minus the I/O */
 import { describe, expect, it } from 'vitest';
 import { FakeClock, flushAsync } from '../workqueue/clock.ts';
 import { itemExponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
@@ -235,6 +236,44 @@ describe('Controller concurrency', () => {
     await r.release('c');
     expect(r.started).toEqual(['a', 'b', 'c']);
     expect(r.maxConcurrent()).toBe(1);
+    await h.controller.stop();
+  });
+
+  it('enqueueAfter delays a reconcile; a worker survives a rate limiter that throws', async () => {
+    const at: number[] = [];
+    let limiterCalls = 0;
+    const h = startController(
+      async () => {
+        at.push(h.clock.now());
+        if (at.length === 1) throw new Error('fails once');
+        return {};
+      },
+      {
+        rateLimiter: {
+          when: () => {
+            limiterCalls++;
+            throw new Error('limiter bug');
+          },
+          forget: () => {},
+          numRequeues: () => 0,
+        },
+      },
+    );
+    h.controller.enqueueAfter('a', 250);
+    await h.clock.advanceAsync(249);
+    expect(at).toEqual([]);
+    await h.clock.advanceAsync(1);
+    expect(at).toEqual([250]);
+    expect(limiterCalls).toBe(1);
+    expect(h.errors.map((e) => e.error.message)).toEqual([
+      'fails once',
+      'controller backends: failed to handle the outcome for "a"',
+    ]);
+    expect((h.errors[1]!.error.cause as Error).message).toBe('limiter bug');
+    expect(h.controller.inFlight()).toEqual([]);
+    h.controller.enqueue('a'); // the key was released and the worker is still alive
+    await flushAsync();
+    expect(at).toEqual([250, 250]);
     await h.controller.stop();
   });
 

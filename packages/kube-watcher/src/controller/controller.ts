@@ -112,7 +112,9 @@ export class Controller {
     if (options.name === '') throw new Error('controller: name must not be empty');
     const workers = options.maxConcurrentReconciles ?? 1;
     if (!Number.isInteger(workers) || workers < 1) {
-      throw new RangeError(`controller ${options.name}: maxConcurrentReconciles must be an integer >= 1, got ${workers}`);
+      throw new RangeError(
+        `controller ${options.name}: maxConcurrentReconciles must be an integer >= 1, got ${workers}`,
+      );
     }
     const grace = options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS;
     if (!(grace >= 0)) {
@@ -224,7 +226,16 @@ export class Controller {
         this.queue.done(next.item);
         return;
       }
-      await this.#processItem(next.item);
+      try {
+        await this.#processItem(next.item);
+      } catch (err) {
+        // Only a throwing custom queue or rate limiter gets here; the worker must survive it.
+        const error = new Error(`controller ${this.name}: failed to handle the outcome for "${next.item}"`, {
+          cause: err,
+        });
+        const onError = this.#onError;
+        if (onError !== undefined) this.#guard(() => onError({ name: next.item }, error));
+      }
     }
   }
 
@@ -269,29 +280,30 @@ export class Controller {
     const after = (result as ReconcileResult).requeueAfterMs;
     if (after !== undefined && (typeof after !== 'number' || Number.isNaN(after) || after === Infinity)) {
       // A bug in the reconciler; retrying with backoff surfaces it without hot-looping or losing the request.
-      const error = new Error(`controller ${this.name}: reconcile of "${request.name}" returned requeueAfterMs=${String(after)}`);
+      const error = new Error(
+        `controller ${this.name}: reconcile of "${request.name}" returned requeueAfterMs=${String(after)}`,
+      );
       return { kind: 'error', error, panic: false };
     }
-    return { kind: 'ok', result: result as ReconcileResult };
+    return { kind: 'ok', result };
   }
 
   /** controller-runtime's reconcileHandler table (see the class comment). */
   #handle(request: ReconcileRequest, outcome: Outcome, signal: AbortSignal): void {
     const { name } = request;
     if (outcome.kind === 'error') {
+      const terminal = isTerminalError(outcome.error);
       if (outcome.panic) this.#emit((m) => m.reconcilePanicsTotal?.(this.name));
-      if (isTerminalError(outcome.error)) {
-        // No forget either: controller-runtime leaves the failure count as is for terminal errors.
-        this.#emit((m) => m.terminalReconcileErrorsTotal?.(this.name));
-      } else {
-        this.queue.addRateLimited(name);
-      }
+      if (terminal) this.#emit((m) => m.terminalReconcileErrorsTotal?.(this.name));
       this.#emit((m) => m.reconcileErrorsTotal?.(this.name));
       this.#emit((m) => m.reconcileTotal?.(this.name, 'error'));
+      // Reported before the requeue so the reconcile error is logged even if a custom rate limiter throws.
       if (!signal.aborted && this.#onError !== undefined) {
         const onError = this.#onError;
         this.#guard(() => onError(request, outcome.error));
       }
+      // Terminal: no requeue, and no forget either (controller-runtime leaves the failure count as is).
+      if (!terminal) this.queue.addRateLimited(name);
       return;
     }
     const { requeueAfterMs, requeue } = outcome.result;
