@@ -72,8 +72,9 @@ function copyValue(value: unknown, owner: string, path: string, depth: number): 
   }
   if (!isPlainObject(value)) fail(owner, path, `${describe(value)} is not JSON data`);
   const out: Record<string, unknown> = {};
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const item = value[key];
     if (item === undefined) continue;
     // defineProperty, not assignment: a key named `__proto__` must become an own property, not a prototype.
@@ -105,17 +106,23 @@ export function plainDataEqual(a: unknown, b: unknown): boolean {
     return true;
   }
   if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  // Object.keys + indexed reads: several times faster in V8 than for-in with a hasOwn check per key.
+  const aKeys = Object.keys(a);
   let definedInA = 0;
-  for (const key in a) {
-    if (!Object.hasOwn(a, key)) continue;
+  for (let i = 0; i < aKeys.length; i++) {
+    const key = aKeys[i]!;
     const av = a[key];
     if (av === undefined) continue;
     definedInA++;
-    if (!Object.hasOwn(b, key) || !plainDataEqual(av, b[key])) return false;
+    const bv = b[key];
+    // A key missing from b reads from the prototype: only `__proto__` yields plain data there (Object.prototype).
+    if (bv === undefined || (key === '__proto__' && !Object.hasOwn(b, key)) || !plainDataEqual(av, bv)) return false;
   }
+  const bKeys = Object.keys(b);
+  if (bKeys.length === definedInA) return true; // the common case: no undefined properties in b
   let definedInB = 0;
-  for (const key in b) {
-    if (Object.hasOwn(b, key) && b[key] !== undefined) definedInB++;
+  for (let i = 0; i < bKeys.length; i++) {
+    if (b[bKeys[i]!] !== undefined) definedInB++;
   }
   return definedInA === definedInB;
 }

@@ -22,6 +22,9 @@ describe('plainDataEqual', () => {
     ['null-prototype object', Object.assign(Object.create(null) as object, { a: 1 }), { a: 1 }, true],
     ['Date vs plain object', new Date(0), {}, false],
     ['NaN', Number.NaN, Number.NaN, false],
+    ['own "__proto__" vs a different key', JSON.parse('{"__proto__": {}}'), { y: 1 }, false],
+    ['own "__proto__" on both', JSON.parse('{"__proto__": {"a": 1}}'), JSON.parse('{"__proto__": {"a": 1}}'), true],
+    ['key only on the prototype of b', { toString: 'x' }, {}, false],
   ])('%s → %s', (_label, a, b, expected) => {
     expect(plainDataEqual(a, b)).toBe(expected);
     expect(plainDataEqual(b, a)).toBe(expected);
