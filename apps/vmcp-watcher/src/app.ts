@@ -57,23 +57,25 @@ function describeChange(event: RegistryEvent): Record<string, unknown> {
 /** Wires a service. Nothing listens or watches until `listen` / `startWatcher`. */
 export function createService(options: ServiceOptions): Service {
   const { registry, logger } = options;
-  let hub: EventHub | undefined;
-  let watcher: ServiceWatcher | undefined;
-  const metrics = createMetrics({
-    registry,
-    watcherView: () => watcher?.view(),
-    sseClients: () => hub?.clientCount ?? 0,
-    defaultMetrics: options.defaultMetrics ?? true,
-    version: SERVICE_VERSION,
-  });
-  hub = new EventHub({
+  const hub = new EventHub({
     registry,
     logger: logger.child({ component: 'sse' }),
     maxClients: options.maxSseClients ?? 100,
     ...(options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {}),
     ...(options.sseBufferSize !== undefined ? { bufferSize: options.sseBufferSize } : {}),
   });
-  watcher = options.watcher?.(metrics);
+  // The watcher is built after the metrics (its hooks are bound to them) while the metrics read the watcher's view
+  // at scrape time: a holder breaks the cycle.
+  const holder: { watcher?: ServiceWatcher } = {};
+  const metrics = createMetrics({
+    registry,
+    watcherView: () => holder.watcher?.view(),
+    sseClients: () => hub.clientCount,
+    defaultMetrics: options.defaultMetrics ?? true,
+    version: SERVICE_VERSION,
+  });
+  const watcher = options.watcher?.(metrics);
+  if (watcher !== undefined) holder.watcher = watcher;
 
   const context: ServiceContext = {
     registry,
@@ -89,10 +91,9 @@ export function createService(options: ServiceOptions): Service {
   const server = createHttpServer(context);
   const unsubscribe = registry.subscribe((event) => logger.info('registry changed', describeChange(event)));
 
-  const eventHub = hub;
   const publishStatus = (): void => {
     const view = watcher?.view();
-    eventHub.publishStatus({
+    hub.publishStatus({
       synced: view?.synced ?? true,
       mode: watcher === undefined ? 'static' : 'dynamic',
       groupRef: options.groupRef,
@@ -161,7 +162,7 @@ export function createService(options: ServiceOptions): Service {
         clearInterval(statusTimer);
         clearInterval(syncPoll);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        eventHub.close();
+        hub.close();
         server.closeIdleConnections();
         if (watcher !== undefined && started) await watcher.stop();
         // In-flight API calls had the watcher's drain time to finish; whatever is left is cut.

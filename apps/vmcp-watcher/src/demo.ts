@@ -6,6 +6,7 @@
  */
 import { crdDirectory } from '@vmcp/api';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type * as Envtest from '@vmcp/envtest';
 import type { Config } from './config.ts';
 import { applyExamples, ensureNamespace } from './examples.ts';
 import { createWithStatus, kubeRequest } from './kube-rest.ts';
@@ -44,7 +45,7 @@ export function demoSteps(kc: KubeConfig, namespace: string, group: string): Arr
 
 /** Runs the demo until Ctrl-C. */
 export async function runDemo(config: Config, logger: Logger, options: { intervalMs?: number } = {}): Promise<void> {
-  let envtest: typeof import('@vmcp/envtest');
+  let envtest: typeof Envtest;
   try {
     envtest = await import('@vmcp/envtest');
   } catch (error) {

@@ -1,0 +1,58 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './logger.ts';
+import { installSignalHandlers } from './shutdown.ts';
+
+function setup(shutdown: () => Promise<void>, deadlineMs = 1000) {
+  const target = new EventEmitter();
+  const exits: number[] = [];
+  const lines: string[] = [];
+  const remove = installSignalHandlers({
+    logger: createLogger({ level: 'info', write: (l) => lines.push(l) }),
+    shutdown,
+    exit: (code) => exits.push(code),
+    target: target as unknown as Pick<NodeJS.Process, 'on' | 'off'>,
+    deadlineMs,
+  });
+  return { target, exits, lines, remove };
+}
+
+describe('installSignalHandlers', () => {
+  it('stops gracefully on the first signal and exits 0', async () => {
+    let stopped = false;
+    const { target, exits } = setup(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      stopped = true;
+    });
+    target.emit('SIGTERM', 'SIGTERM');
+    expect(exits).toEqual([]);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(stopped).toBe(true);
+    expect(exits).toEqual([0]);
+  });
+
+  it('exits at once with 1 on a second signal', () => {
+    const { target, exits, lines } = setup(() => new Promise(() => undefined));
+    target.emit('SIGINT', 'SIGINT');
+    target.emit('SIGINT', 'SIGINT');
+    expect(exits).toEqual([1]);
+    expect(lines.some((l) => l.includes('second signal'))).toBe(true);
+  });
+
+  it('exits 1 when the graceful stop fails or overruns its deadline', async () => {
+    const failing = setup(() => Promise.reject(new Error('drain failed')));
+    failing.target.emit('SIGTERM', 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(failing.exits).toEqual([1]);
+    const slow = setup(() => new Promise(() => undefined), 30);
+    slow.target.emit('SIGTERM', 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 80));
+    expect(slow.exits).toEqual([1]);
+  });
+
+  it('removes its handlers', () => {
+    const { target, remove } = setup(() => Promise.resolve());
+    remove();
+    expect(target.listenerCount('SIGTERM')).toBe(0);
+  });
+});

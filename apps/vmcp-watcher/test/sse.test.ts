@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { backend, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
+
+let svc: TestService | undefined;
+const clients: SseClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await svc?.close();
+  svc = undefined;
+});
+
+async function events(path = '/api/v1/events', headers: Record<string, string> = {}): Promise<SseClient> {
+  const client = await openEvents(`${svc!.url}${path}`, headers);
+  clients.push(client);
+  return client;
+}
+
+describe('/api/v1/events', () => {
+  it('starts with a reset of the full list, then streams upsert/remove with the version as id', async () => {
+    svc = await startTestService({ initial: [backend('a')] });
+    const stream = await events();
+    expect(stream.status).toBe(200);
+    const reset = await stream.waitFor((e) => e.event === 'reset');
+    expect(reset.id).toBe('0');
+    expect(JSON.parse(reset.data)).toMatchObject({ version: 0, backends: [{ id: 'a' }] });
+
+    svc.registry.upsert(backend('b'));
+    svc.registry.upsert(backend('b', { healthStatus: 'unhealthy' }));
+    svc.registry.remove('a');
+    const removed = await stream.waitFor((e) => e.event === 'remove');
+    const changes = stream.events.filter((e) => e.event === 'upsert' || e.event === 'remove');
+    expect(changes.map((e) => [e.id, e.event])).toEqual([
+      ['1', 'upsert'],
+      ['2', 'upsert'],
+      ['3', 'remove'],
+    ]);
+    expect(JSON.parse(changes[1]!.data)).toMatchObject({ id: 'b', healthStatus: 'unhealthy' });
+    expect(JSON.parse(removed.data)).toMatchObject({ id: 'a' });
+    // Framing: every event is `id`, `event`, one `data` line, blank line.
+    expect(stream.raw).toMatch(/^retry: 2000\n\n/);
+    expect(stream.raw).toContain('id: 1\nevent: upsert\ndata: {');
+  });
+
+  it('resumes from Last-Event-ID or ?since= with exactly the missed events', async () => {
+    svc = await startTestService();
+    for (const id of ['a', 'b', 'c', 'd']) svc.registry.upsert(backend(id));
+    const byHeader = await events('/api/v1/events', { 'last-event-id': '2' });
+    await byHeader.waitFor((e) => e.id === '4');
+    expect(byHeader.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual(['3:upsert', '4:upsert']);
+
+    const bySince = await events('/api/v1/events?since=3');
+    await bySince.waitFor((e) => e.id === '4');
+    svc.registry.upsert(backend('e'));
+    await bySince.waitFor((e) => e.id === '5');
+    expect(bySince.events.filter((e) => e.id !== undefined).map((e) => e.id)).toEqual(['4', '5']);
+
+    const upToDate = await events('/api/v1/events?since=5');
+    svc.registry.remove('e');
+    await upToDate.waitFor((e) => e.id === '6');
+    expect(upToDate.events.filter((e) => e.id !== undefined).map((e) => e.id)).toEqual(['6']);
+  });
+
+  it('sends a reset when the requested version is older than the buffer, or from the future', async () => {
+    svc = await startTestService({ sseBufferSize: 3 });
+    for (let i = 0; i < 6; i++) svc.registry.upsert(backend(`b${i}`)); // versions 1..6; buffer keeps 4..6
+    const justInside = await events('/api/v1/events?since=3');
+    await justInside.waitFor((e) => e.id === '6');
+    expect(justInside.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual(['4:upsert', '5:upsert', '6:upsert']);
+
+    const tooOld = await events('/api/v1/events?since=2');
+    const reset = await tooOld.waitFor((e) => e.event === 'reset');
+    expect(reset.id).toBe('6');
+    expect(JSON.parse(reset.data).backends).toHaveLength(6);
+    expect(tooOld.events.some((e) => e.event === 'upsert')).toBe(false);
+
+    const future = await events('/api/v1/events', { 'last-event-id': '99' });
+    expect((await future.waitFor((e) => e.event === 'reset')).id).toBe('6');
+  });
+
+  it('rejects a malformed resume point with 400', async () => {
+    svc = await startTestService();
+    const res = await fetch(`${svc.url}/api/v1/events?since=abc`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'bad_request' });
+  });
+
+  it('limits concurrent clients with 503 and admits again after one leaves', async () => {
+    svc = await startTestService({ maxSseClients: 2 });
+    const first = await events();
+    await events();
+    const third = await fetch(`${svc.url}/api/v1/events`);
+    expect(third.status).toBe(503);
+    expect(third.headers.get('retry-after')).toBe('5');
+    expect(await third.json()).toMatchObject({ error: 'too_many_clients', maxClients: 2 });
+    first.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const fourth = await events();
+    expect(fourth.status).toBe(200);
+    expect(svc.service.context.hub.clientCount).toBe(2);
+  });
+
+  it('sends heartbeats and status events (sync state, exclusions)', async () => {
+    svc = await startTestService({ sseHeartbeatMs: 50 });
+    const stream = await events();
+    await new Promise((r) => setTimeout(r, 160));
+    expect(stream.raw).toMatch(/: heartbeat \d{4}-/);
+    expect(JSON.parse((await stream.waitFor((e) => e.event === 'status')).data)).toMatchObject({ synced: false, mode: 'dynamic' });
+    svc.watcher.viewState.exclusions = [{ name: 'x', reason: { code: 'no-url', message: 'm' }, since: 's' }];
+    svc.watcher.sync();
+    const synced = await stream.waitFor((e) => e.event === 'status' && JSON.parse(e.data).synced === true);
+    expect(synced.id).toBeUndefined();
+    expect(JSON.parse(synced.data).exclusions).toHaveLength(1);
+  });
+
+  it('ends every stream on shutdown', async () => {
+    svc = await startTestService();
+    const stream = await events();
+    await stream.waitFor((e) => e.event === 'reset');
+    const closed = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (svc!.service.context.hub.clientCount === 0) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 10);
+    });
+    await svc.close();
+    await closed;
+    expect(svc.watcher.stopped).toBe(true);
+    svc = undefined;
+  });
+});
