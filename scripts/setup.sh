@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up: toolchain, dependencies, build. Fast when nothing changed.
+set -euo pipefail
 source "$(dirname "$0")/toolchain.sh"
 cd "$(dirname "$0")/.."
 ensure_toolchain

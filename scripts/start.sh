@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up, then runs the service. With no cluster configured (no KUBECONFIG, no ~/.kube/config, not in a
 # pod) it runs the local demo: a real control plane from @vmcp/envtest with example ToolHive resources.
+set -euo pipefail
 source "$(dirname "$0")/toolchain.sh"
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up, then runs every check a user needs: typecheck, lint, package checks, all tests (unit,
 # integration against a real kube-apiserver + etcd, browser), and the quick benchmark. Ends with "N passed, N failed".
+set -euo pipefail
 source "$(dirname "$0")/toolchain.sh"
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the other scripts: makes Node >= 22.19 and the pinned pnpm available on PATH.
 # Node and pnpm come from the npm registry (node-<os>-<arch> ships the binary), cached outside the repo by version.
-set -euo pipefail
+# It sets no shell options, so sourcing it in an interactive shell is safe; the scripts set their own.
 
 VMCP_NODE_VERSION="24.21.0"
 VMCP_PNPM_VERSION="10.34.8"
