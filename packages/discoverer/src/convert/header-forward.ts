@@ -3,8 +3,8 @@ import type { FieldReader, JsonObject } from '../read/fields.ts';
 
 /** `N(s)` of the identifier format: upper-case, `-` → `_`, any other character outside `[A-Z0-9_]` → `_`. */
 export function normalizeIdentifierPart(value: string): string {
-  // Per UTF-16 unit after upper-casing, so one non-ASCII letter becomes as many `_` as its units.
-  return value.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  // Per code point (the `u` flag), like a Go rune-wise mapping: one emoji becomes one `_`, not two.
+  return value.toUpperCase().replace(/[^A-Z0-9_]/gu, '_');
 }
 
 /**
