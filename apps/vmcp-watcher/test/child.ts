@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const APP_DIR = path.resolve(import.meta.dirname, '..');
+
+/** The CLI running as a child process (from source, as `node --conditions=@vmcp/source src/cli.ts`). */
+export interface CliProcess {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  /** Resolves with the exit code (or the signal name). */
+  exited: Promise<number | string>;
+  /** Waits for a stdout JSON log line matching `predicate`. */
+  waitForLog(predicate: (line: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
+  /** The base URL, once the `listening` log line was printed. */
+  url(ms?: number): Promise<string>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Starts the CLI; the environment is `env` only (plus PATH/HOME), so the host's KUBECONFIG never leaks in. */
+export function startCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
+  const child = spawn(process.execPath, ['--conditions=@vmcp/source', 'src/cli.ts', ...args], {
+    cwd: APP_DIR,
+    env: { PATH: process.env['PATH'] ?? '', HOME: env['HOME'] ?? '/nonexistent-home', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const collect = (into: string[]) => {
+    let pending = '';
+    return (chunk: Buffer): void => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      into.push(...lines);
+    };
+  };
+  child.stdout.on('data', collect(stdout));
+  child.stderr.on('data', collect(stderr));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const parsed = (): Record<string, unknown>[] =>
+    stdout.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  const waitForLog: CliProcess['waitForLog'] = async (predicate, ms = 20_000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = parsed().find(predicate);
+      if (found) return found;
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`log line not seen (exit ${child.exitCode}); stdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return {
+    child,
+    stdout,
+    stderr,
+    exited,
+    waitForLog,
+    url: async (ms) => `http://127.0.0.1:${String((await waitForLog((l) => l['msg'] === 'listening', ms))['port'])}`,
+    kill: (signal = 'SIGTERM') => void child.kill(signal),
+  };
+}
