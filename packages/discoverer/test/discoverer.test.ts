@@ -335,7 +335,7 @@ describe('createKubernetesDiscoverer options', () => {
 
   it('uses the object namespace for auth Secrets and falls back to the discoverer namespace', async () => {
     const h = harness();
-    const o = server('s', { externalAuthConfigRef: { name: 'te-auth' } }, ready()) as KubeObject;
+    const o = server('s', { externalAuthConfigRef: { name: 'te-auth' } }, ready());
     delete o.metadata.namespace;
     h.put(o);
     h.put(tokenExchangeAuth());

@@ -23,6 +23,8 @@ export async function convertMCPServerEntry(name: string, object: KubeObject, ct
   const remoteUrl = remoteUrlOf(spec);
   const caRef = readCABundleRef(common.fields, spec);
   const headerForward = headerForwardFromSpec(fields, spec, name);
+  // Type-check now so a malformed entry is reported as such whatever its phase; parse (and warn) after the gate.
+  fields.string(spec['transport'], 'spec.transport');
 
   if (common.phase !== 'Valid') {
     return excluded('entry-not-valid', `${common.label} is not Valid (status.phase ${quoteShort(common.phase)})`);
