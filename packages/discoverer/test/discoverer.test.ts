@@ -1,4 +1,3 @@
-import type { KubeObject } from '@vmcp/api';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, createKubernetesDiscoverer, createMemoryDirectReader, type CacheReader } from '../src/index.ts';
 import { GROUP, NS, authConfig, entry, proxy, server } from './fixtures.ts';
