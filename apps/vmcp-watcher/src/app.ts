@@ -30,6 +30,8 @@ export interface ServiceOptions {
   sseBufferSize?: number;
   /** How often watcher state is pushed to SSE clients as `status` events. Default 1000 ms. */
   statusIntervalMs?: number;
+  /** How long a graceful stop waits for requests in flight. Default 10 s. */
+  drainMs?: number;
   /** process metrics (`process_*`, `nodejs_*`). Default true. */
   defaultMetrics?: boolean;
 }
@@ -89,6 +91,29 @@ export function createService(options: ServiceOptions): Service {
     readinessTimeoutMs: options.readinessTimeoutMs ?? 5000,
   };
   const server = createHttpServer(context);
+  // Requests being answered (event streams excluded: they are ended by the hub), so a graceful stop lets them finish.
+  let inFlight = 0;
+  const drained = new Set<() => void>();
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.url?.startsWith('/api/v1/events') === true) return;
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) for (const notify of [...drained]) notify();
+    });
+  });
+  const waitForRequests = (ms: number): Promise<void> =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            drained.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          drained.add(done);
+        });
   const unsubscribe = registry.subscribe((event) => logger.info('registry changed', describeChange(event)));
 
   const publishStatus = (): void => {
@@ -164,8 +189,13 @@ export function createService(options: ServiceOptions): Service {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         hub.close();
         server.closeIdleConnections();
+        // Requests already accepted (a probe waiting for the sync, a metrics scrape) get their answer first.
+        if (inFlight > 0) {
+          logger.info('waiting for in-flight requests', { requests: inFlight });
+          await waitForRequests(options.drainMs ?? 10_000);
+        }
         if (watcher !== undefined && started) await watcher.stop();
-        // In-flight API calls had the watcher's drain time to finish; whatever is left is cut.
+        // Whatever is still open now (keep-alive sockets, overrunning requests) is cut.
         server.closeAllConnections();
         await closed;
         unsubscribe();

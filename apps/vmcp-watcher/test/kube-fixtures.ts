@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { expectedEngineeringBackendsFile } from '@vmcp/api';
+import { parse } from 'yaml';
+import { kubeRequest } from '../src/kube-rest.ts';
+
+export const DEPLOY_DIR = path.resolve(import.meta.dirname, '..', 'deploy');
+
+/** What the examples must produce for group `engineering`. */
+export const EXPECTED = JSON.parse(readFileSync(expectedEngineeringBackendsFile, 'utf8')) as {
+  served: Array<{ id: string; kind: string; healthStatus: string; authType: string | null; transportType: string }>;
+  excluded: Array<{ id: string; kind: string; reason: string }>;
+  plantedSecretValues: string[];
+};
+
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+/** The Role shipped in deploy/. */
+export function deployRole(): { apiVersion: string; kind: string; metadata: { name: string }; rules: PolicyRule[] } {
+  return parse(readFileSync(path.join(DEPLOY_DIR, 'role.yaml'), 'utf8')) as ReturnType<typeof deployRole>;
+}
+
+/** Creates Role `name` with `rules` in `namespace` and binds it to user `user`. */
+export async function grant(admin: KubeConfig, namespace: string, user: string, rules: PolicyRule[], name = 'vmcp-watcher'): Promise<void> {
+  const rbac = `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}`;
+  await kubeRequest(admin, 'POST', `${rbac}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules });
+  await kubeRequest(admin, 'POST', `${rbac}/rolebindings`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+  });
+}
+
+/** Replaces the rules of Role `name`. */
+export async function setRules(admin: KubeConfig, namespace: string, rules: PolicyRule[], name = 'vmcp-watcher'): Promise<void> {
+  await kubeRequest(
+    admin,
+    'PATCH',
+    `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles/${name}`,
+    { rules },
+    'application/merge-patch+json',
+  );
+}
+
+/** Merge-patches `status` of an MCP resource. */
+export function patchStatus(admin: KubeConfig, namespace: string, plural: string, name: string, status: object): Promise<unknown> {
+  return kubeRequest(
+    admin,
+    'PATCH',
+    `/apis/toolhive.stacklok.dev/v1beta1/namespaces/${namespace}/${plural}/${name}/status`,
+    { status },
+    'application/merge-patch+json',
+  );
+}
+
+/** Polls `fn` until it returns a value that passes `check`. */
+export async function until<T>(fn: () => Promise<T>, check: (value: T) => boolean, ms = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await fn();
+      if (check(last)) return last;
+    } catch {
+      // keep polling
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not met in ${ms} ms; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function getJson<T = Record<string, unknown>>(url: string): Promise<T> {
+  const res = await fetch(url);
+  return (await res.json()) as T;
+}
