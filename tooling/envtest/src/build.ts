@@ -1,0 +1,182 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { cacheRoot, cachedBinaryPath, findBinaries, type ControlPlaneBinaries } from './binaries.ts';
+import { withFileLock } from './internal/file-lock.ts';
+import { packageRoot } from './internal/package-root.ts';
+import { ETCD_VERSION, KUBE_APISERVER_VERSION } from './versions.ts';
+
+const execFileP = promisify(execFile);
+
+/** Options of {@link ensureBinaries}. */
+export interface EnsureBinariesOptions {
+  /** Receives one human-readable progress line at a time. Default: stderr. */
+  log?: (line: string) => void;
+  /** The `go` command. Default: `$GO`, else `go` on PATH, else `/usr/local/go/bin/go`. */
+  go?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Thrown when the binaries are missing and cannot be built; `fix` says what the user should do. */
+export class BinaryBuildError extends Error {
+  readonly fix: string;
+  constructor(message: string, fix: string, options?: ErrorOptions) {
+    super(`${message}\nHow to fix: ${fix}`, options);
+    this.name = 'BinaryBuildError';
+    this.fix = fix;
+  }
+}
+
+const MIN_GO = [1, 26] as const;
+
+async function findGo(opts: EnsureBinariesOptions): Promise<{ go: string; version: string }> {
+  const env = opts.env ?? process.env;
+  const candidates = [opts.go, env['GO'], 'go', '/usr/local/go/bin/go'].filter((c): c is string => !!c);
+  const tried: string[] = [];
+  for (const go of candidates) {
+    try {
+      const { stdout } = await execFileP(go, ['env', 'GOVERSION'], { env: { ...env, GOTOOLCHAIN: 'local' } });
+      const version = stdout.trim();
+      const m = /^go(\d+)\.(\d+)/.exec(version);
+      if (!m) {
+        tried.push(`${go}: unrecognised version ${JSON.stringify(version)}`);
+        continue;
+      }
+      const [major, minor] = [Number(m[1]), Number(m[2])];
+      if (major > MIN_GO[0] || (major === MIN_GO[0] && minor >= MIN_GO[1])) return { go, version };
+      tried.push(`${go}: ${version} is older than go${MIN_GO.join('.')}`);
+    } catch (error) {
+      tried.push(`${go}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message}`);
+    }
+  }
+  throw new BinaryBuildError(
+    `no usable Go toolchain (need go >= ${MIN_GO.join('.')}; tried ${tried.join('; ')})`,
+    'install Go 1.26 or newer (https://go.dev/dl/, or /usr/local/go/bin/go), or set GO=/path/to/go; ' +
+      'alternatively set KUBEBUILDER_ASSETS to a directory holding prebuilt etcd and kube-apiserver binaries.',
+  );
+}
+
+interface Target {
+  name: 'etcd' | 'kube-apiserver';
+  version: string;
+  module: string;
+  pkg: string;
+  args: string[];
+  expectVersion: string;
+  estimate: string;
+}
+
+function targets(): Target[] {
+  const v = KUBE_APISERVER_VERSION;
+  const [, major, minor] = /^v(\d+)\.(\d+)/.exec(v) ?? [];
+  const ldflags = ['-s', '-w'];
+  for (const p of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    // gitVersion decides the binary/emulation version the feature gates use; it must be the real tag.
+    ldflags.push(`-X ${p}.gitVersion=${v}`, `-X ${p}.gitMajor=${major}`, `-X ${p}.gitMinor=${minor}`, `-X ${p}.gitTreeState=clean`);
+  }
+  return [
+    {
+      name: 'etcd',
+      version: ETCD_VERSION,
+      module: 'etcd',
+      pkg: 'go.etcd.io/etcd/server/v3',
+      args: ['-trimpath', '-ldflags', '-s -w'],
+      expectVersion: `etcd Version: ${ETCD_VERSION.slice(1)}`,
+      estimate: 'about 1 min',
+    },
+    {
+      name: 'kube-apiserver',
+      version: v,
+      module: 'kube-apiserver',
+      pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
+      args: ['-trimpath', '-tags', 'selinux,notest,grpcnotrace', '-ldflags', ldflags.join(' ')],
+      expectVersion: `Kubernetes ${v}`,
+      estimate: 'about 5.5 min',
+    },
+  ];
+}
+
+async function verify(file: string, expect: string): Promise<void> {
+  const { stdout } = await execFileP(file, ['--version'], { timeout: 30_000 });
+  if (!stdout.includes(expect)) {
+    throw new Error(`${file} --version printed ${JSON.stringify(stdout.trim())}, expected it to contain ${JSON.stringify(expect)}`);
+  }
+}
+
+async function buildOne(t: Target, go: string, log: (l: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
+  const out = cachedBinaryPath(t.name, env);
+  mkdirSync(path.dirname(out), { recursive: true });
+  // Build next to the final path, then rename: a killed build never leaves a half-written binary behind.
+  const tmp = `${out}.partial-${process.pid}`;
+  const cwd = path.join(packageRoot(), 'go', t.module);
+  if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore tooling/envtest/go from git.');
+  log(`building ${t.name} ${t.version} from ${cwd} (${t.estimate} on 2 cores when the Go caches are cold)`);
+  const started = Date.now();
+  const tick = setInterval(() => log(`  …still building ${t.name} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  try {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(go, ['build', ...t.args, '-o', tmp, t.pkg], {
+        cwd,
+        // GOTOOLCHAIN=local: a too-new go line fails loudly instead of silently downloading a toolchain.
+        env: { ...env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let text = '';
+      const keep = (b: Buffer): void => {
+        text = (text + b.toString()).slice(-8000);
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      child.on('error', reject);
+      child.on('close', (code, signal) => (code === 0 ? resolve(text) : reject(new Error(`go build exited with ${signal ?? code}:\n${text.trim()}`))));
+    });
+    if (output.trim()) log(output.trim());
+    await verify(tmp, t.expectVersion);
+    renameSync(tmp, out);
+    log(`built ${out} in ${Math.round((Date.now() - started) / 1000)} s`);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw new BinaryBuildError(
+      `building ${t.name} ${t.version} failed: ${(error as Error).message}`,
+      'check network access to the Go module proxy (GOPROXY) and free disk space (~4 GB for the Go caches), then run ensure-binaries again; ' +
+        'or set KUBEBUILDER_ASSETS to a directory holding prebuilt etcd and kube-apiserver binaries.',
+      { cause: error },
+    );
+  } finally {
+    clearInterval(tick);
+  }
+}
+
+/**
+ * Returns the binaries, building whichever is missing from the Go wrapper modules in `go/` (GOTOOLCHAIN=local, into
+ * the version-keyed cache). A lock file under the cache root makes concurrent callers wait for one build instead of
+ * running two. Throws {@link BinaryBuildError} when Go is missing or a build fails.
+ */
+export async function ensureBinaries(opts: EnsureBinariesOptions = {}): Promise<ControlPlaneBinaries> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((l: string) => process.stderr.write(`[vmcp-envtest] ${l}\n`));
+  const first = findBinaries(env);
+  if (first.found) return first.binaries;
+
+  const { go, version } = await findGo(opts);
+  mkdirSync(cacheRoot(env), { recursive: true });
+  return withFileLock(
+    path.join(cacheRoot(env), 'build.lock'),
+    async () => {
+      // Another process may have finished the build while we waited for the lock.
+      const again = findBinaries(env);
+      if (again.found) return again.binaries;
+      log(`control-plane binaries missing; building them with ${go} (${version}). This takes ~6 min on 2 cores the first time.`);
+      for (const t of targets()) {
+        const out = cachedBinaryPath(t.name, env);
+        if (existsSync(out)) continue;
+        await buildOne(t, go, log, env);
+      }
+      const done = findBinaries(env);
+      if (!done.found) throw new BinaryBuildError(done.reason, 'run ensure-binaries again and read its output.');
+      return done.binaries;
+    },
+    (pid) => log(`another process (pid ${pid}) is building the binaries; waiting for it to finish`),
+  );
+}
