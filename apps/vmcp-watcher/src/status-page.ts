@@ -149,6 +149,7 @@ export function renderStatusPage(info: StatusPageInfo, nonce: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>vmcp-watcher — ${group}</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>

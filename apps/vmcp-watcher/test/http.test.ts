@@ -124,7 +124,7 @@ describe('HTTP API', () => {
     expect(nonce).toBeDefined();
     expect(html).toContain(`<script nonce="${nonce}">`);
     expect(csp).toContain("default-src 'none'");
-    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/);
     expect(html).toContain('api/v1/events');
     expect(html).toContain('<strong id="group">engineering</strong>');
     const again = await fetch(`${svc.url}/`);

@@ -36,6 +36,20 @@ export async function grant(admin: KubeConfig, namespace: string, user: string, 
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
   });
+  // The API server's RBAC authorizer learns of new bindings through its own watch: wait until it applies this one.
+  const first = rules[0];
+  if (first === undefined) return;
+  await until(
+    () =>
+      kubeRequest<{ status: { allowed: boolean } }>(admin, 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user, resourceAttributes: { namespace, group: first.apiGroups[0], resource: first.resources[0], verb: first.verbs[0] } },
+      }),
+    (review) => review.status.allowed,
+    10_000,
+    `RBAC for ${user}`,
+  );
 }
 
 /** Replaces the rules of Role `name`. */
