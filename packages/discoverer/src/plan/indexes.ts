@@ -29,7 +29,7 @@ const MAX_SECRET_REF_DEPTH = 4;
 
 /**
  * Every Secret name an MCPExternalAuthConfig references: the `name` of any object stored under a key ending in
- * `SecretRef` (clientSecretRef, valueSecretRef, tokenSecretRef, idpClientSecretRef, targetClientSecretRef…),
+ * `SecretRef`, case-insensitively (secretRef, clientSecretRef, valueSecretRef, tokenSecretRef, idpClientSecretRef, targetClientSecretRef…),
  * anywhere in the spec down to a small depth. Generic on purpose: a custom auth type's references are found too.
  */
 export function secretRefValues(object: KubeObject): readonly string[] {
@@ -42,7 +42,7 @@ export function secretRefValues(object: KubeObject): readonly string[] {
     }
     if (!isJsonObject(value)) return;
     for (const [key, child] of Object.entries(value)) {
-      if (key.endsWith('SecretRef')) for (const name of nonEmptyString(field(child, 'name'))) names.add(name);
+      if (key.toLowerCase().endsWith('secretref')) for (const name of nonEmptyString(field(child, 'name'))) names.add(name);
       visit(child, depth + 1);
     }
   };
