@@ -101,6 +101,18 @@ describe('Reflector', () => {
     expect(JSON.stringify([...store.items.values()])).not.toMatch(/password|c2VjcmV0|aHVudGVyMg/);
   });
 
+  it('treats an empty PartialObjectMetadataList ("items": null) as an empty list', async () => {
+    api.script = (req, res) => {
+      if (req.watch) return hold(res);
+      res.writeHead(200).end(JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '7' }, items: null }));
+    };
+    const store = new RecordingStore();
+    const { reflector } = start(store, { metadataOnly: true });
+    await until(() => reflector.status().synced, 5000, 'synced');
+    expect(store.log).toEqual(['replace@7:']);
+    expect(errors).toEqual([]);
+  });
+
   it('applies watch events, follows bookmarks, and re-watches from the last resourceVersion when the server ends the watch', async () => {
     api.script = (req, res) => {
       if (!req.watch) return void res.writeHead(200).end(listBody([obj('a', '1')], '5'));

@@ -61,10 +61,10 @@ export async function listAll(client: KubeHttpClient, resource: ResourceDescript
       inactivityTimeoutMs: opts.inactivityTimeoutMs,
     });
     pages++;
-    if (!page || typeof page !== 'object' || !Array.isArray(page.items)) {
-      throw new KubeTransportError(target, 'answer is not a list (no items array)');
-    }
-    for (const item of page.items) items.push(opts.metadataOnly ? metadataOnly(item) : item);
+    // An empty PartialObjectMetadataList comes back as `"items": null` (a nil Go slice): that is an empty page.
+    const pageItems: unknown = page && typeof page === 'object' ? (page.items ?? []) : undefined;
+    if (!Array.isArray(pageItems)) throw new KubeTransportError(target, 'answer is not a list (no items array)');
+    for (const item of pageItems as KubeObject[]) items.push(opts.metadataOnly ? metadataOnly(item) : item);
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     cont = page.metadata?.continue || undefined;
   } while (cont !== undefined);
