@@ -13,7 +13,7 @@ const execFileP = promisify(execFile);
 export interface EnsureBinariesOptions {
   /** Receives one human-readable progress line at a time. Default: stderr. */
   log?: (line: string) => void;
-  /** The `go` command. Default: `$GO`, else `go` on PATH, else `/usr/local/go/bin/go`. */
+  /** The `go` command. Default: `$GO`, else `go` on PATH, else `/usr/local/go/bin/go`. An explicit one is the only one tried. */
   go?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -32,7 +32,9 @@ const MIN_GO = [1, 26] as const;
 
 async function findGo(opts: EnsureBinariesOptions): Promise<{ go: string; version: string }> {
   const env = opts.env ?? process.env;
-  const candidates = [opts.go, env['GO'], 'go', '/usr/local/go/bin/go'].filter((c): c is string => !!c);
+  // An explicit choice (option or $GO) is the only candidate: silently building with another Go would surprise.
+  const explicit = opts.go ?? env['GO'];
+  const candidates = explicit ? [explicit] : ['go', '/usr/local/go/bin/go'];
   const tried: string[] = [];
   for (const go of candidates) {
     try {

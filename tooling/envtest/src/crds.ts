@@ -81,13 +81,17 @@ async function isReady(server: string, tls: TlsIdentity, crd: CrdDocument): Prom
     if (res.status !== 200) return false;
     const list = JSON.parse(res.body) as { resources?: Array<{ name: string }> };
     if (!list.resources?.some((r) => r.name === crd.spec.names.plural)) return false;
+    // Discovery can list the resource before its watch cache is initialised, when a LIST still answers
+    // 429 "storage is (re)initializing" (measured on 1.36). Wait until a LIST across namespaces succeeds.
+    const probe = await request(`${server}/apis/${crd.spec.group}/${v.name}/${crd.spec.names.plural}?limit=1`, { tls });
+    if (probe.status !== 200) return false;
   }
   return true;
 }
 
 /**
- * Creates or updates each CRD, then waits until every one is Established and NamesAccepted and its plural is
- * listed by discovery for every served version. Returns the installed CRDs' names.
+ * Creates or updates each CRD, then waits until every one is Established and NamesAccepted, its plural is listed
+ * by discovery for every served version, and a LIST of it succeeds (its watch cache is initialised). Returns the installed CRDs' names.
  */
 export async function installCrds(server: string, tls: TlsIdentity, crds: readonly CrdDocument[], timeoutMs = 30_000): Promise<string[]> {
   for (const crd of crds) await createOrUpdate(server, tls, crd);

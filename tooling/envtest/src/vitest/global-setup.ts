@@ -40,7 +40,7 @@ export function createEnvtestGlobalSetup(options: EnvtestGlobalSetupOptions = {}
     const required = options.required ?? process.env['CI'] === 'true';
     const found = findBinaries();
     if (!found.found) {
-      if (required) throw new Error(`@vmcp/envtest: integration tests cannot run (CI=true): ${found.reason}`);
+      if (required) throw new Error(`@vmcp/envtest: integration tests are required here (CI=true) but cannot run: ${found.reason}`);
       log(`SKIPPING integration tests: ${found.reason}`);
       const provided: EnvtestProvided = { available: false, reason: found.reason };
       g[ACTIVE] = provided;
