@@ -1,0 +1,82 @@
+/**
+ * deploy/ passes a server-side dry-run apply on the real API server, with the kustomization's namespace and image
+ * applied the way `kubectl apply -k` would, and keeps the settings the service depends on.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { crdDirectory } from '@vmcp/api';
+import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
+import { expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { collectionPathOf, kubeRequest, type ManifestObject } from '../src/kube-rest.ts';
+import { DEPLOY_DIR } from './kube-fixtures.ts';
+
+interface Kustomization {
+  namespace: string;
+  resources: string[];
+  images: Array<{ name: string; newName: string; newTag: string }>;
+  labels: Array<{ pairs: Record<string, string> }>;
+}
+
+const kustomization = parse(readFileSync(path.join(DEPLOY_DIR, 'kustomization.yaml'), 'utf8')) as Kustomization;
+const objects = kustomization.resources.map((file) => parse(readFileSync(path.join(DEPLOY_DIR, file), 'utf8')) as ManifestObject);
+
+type Container = {
+  image: string;
+  readinessProbe: { httpGet: { path: string }; timeoutSeconds: number };
+  livenessProbe: { httpGet: { path: string }; timeoutSeconds: number };
+  securityContext: { readOnlyRootFilesystem: boolean; allowPrivilegeEscalation: boolean };
+  resources: { requests: object; limits: object };
+};
+type PodSpec = { serviceAccountName: string; securityContext: { runAsNonRoot: boolean }; containers: Container[] };
+
+describeIntegration('deploy/ manifests', () => {
+  const env = useEnvtest({ crds: [crdDirectory] });
+
+  it('keep the probe, security and identity settings the service relies on', () => {
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    const pod = (deployment['spec'] as { template: { spec: PodSpec } }).template.spec;
+    const container = pod.containers[0]!;
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    // /readyz may hold a request for 5 s: a shorter probe timeout would turn "not synced" into a timeout.
+    expect(container.readinessProbe.timeoutSeconds).toBeGreaterThanOrEqual(6);
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.resources.requests).toBeDefined();
+    expect(container.resources.limits).toBeDefined();
+    expect(pod.serviceAccountName).toBe(objects.find((o) => o.kind === 'ServiceAccount')!.metadata.name);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
+  });
+
+  it('pass a server-side dry-run create (dryRun=All) in a namespace', async () => {
+    const ns = await env.newNamespace('deploy');
+    const image = kustomization.images[0]!;
+    for (const object of objects) {
+      const copy = structuredClone(object);
+      copy.metadata.labels = { ...(copy.metadata['labels'] as Record<string, string> | undefined), ...kustomization.labels[0]!.pairs };
+      if (copy.kind === 'Deployment') {
+        const pod = (copy['spec'] as { template: { spec: PodSpec } }).template.spec;
+        for (const c of pod.containers) if (c.image === image.name) c.image = `${image.newName}:${image.newTag}`;
+      }
+      const created = await kubeRequest<ManifestObject>(env.kubeConfig, 'POST', `${collectionPathOf(copy, ns)}?dryRun=All&fieldValidation=Strict`, {
+        ...copy,
+        metadata: { ...copy.metadata, namespace: ns },
+      });
+      expect(created.metadata.name, copy.kind).toBe(copy.metadata.name);
+      expect(created.metadata.namespace, copy.kind).toBe(ns);
+    }
+    // Dry run: nothing was stored.
+    const roles = await kubeRequest<{ items: unknown[] }>(env.kubeConfig, 'GET', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`);
+    expect(roles.items).toEqual([]);
+  }, 60_000);
+
+  it('are rejected by the server when malformed (the dry run really validates)', async () => {
+    const ns = await env.newNamespace('deploy-bad');
+    const deployment = structuredClone(objects.find((o) => o.kind === 'Deployment')!);
+    (deployment['spec'] as { template: { spec: PodSpec } }).template.spec.containers[0]!.readinessProbe.timeoutSeconds = -1;
+    await expect(
+      kubeRequest(env.kubeConfig, 'POST', `${collectionPathOf(deployment, ns)}?dryRun=All`, { ...deployment, metadata: { ...deployment.metadata, namespace: ns } }),
+    ).rejects.toThrow(/422/);
+  }, 30_000);
+});
