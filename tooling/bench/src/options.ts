@@ -44,8 +44,8 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
   if (quick) {
     return {
       mode: 'quick',
-      coldStart: [{ objects: 200, repetitions: 1, concurrency: CONCURRENCY, timeoutMs: 30_000 }],
-      churn: { objects: 200, ratePerSecond: 50, durationMs: 5_000, concurrency: CONCURRENCY, graceMs: 10_000 },
+      coldStart: [{ objects: 200, repetitions: 1, concurrency: CONCURRENCY, timeoutMs: 20_000 }],
+      churn: { objects: 200, ratePerSecond: 50, durationMs: 5_000, concurrency: CONCURRENCY, graceMs: 10_000, syncTimeoutMs: 30_000 },
       rotation: { rotations: 3, gapMs: 200, timeoutMs: 10_000 },
       ...common,
     };
@@ -56,7 +56,7 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
       { objects: 1_000, repetitions: 3, concurrency: CONCURRENCY, timeoutMs: 60_000 },
       { objects: 10_000, repetitions: 3, concurrency: CONCURRENCY, timeoutMs: 180_000 },
     ],
-    churn: { objects: 1_000, ratePerSecond: 200, durationMs: 30_000, concurrency: CONCURRENCY, graceMs: 15_000 },
+    churn: { objects: 1_000, ratePerSecond: 200, durationMs: 30_000, concurrency: CONCURRENCY, graceMs: 15_000, syncTimeoutMs: 120_000 },
     rotation: { rotations: 10, gapMs: 500, timeoutMs: 10_000 },
     ...common,
   };

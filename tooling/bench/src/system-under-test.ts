@@ -46,6 +46,26 @@ export interface RunningWatcher {
 
 let cached: WatcherConstructor | undefined;
 
+/**
+ * Warnings and errors of the watcher go to stderr (they explain a failed phase); debug and info only with
+ * `VMCP_BENCH_WATCHER_LOG=debug`, since logging every reconcile would distort the timings.
+ */
+function stderrLogger(): Record<'debug' | 'info' | 'warn' | 'error', (msg: string, fields?: Record<string, unknown>) => void> {
+  const verbose = process.env['VMCP_BENCH_WATCHER_LOG'] === 'debug';
+  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
+    process.stderr.write(`[watcher ${level}] ${msg}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
+  };
+  const quiet = (): void => undefined;
+  return { debug: verbose ? write('debug') : quiet, info: verbose ? write('info') : quiet, warn: write('warn'), error: write('error') };
+}
+
+/** A short account of the watcher's state, for a phase's error message. */
+export function describeStatus(watcher: WatcherLike): string {
+  const s = watcher.status() as { state?: string; synced?: boolean; kinds?: { kind: string; synced: boolean; lastError?: { message: string } }[] };
+  const kinds = (s.kinds ?? []).map((k) => `${k.kind}:${k.synced ? 'synced' : 'not synced'}${k.lastError ? ` (${k.lastError.message})` : ''}`);
+  return `watcher ${s.state ?? '?'}, synced=${String(s.synced)}; ${kinds.join('; ')}`;
+}
+
 /** Resolves the `BackendWatcher` class. @throws WatcherUnavailableError when the package does not export it. */
 export async function loadBackendWatcher(): Promise<WatcherConstructor> {
   if (cached) return cached;
@@ -67,6 +87,7 @@ export async function startWatcher(options: StartWatcherOptions): Promise<Runnin
     namespace: options.namespace,
     groupRef: options.groupRef,
     registry,
+    logger: stderrLogger(),
     ...options.extra,
   });
   let fatal: Error | undefined;

@@ -14,7 +14,8 @@ import { startWatcher, type RunningWatcher } from '../system-under-test.ts';
 import { applyOperation } from './apply.ts';
 import { diffRegistry, formatDiff, type Divergence } from './compare.ts';
 import { FAULT_KINDS, injectFault, type FaultKind } from './faults.ts';
-import { describeOperation, generateOperation, WATCHED_GROUP, type Operation } from './operations.ts';
+import { prepareNamespace } from '../phases/namespace.ts';
+import { describeOperation, generateOperation, SECRET_NAMES, WATCHED_GROUP, type Operation } from './operations.ts';
 import { expectedBackends } from './oracle.ts';
 import { Rng } from './rng.ts';
 import { snapshot } from './snapshot.ts';
@@ -99,6 +100,9 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
   try {
     const client = new KubeClient(cp.kubeConfig);
     const namespace = await cp.createNamespace('convergence');
+    await prepareNamespace(client, namespace, { placeholderSecret: false });
+    // The Secrets exist before the watcher starts (a namespace with auth in use); operations may delete them later.
+    for (const name of SECRET_NAMES) await applyOperation(client, namespace, { op: 'put-secret', name, data: { token: `initial-${name}` } });
     await proxy.listen();
     watcher = await startWatcher({
       kubeConfig: viaProxy(cp, proxy.port),

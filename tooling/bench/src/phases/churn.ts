@@ -13,6 +13,7 @@ import { patch, resourceVersionOf } from '../kube/objects.ts';
 import { figure, type PhaseResult } from '../report/results.ts';
 import { summarize, type Summary } from '../stats.ts';
 import { startWatcher } from '../system-under-test.ts';
+import { prepareNamespace } from './namespace.ts';
 import { BENCH_GROUP, now, sleep, within, type BenchContext } from './context.ts';
 import { populateServers, serverName } from './populate.ts';
 
@@ -21,6 +22,8 @@ export interface ChurnParams {
   ratePerSecond: number;
   durationMs: number;
   concurrency: number;
+  /** How long ours may take to hold every object before the writes start. */
+  syncTimeoutMs: number;
   /** How long to wait after the last write for the last events. */
   graceMs: number;
 }
@@ -119,8 +122,8 @@ async function oursRun(ctx: BenchContext, namespace: string, p: ChurnParams, fir
       (async () => {
         while (w.registry.count() < p.objects) await sleep(20);
       })(),
-      120_000,
-      'the registry never held every churn object',
+      p.syncTimeoutMs,
+      `the registry never held every churn object within ${p.syncTimeoutMs} ms`,
     );
     const seen = new Map<number, number>();
     const unsubscribe = w.registry.subscribe((event) => {
@@ -149,6 +152,7 @@ export async function churnPhase(ctx: BenchContext, p: ChurnParams): Promise<Pha
   };
   try {
     const namespace = await ctx.cp.createNamespace('bench-churn');
+    await prepareNamespace(ctx.client, namespace, { placeholderSecret: true });
     ctx.log(`churn: populating ${namespace} with ${p.objects} MCPServers`);
     await populateServers(ctx, namespace, p.objects, p.concurrency);
     ctx.log('  baseline run');

@@ -12,7 +12,8 @@ import type { KubeObject } from '@vmcp/api';
 import { listEverything, type BaselineResource } from '../baseline/bare-client.ts';
 import { figure, type PhaseResult } from '../report/results.ts';
 import { median } from '../stats.ts';
-import { startWatcher } from '../system-under-test.ts';
+import { describeStatus, startWatcher } from '../system-under-test.ts';
+import { prepareNamespace } from './namespace.ts';
 import { BENCH_GROUP, now, within, type BenchContext } from './context.ts';
 import { canMeasureHeap, perObject, settledMemory } from './memory.ts';
 import { populateServers } from './populate.ts';
@@ -54,7 +55,12 @@ async function oursOnce(ctx: BenchContext, namespace: string, expected: number, 
       const unsubscribe = w.registry.subscribe(check);
       check();
     });
-    const completeMs = await within(complete, timeoutMs, `registry held ${w.registry.count()} of ${expected} backends after ${timeoutMs} ms`);
+    let completeMs: number;
+    try {
+      completeMs = await within(complete, timeoutMs, 'timeout');
+    } catch {
+      throw new Error(`registry held ${w.registry.count()} of ${expected} backends after ${timeoutMs} ms; ${describeStatus(w.watcher)}`);
+    }
     const synced = await w.watcher.waitForCacheSync();
     const syncMs = now() - t0;
     if (!synced) throw new Error('waitForCacheSync() resolved false after the registry was complete');
@@ -110,6 +116,7 @@ export async function coldStartPhase(ctx: BenchContext, p: ColdStartParams): Pro
   const mem: PhaseResult = { phase: `Memory after sync, ${p.objects} MCPServers`, params: { objects: p.objects }, figures: [] };
   try {
     const namespace = await ctx.cp.createNamespace(`bench-cold-${p.objects}`);
+    await prepareNamespace(ctx.client, namespace, { placeholderSecret: true });
     ctx.log(`cold start: populating ${namespace} with ${p.objects} MCPServers`);
     const populateMs = await populateServers(ctx, namespace, p.objects, p.concurrency);
     await listEverything(ctx.client, namespace, planResources()); // warm the API server's caches once, unmeasured

@@ -11,6 +11,7 @@ import { create, patch, patchStatus, resourceVersionOf } from '../kube/objects.t
 import { figure, type PhaseResult } from '../report/results.ts';
 import { summarize } from '../stats.ts';
 import { startWatcher } from '../system-under-test.ts';
+import { prepareNamespace } from './namespace.ts';
 import { BENCH_GROUP, now, sleep, within, type BenchContext } from './context.ts';
 
 export interface RotationParams {
@@ -34,6 +35,7 @@ export async function secretRotationPhase(ctx: BenchContext, p: RotationParams):
   const result: PhaseResult = { phase: 'Secret rotation', params: { rotations: p.rotations }, figures: [] };
   try {
     const ns = await ctx.cp.createNamespace('bench-rotation');
+    await prepareNamespace(ctx.client, ns, { placeholderSecret: true });
     const value = (i: number): string => `bench-value-${i}-${Math.random().toString(36).slice(2)}`;
     await create(ctx.client, SecretResource, ns, secret(SECRET, { [KEY]: value(0) }));
     await create(ctx.client, MCPExternalAuthConfigResource, ns, headerInjectionAuth('rotating-auth', SECRET, KEY));
