@@ -47,7 +47,7 @@ describe('runPool', () => {
     expect(peak).toBe(3);
   });
   it('rejects with the first failure', async () => {
-    await expect(runPool(5, 2, async (i) => { if (i === 2) throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(runPool(5, 2, (i) => (i === 2 ? Promise.reject(new Error('boom')) : Promise.resolve()))).rejects.toThrow('boom');
   });
 });
 

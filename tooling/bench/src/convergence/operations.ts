@@ -64,9 +64,9 @@ export function generateOperation(rng: Rng, counter: number): Operation {
     kind === 'MCPServerEntry' ? rng.pick([WATCHED_GROUP, WATCHED_GROUP, OTHER_GROUP]) : rng.pick([WATCHED_GROUP, WATCHED_GROUP, OTHER_GROUP, null]);
   const type = rng.weighted<Operation['op']>([
     ['put-workload', 6],
-    ['set-status', 5],
+    ['set-status', 6],
     ['move-group', 2],
-    ['delete-workload', 2],
+    ['delete-workload', 1],
     ['put-auth', 2],
     ['delete-auth', 1],
     ['put-secret', 3],
@@ -82,7 +82,7 @@ export function generateOperation(rng: Rng, counter: number): Operation {
         group: group(),
         transport,
         ...(kind === 'MCPServer' && transport === 'stdio' && rng.chance(0.5) ? { proxyMode: rng.pick(['sse', 'streamable-http']) } : {}),
-        authRef: rng.chance(0.4) ? rng.pick(AUTH_NAMES) : null,
+        authRef: rng.chance(0.3) ? rng.pick(AUTH_NAMES) : null,
         note: `n${counter}`,
       };
     }

@@ -19,7 +19,7 @@ export class ApiError extends Error {
   readonly status: number;
   readonly body: unknown;
   constructor(method: string, path: string, status: number, body: unknown) {
-    const message = typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : '';
+    const message = typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : '';
     super(`${method} ${path}: HTTP ${status}${message === '' ? '' : `: ${message}`}`);
     this.method = method;
     this.path = path;

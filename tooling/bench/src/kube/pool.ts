@@ -17,5 +17,5 @@ export async function runPool(count: number, concurrency: number, task: (index: 
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
-  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error('task failed', { cause: failure });
 }
