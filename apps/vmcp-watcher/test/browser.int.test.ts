@@ -57,7 +57,7 @@ describeIntegration('status page in headless Chromium', () => {
     await page.goto(running.url);
 
     await page.waitForSelector('body[data-synced="true"]', { timeout: 20_000 });
-    await page.waitForFunction((n) => document.querySelectorAll('#backends tr').length === n, EXPECTED.served.length, { timeout: 20_000 });
+    await expect.poll(() => page.locator('#backends tr').count(), { timeout: 20_000 }).toBe(EXPECTED.served.length);
     for (const served of EXPECTED.served) {
       const row = page.locator(`tr[data-backend="${served.id}"]`);
       await expect.poll(() => row.locator('td').nth(4).textContent()).toBe(served.healthStatus);

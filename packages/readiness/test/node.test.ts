@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { livenessHandler, readinessHandler, type ReadinessBody } from '../src/index.ts';
 import { FakeSource, eventually, listen } from './helpers.ts';

@@ -19,7 +19,7 @@ function nodeAdapter(handler: WebHealthHandler): http.RequestListener {
       .then(async (response) => {
         res.writeHead(response.status, Object.fromEntries(response.headers));
         if (response.body === null) res.end();
-        else Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+        else Readable.fromWeb(response.body).pipe(res);
         await Promise.resolve();
       })
       .catch(() => res.destroy());
