@@ -14,7 +14,10 @@ import { figure, type PhaseResult } from '../report/results.ts';
 import { median } from '../stats.ts';
 import { describeStatus, startWatcher } from '../system-under-test.ts';
 import { prepareNamespace } from './namespace.ts';
-import { BENCH_GROUP, now, within, type BenchContext } from './context.ts';
+import { BENCH_GROUP, now, sleep, within, type BenchContext } from './context.ts';
+
+/** Pause after a watcher stops before the next memory reading, so its sockets and timers are gone. */
+const QUIET_MS = 2000;
 import { canMeasureHeap, perObject, settledMemory } from './memory.ts';
 import { populateServers } from './populate.ts';
 
@@ -120,10 +123,14 @@ export async function coldStartPhase(ctx: BenchContext, p: ColdStartParams): Pro
     ctx.log(`cold start: populating ${namespace} with ${p.objects} MCPServers`);
     const populateMs = await populateServers(ctx, namespace, p.objects, p.concurrency);
     await listEverything(ctx.client, namespace, planResources()); // warm the API server's caches once, unmeasured
+    // Memory first readings come before any watcher has run in this process: a stopped watcher's last sockets and
+    // timers can stay reachable for a while, and their release during a later measurement would read as negative.
+    const store = canMeasureHeap() ? await storeSizes(ctx, namespace, p.objects) : undefined;
     const baseline: Awaited<ReturnType<typeof baselineOnce>>[] = [];
     const ours: Awaited<ReturnType<typeof oursOnce>>[] = [];
     let oursError: string | undefined;
     for (let r = 0; r < p.repetitions; r++) {
+      if (r > 0) await sleep(QUIET_MS);
       baseline.push(await baselineOnce(ctx, namespace, p.objects));
       ctx.log(`  rep ${r + 1}: baseline list+decode ${baseline.at(-1)?.ms.toFixed(0)} ms`);
       if (oursError === undefined) {
@@ -147,10 +154,10 @@ export async function coldStartPhase(ctx: BenchContext, p: ColdStartParams): Pro
     if (!canMeasureHeap()) {
       mem.error = 'run node with --expose-gc to measure memory';
     } else {
-      const last = <T>(xs: T[]): T | undefined => xs.at(-1);
-      const o = last(ours)?.memory ?? { heap: null, rss: null };
-      const b = last(baseline)?.memory ?? { heap: null, rss: null };
-      const store = await storeSizes(ctx, namespace, p.objects);
+      // The first repetition of each side: the baseline's ran before any watcher, ours right after it.
+      const o = ours[0]?.memory ?? { heap: null, rss: null };
+      const b = baseline[0]?.memory ?? { heap: null, rss: null };
+      await sleep(QUIET_MS);
       let raw: { heap: number | null; rss: number | null } = { heap: null, rss: null };
       if (oursError === undefined) {
         try {
@@ -163,7 +170,7 @@ export async function coldStartPhase(ctx: BenchContext, p: ColdStartParams): Pro
         figure('heap per object: watcher + registry (ours) / decoded raw objects held (baseline)', 'bytes/object', o.heap, b.heap, '≤ 2 KiB'),
         figure('RSS growth per object (ours / baseline)', 'bytes/object', o.rss, b.rss),
         figure('heap per object: watcher with the plan transform (ours) / with transforms removed (baseline)', 'bytes/object', o.heap, raw.heap),
-        figure('store per MCPServer: with the plan transform (ours) / raw, no transform (baseline)', 'bytes/object', store.transformed, store.raw),
+        figure('store per MCPServer: with the plan transform (ours) / raw, no transform (baseline)', 'bytes/object', store?.transformed ?? null, store?.raw ?? null),
       );
       mem.detail = { ours: o, baseline: b, oursWithoutTransform: raw, store };
       if (oursError !== undefined) mem.error = oursError;
