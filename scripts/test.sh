@@ -6,6 +6,7 @@ source "$(dirname "$0")/toolchain.sh"
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh
+ensure_toolchain 2>/dev/null  # the set-up ran in a child shell: put the same node and pnpm on this PATH
 
 failed_steps=()
 step() { # step NAME CMD...: runs a step, remembers a failure, never stops the run
