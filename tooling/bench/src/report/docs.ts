@@ -21,7 +21,8 @@ and does nothing but decode the JSON. The ratio is ours / baseline. Targets are 
   sample (the event processed before the write's answer) is possible and kept.
 - **Memory**: after \`global.gc()\` (node runs with \`--expose-gc\`): heap and RSS growth per object with the watcher
   synced (informer stores + registry) vs the baseline holding the decoded objects; and the store cost of one
-  MCPServer with the watch plan's transform vs raw.
+  MCPServer with the watch plan's transform vs raw. Heap deltas carry about ±100–200 KiB of noise (JIT code,
+  agent sockets), so per-object figures at 200 objects (quick mode) mean little; read the 10,000-object ones.
 - **Secret rotation**: a header-injection auth config reads a Secret; time from the Secret write's answer to the
   registry event with the new value (ours) or to the metadata-only watch event (baseline).
 
