@@ -97,14 +97,17 @@ export class BackendWatcher {
       this.#informers.set(kind.kind, { kind, informer });
     }
     this.reader = new InformerCacheReader(new Map([...this.#informers].map(([k, v]) => [k, v.informer])));
+    const context = {
+      namespace: this.namespace,
+      group: this.group,
+      reader: this.reader,
+      direct: options.directReader ?? createApiDirectReader(client),
+      logger: this.#log,
+    };
     this.discoverer =
-      options.discoverer ??
-      (createKubernetesDiscoverer({
-        namespace: this.namespace,
-        reader: this.reader,
-        direct: options.directReader ?? createApiDirectReader(client),
-        logger: this.#log,
-      }));
+      typeof options.discoverer === 'function'
+        ? options.discoverer(context)
+        : (options.discoverer ?? createKubernetesDiscoverer(context));
 
     this.#reconciler = new BackendReconciler<string>({
       namespace: this.namespace,

@@ -1,2 +1,2 @@
 export { BackendWatcher } from './backend-watcher.ts';
-export type { BackendWatcherOptions, KindStatus, Logger, WatcherMetrics, WatcherReflectorOptions, WatcherStatus } from './types.ts';
+export type { BackendWatcherOptions, DiscovererContext, KindStatus, Logger, WatcherMetrics, WatcherReflectorOptions, WatcherStatus } from './types.ts';

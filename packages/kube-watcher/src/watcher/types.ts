@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Discoverer, DirectReader, WatchPlan } from '@vmcp/discoverer';
+import type { CacheReader, Discoverer, DirectReader, WatchPlan } from '@vmcp/discoverer';
 import type { DynamicRegistry } from '@vmcp/registry';
 import type { Exclusion, NameConflict, ReconcileCounters } from '@vmcp/reconciler';
 import type { ControllerMetrics } from '../controller/index.ts';
@@ -42,6 +42,18 @@ export interface WatcherReflectorOptions {
   pageSize?: number;
 }
 
+/** What a discoverer factory receives from the watcher. */
+export interface DiscovererContext {
+  namespace: string;
+  /** The bare group name. */
+  group: string;
+  /** The informer caches of the plan's kinds. */
+  reader: CacheReader;
+  /** Uncached GETs of Secrets and ConfigMaps. */
+  direct: DirectReader;
+  logger: Logger;
+}
+
 /** Options of `new BackendWatcher(...)`. */
 export interface BackendWatcherOptions {
   kubeConfig: KubeConfig;
@@ -49,8 +61,11 @@ export interface BackendWatcherOptions {
   /** `name` or `namespace/name` (the namespace part must be `namespace`). */
   groupRef: string;
   registry: DynamicRegistry;
-  /** Replaces the Kubernetes discoverer; give its `plan` too. */
-  discoverer?: Discoverer<string>;
+  /**
+   * Replaces the Kubernetes discoverer; give its `plan` too. Pass a factory to read through the watcher's own
+   * informer caches (a discoverer needs them, and they exist only once the watcher is built).
+   */
+  discoverer?: Discoverer<string> | ((context: DiscovererContext) => Discoverer<string>);
   /** The watch plan of `discoverer`. Default `kubernetesWatchPlan({ group })`. */
   plan?: WatchPlan<string>;
   /** Replaces the API-backed direct reader (Secrets/ConfigMaps GETs) of the default discoverer. */
