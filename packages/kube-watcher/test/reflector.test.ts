@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { InactivityTimeoutError, KubeApiError, KubeHttpClient } from '../src/client/index.ts';
@@ -111,6 +113,30 @@ describe('Reflector', () => {
     await until(() => reflector.status().synced, 5000, 'synced');
     expect(store.log).toEqual(['replace@7:']);
     expect(errors).toEqual([]);
+  });
+
+  it('keeps nothing of a LIST once the store has it: the raw items are collectable while the watch runs', async () => {
+    api.script = (req, res) => {
+      if (req.watch) return hold(res);
+      res.writeHead(200).end(listBody([obj('a', '1'), obj('b', '2')], '10'));
+    };
+    let listed: WeakRef<KubeObject[]> | undefined;
+    const names: string[] = [];
+    // Stores what an informer with a transform keeps: derived data, never the raw objects.
+    start({
+      replace: (items) => {
+        listed = new WeakRef(items);
+        names.push(...items.map((i) => i.metadata.name));
+      },
+      apply: () => {},
+    });
+    await until(() => api.watches().length === 1, 5000, 'watch');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await new Promise((r) => setImmediate(r)); // a WeakRef target stays alive until the current job ends
+    gc();
+    expect(names).toEqual(['a', 'b']);
+    expect(listed?.deref()).toBeUndefined();
   });
 
   it('applies watch events, follows bookmarks, and re-watches from the last resourceVersion when the server ends the watch', async () => {

@@ -123,20 +123,15 @@ export class Reflector {
     let gone = 0;
     try {
       while (!signal.aborted) {
-        let phase: ReflectorErrorInfo['phase'] = 'list';
+        // Widened on purpose: #list sets 'store' through a callback, which control-flow narrowing cannot see.
+        let phase = 'list' as ReflectorErrorInfo['phase'];
         try {
           if (listFrom !== undefined) {
-            const res = await listAll(o.client, o.resource, o.namespace, {
-              resourceVersion: listFrom,
-              metadataOnly: o.metadataOnly ?? false,
-              signal,
-              inactivityTimeoutMs: inactivity,
-              ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}),
+            const listed = await this.#list(listFrom, signal, inactivity, () => {
+              phase = 'store';
             });
-            if (signal.aborted) break;
-            phase = 'store';
-            o.store.replace(res.items, res.resourceVersion);
-            rv = res.resourceVersion;
+            if (listed === undefined) break;
+            rv = listed;
             listFrom = undefined;
             this.#status.lists++;
             this.#status.synced = true;
@@ -222,6 +217,27 @@ export class Reflector {
       this.#status.connected = false;
       this.#running = false;
     }
+  }
+
+  /**
+   * One LIST delivered to the store; returns its resourceVersion, or undefined when aborted meanwhile. A method of
+   * its own on purpose: a suspended async function keeps its whole register file alive, so a list result held in
+   * `run`'s frame stayed reachable for as long as the following watch ran — every raw object of the last list
+   * (managedFields and all) next to the transformed copies in the store. This frame is gone once it returns.
+   */
+  async #list(resourceVersion: string, signal: AbortSignal, inactivityTimeoutMs: number, onStore: () => void): Promise<string | undefined> {
+    const o = this.#o;
+    const res = await listAll(o.client, o.resource, o.namespace, {
+      resourceVersion,
+      metadataOnly: o.metadataOnly ?? false,
+      signal,
+      inactivityTimeoutMs,
+      ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}),
+    });
+    if (signal.aborted) return undefined;
+    onStore();
+    o.store.replace(res.items, res.resourceVersion);
+    return res.resourceVersion;
   }
 
   #report(error: Error, info: ReflectorErrorInfo): void {
