@@ -233,6 +233,41 @@ describe('Reflector', () => {
     expect(reflector.status().lastError?.message).toBeDefined();
   });
 
+  it('starts over from the initial backoff when a healthy watch fails, however much earlier faults grew it', async () => {
+    api.script = (req, res) => {
+      const n = api.requests.length;
+      if (n <= 3) return void res.writeHead(500).end(statusBody(500, 'InternalError', 'etcd hiccup'));
+      if (!req.watch) return void res.writeHead(200).end(listBody([], '1'));
+      if (api.watches().length === 1) {
+        // Healthy (delivers an event), then the connection dies.
+        hold(res, event('ADDED', obj('x', '2')));
+        setTimeout(() => res.destroy(), 50);
+        return;
+      }
+      hold(res);
+    };
+    start(new RecordingStore());
+    await until(() => api.watches().length === 2, 5000, 're-watch');
+    expect(errors.map((e) => e.info.retryInMs)).toEqual([20, 40, 80, 20]);
+    expect(errors.at(-1)!.info).toMatchObject({ phase: 'watch', attempt: 1 });
+  });
+
+  it('keeps growing the backoff for watches the server accepts and drops at once without delivering anything', async () => {
+    api.script = (req, res) => {
+      if (!req.watch) return void res.writeHead(200).end(listBody([], '1'));
+      if (api.watches().length <= 3) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        setTimeout(() => res.destroy(), 10);
+        return;
+      }
+      hold(res);
+    };
+    start(new RecordingStore());
+    await until(() => api.watches().length === 4, 5000, 'fourth watch');
+    expect(errors.map((e) => e.info.retryInMs)).toEqual([20, 40, 80]);
+  });
+
   it('aborts a watch that goes silent past the inactivity deadline and re-watches from the last resourceVersion', async () => {
     api.script = (req, res) => {
       if (!req.watch) return void res.writeHead(200).end(listBody([], '3'));

@@ -4,6 +4,9 @@ import type { KubeHttpClient } from '../client/http.ts';
 import { listAll, watch, watchErrorToError } from '../client/list-watch.ts';
 import { Backoff, sleep, type BackoffOptions } from './backoff.ts';
 
+/** A watch open at least this long before failing counts as healthy (client-go's "very short watch" is < 1 s). */
+const HEALTHY_WATCH_MS = 1000;
+
 /** Where a reflector delivers what it learns. The informer implements it. */
 export interface ReflectorStore {
   /** The complete current set of objects (after every LIST). Objects not in `items` are gone. */
@@ -125,6 +128,9 @@ export class Reflector {
       while (!signal.aborted) {
         // Widened on purpose: #list sets 'store' through a callback, which control-flow narrowing cannot see.
         let phase = 'list' as ReflectorErrorInfo['phase'];
+        // When the current watch was accepted, and whether it delivered anything: decides if it was healthy.
+        let watchConnectedAt: number | undefined;
+        let watchDelivered = false;
         try {
           if (listFrom !== undefined) {
             const listed = await this.#list(listFrom, signal, inactivity, () => {
@@ -154,6 +160,7 @@ export class Reflector {
               signal,
               inactivityTimeoutMs: inactivity,
               onConnected: () => {
+                watchConnectedAt = this.#now();
                 this.#status.connected = true;
                 this.#status.consecutiveErrors = 0;
               },
@@ -162,6 +169,7 @@ export class Reflector {
               if (ev.type === 'ERROR') throw watchErrorToError(o.resource, o.namespace, ev.object);
               const evRv = ev.object.metadata?.resourceVersion;
               this.#status.lastEventTime = this.#now();
+              watchDelivered = true;
               gone = 0;
               if (ev.type !== 'BOOKMARK') {
                 phase = 'store';
@@ -186,6 +194,15 @@ export class Reflector {
           this.#status.connected = false;
           if (signal.aborted) break;
           const error = err instanceof Error ? err : new Error(String(err));
+          // A failure that ends a healthy watch is a first failure: retry after the initial delay (0.8–1.6 s by
+          // default), not after whatever earlier faults grew the backoff to. Without this the backoff only reset 2 min
+          // after the previous failure, so with a short inactivity deadline quiet watches cut every few seconds kept
+          // doubling it (the convergence suite saw "attempt 1" retried after 4.7 s). Healthy = accepted by the
+          // server and either delivered an event or bookmark, or stayed open at least a second (client-go's
+          // "very short watch" bound): a server that accepts and drops at once still backs off exponentially.
+          if (watchConnectedAt !== undefined && (watchDelivered || this.#now() - watchConnectedAt >= HEALTHY_WATCH_MS)) {
+            this.#backoff.reset();
+          }
           this.#status.consecutiveErrors++;
           this.#status.lastError = {
             message: error.message,
