@@ -6,7 +6,7 @@
  * §10.4). Here every source kind is read (in-memory cache reads, so this is cheap), the objects outside our group are
  * set aside, and precedence only chooses among objects that are in our group; more than one is a reported conflict.
  */
-import type { ExclusionReason, WorkloadResolution } from '@vmcp/discoverer';
+import { kubernetesWatchPlan, type ExclusionReason, type WatchPlan, type WorkloadResolution } from '@vmcp/discoverer';
 import type { Backend } from '@vmcp/registry';
 import { parseGroupRef, validateNamespace } from './group-ref.ts';
 import { type CounterKey, type Exclusion, Observations, type ReconcileCounters } from './observations.ts';
@@ -36,7 +36,7 @@ export class BackendReconciler<TType extends string = string> {
   readonly registry: BackendReconcilerOptions<TType>['registry'];
   readonly discoverer: BackendReconcilerOptions<TType>['discoverer'];
   readonly reader: BackendReconcilerOptions<TType>['reader'];
-  readonly plan: BackendReconcilerOptions<TType>['plan'];
+  readonly plan: WatchPlan<TType>;
 
   readonly #observations: Observations;
   readonly #onResult: BackendReconcilerOptions<TType>['onResult'];
@@ -46,7 +46,7 @@ export class BackendReconciler<TType extends string = string> {
   /**
    * @throws Error naming the missing or invalid option: `namespace cannot be empty`, `groupRef cannot be empty`, an
    *   invalid or foreign-namespace groupRef (see `parseGroupRef`), `registry is required`, `discoverer is required`,
-   *   `reader is required`, `plan is required`, `plan has no source kinds`, `plan lists source kind "X" twice`.
+   *   `reader is required`, `plan is required` (a null plan; omitted means the Kubernetes plan), `plan has no source kinds`, `plan lists source kind "X" twice`.
    */
   constructor(options: BackendReconcilerOptions<TType>) {
     // Options may come from untyped configuration: check at run time what the types already promise.
@@ -56,11 +56,13 @@ export class BackendReconciler<TType extends string = string> {
     if (!hasMethods(o.registry, 'get', 'upsert', 'remove', 'list')) throw new Error('registry is required');
     if (!hasMethods(o.discoverer, 'getWorkloadAsBackend')) throw new Error('discoverer is required');
     if (!hasMethods(o.reader, 'get', 'list')) throw new Error('reader is required');
-    const sources: unknown = o.plan?.sources;
-    if (o.plan === undefined || o.plan === null || !Array.isArray(sources)) throw new Error('plan is required');
-    if (o.plan.sources.length === 0) throw new Error('plan has no source kinds');
+    // DESIGN's signature has no plan: the Kubernetes discoverer's plan is the default.
+    const plan = o.plan === undefined ? (kubernetesWatchPlan({ group: ref.name }) as unknown as WatchPlan<TType>) : o.plan;
+    const sources: unknown = plan?.sources;
+    if (plan === null || !Array.isArray(sources)) throw new Error('plan is required');
+    if (plan.sources.length === 0) throw new Error('plan has no source kinds');
     const seen = new Set<string>();
-    for (const source of o.plan.sources) {
+    for (const source of plan.sources) {
       if (seen.has(source.kind)) throw new Error(`plan lists source kind "${source.kind}" twice`);
       seen.add(source.kind);
     }
@@ -70,7 +72,7 @@ export class BackendReconciler<TType extends string = string> {
     this.registry = o.registry;
     this.discoverer = o.discoverer;
     this.reader = o.reader;
-    this.plan = o.plan;
+    this.plan = plan;
     this.#observations = new Observations(o.now ?? (() => new Date()));
     this.#onResult = o.onResult;
     this.#onConflict = o.onConflict;

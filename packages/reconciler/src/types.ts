@@ -31,7 +31,8 @@ export interface BackendReconcilerOptions<TType extends string = string> {
   registry: DynamicRegistry;
   discoverer: Discoverer<TType>;
   reader: CacheReader;
-  plan: WatchPlan<TType>;
+  /** The discoverer's watch plan (source kinds and their precedence). Default: `kubernetesWatchPlan({ group })`. */
+  plan?: WatchPlan<TType>;
   /** Called for every decision (logging, metrics). Must not throw; errors are swallowed. */
   onResult?: (request: Request, outcome: Result | { error: Error }) => void;
   /** Called when a same-name conflict appears or changes. Must not throw; errors are swallowed. */

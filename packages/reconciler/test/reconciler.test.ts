@@ -429,10 +429,17 @@ describe('constructor validation', () => {
     [{ discoverer: undefined }, 'discoverer is required'],
     [{ discoverer: {} }, 'discoverer is required'],
     [{ reader: undefined }, 'reader is required'],
-    [{ plan: undefined }, 'plan is required'],
+    [{ plan: null }, 'plan is required'],
+    [{ plan: { kinds: [] } }, 'plan is required'],
     [{ plan: { kinds: [], sources: [] } }, 'plan has no source kinds'],
     [{ plan: { kinds: [], sources: [fakePlan.sources[0], fakePlan.sources[0]] } }, 'plan lists source kind "Server" twice'],
   ])('%j → %s', (override, message) => {
     expect(() => new BackendReconciler({ ...base(), ...override } as never)).toThrow(message);
+  });
+
+  it('defaults to the Kubernetes watch plan when none is given (DESIGN §3.3 signature)', () => {
+    const { plan: _plan, ...withoutPlan } = base();
+    const reconciler = new BackendReconciler(withoutPlan);
+    expect(reconciler.plan.sources.map((s) => s.kind)).toEqual(['MCPServer', 'MCPRemoteProxy', 'MCPServerEntry']);
   });
 });

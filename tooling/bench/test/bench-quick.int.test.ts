@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { itIntegration } from '@vmcp/envtest/vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
 
 // The quick bench end to end (its own control plane): proves the harness still runs, the registry converges in
 // every phase and the table is printed. It checks behaviour (exit status, table rows), never timings.
-it('pnpm bench:quick runs every phase and prints the table', () => {
+itIntegration('pnpm bench:quick runs every phase and prints the table', () => {
   const run = spawnSync(process.execPath, ['--expose-gc', '--conditions=@vmcp/source', 'src/main.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 180_000 });
   if (run.status !== 0) throw new Error(`bench:quick exited ${String(run.status)}\n${run.stdout}\n${run.stderr.slice(-4000)}`);
   expect(run.stdout).toContain('### Cold start, 200 MCPServers');

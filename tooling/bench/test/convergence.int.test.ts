@@ -1,10 +1,11 @@
-import { expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { itIntegration } from '@vmcp/envtest/vitest';
 import { randomSeed } from '../src/convergence/rng.ts';
 import { formatReport, runConvergence } from '../src/convergence/suite.ts';
 
 // The bounded convergence run: a seeded random sequence with faults against a dedicated control plane. A new seed
 // each run (VMCP_CONVERGENCE_SEED replays one); any divergence fails with the seed, the diff and the operation log.
-it('the registry converges to the oracle after every fault', async () => {
+itIntegration('the registry converges to the oracle after every fault', async () => {
   const seed = process.env['VMCP_CONVERGENCE_SEED'] === undefined ? randomSeed() : Number(process.env['VMCP_CONVERGENCE_SEED']) >>> 0;
   const report = await runConvergence({ seed, operations: 80, faults: 4, log: (l) => process.stderr.write(`[convergence] ${l}\n`) });
   process.stdout.write(`${formatReport(report)}\n`);
