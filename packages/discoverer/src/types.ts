@@ -91,7 +91,13 @@ export interface WatchedKind<T extends KubeObject = KubeObject> {
    * object and enqueues the union (controller-runtime's EnqueueRequestsFromMapFunc).
    */
   readonly mapToBackends: (object: T, reader: CacheReader) => readonly string[];
-  /** Missing CRD / no permission on this kind is fatal for sync (true) or reported and tolerated (false). */
+  /**
+   * Whether the first cache sync waits for this kind when its CRD is not installed (default true). With `false`, a
+   * 404 on list (no CRD, e.g. an older ToolHive without MCPServerEntry) is reported and the sync goes on without the
+   * kind (its informer keeps retrying and fills in once the CRD is installed). A 403 (missing permission) is never
+   * tolerated, whatever this says: it is reported naming the verb and resource, retried with backoff, and holds the
+   * sync until the permission is granted.
+   */
   readonly required?: boolean;
 }
 

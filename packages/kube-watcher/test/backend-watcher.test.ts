@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MCPServerEntryResource } from '@vmcp/api';
+import type { WatchPlan } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { BackendWatcher, type BackendWatcherOptions, type Logger } from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
@@ -182,5 +184,94 @@ describe('BackendWatcher lifecycle', () => {
     watchRes!.write(event('ADDED', cm('good', '3', 'g', 'http://good')));
     await until(() => registry.get('good'), 3000, 'good after bad');
     expect(logs).toContain('error CM handler error: map bug');
+  });
+});
+
+describe('BackendWatcher with a required: false kind', () => {
+  // CM (required) plus MCPServerEntry marked required: false; the script answers the entry paths with `entries`.
+  function planWithOptional(): WatchPlan<'CM'> {
+    const base = configMapPlan('g');
+    return { ...base, kinds: [...base.kinds, { kind: 'MCPServerEntry', resource: MCPServerEntryResource, mapToBackends: () => [], required: false }] };
+  }
+  const forbidden = statusBody(
+    403,
+    'Forbidden',
+    'mcpserverentries.toolhive.stacklok.dev is forbidden: User "bob" cannot list resource "mcpserverentries" in API group "toolhive.stacklok.dev" in the namespace "ns"',
+  );
+  function serveWithEntries(entries: () => 'ok' | 403 | 404): void {
+    api.script = (req, res) => {
+      if (req.path.endsWith('/mcpserverentries')) {
+        const mode = entries();
+        if (mode === 403) return void res.writeHead(403).end(forbidden);
+        if (mode === 404) return void res.writeHead(404).end(statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+      }
+      if (!req.watch) return void res.writeHead(200).end(listBody(req.path.endsWith('/configmaps') ? [cm('a', '1', 'g', 'http://a')] : [], '1'));
+      res.writeHead(200);
+      res.flushHeaders();
+    };
+  }
+  function makeOptional(): BackendWatcher {
+    return make({ plan: planWithOptional(), discoverer: configMapDiscoverer(() => watchers.at(-1)!.reader) });
+  }
+
+  it('a missing CRD (404) is tolerated: synced, reported, and the kind fills in once installed', async () => {
+    let mode: 'ok' | 404 = 404;
+    serveWithEntries(() => mode);
+    const w = makeOptional();
+    void w.start();
+    expect(await w.waitForCacheSync(undefined, 3000)).toBe(true);
+    await until(() => registry.get('a'), 3000, 'required kind served');
+    const entry = w.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
+    expect(entry).toMatchObject({ required: false, synced: false, tolerated: true, lastError: { status: 404 } });
+    expect(logs.some((l) => l.startsWith('warn optional kind MCPServerEntry is not installed (no CRD), continuing without it'))).toBe(true);
+    mode = 'ok';
+    await until(() => w.status().kinds.find((k) => k.kind === 'MCPServerEntry')?.synced, 3000, 'entry informer synced after install');
+    expect(w.status().kinds.find((k) => k.kind === 'MCPServerEntry')?.tolerated).toBe(false);
+  });
+
+  it('a missing permission (403) holds the sync, names verb and resource, and granting it completes the sync', async () => {
+    let mode: 'ok' | 403 = 403;
+    serveWithEntries(() => mode);
+    const w = makeOptional();
+    void w.start();
+    expect(await w.waitForCacheSync(AbortSignal.timeout(400))).toBe(false);
+    expect(w.hasSynced()).toBe(false);
+    expect(registry.count()).toBe(0); // workers wait for the sync
+    const entry = w.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
+    expect(entry).toMatchObject({ required: false, synced: false, tolerated: false, lastError: { status: 403 } });
+    expect(entry.lastError!.message).toMatch(/^list mcpserverentries\.toolhive\.stacklok\.dev in namespace "ns": 403 Forbidden \(.*cannot list resource "mcpserverentries"/);
+    expect(logs.some((l) => l.startsWith('warn list mcpserverentries.toolhive.stacklok.dev in namespace "ns": 403 Forbidden') && l.includes('cache sync waits until this permission is granted'))).toBe(true);
+    const waiting = w.waitForCacheSync(undefined, 3000);
+    mode = 'ok';
+    expect(await waiting).toBe(true);
+    await until(() => registry.get('a'), 3000, 'served after grant');
+  });
+
+  it('a 404 then a 403 (the CRD got installed, the permission is missing) holds the sync again', async () => {
+    // The entry list answers 404, then 403 until granted; the required kind lists only after that 403 was seen,
+    // so the earlier 404 alone cannot have synced the cache.
+    const entries: ('ok' | 403 | 404)[] = [404];
+    let granted = false;
+    let saw403 = false;
+    api.script = (req, res) => {
+      if (req.path.endsWith('/mcpserverentries') && !granted) {
+        const mode = entries.shift() ?? 403;
+        if (mode === 404) return void res.writeHead(404).end(statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+        saw403 = true;
+        return void res.writeHead(403).end(forbidden);
+      }
+      if (req.path.endsWith('/configmaps') && !saw403) return void res.writeHead(500).end(statusBody(500, 'InternalError', 'not yet'));
+      if (!req.watch) return void res.writeHead(200).end(listBody(req.path.endsWith('/configmaps') ? [cm('a', '1', 'g', 'http://a')] : [], '1'));
+      res.writeHead(200);
+      res.flushHeaders();
+    };
+    const w = makeOptional();
+    void w.start();
+    expect(await w.waitForCacheSync(AbortSignal.timeout(600))).toBe(false);
+    expect(w.status().kinds.find((k) => k.kind === 'CM')?.synced).toBe(true);
+    expect(w.status().kinds.find((k) => k.kind === 'MCPServerEntry')).toMatchObject({ tolerated: false, lastError: { status: 403 } });
+    expect(logs.some((l) => l.startsWith('warn optional kind MCPServerEntry is installed now but forbidden'))).toBe(true);
+    granted = true;
+    expect(await w.waitForCacheSync(undefined, 3000)).toBe(true);
   });
 });

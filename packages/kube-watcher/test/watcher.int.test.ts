@@ -5,6 +5,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
+import { kubernetesWatchPlan, type DirectReader } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { BackendWatcher, type BackendWatcherOptions, type Logger } from '../src/index.ts';
@@ -114,6 +115,32 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await eventually(() => registry.get('px')?.baseUrl === 'http://px-2:8080', 10_000, 'url updated');
     await kube.delete('mcpremoteproxies', 'px');
     await eventually(() => !registry.get('px'), 10_000, 'removed');
+  });
+
+  it('MCPRemoteProxy: status.url appearing later, phase Ready → Failed (unhealthy), moving out of and back into the group', async () => {
+    const { kube, registry } = await setup();
+    await kube.create('mcpremoteproxies', 'MCPRemoteProxy', 'px', proxySpec('eng'), { phase: 'Pending' });
+    await consistently(() => !registry.get('px'), 500, 'not served without url');
+    await kube.setStatus('mcpremoteproxies', 'px', { url: 'http://px:8080', phase: 'Ready' });
+    expect(await eventually(() => registry.get('px'), 10_000, 'served once the url appears')).toMatchObject({ baseUrl: 'http://px:8080', healthStatus: 'healthy' });
+    await kube.setStatus('mcpremoteproxies', 'px', { url: 'http://px:8080', phase: 'Failed' });
+    await eventually(() => registry.get('px')?.healthStatus === 'unhealthy', 10_000, 'unhealthy after Failed');
+    await kube.patchSpec('mcpremoteproxies', 'px', { groupRef: { name: 'research' } });
+    await eventually(() => !registry.get('px'), 10_000, 'removed after moving out');
+    await kube.patchSpec('mcpremoteproxies', 'px', { groupRef: { name: 'eng' } });
+    expect(await eventually(() => registry.get('px'), 10_000, 'back after moving in')).toMatchObject({ baseUrl: 'http://px:8080', healthStatus: 'unhealthy' });
+  });
+
+  it('MCPServerEntry: a remoteUrl change is reflected; moving out of and back into the group', async () => {
+    const { kube, registry } = await setup();
+    await kube.create('mcpserverentries', 'MCPServerEntry', 'ent', entrySpec('eng'), { phase: 'Valid' });
+    await eventually(() => registry.get('ent')?.baseUrl === 'https://mcp.example.com/mcp', 10_000, 'served');
+    await kube.patchSpec('mcpserverentries', 'ent', { remoteUrl: 'https://other.example.com/v2/mcp' });
+    await eventually(() => registry.get('ent')?.baseUrl === 'https://other.example.com/v2/mcp', 10_000, 'remoteUrl change reflected');
+    await kube.patchSpec('mcpserverentries', 'ent', { groupRef: { name: 'research' } });
+    await eventually(() => !registry.get('ent'), 10_000, 'removed after moving out');
+    await kube.patchSpec('mcpserverentries', 'ent', { groupRef: { name: 'eng' } });
+    await eventually(() => registry.get('ent')?.baseUrl === 'https://other.example.com/v2/mcp', 10_000, 'back after moving in');
   });
 
   it('auth config change re-resolves its backends; a rotated Secret is reflected within 2 s with no secret data cached', async () => {
@@ -231,5 +258,111 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
     expect(await watcher.waitForCacheSync(undefined, 10_000)).toBe(true);
     await eventually(() => registry.get('srv'), 10_000, 'served after grant');
+  });
+
+  it('waitForCacheSync honours an aborted signal (false at once) and a timeout while a permission is missing', async () => {
+    const user = await env.addUser({ name: `nobody-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` }); // no Role: every list is 403
+    const { watcher, start } = await setup({ kubeConfig: user, start: false });
+    let t0 = Date.now();
+    expect(await watcher.waitForCacheSync(AbortSignal.timeout(5000))).toBe(false); // not started: at once
+    expect(Date.now() - t0).toBeLessThan(100);
+    void start();
+    t0 = Date.now();
+    expect(await watcher.waitForCacheSync(AbortSignal.abort())).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(100);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    t0 = Date.now();
+    expect(await watcher.waitForCacheSync(ac.signal)).toBe(false); // default wait is 30 s: the abort ends it
+    expect(Date.now() - t0).toBeLessThan(1000);
+    t0 = Date.now();
+    expect(await watcher.waitForCacheSync(undefined, 500)).toBe(false);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(490);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(watcher.hasSynced()).toBe(false);
+    expect(watcher.status().state).toBe('starting');
+  });
+
+  it('stop() drains an in-flight reconcile (a slow Secret read) before resolving', async () => {
+    const events: string[] = [];
+    let slow = false;
+    const directReader: DirectReader = {
+      async getSecret(namespace, name) {
+        const value = slow ? 'slow-value' : 'fast-value';
+        if (slow) {
+          events.push(`get ${name}`);
+          await new Promise((r) => setTimeout(r, 800)); // ignores the signal: stop() must wait for it
+          events.push(`got ${name}`);
+        }
+        return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, data: { key: Buffer.from(value).toString('base64') } };
+      },
+      getConfigMap: () => Promise.reject(new Error('not used')),
+    };
+    const { kube, registry, watcher } = await setup({ extra: { directReader } });
+    await kube.putSecret('slow', { key: 'ignored' });
+    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
+      type: 'headerInjection',
+      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'slow', key: 'key' } },
+    });
+    await kube.create('mcpservers', 'MCPServer', 'slow', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), { url: 'http://slow:8080', phase: 'Ready' });
+    await eventually(() => registry.get('slow')?.authConfig?.headerInjection?.headerValue === 'fast-value', 10_000, 'served');
+    await eventually(() => watcher.status().queue.inFlight.length === 0 && watcher.status().queue.depth === 0, 5000, 'queue idle');
+    // One Secret event → one reconcile of "slow", whose Secret read now takes 800 ms.
+    slow = true;
+    await kube.putSecret('slow', { key: 'rotated' });
+    await eventually(() => events.includes('get slow'), 10_000, 'reconcile in flight');
+    expect(watcher.status().queue.inFlight).toContain('slow');
+    await watcher.stop();
+    events.push('stopped');
+    expect(events).toEqual(['get slow', 'got slow', 'stopped']);
+    expect(registry.get('slow')?.authConfig?.headerInjection?.headerValue).toBe('slow-value');
+    expect(watcher.status().state).toBe('stopped');
+  });
+
+  it('a missing CRD (404) on a required: false kind is tolerated: synced without it, reported', async () => {
+    // envtest installs every CRD, so point the entry kind at a version the API server does not serve: a real 404.
+    const base = kubernetesWatchPlan({ group: 'eng' });
+    const plan = { ...base, kinds: base.kinds.map((k) => (k.kind === 'MCPServerEntry' ? { ...k, resource: { ...k.resource, version: 'v0missing' } } : k)) };
+    const { kube, registry, watcher } = await setup({ extra: { plan } });
+    const entry = watcher.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
+    expect(entry).toMatchObject({ required: false, synced: false, tolerated: true, lastError: { status: 404 } });
+    expect(logLines.some((l) => l.startsWith('warn optional kind MCPServerEntry is not installed (no CRD), continuing without it'))).toBe(true);
+    await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
+    await eventually(() => registry.get('srv'), 10_000, 'other kinds served');
+  });
+
+  it('a Role without list on mcpserverentries holds the sync (403 is never tolerated), names verb and resource; granting it serves the entries without restart', async () => {
+    const ns = await env.newNamespace('rbac-entries');
+    const kube = new Kube(env.kubeConfig, ns);
+    const user = await env.addUser({ name: `bob-${ns}` });
+    const rules = (withEntriesList: boolean) => [
+      { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpservers', 'mcpremoteproxies', 'mcpexternalauthconfigs'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpserverentries'], verbs: withEntriesList ? ['get', 'list', 'watch'] : ['get', 'watch'] },
+      { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch'] },
+    ];
+    await kube.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(false) } });
+    await kube.rbac.createNamespacedRoleBinding({
+      namespace: ns,
+      body: { metadata: { name: 'vmcp' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' }, subjects: [{ kind: 'User', name: `bob-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }] },
+    });
+    await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
+    await kube.create('mcpserverentries', 'MCPServerEntry', 'ent', entrySpec('eng'), { phase: 'Valid' });
+    const registry = createDynamicRegistry();
+    const watcher = new BackendWatcher({ kubeConfig: user, namespace: ns, groupRef: 'eng', registry, logger, reflector: { backoff: { initialMs: 100, maxMs: 500 } } });
+    running.push({ watcher, done: watcher.start() });
+
+    expect(await watcher.waitForCacheSync(AbortSignal.timeout(3000))).toBe(false);
+    expect(watcher.hasSynced()).toBe(false);
+    expect(registry.count()).toBe(0); // nothing is served from a half-synced cache
+    const entry = watcher.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
+    expect(entry).toMatchObject({ required: false, synced: false, tolerated: false, lastError: { status: 403 } });
+    expect(entry.lastError!.message).toMatch(new RegExp(`^list mcpserverentries\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot list resource "mcpserverentries"`));
+    expect(watcher.status().kinds.filter((k) => k.kind !== 'MCPServerEntry').every((k) => k.synced)).toBe(true);
+    expect(logLines.some((l) => l.startsWith(`warn list mcpserverentries.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`) && l.includes('cache sync waits until this permission is granted'))).toBe(true);
+
+    await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
+    expect(await watcher.waitForCacheSync(undefined, 10_000)).toBe(true);
+    await eventually(() => registry.get('ent') && registry.get('srv'), 10_000, 'entry and server served after grant');
+    expect(registry.get('ent')?.baseUrl).toBe('https://mcp.example.com/mcp');
   });
 });

@@ -100,8 +100,8 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
   const kinds: WatchedKind[] = [
     sourceKind(MCP_SERVER, MCPServerResource, transformMCPServer, {}, true),
     sourceKind(MCP_REMOTE_PROXY, MCPRemoteProxyResource, transformMCPRemoteProxy, {}, true),
-    // Not required: a cluster with CRDs older than MCPServerEntry still serves servers and proxies (upstream cannot
-    // start its controller there).
+    // Not required: a cluster with CRDs older than MCPServerEntry (404) still serves servers and proxies (upstream
+    // cannot start its controller there). A 403 (the CRD exists, the permission is missing) still holds the sync.
     sourceKind(
       MCP_SERVER_ENTRY,
       MCPServerEntryResource,
@@ -155,7 +155,8 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
         }
         return [...out];
       },
-      // Only CA bundles of entries depend on ConfigMaps; without the watch they refresh on the entry's next event.
+      // Only CA bundles of entries depend on ConfigMaps. Core kinds never 404, so in practice this changes nothing: a
+      // missing list/watch permission (403) holds the sync like for every kind.
       required: false,
     },
   ];

@@ -187,7 +187,10 @@ export class BackendWatcher {
     return this.#stopPromise;
   }
 
-  /** True once every informer has delivered its first full list (a non-required kind that is unavailable excepted). */
+  /**
+   * True once every informer has delivered its first full list. The only exception is a `required: false` kind whose
+   * CRD is not installed (404); a forbidden kind (403) always keeps this false until the permission is granted.
+   */
   hasSynced(): boolean {
     return this.#synced;
   }
@@ -302,12 +305,18 @@ export class BackendWatcher {
     const reflectorPhase = info.source === 'list' || info.source === 'watch' || info.source === 'store';
     if (reflectorPhase) {
       this.#metric((m) => m.watchError?.(kind.kind, info.source));
-      if ((kind.required ?? true) === false && err instanceof KubeApiError && (err.status === 403 || err.status === 404)) {
+      // Only a missing CRD (404: an older ToolHive without MCPServerEntry) lets sync go on without a non-required
+      // kind. A 403 never does, for any kind: a missing permission must hold the sync (and /readyz) rather than
+      // silently serve nothing of that kind; the reflector keeps retrying, so granting it completes the sync.
+      if (err instanceof KubeApiError && err.status === 404 && (kind.required ?? true) === false) {
         if (!this.#tolerated.has(kind.kind)) {
           this.#tolerated.add(kind.kind);
-          this.#log.warn(`optional kind ${kind.kind} is unavailable, continuing without it: ${err.message}`, { kind: kind.kind });
+          this.#log.warn(`optional kind ${kind.kind} is not installed (no CRD), continuing without it: ${err.message}`, { kind: kind.kind });
         }
         this.#checkSynced();
+      } else if (err instanceof KubeApiError && err.status === 403 && this.#tolerated.delete(kind.kind) && !this.#synced) {
+        // The CRD got installed but the permission is missing: the sync waits for this kind again.
+        this.#log.warn(`optional kind ${kind.kind} is installed now but forbidden; cache sync waits for the permission`, { kind: kind.kind });
       }
       // Same message again: keep the log readable (status().kinds[].lastError always has the latest).
       const key = `${kind.kind}:${info.source}`;
@@ -316,7 +325,9 @@ export class BackendWatcher {
       const fields = { kind: kind.kind, phase: info.source, retryInMs: info.retryInMs, attempt: info.attempt };
       if (err instanceof KubeApiError && err.isGone) this.#log.info(`${err.message}; relisting`, fields);
       else if (repeated) this.#log.debug(`${err.message}; retrying`, fields);
-      else this.#log.warn(`${err.message}; retrying in ${info.retryInMs ?? 0} ms`, fields);
+      else if (err instanceof KubeApiError && err.status === 403 && !this.#synced) {
+        this.#log.warn(`${err.message}; retrying in ${info.retryInMs ?? 0} ms (cache sync waits until this permission is granted)`, fields);
+      } else this.#log.warn(`${err.message}; retrying in ${info.retryInMs ?? 0} ms`, fields);
       return;
     }
     this.#metric((m) => m.handlerError?.(kind.kind, info.source));

@@ -93,7 +93,7 @@ export interface KindStatus {
   /** A watch stream is open. */
   connected: boolean;
   synced: boolean;
-  /** Not required and unavailable (missing CRD or no permission): sync does not wait for it. */
+  /** Not required and its CRD is not installed (404): sync does not wait for it. A 403 is never tolerated. */
   tolerated: boolean;
   resourceVersion: string;
   objects: number;
