@@ -87,10 +87,14 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     await expect(runAs(without('mcpservers:list,watch'), 'no-servers')).rejects.toThrow(/may not list MCPServers.*403/);
   }, 60_000);
 
+  // A missing permission holds the sync for every kind, including the required: false ones (MCPServerEntry,
+  // ConfigMap): only a missing CRD (404) is tolerated, never a 403.
   for (const [k, label] of [
     ['mcpremoteproxies:list,watch', 'no-proxies'],
+    ['mcpserverentries:list,watch', 'no-entries'],
     ['mcpexternalauthconfigs:list,watch', 'no-authcfg'],
     ['secrets:list,watch', 'no-secret-watch'],
+    ['configmaps:list,watch', 'no-cm-watch'],
   ] as const) {
     it(`without ${k} the caches never sync (/readyz stays 503)`, async () => {
       const { url, logs } = await runAs(without(k), label);
@@ -98,20 +102,10 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
       const res = await fetch(`${url}/readyz`);
       expect(res.status).toBe(503);
       expect((await getJson<BackendListResponse>(`${url}/api/v1/backends`)).synced).toBe(false);
-      expect(logs.join('\n')).toMatch(/403|forbidden/i);
+      // The error names the verb and the resource.
+      expect(logs.join('\n')).toMatch(new RegExp(`list ${k.split(':')[0]}\\b[^\\n]*403 Forbidden`));
     }, 60_000);
   }
-
-  it('without list/watch on mcpserverentries no entry is served', async () => {
-    const { url } = await runAs(without('mcpserverentries:list,watch'), 'no-entries');
-    const list = await until(() => getJson<BackendListResponse>(`${url}/api/v1/backends`), (l) => l.synced && l.count > 0, 30_000, 'synced');
-    await new Promise((r) => setTimeout(r, 500));
-    const ids = served(await getJson<BackendListResponse>(`${url}/api/v1/backends`));
-    expect(list.synced).toBe(true);
-    expect(ids).not.toContain('internal-docs');
-    expect(ids).not.toContain('partner-search');
-    expect(ids).toContain('notion-proxy');
-  }, 60_000);
 
   it('without get on secrets the backends whose auth needs a Secret are not served', async () => {
     const { url } = await runAs(without('secrets:get'), 'no-secret-get');
@@ -127,16 +121,5 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     const list = await until(() => getJson<BackendListResponse>(`${url}/api/v1/backends`), (l) => l.synced && served(l).includes('partner-search'), 30_000, 'synced');
     expect(served(list)).not.toContain('internal-docs');
     expect(list.excluded.find((e) => e.name === 'internal-docs')).toBeDefined();
-  }, 60_000);
-
-  it('without list/watch on configmaps a changed CA bundle is not picked up', async () => {
-    const { ns, url } = await runAs(without('configmaps:list,watch'), 'no-cm-watch');
-    const list = await until(() => getJson<BackendListResponse>(`${url}/api/v1/backends`), (l) => l.synced && served(l).includes('internal-docs'), 30_000, 'synced');
-    const before = list.backends.find((b) => b.id === 'internal-docs')!.caBundle!.bytes;
-    await changeCaBundle(ns);
-    // The full-Role test sees this within seconds; here it must still be the old bundle well after that.
-    await new Promise((r) => setTimeout(r, 5000));
-    const after = await getJson<BackendListResponse>(`${url}/api/v1/backends`);
-    expect(after.backends.find((b) => b.id === 'internal-docs')!.caBundle!.bytes).toBe(before);
   }, 60_000);
 });
