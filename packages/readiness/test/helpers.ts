@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ReadinessSource } from '../src/index.ts';
 
 /** A real HTTP server on a random local port. */
@@ -14,6 +16,39 @@ export async function listen(handler: http.RequestListener): Promise<{ url: stri
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * Serves a Web `fetch` handler (a Hono app's `app.fetch`, a `WebHealthHandler`) over node:http, the way a node
+ * adapter does: the request's method, URL and headers go in, the `Request.signal` aborts when the client
+ * disconnects, and the `Response`'s status, headers and body come out.
+ */
+export function fetchListener(handle: (request: Request) => Response | Promise<Response>): http.RequestListener {
+  return (req, res) => {
+    const client = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) client.abort();
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
+    }
+    const method = req.method ?? 'GET';
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+      method,
+      headers,
+      signal: client.signal,
+      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    });
+    const respond = async (): Promise<void> => {
+      const response = await handle(request);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (response.body === null) res.end();
+      else await pipeline(Readable.fromWeb(response.body), res);
+    };
+    respond().catch(() => res.destroy());
   };
 }
 

@@ -1,30 +1,6 @@
-import type http from 'node:http';
-import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { webLivenessHandler, webReadinessHandler, type ReadinessBody, type WebHealthHandler } from '../src/index.ts';
-import { FakeSource, eventually, listen } from './helpers.ts';
-
-/** Serves a Web handler over node:http, the way Hono's node adapter does: Request in, Response out. */
-function nodeAdapter(handler: WebHealthHandler): http.RequestListener {
-  return (req, res) => {
-    const client = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) client.abort();
-    });
-    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
-      method: req.method ?? 'GET',
-      signal: client.signal,
-    });
-    handler(request)
-      .then(async (response) => {
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        if (response.body === null) res.end();
-        else Readable.fromWeb(response.body).pipe(res);
-        await Promise.resolve();
-      })
-      .catch(() => res.destroy());
-  };
-}
+import { webLivenessHandler, webReadinessHandler, type ReadinessBody } from '../src/index.ts';
+import { FakeSource, eventually, fetchListener, listen } from './helpers.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -64,7 +40,7 @@ describe('Web Request → Response handlers', () => {
     const source = new FakeSource();
     const ready = webReadinessHandler({ watcher: source, timeoutMs: 60_000 });
     const live = webLivenessHandler({ watcher: source });
-    const server = await listen(nodeAdapter((request) => (new URL(request.url).pathname === '/readyz' ? ready(request) : live(request))));
+    const server = await listen(fetchListener((request) => (new URL(request.url).pathname === '/readyz' ? ready(request) : live(request))));
     closers.push(server.close);
 
     const client = new AbortController();

@@ -1,0 +1,184 @@
+import { once } from 'node:events';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { livenessHandler, readinessHandler, type ReadinessBody, type ReadinessOptions } from '../src/index.ts';
+import { createExpressApp } from './examples/express-app.ts';
+import { FakeSource, eventually } from './helpers.ts';
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map(async (server) => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }),
+  );
+});
+
+/** `app.listen` on 127.0.0.1 and a random port, as a real Express deployment starts. */
+async function serve(app: express.Express): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
+  servers.push(server);
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** The README's Express app, served for real. */
+const serveExample = (options: ReadinessOptions): Promise<string> => serve(createExpressApp(options));
+
+// The README app answers readiness twice: at the root (`/readyz`) and under the `/probes` mount, where Express
+// rewrites req.url to `/readyz` and keeps `/probes/readyz` in req.originalUrl.
+describe.each(['/readyz', '/probes/readyz'])('Express 5: readiness middleware at %s', (path) => {
+  it('answers static mode without a watcher', async () => {
+    const url = await serveExample({});
+    const res = await fetch(`${url}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.text()).toBe('{"status":"ready","mode":"static"}');
+  });
+
+  it('answers 200 dynamic at once when the watcher has synced', async () => {
+    const source = new FakeSource();
+    source.synced = true;
+    const url = await serveExample({ watcher: source });
+    const res = await fetch(`${url}${path}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"status":"ready","mode":"dynamic"}');
+    expect(source.waits).toBe(0);
+  });
+
+  it('answers 200 dynamic when the sync completes during the wait', async () => {
+    const source = new FakeSource();
+    const url = await serveExample({ watcher: source, timeoutMs: 5000 });
+    const pending = fetch(`${url}${path}`);
+    await eventually(() => source.waits === 1);
+    source.sync();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', mode: 'dynamic' });
+  });
+
+  it('answers 503 cache_sync_pending at the timeout when the watcher has not synced', async () => {
+    const source = new FakeSource();
+    const url = await serveExample({ watcher: source, timeoutMs: 150 });
+    const started = Date.now();
+    const res = await fetch(`${url}${path}`);
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.text()).toBe('{"status":"not_ready","mode":"dynamic","reason":"cache_sync_pending"}');
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(2000);
+    expect(source.lastSignal?.aborted).toBe(true);
+  });
+
+  it('lists the checks with ?verbose (read from originalUrl)', async () => {
+    const source = new FakeSource();
+    const url = await serveExample({ watcher: source, timeoutMs: 50 });
+    const notReady = (await (await fetch(`${url}${path}?verbose`)).json()) as ReadinessBody;
+    expect(notReady).toMatchObject({ status: 'not_ready', reason: 'cache_sync_pending' });
+    expect(notReady.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[-]cache-sync failed: reason cache_sync_pending']);
+    source.sync();
+    const ready = (await (await fetch(`${url}${path}?verbose=1`)).json()) as ReadinessBody;
+    expect(ready.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[+]cache-sync ok']);
+    expect(await (await fetch(`${url}${path}`)).json()).not.toHaveProperty('checks');
+  });
+
+  it('answers 503 watcher_failed at once after a fatal watcher error', async () => {
+    const source = new FakeSource();
+    source.fatal = new Error('boom');
+    const url = await serveExample({ watcher: source });
+    const res = await fetch(`${url}${path}`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'not_ready', mode: 'dynamic', reason: 'watcher_failed' });
+    expect(source.waits).toBe(0);
+  });
+
+  it('stops waiting when the client disconnects', async () => {
+    const source = new FakeSource();
+    const url = await serveExample({ watcher: source, timeoutMs: 60_000 });
+    const client = new AbortController();
+    const pending = fetch(`${url}${path}`, { signal: client.signal });
+    await eventually(() => source.waits === 1);
+    client.abort();
+    await expect(pending).rejects.toThrow();
+    await eventually(() => source.lastSignal?.aborted === true);
+  });
+
+  it('sends headers only for HEAD and 405 for other methods', async () => {
+    const url = await serveExample({});
+    const head = await fetch(`${url}${path}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json');
+    expect(await head.text()).toBe('');
+    const post = await fetch(`${url}${path}`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('Express 5: liveness middleware', () => {
+  it('answers ok on its paths, then 503 after a fatal watcher error', async () => {
+    const source = new FakeSource();
+    const url = await serveExample({ watcher: source });
+    for (const path of ['/health', '/healthz', '/ping']) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('{"status":"ok"}');
+    }
+    source.fatal = new Error('token abc-secret rejected');
+    const res = await fetch(`${url}/healthz?verbose`);
+    const text = await res.text();
+    expect(res.status).toBe(503);
+    expect(JSON.parse(text)).toMatchObject({ status: 'unhealthy', reason: 'watcher_failed' });
+    expect(text).toContain('[-]watcher failed');
+    expect(text).not.toContain('abc-secret');
+  });
+});
+
+describe('Express 5: everything else reaches the next handlers', () => {
+  it('passes other paths on to the app routes and to the final 404 handler', async () => {
+    const source = new FakeSource();
+    const url = await serveExample({ watcher: source, timeoutMs: 50 });
+    const home = await fetch(`${url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toBe('your app');
+    for (const path of ['/nothing-here', '/readyz/more', '/probes/other', '/probes/healthz', '/probes']) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(await res.text(), path).toContain('Cannot GET');
+    }
+    expect(source.waits).toBe(0);
+  });
+
+  it('lets later middleware and routes see the request untouched, even for the same path', async () => {
+    const app = express();
+    app.use(readinessHandler({ path: '/ready' }));
+    app.use(livenessHandler({ paths: ['/alive'] }));
+    app.get('/readyz', (req, res) => {
+      res.json({ route: 'app', url: req.url });
+    });
+    const url = await serve(app);
+    expect(await (await fetch(`${url}/ready`)).json()).toEqual({ status: 'ready', mode: 'static' });
+    expect(await (await fetch(`${url}/alive`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${url}/readyz?x=1`)).json()).toEqual({ route: 'app', url: '/readyz?x=1' });
+  });
+
+  it('matches `path` against originalUrl in nested routers: the default /readyz does not answer under a mount', async () => {
+    const probes = express.Router();
+    probes.use(readinessHandler({ path: '/api/probes/ready' })); // the full path, mount prefixes included
+    probes.use(readinessHandler()); // default /readyz: req.url is /readyz here, but originalUrl is not
+    const api = express.Router();
+    api.use('/probes', probes);
+    const app = express();
+    app.use('/api', api);
+    const url = await serve(app);
+    const res = await fetch(`${url}/api/probes/ready?verbose`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as ReadinessBody).checks!.map((c) => c.line)).toEqual(['[+]static-mode ok']);
+    expect((await fetch(`${url}/api/probes/readyz`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ReadinessBody, ReadinessOptions } from '../src/index.ts';
+import { createHonoApp } from './examples/hono-app.ts';
+import { FakeSource, eventually, fetchListener, listen } from './helpers.ts';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/** Sends `path` to the README's Hono app, built with `options`. */
+type Client = (options: ReadinessOptions) => Promise<(path: string, init?: RequestInit) => Promise<Response>>;
+
+const transports: Array<[string, Client]> = [
+  [
+    'app.request',
+    (options) => {
+      const app = createHonoApp(options);
+      return Promise.resolve(async (path, init) => app.request(path, init));
+    },
+  ],
+  [
+    'node:http',
+    async (options) => {
+      const app = createHonoApp(options);
+      const server = await listen(fetchListener((request) => app.fetch(request)));
+      closers.push(server.close);
+      return (path, init) => fetch(`${server.url}${path}`, init);
+    },
+  ],
+];
+
+describe.each(transports)('Hono 4 through %s', (transport, client) => {
+  it('answers static mode without a watcher', async () => {
+    const send = await client({});
+    const res = await send('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.text()).toBe('{"status":"ready","mode":"static"}');
+  });
+
+  it('answers 200 dynamic at once when the watcher has synced', async () => {
+    const source = new FakeSource();
+    source.synced = true;
+    const send = await client({ watcher: source });
+    const res = await send('/readyz');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"status":"ready","mode":"dynamic"}');
+    expect(source.waits).toBe(0);
+  });
+
+  it('answers 200 dynamic when the sync completes during the wait', async () => {
+    const source = new FakeSource();
+    const send = await client({ watcher: source, timeoutMs: 5000 });
+    const pending = send('/readyz');
+    await eventually(() => source.waits === 1);
+    source.sync();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', mode: 'dynamic' });
+  });
+
+  it('answers 503 cache_sync_pending at the timeout when the watcher has not synced', async () => {
+    const source = new FakeSource();
+    const send = await client({ watcher: source, timeoutMs: 150 });
+    const started = Date.now();
+    const res = await send('/readyz');
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.text()).toBe('{"status":"not_ready","mode":"dynamic","reason":"cache_sync_pending"}');
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(2000);
+    expect(source.lastSignal?.aborted).toBe(true);
+  });
+
+  it('lists the checks with ?verbose', async () => {
+    const source = new FakeSource();
+    const send = await client({ watcher: source, timeoutMs: 50 });
+    const notReady = (await (await send('/readyz?verbose')).json()) as ReadinessBody;
+    expect(notReady).toMatchObject({ status: 'not_ready', reason: 'cache_sync_pending' });
+    expect(notReady.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[-]cache-sync failed: reason cache_sync_pending']);
+    source.sync();
+    const ready = (await (await send('/readyz?verbose=1')).json()) as ReadinessBody;
+    expect(ready.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[+]cache-sync ok']);
+    expect(await (await send('/readyz')).json()).not.toHaveProperty('checks');
+  });
+
+  it('turns liveness 503 and readiness watcher_failed after a fatal watcher error', async () => {
+    const source = new FakeSource();
+    const send = await client({ watcher: source });
+    const alive = await send('/healthz');
+    expect(alive.status).toBe(200);
+    expect(await alive.text()).toBe('{"status":"ok"}');
+    source.fatal = new Error('token abc-secret rejected');
+    const dead = await send('/healthz?verbose');
+    const text = await dead.text();
+    expect(dead.status).toBe(503);
+    expect(JSON.parse(text)).toMatchObject({ status: 'unhealthy', reason: 'watcher_failed' });
+    expect(text).toContain('[-]watcher failed');
+    expect(text).not.toContain('abc-secret');
+    const ready = await send('/readyz');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'not_ready', mode: 'dynamic', reason: 'watcher_failed' });
+    expect(source.waits).toBe(0);
+  });
+
+  it('answers HEAD with the headers only (Hono routes HEAD to app.get)', async () => {
+    const send = await client({});
+    const head = await send('/readyz', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json');
+    expect(await head.text()).toBe('');
+  });
+
+  it('leaves other routes to the app', async () => {
+    const source = new FakeSource();
+    const send = await client({ watcher: source, timeoutMs: 50 });
+    const home = await send('/');
+    expect(home.status).toBe(200);
+    expect(await home.text()).toBe('your app');
+    expect((await send('/nothing-here')).status).toBe(404);
+    // Only GET/HEAD are routed to the handler; Hono answers other methods itself.
+    expect((await send('/readyz', { method: 'POST' })).status).toBe(404);
+    expect(source.waits).toBe(0);
+  });
+
+  it('stops waiting when the client goes away (c.req.raw.signal)', async () => {
+    const source = new FakeSource();
+    const send = await client({ watcher: source, timeoutMs: 60_000 });
+    const abort = new AbortController();
+    const pending = send('/readyz', { signal: abort.signal });
+    await eventually(() => source.waits === 1);
+    expect(source.lastSignal?.aborted).toBe(false);
+    abort.abort();
+    if (transport === 'node:http') {
+      await expect(pending).rejects.toThrow(); // fetch gives up; the adapter aborts the Request on `close`
+    } else {
+      expect((await pending).status).toBe(503); // app.request hands the signal straight to the handler
+    }
+    await eventually(() => source.lastSignal?.aborted === true);
+  });
+});
