@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { defineProject, type TestProjectConfiguration } from 'vitest/config';
 
-/** Resolve sibling packages to their TypeScript sources (the `@vmcp/source` export condition), never to dist. */
-const conditions = ['@vmcp/source', 'module', 'node', 'import', 'default'];
+/**
+ * Resolve sibling packages to their TypeScript sources (the `@vmcp/source` export condition), never to dist.
+ * Vitest also hands these to its workers as Node's `--conditions`, so no `import`/`module` here: with them a CommonJS
+ * `require()` inside a dependency (Express's router requiring `is-promise`) would load the ESM build.
+ */
+const conditions = ['@vmcp/source', 'node'];
 
 /** The vitest project of one workspace package; `extra` adds global setup, timeouts and the like. */
 export function packageProject(dir: string, extra: Partial<NonNullable<TestProjectConfiguration>> & { test?: object } = {}) {
