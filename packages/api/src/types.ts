@@ -56,31 +56,43 @@ export interface MCPGroupRef {
  */
 export type GroupRefField = MCPGroupRef | string;
 
+/** Names an MCPExternalAuthConfig in the object's namespace (`spec.externalAuthConfigRef`). */
 export interface ExternalAuthConfigRef {
   name: string;
 }
 
+/** One key of a Secret in the referring object's namespace. */
 export interface SecretKeyRef {
   name: string;
   key: string;
 }
 
+/** A header whose value comes from a Secret. Items without `valueSecretRef` are skipped. */
 export interface HeaderFromSecret {
+  /** 1..255 characters (CRD). */
   headerName: string;
   valueSecretRef?: SecretKeyRef;
 }
 
+/**
+ * `spec.headerForward` (HEAD only). Projected into the backend for MCPServerEntry only; an MCPRemoteProxy's proxy pod
+ * applies its own.
+ */
 export interface HeaderForwardSpec {
   addPlaintextHeaders?: Record<string, string>;
   addHeadersFromSecret?: HeaderFromSecret[];
 }
 
+/** A ConfigMap key in the referring object's namespace. */
 export interface ConfigMapKeySelector {
   name?: string;
+  /** Required by the CRD schema; `ca.crt` is used when empty. */
   key?: string;
+  /** Ignored, as upstream: a missing ConfigMap or key still means the entry is not served. */
   optional?: boolean;
 }
 
+/** `spec.caBundleRef` of an MCPServerEntry: PEM read from the ConfigMap's `data` (never `binaryData`). */
 export interface CABundleSource {
   configMapRef?: ConfigMapKeySelector;
 }
@@ -88,14 +100,21 @@ export interface CABundleSource {
 // ---------------------------------------------------------------------------------------------------------------
 // MCPServer
 
+/** How the MCP server process speaks (`spec.transport`); CRD default `stdio`. */
 export type MCPServerTransport = 'stdio' | 'streamable-http' | 'sse';
 /** `Running` is the pre-April-2026 name of `Ready`; it maps to `unknown` health at HEAD. */
 export type MCPServerPhase = 'Pending' | 'Ready' | 'Failed' | 'Terminating' | 'Stopped' | 'Running';
 
+/** `spec` of an MCPServer. */
 export interface MCPServerSpec {
   image: string;
   transport?: MCPServerTransport;
+  /**
+   * What the proxy in front of a `stdio` server speaks; ignored for other transports at HEAD. The v0.7.0 CRD defaulted
+   * it to `streamable-http` for every server.
+   */
   proxyMode?: 'sse' | 'streamable-http';
+  /** CRD default 8080. */
   proxyPort?: number;
   /** Deprecated v1alpha1 port (removed at HEAD). */
   port?: number;
@@ -103,7 +122,9 @@ export interface MCPServerSpec {
   externalAuthConfigRef?: ExternalAuthConfigRef;
 }
 
+/** `status` of an MCPServer, written by the ToolHive operator. */
 export interface MCPServerStatus {
+  /** In-cluster URL of the server's proxy. Absent or empty until the operator sets it; not served until then. */
   url?: string;
   phase?: MCPServerPhase;
   message?: string;
@@ -111,6 +132,7 @@ export interface MCPServerStatus {
   observedGeneration?: number;
 }
 
+/** A ToolHive-run MCP server (`mcpservers.toolhive.stacklok.dev`). */
 export interface MCPServer extends KubeObject {
   spec: MCPServerSpec;
   status?: MCPServerStatus;
@@ -119,25 +141,35 @@ export interface MCPServer extends KubeObject {
 // ---------------------------------------------------------------------------------------------------------------
 // MCPRemoteProxy
 
+/** `status.phase` of an MCPRemoteProxy (same set at v0.7.0 and HEAD). */
 export type MCPRemoteProxyPhase = 'Pending' | 'Ready' | 'Failed' | 'Terminating';
 
+/** `spec` of an MCPRemoteProxy. Both spellings of the fields renamed from v1alpha1 (v0.7.0) to v1beta1 are listed. */
 export interface MCPRemoteProxySpec {
   /** v1beta1 spelling. */
   remoteUrl?: string;
   /** v0.7.0 (v1alpha1) spelling. */
   remoteURL?: string;
+  /** v1beta1 spelling; CRD default 8080. */
   proxyPort?: number;
+  /** v0.7.0 (v1alpha1) spelling of `proxyPort`. */
   port?: number;
+  /** CRD default `streamable-http`. */
   transport?: 'sse' | 'streamable-http';
+  /** Required at v0.7.0, optional at HEAD; the discoverer does not read it. */
   oidcConfig?: Record<string, unknown>;
   externalAuthConfigRef?: ExternalAuthConfigRef;
   headerForward?: HeaderForwardSpec;
   groupRef?: GroupRefField;
 }
 
+/** `status` of an MCPRemoteProxy, written by the ToolHive operator. */
 export interface MCPRemoteProxyStatus {
+  /** In-cluster URL of the proxy: the backend URL. Empty or absent until the operator sets it. */
   url?: string;
+  /** v1beta1 spelling. */
   externalUrl?: string;
+  /** v0.7.0 (v1alpha1) spelling. */
   externalURL?: string;
   phase?: MCPRemoteProxyPhase;
   message?: string;
@@ -145,6 +177,7 @@ export interface MCPRemoteProxyStatus {
   observedGeneration?: number;
 }
 
+/** A proxy in the cluster in front of a remote MCP server (`mcpremoteproxies.toolhive.stacklok.dev`). */
 export interface MCPRemoteProxy extends KubeObject {
   spec: MCPRemoteProxySpec;
   status?: MCPRemoteProxyStatus;
@@ -153,11 +186,16 @@ export interface MCPRemoteProxy extends KubeObject {
 // ---------------------------------------------------------------------------------------------------------------
 // MCPServerEntry
 
+/** `status.phase` of an MCPServerEntry; CRD default `Pending`. Only `Valid` entries are served. */
 export type MCPServerEntryPhase = 'Valid' | 'Pending' | 'Failed';
 
+/** `spec` of an MCPServerEntry. */
 export interface MCPServerEntrySpec {
+  /** The backend URL, used as is (no proxy in between). Pattern `^https?://`. */
   remoteUrl: string;
+  /** Honoured by the operator's SSRF check, not by the discoverer. CRD default false. */
   allowPrivateEndpoint?: boolean;
+  /** Required, no CRD default. */
   transport: 'sse' | 'streamable-http';
   groupRef: GroupRefField;
   externalAuthConfigRef?: ExternalAuthConfigRef;
@@ -165,12 +203,14 @@ export interface MCPServerEntrySpec {
   caBundleRef?: CABundleSource;
 }
 
+/** `status` of an MCPServerEntry, written by the operator's validation-only entry controller. */
 export interface MCPServerEntryStatus {
   observedGeneration?: number;
   phase?: MCPServerEntryPhase;
   conditions?: Condition[];
 }
 
+/** A remote MCP server the vMCP reaches directly, without a proxy pod (HEAD only; absent from v0.7.0 clusters). */
 export interface MCPServerEntry extends KubeObject {
   spec: MCPServerEntrySpec;
   status?: MCPServerEntryStatus;
@@ -191,6 +231,7 @@ export type ExternalAuthType =
   | 'obo'
   | 'xaa';
 
+/** `spec.tokenExchange`: RFC 8693 token exchange at `tokenUrl`. */
 export interface TokenExchangeConfig {
   tokenUrl: string;
   clientId?: string;
@@ -203,37 +244,48 @@ export interface TokenExchangeConfig {
   subjectProviderName?: string;
 }
 
+/** `spec.headerInjection`: a fixed header whose value comes from a Secret. */
 export interface HeaderInjectionConfig {
   headerName: string;
   valueSecretRef?: SecretKeyRef;
 }
 
+/** `spec.bearerToken` (HEAD). No built-in converter, as upstream: a backend that refers to it is not served. */
 export interface BearerTokenConfig {
   tokenSecretRef: SecretKeyRef;
 }
 
+/** One rule of `spec.awsSts.roleMappings`: `claim` or `matcher` selects `roleArn`. */
 export interface AwsStsRoleMapping {
   claim?: string;
   matcher?: string;
   roleArn: string;
+  /** ≥ 0 (CRD). */
   priority?: number;
 }
 
+/** `spec.awsSts` (HEAD). Defaults are applied by the API server from the CRD, not here. */
 export interface AwsStsConfig {
   region: string;
+  /** CRD default `aws-mcp`. */
   service?: string;
   fallbackRoleArn?: string;
   roleMappings?: AwsStsRoleMapping[];
+  /** CRD default `groups`. */
   roleClaim?: string;
+  /** Seconds, 900..43200; CRD default 3600. */
   sessionDuration?: number;
+  /** CRD default `sub`. */
   sessionNameClaim?: string;
   subjectProviderName?: string;
 }
 
+/** `spec.upstreamInject` (HEAD). */
 export interface UpstreamInjectConfig {
   providerName: string;
 }
 
+/** `spec.obo` (HEAD); every field optional. */
 export interface OboConfig {
   tokenUrl?: string;
   clientId?: string;
@@ -244,7 +296,9 @@ export interface OboConfig {
   cacheSkewSeconds?: number;
 }
 
+/** `spec.xaa` (HEAD). */
 export interface XaaConfig {
+  /** Must be `https://` (CRD pattern). */
   idpTokenUrl: string;
   idpClientId?: string;
   idpClientSecretRef?: SecretKeyRef;
@@ -259,11 +313,16 @@ export interface XaaConfig {
   subjectTokenType?: string;
 }
 
+/**
+ * `spec` of an MCPExternalAuthConfig. At HEAD CEL rules require the sub-object named by `type` and forbid the others
+ * (`unauthenticated` has none).
+ */
 export interface MCPExternalAuthConfigSpec {
   type: ExternalAuthType;
   tokenExchange?: TokenExchangeConfig;
   headerInjection?: HeaderInjectionConfig;
   bearerToken?: BearerTokenConfig;
+  /** No built-in converter, as upstream: a backend that refers to it is not served. */
   embeddedAuthServer?: Record<string, unknown>;
   awsSts?: AwsStsConfig;
   upstreamInject?: UpstreamInjectConfig;
@@ -271,12 +330,14 @@ export interface MCPExternalAuthConfigSpec {
   xaa?: XaaConfig;
 }
 
+/** `status` of an MCPExternalAuthConfig, written by the operator. */
 export interface MCPExternalAuthConfigStatus {
   observedGeneration?: number;
   configHash?: string;
   conditions?: Condition[];
 }
 
+/** Outgoing auth settings a backend refers to by name (`mcpexternalauthconfigs.toolhive.stacklok.dev`). */
 export interface MCPExternalAuthConfig extends KubeObject {
   spec: MCPExternalAuthConfigSpec;
   status?: MCPExternalAuthConfigStatus;
@@ -285,6 +346,7 @@ export interface MCPExternalAuthConfig extends KubeObject {
 // ---------------------------------------------------------------------------------------------------------------
 // MCPGroup
 
+/** A named group of backends. Objects join it through `spec.groupRef`; the watcher never reads MCPGroup itself. */
 export interface MCPGroup extends KubeObject {
   spec?: { description?: string };
   status?: {
@@ -309,7 +371,9 @@ export interface Secret extends KubeObject {
   data?: Record<string, string>;
 }
 
+/** A ConfigMap as the API returns it. */
 export interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
+  /** Base64 values; never read for a CA bundle. */
   binaryData?: Record<string, string>;
 }

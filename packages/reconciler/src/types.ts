@@ -8,6 +8,7 @@ export interface Request {
 
 /** What reconcile decided. `requeueAfterMs` asks for a timed re-check; a thrown error asks for a retry with backoff. */
 export interface Result {
+  /** Milliseconds; absent when no re-check is needed. */
   requeueAfterMs?: number;
   /** What happened to the registry entry for this name. */
   action: 'upsert' | 'remove';
@@ -24,7 +25,9 @@ export interface NameConflict {
   kinds: string[];
 }
 
+/** Settings of a backend reconciler. */
 export interface BackendReconcilerOptions<TType extends string = string> {
+  /** The one namespace watched and served. */
   namespace: string;
   /** `name` or `namespace/name`; the namespace part must equal `namespace`. */
   groupRef: string;

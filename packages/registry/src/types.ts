@@ -14,13 +14,16 @@ export type KnownAuthStrategyType =
   | 'obo'
   | 'xaa';
 
+/** `header_injection`: send `headerName` with a fixed value. */
 export interface HeaderInjectionStrategy {
   headerName: string;
   /** SECRET. */
   headerValue?: string;
+  /** Name of an environment variable holding the value, instead of `headerValue`. */
   headerValueEnv?: string;
 }
 
+/** `token_exchange`: RFC 8693 exchange of the caller's token at `tokenUrl`. */
 export interface TokenExchangeStrategy {
   tokenUrl: string;
   clientId?: string;
@@ -33,10 +36,12 @@ export interface TokenExchangeStrategy {
   subjectProviderName?: string;
 }
 
+/** `upstream_inject`: the caller's token from the named upstream identity provider is injected. */
 export interface UpstreamInjectStrategy {
   providerName: string;
 }
 
+/** One `awsSts.roleMappings` rule, copied from the CRD. */
 export interface AwsStsRoleMappingStrategy {
   claim?: string;
   matcher?: string;
@@ -44,17 +49,20 @@ export interface AwsStsRoleMappingStrategy {
   priority?: number;
 }
 
+/** `aws_sts`: AWS credentials from STS for a role chosen by the caller's claims. No secret fields. */
 export interface AwsStsStrategy {
   region: string;
   service?: string;
   fallbackRoleArn?: string;
   roleMappings?: AwsStsRoleMappingStrategy[];
   roleClaim?: string;
+  /** Seconds (an int32 upstream). */
   sessionDuration?: number;
   sessionNameClaim?: string;
   subjectProviderName?: string;
 }
 
+/** `obo` (on-behalf-of). Only a custom converter produces it: the built-in one always fails, as upstream has none. */
 export interface OboStrategy {
   tokenUrl: string;
   clientId?: string;
@@ -67,6 +75,7 @@ export interface OboStrategy {
   cacheSkewSeconds?: number;
 }
 
+/** `xaa` (cross-app access): a token exchange at the IdP, then one at the target, each with its own client secret. */
 export interface XaaStrategy {
   idpTokenUrl: string;
   idpClientId?: string;
@@ -138,10 +147,15 @@ export interface BackendRegistry {
   count(): number;
 }
 
+/**
+ * One effective registry change. `version` is the registry version after it; `previous` is the replaced backend
+ * (absent when an upsert added a new id).
+ */
 export type RegistryEvent =
   | { type: 'upsert'; version: number; backend: Backend; previous?: Backend }
   | { type: 'remove'; version: number; id: string; previous: Backend };
 
+/** Receives each `RegistryEvent`; see `DynamicRegistry.subscribe`. */
 export type RegistryListener = (event: RegistryEvent) => void;
 
 /** A registry that changes over time and says when it did. */

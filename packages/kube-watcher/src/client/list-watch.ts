@@ -10,19 +10,25 @@ export const JSON_ACCEPT = 'application/json';
 /** Page size of LISTs (client-go's pager default). */
 export const DEFAULT_PAGE_SIZE = 500;
 
+/** Options of `listAll`. */
 export interface ListOptions {
   /** `'0'` lets the API server's watch cache answer (cheap, maybe slightly stale); `''` forces a quorum read. */
   resourceVersion?: string;
+  /** Ask for `PartialObjectMetadata` and keep only `{apiVersion, kind, metadata}` of each item. */
   metadataOnly?: boolean;
+  /** Items per page (`limit`); default `DEFAULT_PAGE_SIZE`. */
   pageSize?: number;
   signal?: AbortSignal | undefined;
+  /** Abort a page that sends no byte for this many milliseconds; no limit when absent. */
   inactivityTimeoutMs?: number | undefined;
 }
 
+/** All items of a paginated LIST. */
 export interface ListResult {
   items: KubeObject[];
   /** The list's resourceVersion: the point to watch from. */
   resourceVersion: string;
+  /** Number of pages fetched (at least 1). */
   pages: number;
 }
 
@@ -77,12 +83,16 @@ export type WatchEvent =
   | { type: 'BOOKMARK'; object: KubeObject }
   | { type: 'ERROR'; object: KubeStatus };
 
+/** Options of `watch`. */
 export interface WatchOptions {
+  /** Where the watch starts: usually the `resourceVersion` of the last list or event. */
   resourceVersion: string;
   /** Server-side end of the watch (client-go picks 300..600 s at random so watches do not reconnect in step). */
   timeoutSeconds: number;
+  /** Ask for `PartialObjectMetadata`; objects are reduced as with `ListOptions.metadataOnly` (bookmarks excepted). */
   metadataOnly?: boolean;
   signal?: AbortSignal | undefined;
+  /** Reject when no byte (event or bookmark) arrives for this many milliseconds; no limit when absent. */
   inactivityTimeoutMs?: number | undefined;
   /** The server accepted the watch (200, headers received). */
   onConnected?: () => void;
