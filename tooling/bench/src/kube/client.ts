@@ -1,7 +1,7 @@
 /**
  * A small Kubernetes REST client over plain `node:https`, configured from a `KubeConfig` with
- * `applyToHTTPSOptions` — the same HTTP stack the watcher uses (per-request TLS options, Node's global keep-alive
- * agent), so the baseline measures the API server and JSON decoding, not a different HTTP library.
+ * `applyToHTTPSOptions` — the same HTTP stack the watcher uses (per-request TLS options, a keep-alive agent), so
+ * the baseline measures the API server and JSON decoding, not a different HTTP library.
  *
  * The bench uses it for three jobs: the bare list+watch baseline, the load generator (writes), and the
  * convergence oracle (reads). It decodes JSON and nothing else.
@@ -58,6 +58,25 @@ export interface WatchEvent {
   object: Record<string, unknown>;
 }
 
+const keepAliveAgents = new WeakMap<object, http.Agent>();
+
+/**
+ * client-node's `applyToHTTPSOptions` hands out a cached `https.Agent` built without `keepAlive`, so every request
+ * opened a new TCP + TLS connection. At 200 writes/s that handshake work (on the writer and on the API server) was
+ * the biggest CPU cost of the churn phase and delayed watch delivery for both sides, burying the watcher's own
+ * latency in noise. Same TLS options, keep-alive on (Node's global agent default). Proxy agents are left alone.
+ */
+function keepAlive(agent: unknown): http.Agent | undefined {
+  if (!(agent instanceof http.Agent) || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent as http.Agent | undefined;
+  let ka = keepAliveAgents.get(agent);
+  if (ka === undefined) {
+    const options = (agent as http.Agent & { options: https.AgentOptions }).options;
+    ka = agent.constructor === https.Agent ? new https.Agent({ ...options, keepAlive: true }) : new http.Agent({ ...options, keepAlive: true });
+    keepAliveAgents.set(agent, ka);
+  }
+  return ka;
+}
+
 export class KubeClient {
   readonly #kubeConfig: KubeConfig;
   readonly #server: URL;
@@ -77,6 +96,7 @@ export class KubeClient {
   async #options(method: string, accept: string, contentType?: string): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = { method, headers: {} };
     await this.#kubeConfig.applyToHTTPSOptions(opts);
+    opts.agent = keepAlive(opts.agent);
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string>), Accept: accept, 'User-Agent': 'vmcp-bench' };
     if (contentType !== undefined) headers['Content-Type'] = contentType;
     opts.headers = headers;
