@@ -1,5 +1,6 @@
 import { libraryConfig } from '../../tsup.shared.ts';
 
 export default libraryConfig({
-  entry: ['src/index.ts', 'src/cli.ts', 'src/vitest/index.ts', 'src/vitest/global-setup.ts'],
+  // internal/reaper is no module to import: the detached watchdog script that control planes spawn (dist/internal/reaper.js).
+  entry: ['src/index.ts', 'src/cli.ts', 'src/vitest/index.ts', 'src/vitest/global-setup.ts', 'src/internal/reaper.ts'],
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request, type TlsIdentity } from './internal/http.ts';
 import { ManagedProcess } from './internal/process.ts';
+import type { Reaper } from './internal/reaper-client.ts';
 import { waitUntil } from './internal/wait.ts';
 import type { PkiFiles } from './pki.ts';
 
@@ -14,6 +15,8 @@ export interface ApiServerConfig {
   pki: PkiFiles;
   /** Extra `--flag=value` arguments, appended after the defaults (a later flag wins). */
   extraArgs?: readonly string[];
+  /** Registers the process group with this reaper (see `internal/reaper.ts`); restarts with this config too. */
+  reaper?: Reaper | undefined;
 }
 
 /**
@@ -46,7 +49,7 @@ export function apiServerArgs(cfg: ApiServerConfig): string[] {
  * 403 until the RBAC bootstrap roles exist), then GET namespace `default` (created by a post-start hook).
  */
 export async function startApiServer(cfg: ApiServerConfig, admin: TlsIdentity, timeoutMs: number): Promise<ManagedProcess> {
-  const proc = new ManagedProcess('kube-apiserver', cfg.binary, apiServerArgs(cfg), cfg.logFile);
+  const proc = new ManagedProcess('kube-apiserver', cfg.binary, apiServerArgs(cfg), cfg.logFile, { reaper: cfg.reaper });
   const base = `https://127.0.0.1:${cfg.port}`;
   try {
     const deadline = Date.now() + timeoutMs;

@@ -10,6 +10,7 @@ import { compactEtcd, etcdClientUrl, startEtcd } from './etcd.ts';
 import { request, type TlsIdentity } from './internal/http.ts';
 import { freePort } from './internal/ports.ts';
 import type { ManagedProcess } from './internal/process.ts';
+import { Reaper } from './internal/reaper-client.ts';
 import { ProcessExitedError } from './internal/wait.ts';
 import { kubeConfigFromYaml, kubeconfigYaml } from './kubeconfig.ts';
 import { createPki, issueClientCert, type PkiFiles } from './pki.ts';
@@ -51,6 +52,8 @@ export interface ControlPlaneStats {
   apiServerRssBytes: number | undefined;
   etcdPid: number | undefined;
   apiServerPid: number | undefined;
+  /** The watchdog that kills both and removes the temp dir if this process dies without `stop()`. */
+  reaperPid: number | undefined;
 }
 
 /** A running etcd + kube-apiserver pair; see {@link startControlPlane}. */
@@ -98,7 +101,7 @@ export interface ControlPlane {
   compact(opts?: { restartApiServer?: boolean }): Promise<number>;
   /** Start-up times and current RSS of both processes. */
   stats(): ControlPlaneStats;
-  /** Stops both processes (apiserver first) and removes the temporary directory. Idempotent. */
+  /** Stops both processes (apiserver first), removes the temporary directory, dismisses the reaper. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -121,7 +124,8 @@ async function withPortRetry<T>(what: string, start: () => Promise<T>): Promise<
 /**
  * Starts a throwaway etcd + kube-apiserver on loopback with a fresh PKI, RBAC authorization and an admin user, and
  * installs `options.crds`. Throws if the binaries are missing (with how to build them) or a process does not become
- * ready (with its log tail). Always `stop()` it; exit hooks kill it if the process dies first.
+ * ready (with its log tail). Always `stop()` it; exit hooks kill it if the process dies first, and a detached reaper
+ * process kills it and removes its temp dir even if this process is SIGKILLed.
  *
  * @example
  * const cp = await startControlPlane({ crds: ['packages/api/crds'] });
@@ -143,11 +147,23 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   let etcd: ManagedProcess | undefined;
   let apiServer: ManagedProcess | undefined;
   let stopped = false;
+  let reaper: Reaper;
+  try {
+    // Before any process: whatever is spawned from here on is registered with it in the same tick.
+    reaper = Reaper.start({ dirs: [dir], graceMs: grace });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   const cleanup = async (): Promise<void> => {
-    await apiServer?.stop(grace);
-    await etcd?.stop(grace);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await apiServer?.stop(grace);
+      await etcd?.stop(grace);
+      rmSync(dir, { recursive: true, force: true });
+    } finally {
+      await reaper.release();
+    }
   };
 
   try {
@@ -164,7 +180,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       const [clientPort, peerPort] = [await freePort(), await freePort()];
       etcdPort = clientPort;
       rmSync(path.join(dir, 'etcd-data'), { recursive: true, force: true });
-      return startEtcd({ binary: bin.etcd, dataDir: path.join(dir, 'etcd-data'), logFile: logs.etcd, clientPort, peerPort }, startTimeoutMs);
+      return startEtcd({ binary: bin.etcd, dataDir: path.join(dir, 'etcd-data'), logFile: logs.etcd, clientPort, peerPort, reaper }, startTimeoutMs);
     });
     const etcdStartMs = Date.now() - tEtcd;
     const etcdUrl = etcdClientUrl(etcdPort);
@@ -172,7 +188,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const tApi = Date.now();
     let apiConfig: ApiServerConfig | undefined;
     apiServer = await withPortRetry('kube-apiserver', async () => {
-      apiConfig = { binary: bin.kubeApiserver, etcdUrl, port: await freePort(), certDir: path.join(dir, 'cert-dir'), logFile: logs.apiServer, pki, extraArgs: options.apiServerArgs ?? [] };
+      apiConfig = { binary: bin.kubeApiserver, etcdUrl, port: await freePort(), certDir: path.join(dir, 'cert-dir'), logFile: logs.apiServer, pki, extraArgs: options.apiServerArgs ?? [], reaper };
       return launchApiServer(apiConfig, adminTls, startTimeoutMs);
     });
     const apiServerStartMs = Date.now() - tApi;
@@ -253,6 +269,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           apiServerRssBytes: apiServer?.rssBytes(),
           etcdPid: etcd && !etcd.status ? etcd.pid : undefined,
           apiServerPid: apiServer && !apiServer.status ? apiServer.pid : undefined,
+          reaperPid: reaper.running ? reaper.pid : undefined,
         };
       },
       async stop() {

@@ -1,4 +1,5 @@
 import { ManagedProcess } from './internal/process.ts';
+import type { Reaper } from './internal/reaper-client.ts';
 import { request } from './internal/http.ts';
 import { waitUntil } from './internal/wait.ts';
 
@@ -9,6 +10,8 @@ export interface EtcdConfig {
   logFile: string;
   clientPort: number;
   peerPort: number;
+  /** Registers the process group with this reaper (see `internal/reaper.ts`). */
+  reaper?: Reaper | undefined;
 }
 
 /** The client URL of an etcd started by {@link startEtcd}. */
@@ -29,7 +32,7 @@ export async function startEtcd(cfg: EtcdConfig, timeoutMs: number): Promise<Man
     `--initial-cluster=default=http://127.0.0.1:${cfg.peerPort}`,
     '--unsafe-no-fsync=true',
     '--log-level=warn',
-  ], cfg.logFile);
+  ], cfg.logFile, { reaper: cfg.reaper });
   try {
     await waitUntil(
       `etcd health at ${url}/health`,

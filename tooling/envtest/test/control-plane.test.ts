@@ -220,13 +220,16 @@ describeIntegration('startControlPlane (a private plane, shared by the tests of 
     expect(after.events.filter((e) => e.type === 'ERROR')).toEqual([]);
   }, 120_000);
 
-  itIntegration('stop() leaves no process, no open port and no temp dir', async () => {
-    const { etcdPid, apiServerPid } = cp.stats();
+  itIntegration('stop() leaves no process (the reaper included), no open port and no temp dir', async () => {
+    const { etcdPid, apiServerPid, reaperPid } = cp.stats();
+    expect(reaperPid).toBeGreaterThan(0);
+    expect(groupAlive(reaperPid!)).toBe(true); // its own group (detached)
     const ports = [new URL(cp.server).port, new URL(cp.etcdUrl).port].map(Number);
     const dir = cp.dir;
     await cp.stop();
     await cp.stop(); // idempotent
-    for (const pid of [etcdPid!, apiServerPid!]) expect(groupAlive(pid)).toBe(false);
+    for (const pid of [etcdPid!, apiServerPid!, reaperPid!]) expect(groupAlive(pid)).toBe(false);
+    expect(cp.stats().reaperPid).toBeUndefined();
     for (const port of ports) expect(await isPortFree(port)).toBe(true);
     expect(existsSync(dir)).toBe(false);
     const leftovers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(dir));

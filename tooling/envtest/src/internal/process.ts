@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, fstatSync } from 'node:fs';
+import type { Reaper } from './reaper-client.ts';
 
 /** Process groups this process started and has not yet seen exit; the exit hooks SIGKILL them. */
 const liveGroups = new Set<number>();
@@ -62,6 +63,13 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
+/** Options of {@link ManagedProcess}. */
+export interface ManagedProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Registers the group with this reaper right after spawning (and unregisters it on exit). */
+  reaper?: Reaper | undefined;
+}
+
 /**
  * One child process in its own process group (spawned `detached`), stdout and stderr appended to a log file.
  * Stopping signals the whole group, so anything the binary forks goes too.
@@ -75,13 +83,13 @@ export class ManagedProcess {
   readonly exited: Promise<ExitStatus>;
   #status: ExitStatus | undefined;
 
-  constructor(name: string, command: string, args: readonly string[], logFile: string, env: NodeJS.ProcessEnv = process.env) {
+  constructor(name: string, command: string, args: readonly string[], logFile: string, options: ManagedProcessOptions = {}) {
     installExitHooks();
     this.name = name;
     this.logFile = logFile;
     const fd = openSync(logFile, 'a');
     try {
-      this.child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
+      this.child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env: options.env ?? process.env });
     } finally {
       closeSync(fd); // the child holds its own copy
     }
@@ -91,17 +99,22 @@ export class ManagedProcess {
     } else {
       this.pid = this.child.pid;
       liveGroups.add(this.pid);
+      options.reaper?.register(this.pid); // same tick as the spawn: no window in which a SIGKILL would orphan it
     }
+    const gone = (): void => {
+      liveGroups.delete(this.pid);
+      if (this.pid > 0) options.reaper?.unregister(this.pid);
+    };
     this.exited = new Promise<ExitStatus>((resolve) => {
       this.child.once('error', (error) => {
         this.#status = { code: -1, signal: null };
-        liveGroups.delete(this.pid);
+        gone();
         resolve(this.#status);
         void error;
       });
       this.child.once('exit', (code, signal) => {
         this.#status = { code, signal };
-        liveGroups.delete(this.pid);
+        gone();
         resolve(this.#status);
       });
     });
