@@ -10,6 +10,7 @@ import {
   type KubeStatus,
   type RequestTarget,
 } from './errors.ts';
+import { withKeepAlive } from './keep-alive.ts';
 
 /** Options of one GET exchange with the API server. */
 export interface ExchangeOptions {
@@ -32,25 +33,6 @@ export interface ExchangeOptions {
 
 /** Cap on error bodies we keep: a Status is small, anything bigger is not worth holding. */
 const MAX_ERROR_BODY = 64 * 1024;
-
-const keepAliveAgents = new WeakMap<object, http.Agent>();
-
-/**
- * client-node's `applyToHTTPSOptions` hands out a cached `https.Agent` built without `keepAlive`, so every list page
- * and every direct Secret/ConfigMap read paid a new TCP + TLS handshake (on us and on the API server). Same TLS
- * options, keep-alive on. A pooled socket that died silently is caught like any other by the inactivity deadline.
- * Proxy agents (subclasses) are left alone.
- */
-function keepAlive(agent: unknown): http.Agent | undefined {
-  if (!(agent instanceof http.Agent) || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent as http.Agent | undefined;
-  let ka = keepAliveAgents.get(agent);
-  if (ka === undefined) {
-    const options = (agent as http.Agent & { options: https.AgentOptions }).options;
-    ka = agent.constructor === https.Agent ? new https.Agent({ ...options, keepAlive: true }) : new http.Agent({ ...options, keepAlive: true });
-    keepAliveAgents.set(agent, ka);
-  }
-  return ka;
-}
 
 /**
  * A minimal HTTP client for the Kubernetes API. `@kubernetes/client-node` is used only for what it does well —
@@ -104,7 +86,7 @@ export class KubeHttpClient {
     // Per request: an exec/OIDC/token-file credential may have been refreshed since the previous one.
     const reqOpts: https.RequestOptions = { headers: {} };
     await this.kubeConfig.applyToHTTPSOptions(reqOpts);
-    reqOpts.agent = keepAlive(reqOpts.agent);
+    reqOpts.agent = withKeepAlive(reqOpts.agent);
     opts.signal?.throwIfAborted();
     const url = this.url(opts.path, opts.query);
     const transport = url.protocol === 'https:' ? https : http;

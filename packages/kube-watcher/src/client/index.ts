@@ -1,4 +1,5 @@
 export * from './errors.ts';
 export { KubeHttpClient, type ExchangeOptions } from './http.ts';
+export { withKeepAlive } from './keep-alive.ts';
 export * from './list-watch.ts';
 export { createApiDirectReader, type ApiDirectReaderOptions } from './direct-reader.ts';

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { withKeepAlive } from '@vmcp/kube-watcher';
 import { LineSplitter } from './ndjson.ts';
 
 /** A non-2xx answer. `body` is the decoded `metav1.Status` when there was one. */
@@ -58,25 +59,8 @@ export interface WatchEvent {
   object: Record<string, unknown>;
 }
 
-const keepAliveAgents = new WeakMap<object, http.Agent>();
-
-/**
- * client-node's `applyToHTTPSOptions` hands out a cached `https.Agent` built without `keepAlive`, so every request
- * opened a new TCP + TLS connection. At 200 writes/s that handshake work (on the writer and on the API server) was
- * the biggest CPU cost of the churn phase and delayed watch delivery for both sides, burying the watcher's own
- * latency in noise. Same TLS options, keep-alive on (Node's global agent default). Proxy agents are left alone.
- */
-function keepAlive(agent: unknown): http.Agent | undefined {
-  if (!(agent instanceof http.Agent) || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent as http.Agent | undefined;
-  let ka = keepAliveAgents.get(agent);
-  if (ka === undefined) {
-    const options = (agent as http.Agent & { options: https.AgentOptions }).options;
-    ka = agent.constructor === https.Agent ? new https.Agent({ ...options, keepAlive: true }) : new http.Agent({ ...options, keepAlive: true });
-    keepAliveAgents.set(agent, ka);
-  }
-  return ka;
-}
-
+// The watcher's own keep-alive agent: the baseline must use the same HTTP stack. Without keep-alive, at 200
+// writes/s the TLS handshakes (on the writer and the API server) were the biggest CPU cost of the churn phase.
 export class KubeClient {
   readonly #kubeConfig: KubeConfig;
   readonly #server: URL;
@@ -96,7 +80,7 @@ export class KubeClient {
   async #options(method: string, accept: string, contentType?: string): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = { method, headers: {} };
     await this.#kubeConfig.applyToHTTPSOptions(opts);
-    opts.agent = keepAlive(opts.agent);
+    opts.agent = withKeepAlive(opts.agent);
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string>), Accept: accept, 'User-Agent': 'vmcp-bench' };
     if (contentType !== undefined) headers['Content-Type'] = contentType;
     opts.headers = headers;
