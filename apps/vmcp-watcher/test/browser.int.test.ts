@@ -4,7 +4,7 @@ import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import type { Config } from '../src/config.ts';
+import { clusterConfig } from './helpers.ts';
 import { applyExamples } from '../src/examples.ts';
 import { createWithStatus } from '../src/kube-rest.ts';
 import { createLogger } from '../src/logger.ts';
@@ -31,17 +31,7 @@ describeIntegration('status page in headless Chromium', () => {
     const ns = await env.newNamespace('page');
     await applyExamples(env.kubeConfig, ns);
     const logs: string[] = [];
-    const config: Config = {
-      cluster: { kind: 'kubeconfig', path: env.kubeconfigPath, from: '--kubeconfig' },
-      namespace: ns,
-      groupRef: 'engineering',
-      listen: { host: '127.0.0.1', port: 0 },
-      logLevel: 'debug',
-      workers: undefined,
-      maxSseClients: 10,
-      readinessTimeoutMs: 5000,
-      configFile: undefined,
-    };
+    const config = clusterConfig(env.kubeconfigPath, ns);
     running = await startAgainstCluster(config, env.kubeConfig, createLogger({ level: 'debug', write: (l) => logs.push(l) }));
 
     browser = await chromium.launch({

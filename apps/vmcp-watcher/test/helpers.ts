@@ -4,6 +4,7 @@ import { createDynamicRegistry, type Backend, type DynamicRegistry } from '@vmcp
 import { createService, type Service, type ServiceOptions } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
 import type { ServiceWatcher, WatcherView } from '../src/watcher.ts';
+import type { Config } from '../src/config.ts';
 
 /** The planted fake secret values of @vmcp/api's examples: they must never appear in any output. */
 export const PLANTED_SECRETS: string[] = (
@@ -63,13 +64,7 @@ export class FakeWatcher implements ServiceWatcher {
 
 /** A backend with secret values everywhere a Backend can hold one. */
 export function secretBackend(id: string, overrides: Partial<Backend> = {}): Backend {
-  return {
-    id,
-    name: id,
-    baseUrl: `http://mcp-${id}-proxy:8080`,
-    transportType: 'streamable-http',
-    type: '',
-    healthStatus: 'healthy',
+  return backend(id, {
     authConfigRef: 'token-exchange-auth',
     authConfig: {
       type: 'token_exchange',
@@ -80,9 +75,8 @@ export function secretBackend(id: string, overrides: Partial<Backend> = {}): Bac
         audience: 'backend',
       },
     },
-    metadata: { tool_type: 'mcp', workload_type: 'mcp_server', workload_status: 'Ready' },
     ...overrides,
-  };
+  });
 }
 
 /** A plain backend. */
@@ -224,4 +218,20 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 3
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The service configuration integration tests start with: a kubeconfig file, a namespace, group `engineering`. */
+export function clusterConfig(kubeconfigPath: string, namespace: string, overrides: Partial<Config> = {}): Config {
+  return {
+    cluster: { kind: 'kubeconfig', path: kubeconfigPath, from: '--kubeconfig' },
+    namespace,
+    groupRef: 'engineering',
+    listen: { host: '127.0.0.1', port: 0 },
+    logLevel: 'debug',
+    workers: undefined,
+    maxSseClients: 10,
+    readinessTimeoutMs: 5000,
+    configFile: undefined,
+    ...overrides,
+  };
 }

@@ -6,7 +6,7 @@ import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterEach, expect, it } from 'vitest';
 import type { BackendListResponse } from '../src/index.ts';
-import type { Config } from '../src/config.ts';
+import { clusterConfig } from './helpers.ts';
 import { applyExamples } from '../src/examples.ts';
 import { kubeRequest } from '../src/kube-rest.ts';
 import { createLogger } from '../src/logger.ts';
@@ -31,17 +31,7 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     const user = await env.addUser({ name });
     await grant(env.kubeConfig, ns, name, rules);
     const logs: string[] = [];
-    const config: Config = {
-      cluster: { kind: 'kubeconfig', path: user.kubeconfigPath, from: '--kubeconfig' },
-      namespace: ns,
-      groupRef: 'engineering',
-      listen: { host: '127.0.0.1', port: 0 },
-      logLevel: 'debug',
-      workers: undefined,
-      maxSseClients: 10,
-      readinessTimeoutMs: 500,
-      configFile: undefined,
-    };
+    const config = clusterConfig(user.kubeconfigPath, ns, { readinessTimeoutMs: 500 });
     const running = await startAgainstCluster(config, user, createLogger({ level: 'debug', write: (l) => logs.push(l) }));
     services.push(running);
     return { ns, url: running.url.replace(/\/$/, ''), running, logs };
