@@ -8,11 +8,12 @@ import { attachAuth, excluded, quoteShort, readCommon, readTransport, type Conve
 import { headerForwardFromSpec } from './header-forward.ts';
 import { mcpServerEntryPhaseToHealth } from './health.ts';
 import { WORKLOAD_TYPE_VALUES, buildMetadata } from './metadata.ts';
-import { checkUrlSyntax } from './url.ts';
+import { checkBackendUrl, checkUrlSyntax } from './url.ts';
 
 /**
  * MCPServerEntry → backend (upstream HEAD). Only `Valid` entries are served. Then, in upstream's order: transport,
- * URL syntax check (`spec.remoteUrl`, Go `url.Parse` leniency), empty URL, health, metadata, CA bundle (direct GET
+ * URL syntax check (`spec.remoteUrl`, Go `url.Parse` leniency), empty URL, then our stricter `checkBackendUrl`
+ * (http/https, port 1–65535, a valid host; also the URL the CA bundle is used for), health, metadata, CA bundle (direct GET
  * of the ConfigMap), auth, headerForward. `type` is `entry`.
  */
 export async function convertMCPServerEntry(name: string, object: KubeObject, ctx: ConvertContext): Promise<WorkloadResolution> {
@@ -34,6 +35,8 @@ export async function convertMCPServerEntry(name: string, object: KubeObject, ct
   // The URL itself is not quoted: it may carry credentials in its userinfo.
   if (urlProblem !== undefined) return excluded('invalid-url', `${common.label}: spec.remoteUrl is not a valid URL: ${urlProblem}`);
   if (remoteUrl === '') return excluded('no-url', `${common.label} has an empty spec.remoteUrl`);
+  const usableProblem = checkBackendUrl(remoteUrl);
+  if (usableProblem !== undefined) return excluded('invalid-url', `${common.label}: spec.remoteUrl is not a usable backend URL: ${usableProblem}`);
 
   let backend: Backend = {
     id: name,
