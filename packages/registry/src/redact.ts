@@ -171,7 +171,8 @@ const utf8 = new TextEncoder();
 
 /**
  * A JSON-safe view of `backend` for APIs and UIs: auth replaced by {@link redactAuthStrategy}, the CA bundle by its
- * size, a password in the URL (`baseUrl`, metadata `remote_url`) by `***`. A fresh object owned by the caller.
+ * size, a password in the URL (`baseUrl`, metadata `remote_url`) by `***`. `headerForwardSecretValues` is never
+ * copied (the header names and identifiers stay visible in `headerForward`). A fresh object owned by the caller.
  */
 export function toPublicBackend(backend: Backend): PublicBackend {
   const metadata: Record<string, string> = {};
