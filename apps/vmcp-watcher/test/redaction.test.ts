@@ -29,6 +29,7 @@ function leakyBackends() {
       baseUrl: `https://user:${hf}@docs.example.com/mcp`,
       caBundleData: `-----BEGIN CERTIFICATE-----\n${hf}\n-----END CERTIFICATE-----\n`,
       headerForward: { addHeadersFromSecret: { 'X-Api-Key': 'HEADER_FORWARD_X_API_KEY_ENTRY' } },
+      headerForwardSecretValues: { 'X-Api-Key': te },
       metadata: { remote_url: `https://user:${hi}@docs.example.com/mcp` },
     }),
   ];

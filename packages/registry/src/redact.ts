@@ -196,8 +196,9 @@ const utf8 = new TextEncoder();
 
 /**
  * A JSON-safe view of `backend` for APIs and UIs: auth replaced by {@link redactAuthStrategy}, the CA bundle by its
- * size, every URL (`baseUrl`, metadata `remote_url`, the strategies' token URLs) by {@link publicUrl}. A fresh
- * object owned by the caller.
+ * size, every URL (`baseUrl`, metadata `remote_url`, the strategies' token URLs) by {@link publicUrl}.
+ * `headerForwardSecretValues` is never copied (the header names and identifiers stay visible in `headerForward`). A
+ * fresh object owned by the caller.
  */
 export function toPublicBackend(backend: Backend): PublicBackend {
   const metadata: Record<string, string> = {};

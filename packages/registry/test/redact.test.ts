@@ -128,6 +128,8 @@ describe('toPublicBackend', () => {
       metadata: backend.metadata,
     });
     expect(view).not.toHaveProperty('caBundleData');
+    expect(view).not.toHaveProperty('headerForwardSecretValues');
+    expect(JSON.stringify(view)).not.toContain('vmcp-planted-secret-header');
   });
 
   it('counts CA bundle bytes in UTF-8', () => {
