@@ -4,7 +4,7 @@ import type { ConflictView, ExclusionView, WatchedKindView } from '../../watcher
 import type { ServiceContext } from '../context.ts';
 import { jsonArray, writePieces } from '../json-stream.ts';
 import { cutPage, parsePageRequest, type Page } from '../paging.ts';
-import type { Omission, OmittedBackend } from '../public-json.ts';
+import type { Omission } from '../public-json.ts';
 import { notFound, sendJson } from '../respond.ts';
 
 /**
@@ -23,7 +23,7 @@ export interface BackendListResponse {
   remainingItemCount: number;
   /** Pass as `?continue=` for the next page; absent on the last page. */
   continue?: string;
-  /** This page, ordered by id. A backend too large to serve is an {@link OmittedBackend} stub (`omitted` set). */
+  /** This page, ordered by id. A backend too large to serve is an `OmittedBackend` stub (`omitted` set). */
   backends: (PublicBackend & { omitted?: Omission })[];
   /** Objects that exist but are not served, with the reason (all of them, on every page). */
   excluded: ExclusionView[];

@@ -31,13 +31,14 @@ export function eventsRoute(ctx: ServiceContext): (req: IncomingMessage, res: Se
   return (req, res, url) => {
     const resume = resumePointOf(req, url);
     const resetMode = resetModeOf(url);
-    for (const parsed of [resume, resetMode]) {
-      if (typeof parsed === 'object' && 'error' in parsed) {
-        sendJson(req, res, 400, { error: 'bad_request', message: parsed.error });
-        return;
-      }
+    if ('error' in resume) {
+      sendJson(req, res, 400, { error: 'bad_request', message: resume.error });
+      return;
     }
-    if ('error' in resume || typeof resetMode === 'object') return; // narrowed above; keeps the types honest
+    if (typeof resetMode === 'object') {
+      sendJson(req, res, 400, { error: 'bad_request', message: resetMode.error });
+      return;
+    }
     if (!ctx.hub.attach(req, res, resume, resetMode)) ctx.logger.warn('event-stream client refused', { clients: ctx.hub.clientCount });
   };
 }
