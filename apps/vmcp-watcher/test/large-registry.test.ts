@@ -11,9 +11,9 @@ describe('a registry of thousands of large backends', () => {
     const [onePage, everyPage, reset] = report.requests;
     expect(everyPage!.bodyBytes).toBeGreaterThan(3000 * 20 * 1024);
     expect(reset!.bodyBytes).toBeGreaterThan(3000 * 20 * 1024);
-    // Bounded: far below the size of the answer (the old code held the whole body, and more, at once).
-    for (const request of [onePage!, everyPage!, reset!]) {
-      expect(request.peakGrowthBytes, request.label).toBeLessThan(request.bodyBytes / 3);
-    }
+    // Bounded: a few backends and socket buffers, not the answer (the old code held the whole body, and more, at
+    // once). The full-scale bench stays under 32 MB with 557 MB answers; garbage not yet collected counts here too.
+    for (const request of [onePage!, everyPage!, reset!]) expect(request.peakGrowthBytes, request.label).toBeLessThan(40 * 1024 * 1024);
+    for (const request of [everyPage!, reset!]) expect(request.peakGrowthBytes, request.label).toBeLessThan(request.bodyBytes / 3);
   }, 300_000);
 });
