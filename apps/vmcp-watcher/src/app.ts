@@ -135,7 +135,7 @@ export function createService(options: ServiceOptions): Service {
     if (!loggedReady && watcher.hasSynced()) {
       // Logged once, with how long it took: the moment /readyz turns 200.
       loggedReady = true;
-      logger.info('ready: caches synced and every backend reconciled once', {
+      logger.info('ready', {
         ms: Math.round(performance.now() - startedAt),
         backends: registry.count(),
         version: registry.version(),
