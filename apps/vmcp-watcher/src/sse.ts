@@ -2,16 +2,22 @@
  * Server-Sent Events of registry changes. Each change becomes one event whose `id` is `<epoch>.<version>`: the
  * registry version, and the epoch of the process that produced it (registry versions are a per-process counter, so a
  * version alone means nothing after a restart). A client resumes with `Last-Event-ID` (EventSource does this on its
- * own) or `?since=<epoch>.<version>`. Recent events sit in a bounded ring buffer; a resume point from another epoch
- * (the service restarted), from the future, without an epoch, or older than the buffer gets a `reset` with the full
- * list. Each event is serialised once (through `toPublicBackend`, so no secret value is ever written) and shared by
- * all clients. Slow clients are dropped rather than buffered without bound.
+ * own) or `?since=<epoch>.<version>`. Recent events sit in a bounded ring buffer (kube-watcher's `Fifo`); a resume
+ * point from another epoch (the service restarted), from the future, without an epoch, or older than the buffer gets a
+ * `reset` with the full list. Each event is serialised once (through `toPublicBackend`, so no secret value is ever
+ * written) and shared by all clients. Slow clients are dropped rather than buffered without bound.
+ *
+ * A `reset` is streamed, one backend at a time as the socket drains, from the list as it was when the client came
+ * (stored backends are immutable, so holding the list costs references only); events that happen meanwhile wait in
+ * the client's own bounded queue and follow the reset. So a reset of any size costs the memory of one backend.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Fifo } from '@vmcp/kube-watcher';
-import { toPublicBackend, type DynamicRegistry, type PublicBackend, type RegistryEvent } from '@vmcp/registry';
+import { toPublicBackend, type Backend, type DynamicRegistry, type PublicBackend, type RegistryEvent } from '@vmcp/registry';
+import { writePieces } from './http/json-stream.ts';
 import type { Logger } from './logger.ts';
+import { resetFramePieces, type ResetMode, type ResetSnapshot } from './sse-reset.ts';
 
 /** Options of {@link EventHub}. */
 export interface EventHubOptions {
@@ -27,6 +33,8 @@ export interface EventHubOptions {
   maxBufferedBytes?: number;
   /** The `retry:` hint (ms) sent to EventSource clients. Default 2000. */
   retryMs?: number;
+  /** The public JSON of a backend. Default `JSON.stringify(toPublicBackend(backend))`; the service bounds its size. */
+  serialize?: (backend: Backend) => string;
   /** This process's epoch (letters and digits). Default: a new one from the start time and 32 random bits. */
   epoch?: string;
 }
@@ -56,12 +64,19 @@ interface BufferedEvent {
 /** Where a new client starts. `epoch` undefined: the client sent a bare version. */
 export type ResumePoint = { kind: 'snapshot' } | { kind: 'since'; epoch: string | undefined; version: number };
 
-/** `event: reset` payload. */
+/** `event: reset` payload (`backends` absent when the client asked for `?reset=version`). */
 export interface ResetPayload {
   version: number;
   /** This process's epoch; the reset's event id is `<epoch>.<version>`. */
   epoch: string;
-  backends: PublicBackend[];
+  count: number;
+  backends?: PublicBackend[];
+}
+
+/** Events held for a client while its reset is being written. */
+interface PendingFrames {
+  frames: string[];
+  bytes: number;
 }
 
 function frame(event: string, data: string, id?: string): string {
@@ -70,7 +85,7 @@ function frame(event: string, data: string, id?: string): string {
   return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`;
 }
 
-function byName(a: PublicBackend, b: PublicBackend): number {
+function byName(a: Backend, b: Backend): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
@@ -86,6 +101,9 @@ export class EventHub {
   /** This process's epoch: the first half of every event id. */
   readonly epoch: string;
   readonly #clients = new Set<ServerResponse>();
+  /** Clients whose reset is still being written, with what happened meanwhile. */
+  readonly #resetting = new Map<ServerResponse, PendingFrames>();
+  readonly #serialize: (backend: Backend) => string;
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   #closed = false;
@@ -100,6 +118,7 @@ export class EventHub {
     this.#retryMs = options.retryMs ?? 2000;
     this.epoch = options.epoch ?? newEpoch();
     if (!EPOCH_PATTERN.test(this.epoch)) throw new Error(`event stream epoch must be 1-32 lower-case letters or digits, got ${JSON.stringify(this.epoch)}`);
+    this.#serialize = options.serialize ?? ((backend) => JSON.stringify(toPublicBackend(backend)));
     this.#unsubscribe = this.#registry.subscribe((event) => this.#onRegistryEvent(event));
     this.#heartbeat = setInterval(() => this.#broadcast(`: heartbeat ${new Date().toISOString()}\n\n`), options.heartbeatMs ?? 15_000);
     this.#heartbeat.unref();
@@ -122,7 +141,7 @@ export class EventHub {
 
   #onRegistryEvent(event: RegistryEvent): void {
     const backend = event.type === 'upsert' ? event.backend : event.previous;
-    const data = JSON.stringify(toPublicBackend(backend));
+    const data = this.#serialize(backend);
     const buffered: BufferedEvent = { version: event.version, frame: frame(event.type, data, this.eventId(event.version)) };
     this.#buffer.push(buffered);
     if (this.#buffer.length > this.#bufferSize) this.#buffer.shift();
@@ -140,28 +159,23 @@ export class EventHub {
     this.#broadcast(frame('status', data));
   }
 
-  /** The full current list as a `reset` frame. */
-  #resetFrame(): string {
-    const payload: ResetPayload = {
-      version: this.#registry.version(),
-      epoch: this.epoch,
-      backends: this.#registry.list().map(toPublicBackend).sort(byName),
-    };
-    return frame('reset', JSON.stringify(payload), this.eventId(payload.version));
+  /** The current list, by reference: what a reset will write. */
+  #resetSnapshot(): ResetSnapshot {
+    return { version: this.#registry.version(), epoch: this.epoch, backends: this.#registry.list().sort(byName) };
   }
 
-  /** Frames that bring a client from `resume` to now. */
-  #catchUp(resume: ResumePoint): string {
-    if (resume.kind === 'snapshot') return this.#resetFrame();
+  /** Frames that bring a client from `resume` to now, or the list its reset must stream. */
+  #catchUp(resume: ResumePoint): string | ResetSnapshot {
+    if (resume.kind === 'snapshot') return this.#resetSnapshot();
     // Another epoch: the version was counted by another process (a restart, another replica) and says nothing about
     // what this one holds, even when the number is in range. No epoch at all: the same, unknowable.
-    if (resume.epoch !== this.epoch) return this.#resetFrame();
+    if (resume.epoch !== this.epoch) return this.#resetSnapshot();
     const current = this.#registry.version();
     const since = resume.version;
     if (since === current) return '';
-    if (since > current) return this.#resetFrame();
+    if (since > current) return this.#resetSnapshot();
     const oldest = this.#buffer.peek()?.version;
-    if (oldest === undefined || since < oldest - 1) return this.#resetFrame();
+    if (oldest === undefined || since < oldest - 1) return this.#resetSnapshot();
     let out = '';
     for (const e of this.#buffer) if (e.version > since) out += e.frame;
     return out;
@@ -171,7 +185,7 @@ export class EventHub {
    * Takes over `res` as an event stream. Returns false (and answers 503) when the client limit is reached or the
    * hub is closed. Catch-up and registration happen in one synchronous step, so no event falls in between.
    */
-  attach(req: IncomingMessage, res: ServerResponse, resume: ResumePoint): boolean {
+  attach(req: IncomingMessage, res: ServerResponse, resume: ResumePoint, resetMode: ResetMode = 'full'): boolean {
     if (this.#closed || this.#clients.size >= this.#maxClients) {
       const body = JSON.stringify({ error: this.#closed ? 'shutting_down' : 'too_many_clients', maxClients: this.#maxClients });
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5', 'content-length': Buffer.byteLength(body) });
@@ -187,12 +201,38 @@ export class EventHub {
     });
     req.socket.setNoDelay(true);
     req.socket.setKeepAlive(true);
-    let initial = `retry: ${this.#retryMs}\n\n` + this.#catchUp(resume);
-    if (this.#lastStatus !== undefined) initial += frame('status', this.#lastStatus);
-    res.write(initial);
+    const catchUp = this.#catchUp(resume);
+    const status = this.#lastStatus === undefined ? '' : frame('status', this.#lastStatus);
     this.#clients.add(res);
-    res.once('close', () => this.#clients.delete(res));
+    res.once('close', () => {
+      this.#clients.delete(res);
+      this.#resetting.delete(res);
+    });
+    if (typeof catchUp === 'string') {
+      res.write(`retry: ${this.#retryMs}\n\n${catchUp}${status}`);
+      return true;
+    }
+    res.write(`retry: ${this.#retryMs}\n\n`);
+    this.#resetting.set(res, { frames: status === '' ? [] : [status], bytes: status.length });
+    this.#streamReset(res, catchUp, resetMode).catch((error: unknown) => {
+      this.#logger.error('writing a reset failed; the client is disconnected', { error });
+      this.#drop(res);
+    });
     return true;
+  }
+
+  async #streamReset(res: ServerResponse, snapshot: ResetSnapshot, mode: ResetMode): Promise<void> {
+    const complete = await writePieces(res, resetFramePieces(snapshot, mode, this.#serialize));
+    const pending = this.#resetting.get(res);
+    this.#resetting.delete(res);
+    if (!complete || pending === undefined) return;
+    if (pending.frames.length > 0) res.write(pending.frames.join(''));
+  }
+
+  #drop(client: ServerResponse): void {
+    this.#clients.delete(client);
+    this.#resetting.delete(client);
+    client.destroy();
   }
 
   #broadcast(text: string): void {
@@ -201,11 +241,21 @@ export class EventHub {
         this.#clients.delete(client);
         continue;
       }
+      const pending = this.#resetting.get(client);
+      if (pending !== undefined) {
+        if (text.startsWith(':')) continue; // a heartbeat is moot behind a reset that is still being written
+        pending.frames.push(text);
+        pending.bytes += text.length;
+        if (pending.bytes > this.#maxBuffered) {
+          this.#logger.warn('dropping an event-stream client: too many events while its reset was written', { bufferedBytes: pending.bytes });
+          this.#drop(client);
+        }
+        continue;
+      }
       client.write(text);
       if (client.writableLength > this.#maxBuffered) {
         this.#logger.warn('dropping a slow event-stream client', { bufferedBytes: client.writableLength });
-        this.#clients.delete(client);
-        client.destroy();
+        this.#drop(client);
       }
     }
   }
@@ -218,5 +268,6 @@ export class EventHub {
     this.#unsubscribe();
     for (const client of this.#clients) client.end();
     this.#clients.clear();
+    this.#resetting.clear();
   }
 }
