@@ -65,7 +65,7 @@ describe('no secret value leaves the service', () => {
       assertClean(path, await res.text());
     }
     const entry = (await (await fetch(`${svc.url}/api/v1/backends/entry`)).json()) as { backend: PublicBackend };
-    expect(entry.backend.baseUrl).toBe('https://user:***@docs.example.com/mcp');
+    expect(entry.backend.baseUrl).toBe('https://***@docs.example.com/mcp');
     expect(entry.backend.caBundle).toMatchObject({ present: true });
     expect(((await (await fetch(`${svc.url}/api/v1/backends/github`)).json()) as { backend: PublicBackend }).backend.authConfig).toEqual({
       type: 'header_injection',

@@ -37,7 +37,7 @@ export {
   WORKLOAD_TYPE_VALUES,
   type MetadataInput,
 } from './convert/metadata.ts';
-export { checkUrlSyntax } from './convert/url.ts';
+export { checkBackendUrl, checkUrlSyntax } from './convert/url.ts';
 export {
   headerForwardIdentifier,
   normalizeIdentifierPart,

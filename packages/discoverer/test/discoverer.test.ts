@@ -242,7 +242,7 @@ describe('MCPServerEntry (upstream §9.4 #21–36)', () => {
     const h = harness();
     h.put(entry('e', { remoteUrl: `https://user:${CLIENT_SECRET}@host:port/` }));
     const r = await h.discoverer.resolveWorkload({ name: 'e', type: 'MCPServerEntry' });
-    expect(r.reason).toEqual({ code: 'invalid-url', message: 'MCPServerEntry "e": spec.remoteUrl is not a valid URL: invalid port ":port" after host' });
+    expect(r.reason).toEqual({ code: 'invalid-url', message: 'MCPServerEntry "e": spec.remoteUrl is not a valid URL: invalid port after host' });
     assertNoSecret(r);
   });
 

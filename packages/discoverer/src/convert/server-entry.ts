@@ -8,13 +8,15 @@ import { attachAuth, excluded, quoteShort, readCommon, readTransport, type Conve
 import { headerForwardFromSpec, headerForwardSecretRefsFromSpec, resolveHeaderForwardSecrets } from './header-forward.ts';
 import { mcpServerEntryPhaseToHealth } from './health.ts';
 import { WORKLOAD_TYPE_VALUES, buildMetadata } from './metadata.ts';
-import { checkUrlSyntax } from './url.ts';
+import { checkBackendUrl, checkUrlSyntax } from './url.ts';
 
 /**
  * MCPServerEntry → backend (upstream HEAD). Only `Valid` entries are served. Then, in upstream's order: transport,
- * URL syntax check (`spec.remoteUrl`, Go `url.Parse` leniency), empty URL, health, metadata, CA bundle (direct GET
- * of the ConfigMap), auth, headerForward. `type` is `entry`. The values of secret-backed forwarded headers are read
- * last (direct Secret reads, like auth) into `headerForwardSecretValues`; a missing Secret or key excludes the entry.
+ * URL syntax check (`spec.remoteUrl`, Go `url.Parse` leniency), empty URL, then our stricter `checkBackendUrl`
+ * (http/https, port 1–65535, a valid host; also the URL the CA bundle is used for), health, metadata, CA bundle
+ * (direct GET of the ConfigMap), auth, headerForward. `type` is `entry`. The values of secret-backed forwarded
+ * headers are read last (direct Secret reads, like auth) into `headerForwardSecretValues`; a missing Secret or key
+ * excludes the entry.
  */
 export async function convertMCPServerEntry(name: string, object: KubeObject, ctx: ConvertContext): Promise<WorkloadResolution> {
   const common = readCommon('MCPServerEntry', name, object, ctx);
@@ -36,6 +38,8 @@ export async function convertMCPServerEntry(name: string, object: KubeObject, ct
   // The URL itself is not quoted: it may carry credentials in its userinfo.
   if (urlProblem !== undefined) return excluded('invalid-url', `${common.label}: spec.remoteUrl is not a valid URL: ${urlProblem}`);
   if (remoteUrl === '') return excluded('no-url', `${common.label} has an empty spec.remoteUrl`);
+  const usableProblem = checkBackendUrl(remoteUrl);
+  if (usableProblem !== undefined) return excluded('invalid-url', `${common.label}: spec.remoteUrl is not a usable backend URL: ${usableProblem}`);
 
   let backend: Backend = {
     id: name,
