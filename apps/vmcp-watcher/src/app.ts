@@ -8,6 +8,8 @@ import type { DynamicRegistry, RegistryEvent } from '@vmcp/registry';
 import type { ListenAddress } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import type { ServiceContext } from './http/context.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
+import { PublicBackendWriter } from './http/public-json.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { EventHub } from './sse.ts';
@@ -34,6 +36,8 @@ export interface ServiceOptions {
   drainMs?: number;
   /** process metrics (`process_*`, `nodejs_*`). Default true. */
   defaultMetrics?: boolean;
+  /** Page sizes and the per-backend size bound of the HTTP answers; unset fields keep their defaults. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 /** A running (or runnable) service. */
@@ -59,7 +63,10 @@ function describeChange(event: RegistryEvent): Record<string, unknown> {
 /** Wires a service. Nothing listens or watches until `listen` / `startWatcher`. */
 export function createService(options: ServiceOptions): Service {
   const { registry, logger } = options;
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
+  const publicJson = new PublicBackendWriter(limits.maxBackendBytes, logger.child({ component: 'http' }));
   const hub = new EventHub({
+    serialize: (backend) => publicJson.json(backend),
     registry,
     logger: logger.child({ component: 'sse' }),
     maxClients: options.maxSseClients ?? 100,
@@ -89,6 +96,8 @@ export function createService(options: ServiceOptions): Service {
     groupRef: options.groupRef,
     version: SERVICE_VERSION,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 5000,
+    limits,
+    publicJson,
   };
   const server = createHttpServer(context);
   // Requests being answered (event streams excluded: they are ended by the hub), so a graceful stop lets them finish.
