@@ -30,8 +30,6 @@ export interface ServiceOptions {
   maxSseClients?: number;
   sseHeartbeatMs?: number;
   sseBufferSize?: number;
-  /** How often watcher state is pushed to SSE clients as `status` events. Default 1000 ms. */
-  statusIntervalMs?: number;
   /** How long a graceful stop waits for requests in flight. Default 10 s. */
   drainMs?: number;
   /** process metrics (`process_*`, `nodejs_*`). Default true. */
@@ -134,18 +132,31 @@ export function createService(options: ServiceOptions): Service {
       namespace: options.namespace,
       exclusions: view?.exclusions ?? [],
       conflicts: view?.conflicts ?? [],
+      ...(view?.initialReconcile !== undefined ? { initialReconcile: { done: view.initialReconcile.done, total: view.initialReconcile.total } } : {}),
       watches: (view?.kinds ?? []).map((k) => ({ kind: k.kind, connected: k.connected, synced: k.synced })),
       ...(view?.fatalError !== undefined ? { fatalError: true } : {}),
     });
   };
   publishStatus();
-  const statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 1000);
-  statusTimer.unref();
+  // Pushed by the watcher on every change worth showing (no polling); the hub drops repeats of the same payload.
+  let loggedReady = false;
+  const stopStatus = watcher?.onStatusChange(() => {
+    if (!loggedReady && watcher.hasSynced()) {
+      // Logged once, with how long it took: the moment /readyz turns 200.
+      loggedReady = true;
+      logger.info('ready', {
+        ms: Math.round(performance.now() - startedAt),
+        backends: registry.count(),
+        version: registry.version(),
+      });
+    }
+    publishStatus();
+  });
 
   let resolveDone: (value: Error | undefined) => void = () => undefined;
   const watcherDone = new Promise<Error | undefined>((resolve) => (resolveDone = resolve));
   let started = false;
-  let syncPoll: NodeJS.Timeout | undefined;
+  let startedAt = 0;
   let shuttingDown: Promise<void> | undefined;
 
   return {
@@ -169,17 +180,8 @@ export function createService(options: ServiceOptions): Service {
         return;
       }
       started = true;
-      const running = watcher;
-      // Log the sync once, with how long it took (the moment /readyz turns 200), and tell the page at once.
-      const t0 = Date.now();
-      syncPoll = setInterval(() => {
-        if (!running.hasSynced()) return;
-        clearInterval(syncPoll);
-        logger.info('caches synced', { ms: Date.now() - t0, backends: registry.count(), version: registry.version() });
-        publishStatus();
-      }, 50);
-      syncPoll.unref();
-      running.start().then(
+      startedAt = performance.now();
+      watcher.start().then(
         () => resolveDone(undefined),
         (error: unknown) => {
           const err = error instanceof Error ? error : new Error(String(error));
@@ -193,8 +195,7 @@ export function createService(options: ServiceOptions): Service {
     shutdown: () => {
       shuttingDown ??= (async () => {
         logger.info('shutting down');
-        clearInterval(statusTimer);
-        clearInterval(syncPoll);
+        stopStatus?.();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         hub.close();
         server.closeIdleConnections();

@@ -11,14 +11,17 @@ export type ResetMode = 'full' | 'version';
 /** The list a reset writes: the registry at `version`, by reference (stored backends are immutable). */
 export interface ResetSnapshot {
   version: number;
+  /** The process's epoch: the event id is `<epoch>.<version>` (letters and digits only, checked by the hub). */
+  epoch: string;
   backends: readonly Backend[];
 }
 
 /** The pieces of one `reset` event. */
 export function* resetFramePieces(snapshot: ResetSnapshot, mode: ResetMode, serialize: (backend: Backend) => string): Generator<string> {
-  const head = `event: reset\ndata: {"version":${snapshot.version},"count":${snapshot.backends.length}`;
+  const id = `${snapshot.epoch}.${snapshot.version}`;
+  const head = `event: reset\ndata: {"version":${snapshot.version},"epoch":"${snapshot.epoch}","count":${snapshot.backends.length}`;
   if (mode === 'version') {
-    yield `${head}}\nid: ${snapshot.version}\n\n`;
+    yield `${head}}\nid: ${id}\n\n`;
     return;
   }
   yield `${head},"backends":[`;
@@ -28,5 +31,5 @@ export function* resetFramePieces(snapshot: ResetSnapshot, mode: ResetMode, seri
     yield first ? serialize(backend) : `,${serialize(backend)}`;
     first = false;
   }
-  yield `]}\nid: ${snapshot.version}\n\n`;
+  yield `]}\nid: ${id}\n\n`;
 }

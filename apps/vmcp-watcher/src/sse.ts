@@ -1,15 +1,19 @@
 /**
- * Server-Sent Events of registry changes. Each change becomes one event whose `id` is the registry version, so a
- * client resumes with `Last-Event-ID` (EventSource does this on its own) or `?since=<version>`. Recent events sit in
- * a bounded ring buffer; a client asking for a version older than the buffer gets a `reset` with the full list.
- * Each event is serialised once (through `toPublicBackend`, so no secret value is ever written) and shared by all
- * clients. Slow clients are dropped rather than buffered without bound.
+ * Server-Sent Events of registry changes. Each change becomes one event whose `id` is `<epoch>.<version>`: the
+ * registry version, and the epoch of the process that produced it (registry versions are a per-process counter, so a
+ * version alone means nothing after a restart). A client resumes with `Last-Event-ID` (EventSource does this on its
+ * own) or `?since=<epoch>.<version>`. Recent events sit in a bounded ring buffer (kube-watcher's `Fifo`); a resume
+ * point from another epoch (the service restarted), from the future, without an epoch, or older than the buffer gets a
+ * `reset` with the full list. Each event is serialised once (through `toPublicBackend`, so no secret value is ever
+ * written) and shared by all clients. Slow clients are dropped rather than buffered without bound.
  *
  * A `reset` is streamed, one backend at a time as the socket drains, from the list as it was when the client came
  * (stored backends are immutable, so holding the list costs references only); events that happen meanwhile wait in
  * the client's own bounded queue and follow the reset. So a reset of any size costs the memory of one backend.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Fifo } from '@vmcp/kube-watcher';
 import { toPublicBackend, type Backend, type DynamicRegistry, type PublicBackend, type RegistryEvent } from '@vmcp/registry';
 import { writePieces } from './http/json-stream.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +35,25 @@ export interface EventHubOptions {
   retryMs?: number;
   /** The public JSON of a backend. Default `JSON.stringify(toPublicBackend(backend))`; the service bounds its size. */
   serialize?: (backend: Backend) => string;
+  /** This process's epoch (letters and digits). Default: a new one from the start time and 32 random bits. */
+  epoch?: string;
+}
+
+/** A new epoch: base-36 start time plus random, so two processes (even started in the same ms) never share one. */
+export function newEpoch(): string {
+  return `${Date.now().toString(36)}${randomBytes(4).readUInt32BE(0).toString(36).padStart(7, '0')}`;
+}
+
+const EPOCH_PATTERN = /^[a-z0-9]{1,32}$/;
+
+/**
+ * Parses a resume point as a client sends it: `<epoch>.<version>`, or a bare `<version>` (accepted, but it always
+ * gets a reset: without an epoch nothing says which process the version belongs to). Undefined when malformed.
+ */
+export function parseEventId(raw: string): { epoch: string | undefined; version: number } | undefined {
+  const m = /^(?:([a-z0-9]{1,32})\.)?(\d{1,15})$/.exec(raw.trim());
+  if (m === null) return undefined;
+  return { epoch: m[1], version: Number(m[2]) };
 }
 
 interface BufferedEvent {
@@ -38,12 +61,14 @@ interface BufferedEvent {
   frame: string;
 }
 
-/** Where a new client starts. */
-export type ResumePoint = { kind: 'snapshot' } | { kind: 'since'; version: number };
+/** Where a new client starts. `epoch` undefined: the client sent a bare version. */
+export type ResumePoint = { kind: 'snapshot' } | { kind: 'since'; epoch: string | undefined; version: number };
 
 /** `event: reset` payload (`backends` absent when the client asked for `?reset=version`). */
 export interface ResetPayload {
   version: number;
+  /** This process's epoch; the reset's event id is `<epoch>.<version>`. */
+  epoch: string;
   count: number;
   backends?: PublicBackend[];
 }
@@ -54,8 +79,9 @@ interface PendingFrames {
   bytes: number;
 }
 
-function frame(event: string, data: string, id?: number): string {
-  // `data` is single-line JSON; ids are integers: nothing here can inject a field or end the event early.
+function frame(event: string, data: string, id?: string): string {
+  // `data` is single-line JSON; ids are `<epoch>.<digits>` with a checked epoch: nothing here can inject a field or
+  // end the event early.
   return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`;
 }
 
@@ -71,7 +97,9 @@ export class EventHub {
   readonly #maxClients: number;
   readonly #maxBuffered: number;
   readonly #retryMs: number;
-  readonly #buffer: BufferedEvent[] = [];
+  readonly #buffer = new Fifo<BufferedEvent>();
+  /** This process's epoch: the first half of every event id. */
+  readonly epoch: string;
   readonly #clients = new Set<ServerResponse>();
   /** Clients whose reset is still being written, with what happened meanwhile. */
   readonly #resetting = new Map<ServerResponse, PendingFrames>();
@@ -88,6 +116,8 @@ export class EventHub {
     this.#maxClients = options.maxClients ?? 100;
     this.#maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.#retryMs = options.retryMs ?? 2000;
+    this.epoch = options.epoch ?? newEpoch();
+    if (!EPOCH_PATTERN.test(this.epoch)) throw new Error(`event stream epoch must be 1-32 lower-case letters or digits, got ${JSON.stringify(this.epoch)}`);
     this.#serialize = options.serialize ?? ((backend) => JSON.stringify(toPublicBackend(backend)));
     this.#unsubscribe = this.#registry.subscribe((event) => this.#onRegistryEvent(event));
     this.#heartbeat = setInterval(() => this.#broadcast(`: heartbeat ${new Date().toISOString()}\n\n`), options.heartbeatMs ?? 15_000);
@@ -101,13 +131,18 @@ export class EventHub {
 
   /** Oldest version a client can resume from without a reset (its `since` may be one less than this). */
   get oldestBufferedVersion(): number | undefined {
-    return this.#buffer[0]?.version;
+    return this.#buffer.peek()?.version;
+  }
+
+  /** The event id of `version` in this process: `<epoch>.<version>`. */
+  eventId(version: number): string {
+    return `${this.epoch}.${version}`;
   }
 
   #onRegistryEvent(event: RegistryEvent): void {
     const backend = event.type === 'upsert' ? event.backend : event.previous;
     const data = this.#serialize(backend);
-    const buffered: BufferedEvent = { version: event.version, frame: frame(event.type, data, event.version) };
+    const buffered: BufferedEvent = { version: event.version, frame: frame(event.type, data, this.eventId(event.version)) };
     this.#buffer.push(buffered);
     if (this.#buffer.length > this.#bufferSize) this.#buffer.shift();
     this.#broadcast(buffered.frame);
@@ -126,23 +161,24 @@ export class EventHub {
 
   /** The current list, by reference: what a reset will write. */
   #resetSnapshot(): ResetSnapshot {
-    return { version: this.#registry.version(), backends: this.#registry.list().sort(byName) };
+    return { version: this.#registry.version(), epoch: this.epoch, backends: this.#registry.list().sort(byName) };
   }
 
   /** Frames that bring a client from `resume` to now, or the list its reset must stream. */
   #catchUp(resume: ResumePoint): string | ResetSnapshot {
     if (resume.kind === 'snapshot') return this.#resetSnapshot();
+    // Another epoch: the version was counted by another process (a restart, another replica) and says nothing about
+    // what this one holds, even when the number is in range. No epoch at all: the same, unknowable.
+    if (resume.epoch !== this.epoch) return this.#resetSnapshot();
     const current = this.#registry.version();
     const since = resume.version;
     if (since === current) return '';
-    // A version from the future means the server restarted (versions start again at 0): resync from scratch.
     if (since > current) return this.#resetSnapshot();
-    const oldest = this.#buffer[0]?.version;
+    const oldest = this.#buffer.peek()?.version;
     if (oldest === undefined || since < oldest - 1) return this.#resetSnapshot();
-    return this.#buffer
-      .filter((e) => e.version > since)
-      .map((e) => e.frame)
-      .join('');
+    let out = '';
+    for (const e of this.#buffer) if (e.version > since) out += e.frame;
+    return out;
   }
 
   /**

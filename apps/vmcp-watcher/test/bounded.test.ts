@@ -166,8 +166,9 @@ describe('the event stream reset', () => {
     const light = await openEvents(`${svc.url}/api/v1/events?reset=version`);
     clients.push(light);
     const reset = await light.waitFor((e) => e.event === 'reset');
-    expect(JSON.parse(reset.data)).toEqual({ version: 0, count: 3 });
-    expect(reset.id).toBe('0');
+    const epoch = svc.service.context.hub.epoch;
+    expect(JSON.parse(reset.data)).toEqual({ version: 0, epoch, count: 3 });
+    expect(reset.id).toBe(`${epoch}.0`);
     expect((await fetch(`${svc.url}/api/v1/events?reset=everything`)).status).toBe(400);
   });
 
@@ -182,10 +183,11 @@ describe('the event stream reset', () => {
     registry.remove('b000');
     await stream.waitFor((e) => e.event === 'remove', 20_000);
     const kinds = stream.events.filter((e) => e.event !== 'status').map((e) => [e.event, e.id]);
+    const id = (v: number): string => svc!.service.context.hub.eventId(v);
     expect(kinds).toEqual([
-      ['reset', '0'],
-      ['upsert', '1'],
-      ['remove', '2'],
+      ['reset', id(0)],
+      ['upsert', id(1)],
+      ['remove', id(2)],
     ]);
     expect((JSON.parse(stream.events[0]!.data) as { backends: unknown[] }).backends).toHaveLength(400);
   });

@@ -55,8 +55,8 @@ describe('no secret value leaves the service', () => {
     svc.registry.upsert({ ...leakyBackends()[1]!, healthStatus: 'unhealthy' });
     svc.registry.remove('fetch');
     await stream.waitFor((e) => e.event === 'remove');
-    const replay = await openEvents(`${svc.url}/api/v1/events?since=0`);
-    await replay.waitFor((e) => e.id === '2');
+    const replay = await openEvents(`${svc.url}/api/v1/events?since=${svc.service.context.hub.eventId(0)}`);
+    await replay.waitFor((e) => e.id === svc!.service.context.hub.eventId(2));
 
     const paths = ['/', '/status', '/api/v1/backends', '/api/v1/backends/github', '/api/v1/backends/xaa', '/api/v1/backends/entry', '/api/v1/backends/custom', '/metrics', '/readyz?verbose', '/healthz?verbose'];
     for (const path of paths) {

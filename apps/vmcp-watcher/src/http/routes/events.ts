@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResumePoint } from '../../sse.ts';
+import { parseEventId, type ResumePoint } from '../../sse.ts';
 import type { ResetMode } from '../../sse-reset.ts';
 import type { ServiceContext } from '../context.ts';
 import { sendJson } from '../respond.ts';
@@ -12,10 +12,11 @@ export function resumePointOf(req: IncomingMessage, url: URL): ResumePoint | { e
   const header = req.headers['last-event-id'];
   const raw = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('since') ?? undefined;
   if (raw === undefined || raw === '') return { kind: 'snapshot' };
-  if (!/^\d{1,15}$/.test(raw.trim())) {
-    return { error: `${header === undefined ? 'since' : 'Last-Event-ID'} must be a registry version (a whole number)` };
+  const id = parseEventId(raw);
+  if (id === undefined) {
+    return { error: `${header === undefined ? 'since' : 'Last-Event-ID'} must be an event id (<epoch>.<version>, as sent in the stream)` };
   }
-  return { kind: 'since', version: Number(raw.trim()) };
+  return { kind: 'since', epoch: id.epoch, version: id.version };
 }
 
 /** `?reset=full` (default: a reset carries every backend) or `?reset=version` (only `{version, count}`). */
