@@ -1,5 +1,5 @@
 import { libraryConfig } from '@vmcp/tsup-config';
 
-// The demo's control plane and the browser test driver are development dependencies: never bundle them, so the
-// production build (and image) does not carry them; the demo imports @vmcp/envtest dynamically at run time.
-export default libraryConfig({ entry: ['src/cli.ts', 'src/index.ts'], dts: false, external: ['@vmcp/envtest', 'playwright-core'] });
+// The browser test driver is a development dependency: never bundle it, so the production build (and image) does
+// not carry it. Nothing in src/ imports @vmcp/envtest: the local demo is its own program (tooling/demo).
+export default libraryConfig({ entry: ['src/cli.ts', 'src/index.ts'], dts: false, external: ['playwright-core'] });

@@ -8,8 +8,8 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '@vmcp/envtest';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { startBenchControlPlane } from '../control-plane.ts';
-import { KubeClient } from '../kube/client.ts';
 import { startWatcher, type RunningWatcher } from '../system-under-test.ts';
 import { applyOperation } from './apply.ts';
 import { diffRegistry, formatDiff, type Divergence } from './compare.ts';
@@ -98,7 +98,7 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
   const proxy = new TcpFaultProxy(Number(new URL(cp.server).port));
   let watcher: RunningWatcher | undefined;
   try {
-    const client = new KubeClient(cp.kubeConfig);
+    const client = new KubeHttpClient(cp.kubeConfig, { userAgent: 'vmcp-bench' });
     const namespace = await cp.createNamespace('convergence');
     await prepareNamespace(client, namespace, { placeholderSecret: false });
     // The Secrets exist before the watcher starts (a namespace with auth in use); operations may delete them later.
