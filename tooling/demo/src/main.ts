@@ -41,7 +41,9 @@ export async function runDemo(argv: readonly string[], env: NodeJS.ProcessEnv, o
     const count = await applyExamples(client, namespace);
     say(`applied ${count} example objects to namespace ${namespace} (API server ${plane.server})`);
 
-    const child = spawn(process.execPath, [service, ...serviceArgs(args, env, plane.kubeconfigPath)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Node's own flags go along (--conditions=@vmcp/source lets --service point at the TypeScript entry, src/cli.ts).
+    const command = [...process.execArgv, service, ...serviceArgs(args, env, plane.kubeconfigPath)];
+    const child = spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128))));
     const forward = (signal: NodeJS.Signals) => () => {
       stopping = true;
