@@ -166,7 +166,7 @@ describe('kubernetesWatchPlan: indexes and mapToBackends', () => {
     expect(mapOf('MCPRemoteProxy', proxy('a', { groupRef: null }), cache)).toEqual(['a']);
     expect(mapOf('MCPServerEntry', entry('a'), cache)).toEqual(['a']);
     expect(mapOf('MCPServerEntry', entry('a', { groupRef: { name: 'TEAM-A' } }), cache)).toEqual(['a']);
-    expect(mapOf('MCPServer', { metadata: { name: '' } } as KubeObject, cache)).toEqual([]);
+    expect(mapOf('MCPServer', { metadata: { name: '' } }, cache)).toEqual([]);
   });
 
   it('indexes: authConfig, caBundleConfigMap, secret', () => {
