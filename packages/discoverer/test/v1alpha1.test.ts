@@ -26,7 +26,7 @@ describe('v0.7.0 rules on a v1alpha1 cluster', () => {
 
   it('a Running v0.7.0 server with a string groupRef is served healthy, with HEAD transport rules', async () => {
     const h = harness();
-    h.put(v070Server('fetch', { phase: 'Running', url: 'http://mcp-fetch-proxy:8080' }) as never);
+    h.put(v070Server('fetch', { phase: 'Running', url: 'http://mcp-fetch-proxy:8080' }));
     const names = await h.discoverer.listWorkloadsInGroup(GROUP);
     expect(names).toEqual([{ name: 'fetch', type: 'MCPServer' }]);
     const b = await h.discoverer.getWorkloadAsBackend({ name: 'fetch', type: 'MCPServer' });
@@ -37,8 +37,8 @@ describe('v0.7.0 rules on a v1alpha1 cluster', () => {
 
   it('no status.url: not served, even though v0.7.0 would have made up a 127.0.0.1 URL from the port', async () => {
     const h = harness();
-    h.put(v070Server('no-url', { phase: 'Running' }) as never);
-    const r = await h.discoverer.resolveWorkload!({ name: 'no-url', type: 'MCPServer' });
+    h.put(v070Server('no-url', { phase: 'Running' }));
+    const r = await h.discoverer.resolveWorkload({ name: 'no-url', type: 'MCPServer' });
     expect(r.backend).toBeNull();
     expect(r.reason?.code).toBe('no-url');
   });
