@@ -85,6 +85,7 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
     });
     const { port } = await service.listen({ host: '127.0.0.1', port: 0 });
 
+    service.startWatcher();
     let atWaitTrue: number | undefined;
     const waiting = watcher.waitForCacheSync(undefined, 120_000).then((ok) => {
       atWaitTrue = registry.count();
@@ -95,7 +96,6 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
       // hasSynced() must never be true while backends are missing.
       if (watcher.hasSynced() && registry.count() < SERVABLE) hasSyncedEarly = true;
     }, 1);
-    service.startWatcher();
 
     // Probe /readyz back to back until the first 200.
     const probes: number[] = [];
