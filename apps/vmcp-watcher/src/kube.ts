@@ -14,25 +14,26 @@ import {
   type BackendWatcherOptions,
   type WatcherStatus,
 } from '@vmcp/kube-watcher';
-import type { DynamicRegistry } from '@vmcp/registry';
+import { publicUrl, type DynamicRegistry } from '@vmcp/registry';
 import { ConfigError, type ClusterSource } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ServiceWatcher, WatcherView } from './watcher.ts';
+import { loadKubeconfigFiles } from './kubeconfig.ts';
 
 /** Loads the kube config the configuration names. Throws ConfigError for a bad file or an unknown context. */
 export function loadKubeConfig(cluster: Exclude<ClusterSource, { kind: 'demo' }>): KubeConfig {
-  const kc = new KubeConfig();
   if (cluster.kind === 'in-cluster') {
+    const kc = new KubeConfig();
     kc.loadFromCluster();
     return kc;
   }
+  let kc: KubeConfig;
   try {
-    // A KUBECONFIG list is merged the way kubectl does it; a single path is read as is.
-    if (cluster.path.includes(':')) kc.loadFromDefault({}, false);
-    else kc.loadFromFile(cluster.path);
+    // Exactly the files that were validated (a list is merged with kubectl's rules): never KUBECONFIG or HOME.
+    kc = loadKubeconfigFiles(cluster.paths);
   } catch (error) {
-    throw new ConfigError(cluster.from, `cannot load kubeconfig ${cluster.path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new ConfigError(cluster.from, `cannot load kubeconfig ${error instanceof Error ? error.message : String(error)}`);
   }
   if (cluster.context !== undefined) {
     if (kc.getContextObject(cluster.context) === null) {
@@ -65,7 +66,7 @@ export async function checkCluster(kc: KubeConfig, namespace: string, timeoutMs 
   try {
     const found = await resolveToolHiveVersions(client, [MCPServerResource], signal);
     if (found.missing.length > 0) {
-      throw new ClusterUnavailableError(`cannot use the Kubernetes API at ${client.server}: ${new ToolHiveKindNotServedError(found.missing, found.servedVersions).message}`);
+      throw new ClusterUnavailableError(`cannot use the Kubernetes API at ${publicUrl(client.server)}: ${new ToolHiveKindNotServedError(found.missing, found.servedVersions).message}`);
     }
     resource = found.resources.get(MCPServerResource.kind) ?? MCPServerResource;
     await client.getJson({
@@ -77,7 +78,8 @@ export async function checkCluster(kc: KubeConfig, namespace: string, timeoutMs 
     });
   } catch (error) {
     if (error instanceof ClusterUnavailableError) throw error;
-    const server = client.server;
+    // The server address as the one URL-display rule allows: a kubeconfig may carry userinfo in it.
+    const server = publicUrl(client.server);
     if (error instanceof KubeApiError) {
       const hint =
         error.status === 401
