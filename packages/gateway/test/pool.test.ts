@@ -3,6 +3,9 @@ import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { BackendPool, ToolNotFoundError, type BackendHealth, type BackendPoolOptions, type ToolsChangedEvent } from '../src/index.ts';
 import { InMemoryNetwork, ManualTimers, addEchoTool, backend, echoServer } from './helpers.ts';
 
+/** Generous: the machine running the tests may be busy. Nothing here waits on wall-clock time otherwise. */
+const WAIT = { timeout: 15_000, interval: 10 };
+
 let pool: BackendPool | undefined;
 afterEach(async () => {
   await pool?.close();
@@ -141,17 +144,17 @@ describe('BackendPool: connections follow the registry', () => {
     await pool.idle();
     // A successful probe records its latency.
     timers.advance(1000);
-    await vi.waitFor(() => expect(pool.health('a')?.probeLatencyMs).toBe(0));
+    await vi.waitFor(() => expect(pool.health('a')?.probeLatencyMs).toBe(0), WAIT);
 
     network.mute('a');
     network.up('a', echoServer('a', ['t', 'u']));
     timers.advance(1000); // probe 2 starts
     timers.advance(500); // … and times out
-    await vi.waitFor(() => expect(timers.pending()).toEqual([1000]));
+    await vi.waitFor(() => expect(timers.pending()).toEqual([1000]), WAIT);
     expect(pool.health('a')).toMatchObject({ state: 'connected' }); // one failure is below the threshold
     timers.advance(1000);
     timers.advance(500);
-    await vi.waitFor(() => expect(pool.health('a')?.state).toBe('retrying'));
+    await vi.waitFor(() => expect(pool.health('a')?.state).toBe('retrying'), WAIT);
     expect(pool.health('a')?.reason).toBe('2 health probes failed, last: ping timed out after 500 ms');
     expect(names()).toEqual([]);
 
@@ -169,7 +172,7 @@ describe('BackendPool: connections follow the registry', () => {
     registry.upsert(backend('a'));
     await pool.idle();
     addEchoTool(server, 'a', 'new');
-    await vi.waitFor(() => expect(names()).toEqual(['a_new', 'a_t']));
+    await vi.waitFor(() => expect(names()).toEqual(['a_new', 'a_t']), WAIT);
     expect(toolEvents).toHaveLength(2);
   });
 
@@ -273,7 +276,7 @@ describe('BackendPool: hooks and isolation', () => {
     await pool.idle();
     await pool.callTool('a_t', {});
     timers.advance(1000);
-    await vi.waitFor(() => expect(events).toContain('probe:a:true'));
+    await vi.waitFor(() => expect(events).toContain('probe:a:true'), WAIT);
     registry.remove('a');
     await pool.idle();
     expect(events).toEqual(['connection:a:connected', 'call:a:a_t:true', 'probe:a:true', 'connection:a:disconnected']);
