@@ -6,25 +6,26 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { MCPServerResource } from '@vmcp/api';
 import { BackendWatcher, KubeApiError, KubeHttpClient, type BackendWatcherOptions, type WatcherStatus } from '@vmcp/kube-watcher';
-import type { DynamicRegistry } from '@vmcp/registry';
+import { publicUrl, type DynamicRegistry } from '@vmcp/registry';
 import { ConfigError, type ClusterSource } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ServiceWatcher, WatcherView } from './watcher.ts';
+import { loadKubeconfigFiles } from './kubeconfig.ts';
 
 /** Loads the kube config the configuration names. Throws ConfigError for a bad file or an unknown context. */
 export function loadKubeConfig(cluster: Exclude<ClusterSource, { kind: 'demo' }>): KubeConfig {
-  const kc = new KubeConfig();
   if (cluster.kind === 'in-cluster') {
+    const kc = new KubeConfig();
     kc.loadFromCluster();
     return kc;
   }
+  let kc: KubeConfig;
   try {
-    // A KUBECONFIG list is merged the way kubectl does it; a single path is read as is.
-    if (cluster.path.includes(':')) kc.loadFromDefault({}, false);
-    else kc.loadFromFile(cluster.path);
+    // Exactly the files that were validated (a list is merged with kubectl's rules): never KUBECONFIG or HOME.
+    kc = loadKubeconfigFiles(cluster.paths);
   } catch (error) {
-    throw new ConfigError(cluster.from, `cannot load kubeconfig ${cluster.path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new ConfigError(cluster.from, `cannot load kubeconfig ${error instanceof Error ? error.message : String(error)}`);
   }
   if (cluster.context !== undefined) {
     if (kc.getContextObject(cluster.context) === null) {
@@ -60,7 +61,8 @@ export async function checkCluster(kc: KubeConfig, namespace: string, timeoutMs 
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const server = client.server;
+    // The server address as the one URL-display rule allows: a kubeconfig may carry userinfo in it.
+    const server = publicUrl(client.server);
     if (error instanceof KubeApiError) {
       const hint =
         error.status === 401
@@ -84,14 +86,19 @@ export async function checkCluster(kc: KubeConfig, namespace: string, timeoutMs 
 
 /** The service's view of a `WatcherStatus`. */
 export function viewOfStatus(status: WatcherStatus): WatcherView {
+  const r = status.initialReconcile;
   return {
     synced: status.synced,
+    cachesSynced: status.cachesSynced,
+    initialReconcile: { started: r.started, done: r.done, total: r.total, ...(r.durationMs !== undefined ? { durationMs: r.durationMs } : {}) },
     kinds: status.kinds.map((k) => ({
       kind: k.kind,
       connected: k.connected,
       synced: k.synced,
       resourceVersion: k.resourceVersion,
+      apiVersion: k.apiVersion,
       ...(k.lastEventTime !== undefined ? { lastEventTime: k.lastEventTime } : {}),
+      ...(k.lastEventAgeMs !== undefined ? { lastEventAgeMs: k.lastEventAgeMs } : {}),
       ...(k.lastError !== undefined ? { lastError: { message: k.lastError.message, at: k.lastError.at } } : {}),
     })),
     exclusions: Object.entries(status.exclusions)
@@ -124,6 +131,13 @@ export function adaptBackendWatcher(watcher: BackendWatcher): ServiceWatcher {
     fatalError: () => fatal ?? (watcher.status().state === 'failed' ? new Error(watcher.status().fatalError ?? 'watcher failed') : undefined),
     stop: () => watcher.stop(),
     view: () => viewOfStatus(watcher.status()),
+    onStatusChange: (listener) => watcher.onStatusChange(() => listener()),
+    readinessProgress: () => {
+      const s = watcher.status();
+      const synced = s.kinds.filter((k) => k.synced || k.tolerated).length;
+      const r = s.initialReconcile;
+      return { cacheSync: { synced, total: s.kinds.length }, initialReconcile: { started: r.started, done: r.done, total: r.total } };
+    },
   };
 }
 
@@ -150,6 +164,7 @@ export function createKubeWatcher(options: KubeWatcherOptions): ServiceWatcher {
       controller: options.metrics.controller,
       workqueue: options.metrics.workqueue,
       watchEvent: (kind, type) => options.metrics.watchEvent(kind, type),
+      initialReconcile: (ms) => options.metrics.initialReconcileSeconds(ms / 1000),
     },
   };
   if (options.workers !== undefined) watcherOptions.workers = options.workers;

@@ -25,6 +25,7 @@ export class FakeWatcher implements ServiceWatcher {
   viewState: WatcherView = { synced: false, kinds: [], exclusions: [], conflicts: [] };
   #finish: ((error?: Error) => void) | undefined;
   #syncWaiters = new Set<() => void>();
+  #listeners = new Set<() => void>();
 
   start(): Promise<void> {
     this.started = true;
@@ -57,13 +58,23 @@ export class FakeWatcher implements ServiceWatcher {
   view(): WatcherView {
     return { ...this.viewState, synced: this.synced, ...(this.fatal ? { fatalError: this.fatal.message } : {}) };
   }
+  onStatusChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  /** Tells the service that `view()` changed (the real watcher pushes its status changes). */
+  changed(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
   sync(): void {
     this.synced = true;
     for (const waiter of [...this.#syncWaiters]) waiter();
+    this.changed();
   }
   fail(error: Error): void {
     this.fatal = error;
     this.#finish?.(error);
+    this.changed();
   }
 }
 
@@ -122,7 +133,6 @@ export async function startTestService(
     groupRef: 'engineering',
     logger,
     defaultMetrics: false,
-    statusIntervalMs: 20,
     ...(staticMode === true ? {} : { watcher: () => watcher }),
     ...rest,
   });
@@ -228,7 +238,7 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 3
 /** The service configuration integration tests start with: a kubeconfig file, a namespace, group `engineering`. */
 export function clusterConfig(kubeconfigPath: string, namespace: string, overrides: Partial<Config> = {}): Config {
   return {
-    cluster: { kind: 'kubeconfig', path: kubeconfigPath, from: '--kubeconfig' },
+    cluster: { kind: 'kubeconfig', path: kubeconfigPath, paths: [kubeconfigPath], from: '--kubeconfig' },
     namespace,
     groupRef: 'engineering',
     listen: { host: '127.0.0.1', port: 0 },
