@@ -1,6 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brokenLinks, importsOf, readmeBlocks } from '../src/readme-blocks.ts';
-import { publicPackages } from '../src/workspace.ts';
+import { publicPackages, REPO_ROOT } from '../src/workspace.ts';
 
 const fence = '```';
 
@@ -49,5 +51,16 @@ describe('publicPackages', () => {
     expect(names).toContain('@vmcp/envtest');
     expect(names).not.toContain('vmcp-watcher');
     expect(names).not.toContain('@vmcp/release-rehearsal');
+  });
+});
+
+describe('every public package', () => {
+  const license = readFileSync(path.join(REPO_ROOT, 'LICENSE'), 'utf8');
+  it.each(publicPackages().map((p) => [p.name, p.dir]))('%s ships the root LICENSE (Apache-2.0) and a README', (_name, dir) => {
+    expect(license).toContain('Apache License');
+    expect(readFileSync(path.join(REPO_ROOT, dir, 'LICENSE'), 'utf8')).toBe(license);
+    expect(existsSync(path.join(REPO_ROOT, dir, 'README.md'))).toBe(true);
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, dir, 'package.json'), 'utf8')) as { license?: string };
+    expect(manifest.license).toBe('Apache-2.0');
   });
 });
