@@ -137,8 +137,8 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
       );
       children.push(child);
       const output: string[] = [];
-      child.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
-      child.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
+      child.stdout.on('data', (b: Buffer) => output.push(b.toString()));
+      child.stderr.on('data', (b: Buffer) => output.push(b.toString()));
       const base = `http://127.0.0.1:${port}`;
       try {
         const ready = await until(
