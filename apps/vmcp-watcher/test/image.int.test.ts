@@ -37,6 +37,11 @@ function imageBuilt(): boolean {
   }
 }
 
+/** The image's OCI config (buildah 1.28's --format has no json function: read the whole inspect output). */
+async function imageConfig(): Promise<ImageConfig> {
+  return (JSON.parse(await buildah(['inspect', '--type', 'image', IMAGE])) as { OCIv1: { config: ImageConfig } }).OCIv1.config;
+}
+
 const haveImage = toolAvailable('container image', imageBuilt(), `${IMAGE} was not built (the test command's "container image" step runs scripts/image.sh build; it needs buildah and debootstrap)`);
 
 function freePort(): Promise<number> {
@@ -89,7 +94,7 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
 
   describe.skipIf(!haveImage)(IMAGE, () => {
     it('is labelled with the package.json version and runs as 65532 from dist/', async () => {
-      const config = (JSON.parse(await buildah(['inspect', '--type', 'image', '--format', '{{json .OCIv1.Config}}', IMAGE])) as ImageConfig);
+      const config = await imageConfig();
       expect(config.Labels['org.opencontainers.image.version']).toBe(PACKAGE_VERSION);
       expect(config.User).toBe('65532:65532');
       expect(config.Entrypoint).toEqual(['node', 'dist/cli.js']);
@@ -100,7 +105,7 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
     it('serves the registry of a real API server as uid 65532 on a read-only root filesystem', async () => {
       const ns = await env.newNamespace('image');
       await applyExamples(env.kubeConfig, ns);
-      const config = (JSON.parse(await buildah(['inspect', '--type', 'image', '--format', '{{json .OCIv1.Config}}', IMAGE])) as ImageConfig);
+      const config = await imageConfig();
       const ctr = await buildah(['from', '--quiet', '--pull=never', IMAGE]);
       containers.push(ctr);
       // buildah run has no --read-only: the container's root is bind-mounted onto itself read-only, and the
