@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { libraryConfig } from '../../tsup.shared.ts';
+import { libraryConfig } from '@vmcp/tsup-config';
 
 // The version is this package.json's, fixed at build time (src/version.ts reads the file only when run from source).
 const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { version: string };

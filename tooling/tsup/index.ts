@@ -1,8 +1,11 @@
-import { defineConfig, type Options } from 'tsup';
+import type { Options } from 'tsup';
+
+// Re-exported so a package's tsup.config.ts can name the type of its default export without depending on tsup itself.
+export type { Options };
 
 /** One build for every published package: ESM only, declarations, Node 22+ syntax, siblings left external. */
-export function libraryConfig(overrides: Options = {}) {
-  return defineConfig({
+export function libraryConfig(overrides: Options = {}): Options {
+  return {
     entry: ['src/index.ts'],
     format: ['esm'],
     target: 'node22',
@@ -17,5 +20,5 @@ export function libraryConfig(overrides: Options = {}) {
     splitting: false,
     treeshake: true,
     ...overrides,
-  });
+  };
 }
