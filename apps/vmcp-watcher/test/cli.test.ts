@@ -56,5 +56,5 @@ describe('the CLI at start-up', () => {
     const version = startCli(['--version']);
     expect(await version.exited).toBe(0);
     expect(version.stdout[0]).toBe(`vmcp-watcher ${PACKAGE_VERSION}`);
-  });
+  }, 30_000); // two CLI start-ups from source, one after the other: ~5 s each on a busy 2-core machine
 });
