@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ToolNotFoundError, type BackendPool } from '@vmcp/gateway';
+import { NotInCatalogueError, type BackendPool } from '@vmcp/gateway';
 
 /** Options of {@link createGatewayServer}. */
 export interface GatewayServerOptions {
@@ -51,7 +51,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       try {
         return await pool.callTool(request.params.name, request.params.arguments ?? {}, { context: { sessionId: sessionId() }, signal: extra.signal });
       } catch (error) {
-        if (error instanceof ToolNotFoundError) throw new McpError(ErrorCode.InvalidParams, error.message);
+        if (error instanceof NotInCatalogueError) throw new McpError(ErrorCode.InvalidParams, error.message);
         // The pool's message names the tool and backend and carries no secret value.
         return { isError: true, content: [{ type: 'text', text: error instanceof Error ? error.message : String(error) }] };
       }

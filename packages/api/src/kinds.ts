@@ -1,6 +1,6 @@
 /**
- * Where every kind this project reads or writes lives: the ToolHive kinds and the Kubernetes built-in kinds of the
- * deployment manifests and the demo. Nothing builds an API path by hand; it looks the kind up here and asks
+ * Where every kind this project reads or writes lives: the ToolHive kinds and the Kubernetes kinds of the deployment
+ * manifests, the Helm chart and the demo. Nothing builds an API path by hand; it looks the kind up here and asks
  * `collectionPath`/`objectPath`.
  */
 import {
@@ -24,6 +24,10 @@ export const NamespaceResource = builtin('', 'v1', 'Namespace', 'namespaces', fa
 export const ServiceAccountResource = builtin('', 'v1', 'ServiceAccount', 'serviceaccounts', true);
 export const ServiceResource = builtin('', 'v1', 'Service', 'services', true);
 export const DeploymentResource = builtin('apps', 'v1', 'Deployment', 'deployments', true);
+export const NetworkPolicyResource = builtin('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true);
+export const PodDisruptionBudgetResource = builtin('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true);
+/** Prometheus Operator's scrape target (a CRD; the Helm chart renders one on request). */
+export const ServiceMonitorResource = builtin('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors', true);
 export const RoleResource = builtin('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true);
 export const RoleBindingResource = builtin('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true);
 export const ClusterRoleResource = builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false);
@@ -44,6 +48,9 @@ export const knownResources: readonly ResourceDescriptor[] = Object.freeze([
   ServiceAccountResource,
   ServiceResource,
   DeploymentResource,
+  NetworkPolicyResource,
+  PodDisruptionBudgetResource,
+  ServiceMonitorResource,
   RoleResource,
   RoleBindingResource,
   ClusterRoleResource,

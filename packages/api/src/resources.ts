@@ -48,8 +48,8 @@ export function collectionPath(resource: ResourceDescriptor, namespace: string |
   return `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`;
 }
 
-/** Path of one object, or of its subresource: `…/mcpservers/github`, `…/mcpservers/github/status`. */
-export function objectPath(resource: ResourceDescriptor, namespace: string | undefined, name: string, subresource?: 'status'): string {
+/** Path of one object, or of its subresource: `…/mcpservers/github`, `…/mcpservers/github/status`, `…/serviceaccounts/sa/token`. */
+export function objectPath(resource: ResourceDescriptor, namespace: string | undefined, name: string, subresource?: 'status' | 'token'): string {
   const path = `${collectionPath(resource, namespace)}/${encodeURIComponent(name)}`;
   return subresource === undefined ? path : `${path}/${subresource}`;
 }
