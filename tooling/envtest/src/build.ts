@@ -60,16 +60,20 @@ async function findGo(opts: EnsureBinariesOptions): Promise<{ go: string; versio
 }
 
 interface Target {
-  name: 'etcd' | 'kube-apiserver';
+  name: string;
   version: string;
-  module: string;
+  /** Wrapper module under `go/` to build `pkg` in (`go build`); absent = `go install pkg@version` with the module's own go.mod. */
+  module?: string;
   pkg: string;
   args: string[];
   expectVersion: string;
+  /** Flags of the `--version` check; default `--version`. */
+  versionArgs?: string[];
   estimate: string;
+  out: string;
 }
 
-function targets(): Target[] {
+function targets(env: NodeJS.ProcessEnv): Target[] {
   const v = KUBE_APISERVER_VERSION;
   const [, major, minor] = /^v(\d+)\.(\d+)/.exec(v) ?? [];
   const ldflags = ['-s', '-w'];
@@ -86,6 +90,7 @@ function targets(): Target[] {
       args: ['-trimpath', '-ldflags', '-s -w'],
       expectVersion: `etcd Version: ${ETCD_VERSION.slice(1)}`,
       estimate: 'about 1 min',
+      out: cachedBinaryPath('etcd', env),
     },
     {
       name: 'kube-apiserver',
@@ -95,33 +100,44 @@ function targets(): Target[] {
       args: ['-trimpath', '-tags', 'selinux,notest,grpcnotrace', '-ldflags', ldflags.join(' ')],
       expectVersion: `Kubernetes ${v}`,
       estimate: 'about 5.5 min',
+      out: cachedBinaryPath('kube-apiserver', env),
     },
   ];
 }
 
-async function verify(file: string, expect: string): Promise<void> {
-  const { stdout } = await execFileP(file, ['--version'], { timeout: 30_000 });
+async function verify(file: string, expect: string, args: string[] = ['--version']): Promise<void> {
+  const { stdout } = await execFileP(file, args, { timeout: 30_000 });
   if (!stdout.includes(expect)) {
-    throw new Error(`${file} --version printed ${JSON.stringify(stdout.trim())}, expected it to contain ${JSON.stringify(expect)}`);
+    throw new Error(`${file} ${args.join(' ')} printed ${JSON.stringify(stdout.trim())}, expected it to contain ${JSON.stringify(expect)}`);
   }
 }
 
 async function buildOne(t: Target, go: string, log: (l: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
-  const out = cachedBinaryPath(t.name, env);
+  const out = t.out;
   mkdirSync(path.dirname(out), { recursive: true });
   // Build next to the final path, then rename: a killed build never leaves a half-written binary behind.
   const tmp = `${out}.partial-${process.pid}`;
-  const cwd = path.join(packageRoot(), 'go', t.module);
-  if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore tooling/envtest/go from git.');
-  log(`building ${t.name} ${t.version} from ${cwd} (${t.estimate} on 2 cores when the Go caches are cold)`);
+  // `go install` names the binary after the package and only takes a directory: its own GOBIN next to the final path.
+  const gobin = `${out}.gobin-${process.pid}`;
+  let cwd: string;
+  let goArgs: string[];
+  if (t.module !== undefined) {
+    cwd = path.join(packageRoot(), 'go', t.module);
+    if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore tooling/envtest/go from git.');
+    goArgs = ['build', ...t.args, '-o', tmp, t.pkg];
+  } else {
+    cwd = path.dirname(out);
+    goArgs = ['install', ...t.args, `${t.pkg}@${t.version}`];
+  }
+  log(`building ${t.name} ${t.version} from ${t.module === undefined ? `${t.pkg}@${t.version}` : cwd} (${t.estimate} on 2 cores when the Go caches are cold)`);
   const started = Date.now();
   const tick = setInterval(() => log(`  …still building ${t.name} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
   try {
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(go, ['build', ...t.args, '-o', tmp, t.pkg], {
+      const child = spawn(go, goArgs, {
         cwd,
         // GOTOOLCHAIN=local: a too-new go line fails loudly instead of silently downloading a toolchain.
-        env: { ...env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
+        env: { ...env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOBIN: gobin },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let text = '';
@@ -134,11 +150,13 @@ async function buildOne(t: Target, go: string, log: (l: string) => void, env: No
       child.on('close', (code, signal) => (code === 0 ? resolve(text) : reject(new Error(`go build exited with ${signal ?? code}:\n${text.trim()}`))));
     });
     if (output.trim()) log(output.trim());
-    await verify(tmp, t.expectVersion);
+    if (t.module === undefined) renameSync(path.join(gobin, path.basename(t.pkg)), tmp);
+    await verify(tmp, t.expectVersion, t.versionArgs);
     renameSync(tmp, out);
     log(`built ${out} in ${Math.round((Date.now() - started) / 1000)} s`);
   } catch (error) {
     rmSync(tmp, { force: true });
+    rmSync(gobin, { recursive: true, force: true });
     throw new BinaryBuildError(
       `building ${t.name} ${t.version} failed: ${(error as Error).message}`,
       'check network access to the Go module proxy (GOPROXY) and free disk space (~4 GB for the Go caches), then run ensure-binaries again; ' +
@@ -147,6 +165,7 @@ async function buildOne(t: Target, go: string, log: (l: string) => void, env: No
     );
   } finally {
     clearInterval(tick);
+    rmSync(gobin, { recursive: true, force: true });
   }
 }
 
@@ -170,9 +189,8 @@ export async function ensureBinaries(opts: EnsureBinariesOptions = {}): Promise<
       const again = findBinaries(env);
       if (again.found) return again.binaries;
       log(`control-plane binaries missing; building them with ${go} (${version}). This takes ~6 min on 2 cores the first time.`);
-      for (const t of targets()) {
-        const out = cachedBinaryPath(t.name, env);
-        if (existsSync(out)) continue;
+      for (const t of targets(env)) {
+        if (existsSync(t.out)) continue;
         await buildOne(t, go, log, env);
       }
       const done = findBinaries(env);
@@ -180,5 +198,61 @@ export async function ensureBinaries(opts: EnsureBinariesOptions = {}): Promise<
       return done.binaries;
     },
     (pid) => log(`another process (pid ${pid}) is building the binaries; waiting for it to finish`),
+  );
+}
+
+/** A Go program from the Go module proxy, built with `go install <pkg>@<version>` (its own go.mod pins the rest). */
+export interface GoTool {
+  /** The binary's name, which is also the last element of `pkg`. */
+  name: string;
+  /** A module version (`v3.22.0`): part of the cache path, so a bump builds next to the old one. */
+  version: string;
+  /** The main package, e.g. `helm.sh/helm/v3/cmd/helm`. */
+  pkg: string;
+  /** Extra `-ldflags` (after `-s -w`), e.g. to stamp the version in. */
+  ldflags?: string;
+  /** Arguments of the check run after the build, and text its output must contain. */
+  versionArgs: string[];
+  expectVersion: string;
+  /** Shown while building, e.g. `about 4 min`. */
+  estimate: string;
+}
+
+/** `<cache>/<name>-<version>/<name>`, next to the control-plane binaries. */
+export function goToolPath(tool: Pick<GoTool, 'name' | 'version'>, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheRoot(env), `${tool.name}-${tool.version}`, tool.name);
+}
+
+/**
+ * Returns the path of `tool`, building it first when the cache lacks it: the same Go lookup, build lock, `--version`
+ * check and rename-into-place as {@link ensureBinaries}. Throws {@link BinaryBuildError} when Go is missing or the
+ * build fails.
+ */
+export async function ensureGoTool(tool: GoTool, opts: EnsureBinariesOptions = {}): Promise<string> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((l: string) => process.stderr.write(`[vmcp-envtest] ${l}\n`));
+  const out = goToolPath(tool, env);
+  if (existsSync(out)) return out;
+  const { go, version } = await findGo(opts);
+  mkdirSync(cacheRoot(env), { recursive: true });
+  return withFileLock(
+    path.join(cacheRoot(env), 'build.lock'),
+    async () => {
+      if (existsSync(out)) return out;
+      log(`${tool.name} ${tool.version} missing; building it with ${go} (${version})`);
+      const target: Target = {
+        name: tool.name,
+        version: tool.version,
+        pkg: tool.pkg,
+        args: ['-trimpath', '-ldflags', ['-s', '-w', tool.ldflags ?? ''].join(' ').trim()],
+        expectVersion: tool.expectVersion,
+        versionArgs: tool.versionArgs,
+        estimate: tool.estimate,
+        out,
+      };
+      await buildOne(target, go, log, env);
+      return out;
+    },
+    (pid) => log(`another process (pid ${pid}) is building in ${cacheRoot(env)}; waiting for it to finish`),
   );
 }
