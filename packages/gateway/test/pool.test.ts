@@ -124,6 +124,34 @@ describe('BackendPool: connections follow the registry', () => {
     expect(timers.pending()).toEqual([10_000]);
   });
 
+  it('a connect that hangs (a transport that never starts) is bounded by the deadline and retried; removal is not blocked', async () => {
+    let starts = 0;
+    const { registry, timers, pool } = setup({
+      requestTimeoutMs: 1000,
+      backoff: { initialMs: 100 },
+      createTransport: () => ({
+        start: () => {
+          starts += 1;
+          return new Promise<void>(() => undefined);
+        },
+        send: () => Promise.resolve(),
+        close: () => Promise.resolve(),
+      }),
+    });
+    registry.upsert(backend('stuck'));
+    await vi.waitFor(() => expect(starts).toBe(1), WAIT);
+    expect(pool.health('stuck')?.state).toBe('connecting');
+    timers.advance(3000);
+    await pool.idle();
+    expect(pool.health('stuck')).toMatchObject({ state: 'retrying', reason: 'connect failed: connect timed out after 3000 ms' });
+    timers.advance(100);
+    await vi.waitFor(() => expect(starts).toBe(2), WAIT);
+    registry.remove('stuck');
+    timers.advance(3000);
+    await pool.idle();
+    expect(pool.health('stuck')).toBeUndefined();
+  });
+
   it('a removed backend stops retrying', async () => {
     const { registry, timers, pool, network } = setup();
     registry.upsert(backend('gone'));
