@@ -11,7 +11,7 @@ Every figure is measured twice in the same run against the same local control pl
 \`@vmcp/envtest\`): **ours** is a \`BackendWatcher\` feeding a \`DynamicRegistry\`; the **baseline** is a bare client
 that lists (paginated, 500 per page) and watches the same resources — those of the discoverer's watch plan, Secrets
 and ConfigMaps metadata-only — over the same \`node:https\` stack configured by \`KubeConfig.applyToHTTPSOptions\`,
-and does nothing but decode the JSON. The ratio is ours / baseline. Targets are DESIGN §5.
+and does nothing but decode the JSON. The ratio is ours / baseline. Targets are in docs/architecture.md ("Targets").
 
 - **Cold start**: N ready MCPServers (status.url + phase Ready via the status subresource) exist; ours = watcher
   start → registry holds all N; baseline = list + decode of everything. Repetitions interleave; medians shown.

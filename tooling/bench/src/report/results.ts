@@ -11,7 +11,7 @@ export interface Figure {
   baseline: number | null;
   /** ours / baseline, null when either side is missing or the baseline is 0. */
   ratio: number | null;
-  /** The DESIGN §5 target this figure is judged against, as text. */
+  /** The target this figure is judged against (docs/architecture.md, "Targets"), as text. */
   target?: string;
 }
 
