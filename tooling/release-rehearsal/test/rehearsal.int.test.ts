@@ -68,6 +68,8 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
       if (!existsSync(dist)) throw new Error(`${pkg.name}: ${pkg.dir}/dist is missing; build first (pnpm build)`);
       cpSync(dist, path.join(stage, pkg.dir, 'dist'), { recursive: true });
     }
+    // pnpm publish resolves `workspace:` from the installed siblings: link the stage's workspace from the store.
+    await execFileP('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--ignore-scripts', '--reporter=silent'], { cwd: stage, maxBuffer: 64 * 1024 * 1024 });
     // changesets reads git for tags; a throwaway repository is enough.
     await execFileP('git', ['init', '-q', '-b', 'main'], { cwd: stage });
     await execFileP('git', ['-c', 'user.name=rehearsal', '-c', 'user.email=rehearsal@localhost', 'commit', '-q', '--allow-empty', '-m', 'stage'], { cwd: stage });
