@@ -27,12 +27,12 @@ const PACKAGES = publicPackages();
 const TYPESCRIPT = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/typescript/package.json'), 'utf8')) as { version: string }).version;
 const work = mkdtempSync(path.join(os.tmpdir(), 'vmcp-rehearsal-'));
 
-/** Plain npm against the local registry, with its own cache dir so nothing else is consulted. */
+/** Plain npm as a user of the release would run it: `@vmcp/*` from the local registry, the rest from the public one. */
 async function npm(cwd: string, args: string[], registry: LocalRegistry): Promise<string> {
   const { stdout } = await execFileP('npm', [...args, '--no-fund', '--no-audit', '--loglevel=error'], {
     cwd,
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, npm_config_userconfig: registry.npmrc, npm_config_registry: registry.url },
+    env: { ...process.env, npm_config_userconfig: registry.consumerNpmrc },
   });
   return stdout;
 }
