@@ -200,7 +200,9 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
         if (types) imports.add(`@types/${name}`);
       }
       const specs = [...imports].map((i) => (published.has(i) ? `${i}@${published.get(i)}` : i));
-      await npm(dir, ['install', `typescript@${TYPESCRIPT}`, '@types/node@24', ...specs], registry);
+      // @types/ws: @kubernetes/client-node's isomorphic-ws declarations need it, and skipLibCheck is off so that
+      // our own .d.ts files are checked too.
+      await npm(dir, ['install', `typescript@${TYPESCRIPT}`, '@types/node@24', '@types/ws', ...specs], registry);
       for (const { pkg, block } of checked) writeFileSync(path.join(dir, `${pkg.name.replace('/', '__')}-${block.index}.ts`), block.code);
     }, 600_000);
 
