@@ -122,7 +122,7 @@ describe('HTTP API', () => {
     const html = await res.text();
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeDefined();
-    expect(html).toContain(`<script nonce="${nonce}">`);
+    expect(html).toContain(`<script type="module" nonce="${nonce}">`);
     expect(csp).toContain("default-src 'none'");
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/);
     expect(html).toContain('api/v1/events');
