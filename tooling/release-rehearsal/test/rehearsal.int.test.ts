@@ -94,8 +94,8 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
   afterAll(async () => {
     if (sizes.length > 0) say(`install size of each package alone:\n${sizes.map(([n, s]) => `  ${n}: ${s}`).join('\n')}`);
     await registry?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
+    rmSync(work, { recursive: true, force: true }); // several hundred MB of installs: slow on a busy disk
+  }, 120_000);
 
   it('publishes every public workspace package, with a new version', () => {
     expect(PACKAGES.length).toBeGreaterThan(0);
@@ -169,6 +169,7 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
       while (!/^\[/m.test(output) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
       child.kill('SIGTERM');
       const code = await exited;
+      say(`${pkg.name} README example ${block.index} (against the test API server): printed, then stopped on SIGTERM with ${code}`);
       expect(output, output).toMatch(/^\[/m);
       expect(code, output).toBe(0);
     }, 300_000);
