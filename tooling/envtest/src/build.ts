@@ -59,17 +59,7 @@ async function findGo(opts: EnsureBinariesOptions): Promise<{ go: string; versio
   );
 }
 
-interface Target {
-  name: 'etcd' | 'kube-apiserver';
-  version: string;
-  module: string;
-  pkg: string;
-  args: string[];
-  expectVersion: string;
-  estimate: string;
-}
-
-function targets(): Target[] {
+function targets(env: NodeJS.ProcessEnv): GoProgram[] {
   const v = KUBE_APISERVER_VERSION;
   const [, major, minor] = /^v(\d+)\.(\d+)/.exec(v) ?? [];
   const ldflags = ['-s', '-w'];
@@ -81,19 +71,21 @@ function targets(): Target[] {
     {
       name: 'etcd',
       version: ETCD_VERSION,
-      module: 'etcd',
+      moduleDir: path.join(packageRoot(), 'go', 'etcd'),
       pkg: 'go.etcd.io/etcd/server/v3',
       args: ['-trimpath', '-ldflags', '-s -w'],
-      expectVersion: `etcd Version: ${ETCD_VERSION.slice(1)}`,
+      out: cachedBinaryPath('etcd', env),
+      verify: (file) => verify(file, `etcd Version: ${ETCD_VERSION.slice(1)}`),
       estimate: 'about 1 min',
     },
     {
       name: 'kube-apiserver',
       version: v,
-      module: 'kube-apiserver',
+      moduleDir: path.join(packageRoot(), 'go', 'kube-apiserver'),
       pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
       args: ['-trimpath', '-tags', 'selinux,notest,grpcnotrace', '-ldflags', ldflags.join(' ')],
-      expectVersion: `Kubernetes ${v}`,
+      out: cachedBinaryPath('kube-apiserver', env),
+      verify: (file) => verify(file, `Kubernetes ${v}`),
       estimate: 'about 5.5 min',
     },
   ];
@@ -106,13 +98,57 @@ async function verify(file: string, expect: string): Promise<void> {
   }
 }
 
-async function buildOne(t: Target, go: string, log: (l: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
-  const out = cachedBinaryPath(t.name, env);
+/** What {@link buildGoProgram} builds: one `main` package of a wrapper module, into one cached file. */
+export interface GoProgram {
+  /** Name for messages, e.g. `kube-apiserver`. */
+  name: string;
+  /** The version the cache key carries, for messages. */
+  version: string;
+  /** Directory of the wrapper module (its go.mod pins every dependency). */
+  moduleDir: string;
+  /** Package path to build, e.g. `k8s.io/kubernetes/cmd/kube-apiserver` or `.`. */
+  pkg: string;
+  /** Extra `go build` arguments (tags, ldflags). */
+  args: readonly string[];
+  /** Final path of the binary; written atomically (build next to it, verify, rename). */
+  out: string;
+  /** Checks the fresh binary before it replaces anything; throw to reject it. */
+  verify?: (file: string) => Promise<void>;
+  /** How long a cold build takes, for the progress line. */
+  estimate: string;
+}
+
+/**
+ * Returns `program.out`, building it first when it is missing: `go build` of a wrapper module with
+ * `GOTOOLCHAIN=local` and `CGO_ENABLED=0`, written atomically, progress logged every 30 s, modules from the Go
+ * module proxy. Key `out` by version so a bump builds next to the old binary. A lock file next to `out` makes
+ * concurrent callers wait for one build. Finds Go like {@link ensureBinaries} (`opts.go`, `$GO`, `go`,
+ * `/usr/local/go/bin/go`).
+ * @throws BinaryBuildError when Go is missing or the build or the check fails.
+ */
+export async function buildGoProgram(program: GoProgram, opts: EnsureBinariesOptions = {}): Promise<string> {
+  if (existsSync(program.out)) return program.out;
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((l: string) => process.stderr.write(`[vmcp-envtest] ${l}\n`));
+  const { go } = await findGo(opts);
+  mkdirSync(path.dirname(program.out), { recursive: true });
+  await withFileLock(
+    `${program.out}.lock`,
+    async () => {
+      if (!existsSync(program.out)) await buildOne(program, go, log, env);
+    },
+    (pid) => log(`another process (pid ${pid}) is building ${program.name}; waiting for it to finish`),
+  );
+  return program.out;
+}
+
+async function buildOne(t: GoProgram, go: string, log: (l: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
+  const out = t.out;
   mkdirSync(path.dirname(out), { recursive: true });
   // Build next to the final path, then rename: a killed build never leaves a half-written binary behind.
   const tmp = `${out}.partial-${process.pid}`;
-  const cwd = path.join(packageRoot(), 'go', t.module);
-  if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore tooling/envtest/go from git.');
+  const cwd = t.moduleDir;
+  if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore it from git.');
   log(`building ${t.name} ${t.version} from ${cwd} (${t.estimate} on 2 cores when the Go caches are cold)`);
   const started = Date.now();
   const tick = setInterval(() => log(`  …still building ${t.name} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
@@ -134,15 +170,15 @@ async function buildOne(t: Target, go: string, log: (l: string) => void, env: No
       child.on('close', (code, signal) => (code === 0 ? resolve(text) : reject(new Error(`go build exited with ${signal ?? code}:\n${text.trim()}`))));
     });
     if (output.trim()) log(output.trim());
-    await verify(tmp, t.expectVersion);
+    await t.verify?.(tmp);
     renameSync(tmp, out);
     log(`built ${out} in ${Math.round((Date.now() - started) / 1000)} s`);
   } catch (error) {
     rmSync(tmp, { force: true });
     throw new BinaryBuildError(
       `building ${t.name} ${t.version} failed: ${(error as Error).message}`,
-      'check network access to the Go module proxy (GOPROXY) and free disk space (~4 GB for the Go caches), then run ensure-binaries again; ' +
-        'or set KUBEBUILDER_ASSETS to a directory holding prebuilt etcd and kube-apiserver binaries.',
+      'check network access to the Go module proxy (GOPROXY) and free disk space (~4 GB for the Go caches), then try again; ' +
+        'for the control plane, KUBEBUILDER_ASSETS may instead point at a directory holding prebuilt etcd and kube-apiserver binaries.',
       { cause: error },
     );
   } finally {
@@ -170,9 +206,8 @@ export async function ensureBinaries(opts: EnsureBinariesOptions = {}): Promise<
       const again = findBinaries(env);
       if (again.found) return again.binaries;
       log(`control-plane binaries missing; building them with ${go} (${version}). This takes ~6 min on 2 cores the first time.`);
-      for (const t of targets()) {
-        const out = cachedBinaryPath(t.name, env);
-        if (existsSync(out)) continue;
+      for (const t of targets(env)) {
+        if (existsSync(t.out)) continue;
         await buildOne(t, go, log, env);
       }
       const done = findBinaries(env);

@@ -91,6 +91,7 @@ export class BackendWatcher {
           ...(r.watchTimeoutSeconds ? { watchTimeoutSeconds: r.watchTimeoutSeconds } : {}),
           ...(r.backoff ? { backoff: r.backoff } : {}),
           ...(r.pageSize !== undefined ? { pageSize: r.pageSize } : {}),
+          ...(r.watchList !== undefined ? { watchList: r.watchList } : {}),
           onWatchEvent: (type) => this.#metric((m) => m.watchEvent?.(kind.kind, type)),
         },
       });

@@ -42,7 +42,13 @@ const MAX_IN_FLIGHT = 64;
  * Patches at a fixed rate, scheduled against the start time (not the previous write), so a slow answer does not
  * lower the offered rate unless MAX_IN_FLIGHT writes are outstanding.
  */
-export async function writeAtRate(ctx: BenchContext, namespace: string, p: ChurnParams, firstSeq: number): Promise<WriteLog> {
+export async function writeAtRate(
+  ctx: Pick<BenchContext, 'client'>,
+  namespace: string,
+  p: Pick<ChurnParams, 'objects' | 'ratePerSecond' | 'durationMs'>,
+  firstSeq: number,
+  onAck?: (seq: number, at: number) => void,
+): Promise<WriteLog> {
   const total = Math.round((p.ratePerSecond * p.durationMs) / 1000);
   const interval = 1000 / p.ratePerSecond;
   const acks = new Map<number, number>();
@@ -58,7 +64,11 @@ export async function writeAtRate(ctx: BenchContext, namespace: string, p: Churn
     const write = patch(ctx.client, MCPServerResource, namespace, name, { metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } } }).then(
       (answer) => {
         if (resourceVersionOf(answer) === '') errors++;
-        else acks.set(seq, now());
+        else {
+          const at = now();
+          acks.set(seq, at);
+          onAck?.(seq, at);
+        }
       },
       () => {
         errors++;
