@@ -37,7 +37,7 @@ export async function ensureToolhivePeer(log: (line: string) => void): Promise<s
       verify: async (file) => {
         const run = promisify(execFile);
         const res = await run(file, [], { timeout: 30_000 }).catch((err: { code?: unknown; stderr?: string }) => err);
-        if (!String((res as { stderr?: string }).stderr ?? '').includes('-kubeconfig, -namespace and -group are required')) {
+        if (!String(res.stderr ?? '').includes('-kubeconfig, -namespace and -group are required')) {
           throw new Error(`${file} did not print its usage error`);
         }
       },
