@@ -1,5 +1,5 @@
 /** Command-line options of `pnpm bench` and the sizes of each mode. */
-import type { ColdStartParams } from './phases/cold-start.ts';
+import type { PeersParams as ColdStartParams } from './phases/peers.ts';
 import type { ChurnParams } from './phases/churn.ts';
 import type { RotationParams } from './phases/secret-rotation.ts';
 

@@ -3,16 +3,13 @@
  * the discoverer's watch plan over the same `node:https` stack — and nothing but decode the JSON and hold the
  * decoded objects by name (what a plain informer store keeps). Protocol: ./protocol.ts.
  */
+import { KubeConfig } from '@kubernetes/client-node';
+import { kubernetesWatchPlan } from '@vmcp/discoverer';
+import * as bare from '../baseline/bare-client.ts';
+import { KubeClient } from '../kube/client.ts';
 import { emit, epochMs, parsePeerArgv, serveCommands, seqOf } from './protocol.ts';
 
-emit({ ev: 'main', at: epochMs() });
 const args = parsePeerArgv(process.argv.slice(2));
-const [{ KubeConfig }, { KubeClient }, bare, { kubernetesWatchPlan }] = await Promise.all([
-  import('@kubernetes/client-node'),
-  import('../kube/client.ts'),
-  import('../baseline/bare-client.ts'),
-  import('@vmcp/discoverer'),
-]);
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(args.kubeconfig);
 const client = new KubeClient(kubeConfig);

@@ -3,15 +3,13 @@
  * it (the packages, nothing of the bench in between). Bundled into one file with the service's build settings by
  * the bench's build and started with Node's compile cache, as the service is. Protocol: ./protocol.ts.
  */
+// Static imports, as the service has them: they let the bundler drop what is never used (most of client-node).
+import { KubeConfig } from '@kubernetes/client-node';
+import { BackendWatcher } from '@vmcp/kube-watcher';
+import { createDynamicRegistry } from '@vmcp/registry';
 import { emit, epochMs, parsePeerArgv, serveCommands, seqOf } from './protocol.ts';
 
-emit({ ev: 'main', at: epochMs() });
 const args = parsePeerArgv(process.argv.slice(2));
-const [{ KubeConfig }, { BackendWatcher }, { createDynamicRegistry }] = await Promise.all([
-  import('@kubernetes/client-node'),
-  import('@vmcp/kube-watcher'),
-  import('@vmcp/registry'),
-]);
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(args.kubeconfig);
 const registry = createDynamicRegistry();

@@ -3,8 +3,8 @@
  * in a process of its own and reports on stdout, one JSON object per line, times in epoch milliseconds (the
  * machine's clock is shared by every process, so times from different processes compare directly).
  *
- * - `main`: the program's first line ran (Node: after the runtime booted, before any import of the system;
- *   Go: main() entered, after the runtime and every package init).
+ * - `main` (Go only): main() entered, after the runtime and every package init. The Node peers import statically
+ *   (so the bundler can drop unused code), so they have no point before their imports.
  * - `watcherStart`: just before the system starts (every import done).
  * - `complete`: the registry (bare: the decoded lists) first holds the expected number of MCPServers.
  * - `synced`: the caches report synced (`waitForCacheSync`).
