@@ -8,6 +8,8 @@ import type { DynamicRegistry, RegistryEvent } from '@vmcp/registry';
 import type { ListenAddress } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import type { ServiceContext } from './http/context.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
+import { PublicBackendWriter } from './http/public-json.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { EventHub } from './sse.ts';
@@ -28,12 +30,12 @@ export interface ServiceOptions {
   maxSseClients?: number;
   sseHeartbeatMs?: number;
   sseBufferSize?: number;
-  /** How often watcher state is pushed to SSE clients as `status` events. Default 1000 ms. */
-  statusIntervalMs?: number;
   /** How long a graceful stop waits for requests in flight. Default 10 s. */
   drainMs?: number;
   /** process metrics (`process_*`, `nodejs_*`). Default true. */
   defaultMetrics?: boolean;
+  /** Page sizes and the per-backend size bound of the HTTP answers; unset fields keep their defaults. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 /** A running (or runnable) service. */
@@ -59,7 +61,10 @@ function describeChange(event: RegistryEvent): Record<string, unknown> {
 /** Wires a service. Nothing listens or watches until `listen` / `startWatcher`. */
 export function createService(options: ServiceOptions): Service {
   const { registry, logger } = options;
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
+  const publicJson = new PublicBackendWriter(limits.maxBackendBytes, logger.child({ component: 'http' }));
   const hub = new EventHub({
+    serialize: (backend) => publicJson.json(backend),
     registry,
     logger: logger.child({ component: 'sse' }),
     maxClients: options.maxSseClients ?? 100,
@@ -89,6 +94,8 @@ export function createService(options: ServiceOptions): Service {
     groupRef: options.groupRef,
     version: SERVICE_VERSION,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 5000,
+    limits,
+    publicJson,
   };
   const server = createHttpServer(context);
   // Requests being answered (event streams excluded: they are ended by the hub), so a graceful stop lets them finish.
@@ -125,18 +132,31 @@ export function createService(options: ServiceOptions): Service {
       namespace: options.namespace,
       exclusions: view?.exclusions ?? [],
       conflicts: view?.conflicts ?? [],
+      ...(view?.initialReconcile !== undefined ? { initialReconcile: { done: view.initialReconcile.done, total: view.initialReconcile.total } } : {}),
       watches: (view?.kinds ?? []).map((k) => ({ kind: k.kind, connected: k.connected, synced: k.synced })),
       ...(view?.fatalError !== undefined ? { fatalError: true } : {}),
     });
   };
   publishStatus();
-  const statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 1000);
-  statusTimer.unref();
+  // Pushed by the watcher on every change worth showing (no polling); the hub drops repeats of the same payload.
+  let loggedReady = false;
+  const stopStatus = watcher?.onStatusChange(() => {
+    if (!loggedReady && watcher.hasSynced()) {
+      // Logged once, with how long it took: the moment /readyz turns 200.
+      loggedReady = true;
+      logger.info('ready', {
+        ms: Math.round(performance.now() - startedAt),
+        backends: registry.count(),
+        version: registry.version(),
+      });
+    }
+    publishStatus();
+  });
 
   let resolveDone: (value: Error | undefined) => void = () => undefined;
   const watcherDone = new Promise<Error | undefined>((resolve) => (resolveDone = resolve));
   let started = false;
-  let syncPoll: NodeJS.Timeout | undefined;
+  let startedAt = 0;
   let shuttingDown: Promise<void> | undefined;
 
   return {
@@ -160,17 +180,8 @@ export function createService(options: ServiceOptions): Service {
         return;
       }
       started = true;
-      const running = watcher;
-      // Log the sync once, with how long it took (the moment /readyz turns 200), and tell the page at once.
-      const t0 = Date.now();
-      syncPoll = setInterval(() => {
-        if (!running.hasSynced()) return;
-        clearInterval(syncPoll);
-        logger.info('caches synced', { ms: Date.now() - t0, backends: registry.count(), version: registry.version() });
-        publishStatus();
-      }, 50);
-      syncPoll.unref();
-      running.start().then(
+      startedAt = performance.now();
+      watcher.start().then(
         () => resolveDone(undefined),
         (error: unknown) => {
           const err = error instanceof Error ? error : new Error(String(error));
@@ -184,8 +195,7 @@ export function createService(options: ServiceOptions): Service {
     shutdown: () => {
       shuttingDown ??= (async () => {
         logger.info('shutting down');
-        clearInterval(statusTimer);
-        clearInterval(syncPoll);
+        stopStatus?.();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         hub.close();
         server.closeIdleConnections();

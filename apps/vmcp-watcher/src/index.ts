@@ -8,7 +8,9 @@ export { ConfigError, loadConfig, parseListen, USAGE, type Config, type ConfigIn
 export { createRequestListener, createHttpServer } from './http/server.ts';
 export type { ServiceContext } from './http/context.ts';
 export { buildStatus, type StatusResponse } from './http/routes/status.ts';
-export { buildBackendList, type BackendListResponse } from './http/routes/backends.ts';
+export type { BackendListResponse } from './http/routes/backends.ts';
+export type { Omission, OmittedBackend } from './http/public-json.ts';
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
 export { adaptBackendWatcher, checkCluster, ClusterUnavailableError, createKubeWatcher, loadKubeConfig, viewOfStatus } from './kube.ts';
 export { createLogger, type Logger, type LogFields } from './logger.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';

@@ -84,14 +84,19 @@ export async function checkCluster(kc: KubeConfig, namespace: string, timeoutMs 
 
 /** The service's view of a `WatcherStatus`. */
 export function viewOfStatus(status: WatcherStatus): WatcherView {
+  const r = status.initialReconcile;
   return {
     synced: status.synced,
+    cachesSynced: status.cachesSynced,
+    initialReconcile: { started: r.started, done: r.done, total: r.total, ...(r.durationMs !== undefined ? { durationMs: r.durationMs } : {}) },
     kinds: status.kinds.map((k) => ({
       kind: k.kind,
       connected: k.connected,
       synced: k.synced,
       resourceVersion: k.resourceVersion,
+      apiVersion: k.apiVersion,
       ...(k.lastEventTime !== undefined ? { lastEventTime: k.lastEventTime } : {}),
+      ...(k.lastEventAgeMs !== undefined ? { lastEventAgeMs: k.lastEventAgeMs } : {}),
       ...(k.lastError !== undefined ? { lastError: { message: k.lastError.message, at: k.lastError.at } } : {}),
     })),
     exclusions: Object.entries(status.exclusions)
@@ -124,6 +129,13 @@ export function adaptBackendWatcher(watcher: BackendWatcher): ServiceWatcher {
     fatalError: () => fatal ?? (watcher.status().state === 'failed' ? new Error(watcher.status().fatalError ?? 'watcher failed') : undefined),
     stop: () => watcher.stop(),
     view: () => viewOfStatus(watcher.status()),
+    onStatusChange: (listener) => watcher.onStatusChange(() => listener()),
+    readinessProgress: () => {
+      const s = watcher.status();
+      const synced = s.kinds.filter((k) => k.synced || k.tolerated).length;
+      const r = s.initialReconcile;
+      return { cacheSync: { synced, total: s.kinds.length }, initialReconcile: { started: r.started, done: r.done, total: r.total } };
+    },
   };
 }
 
@@ -150,6 +162,7 @@ export function createKubeWatcher(options: KubeWatcherOptions): ServiceWatcher {
       controller: options.metrics.controller,
       workqueue: options.metrics.workqueue,
       watchEvent: (kind, type) => options.metrics.watchEvent(kind, type),
+      initialReconcile: (ms) => options.metrics.initialReconcileSeconds(ms / 1000),
     },
   };
   if (options.workers !== undefined) watcherOptions.workers = options.workers;

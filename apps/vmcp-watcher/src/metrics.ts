@@ -64,6 +64,11 @@ export interface ServiceMetrics {
   readonly controller: ControllerMetricsHooks;
   /** Counts watch events per kind and type, for `vmcp_watch_events_total`. */
   watchEvent(kind: string, type: string): void;
+  /**
+   * Observes `vmcp_initial_reconcile_seconds`: from the last watch cache's sync to the initial-reconcile barrier
+   * (every backend name reconciled once; the moment readiness turns true). Once per process.
+   */
+  initialReconcileSeconds(seconds: number): void;
   /** Stops listening to the registry. */
   close(): void;
 }
@@ -207,10 +212,28 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
   const unsubscribe = registry.subscribe((event) => registryEvents.inc({ type: event.type }));
   new Gauge({
     name: 'vmcp_cache_synced',
-    help: '1 when every watch cache has completed its first sync',
+    help: '1 when ready: every watch cache has completed its first sync and every backend name was reconciled once',
     registers,
     collect() {
       this.set(watcherView()?.synced === true ? 1 : 0);
+    },
+  });
+  const initialReconcile = new Histogram({
+    name: 'vmcp_initial_reconcile_seconds',
+    help: 'Time from the last watch cache sync to the initial-reconcile barrier (readiness)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers,
+  });
+  new Gauge({
+    name: 'vmcp_watch_last_event_age_seconds',
+    help: 'Seconds since the last watch event, bookmark or list of a kind (an idle watch gets a bookmark about once a minute)',
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const kind of watcherView()?.kinds ?? []) {
+        if (kind.lastEventAgeMs !== undefined) this.set({ kind: kind.kind }, kind.lastEventAgeMs / 1000);
+      }
     },
   });
   new Gauge({
@@ -282,6 +305,7 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
     workqueue,
     controller,
     watchEvent: (kind, type) => watchEvents.inc({ kind, type }),
+    initialReconcileSeconds: (seconds) => initialReconcile.observe(seconds),
     close: unsubscribe,
   };
 }

@@ -13,7 +13,14 @@ export interface WatchedKindView {
   /** The first LIST was delivered. */
   synced: boolean;
   resourceVersion?: string;
+  /** The `apiVersion` listed and watched (API discovery picks `v1beta1` where served, else `v1alpha1`). */
+  apiVersion?: string;
   lastEventTime?: string;
+  /**
+   * Milliseconds since the last event, bookmark or list of this kind when the view was taken. An idle watch gets a
+   * bookmark about once a minute: an age far above that means a stalled API server, even while `connected`.
+   */
+  lastEventAgeMs?: number;
   /** The last error's message (names objects and HTTP statuses, never secret values). */
   lastError?: { message: string; at: string };
 }
@@ -34,7 +41,12 @@ export interface ConflictView {
 
 /** Everything the service shows about the watcher. */
 export interface WatcherView {
+  /** Ready: caches synced and every backend name of the initial pass reconciled once. */
   synced: boolean;
+  /** Every watched kind delivered its first full list (the initial pass runs from then on). */
+  cachesSynced?: boolean;
+  /** The initial pass: names that completed one reconcile, of all names in it. */
+  initialReconcile?: { started: boolean; done: number; total: number; durationMs?: number };
   kinds: WatchedKindView[];
   exclusions: ExclusionView[];
   conflicts: ConflictView[];
@@ -52,4 +64,9 @@ export interface ServiceWatcher extends ReadinessSource {
   /** Drain in-flight reconciles and stop watching. */
   stop(): Promise<void>;
   view(): WatcherView;
+  /**
+   * Calls `listener` after a change of what `view()` shows (sync, readiness, a watch connecting or failing, an
+   * exclusion…), instead of the service polling. Returns a function that removes it.
+   */
+  onStatusChange(listener: () => void): () => void;
 }

@@ -51,7 +51,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     await setRules(env.kubeConfig, ns, fullRules);
     const ready = await until(() => fetch(`${url}/readyz`), (r) => r.status === 200, 60_000, '/readyz 200');
     expect(await ready.json()).toEqual({ status: 'ready', mode: 'dynamic' });
-    await proc.waitForLog((l) => l['msg'] === 'caches synced');
+    await proc.waitForLog((l) => l['msg'] === 'ready');
 
     // Exactly the expected backends, with the expected health and auth types.
     const list = await until(
@@ -86,12 +86,15 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     const stream = await openEvents(`${url}/api/v1/events`);
     streams.push(stream);
     const reset = await stream.waitFor((e) => e.event === 'reset');
-    const version = Number(reset.id);
+    const resetId = reset.id!;
+    const versionOf = (id: string | undefined): number => Number(id?.split('.')[1]);
+    const version = versionOf(resetId);
 
     await patchStatus(env.kubeConfig, ns, 'mcpservers', 'github', { phase: 'Failed' });
     const changed = await stream.waitFor((e) => e.event === 'upsert' && (JSON.parse(e.data) as PublicBackend).id === 'github', 10_000);
     expect((JSON.parse(changed.data) as PublicBackend).healthStatus).toBe('unhealthy');
-    expect(Number(changed.id)).toBeGreaterThan(version);
+    expect(changed.id?.split('.')[0]).toBe(resetId.split('.')[0]);
+    expect(versionOf(changed.id)).toBeGreaterThan(version);
 
     await createWithStatus(
       env.kubeConfig,
@@ -112,7 +115,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     expect((await fetch(`${url}/api/v1/backends/newcomer`)).status).toBe(404);
 
     // A client that missed the changes resumes from the version it had.
-    const resumed = await openEvents(`${url}/api/v1/events`, { 'last-event-id': String(version) });
+    const resumed = await openEvents(`${url}/api/v1/events`, { 'last-event-id': resetId });
     streams.push(resumed);
     await resumed.waitFor((e) => e.event === 'remove', 5000);
     expect(resumed.events.some((e) => e.event === 'reset')).toBe(false);

@@ -20,6 +20,7 @@ export class FakeWatcher implements ServiceWatcher {
   viewState: WatcherView = { synced: false, kinds: [], exclusions: [], conflicts: [] };
   #finish: ((error?: Error) => void) | undefined;
   #syncWaiters = new Set<() => void>();
+  #listeners = new Set<() => void>();
 
   start(): Promise<void> {
     this.started = true;
@@ -52,13 +53,23 @@ export class FakeWatcher implements ServiceWatcher {
   view(): WatcherView {
     return { ...this.viewState, synced: this.synced, ...(this.fatal ? { fatalError: this.fatal.message } : {}) };
   }
+  onStatusChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  /** Tells the service that `view()` changed (the real watcher pushes its status changes). */
+  changed(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
   sync(): void {
     this.synced = true;
     for (const waiter of [...this.#syncWaiters]) waiter();
+    this.changed();
   }
   fail(error: Error): void {
     this.fatal = error;
     this.#finish?.(error);
+    this.changed();
   }
 }
 
@@ -117,7 +128,6 @@ export async function startTestService(
     groupRef: 'engineering',
     logger,
     defaultMetrics: false,
-    statusIntervalMs: 20,
     ...(staticMode === true ? {} : { watcher: () => watcher }),
     ...rest,
   });

@@ -29,6 +29,7 @@ function leakyBackends() {
       baseUrl: `https://user:${hf}@docs.example.com/mcp`,
       caBundleData: `-----BEGIN CERTIFICATE-----\n${hf}\n-----END CERTIFICATE-----\n`,
       headerForward: { addHeadersFromSecret: { 'X-Api-Key': 'HEADER_FORWARD_X_API_KEY_ENTRY' } },
+      headerForwardSecretValues: { 'X-Api-Key': te },
       metadata: { remote_url: `https://user:${hi}@docs.example.com/mcp` },
     }),
   ];
@@ -54,8 +55,8 @@ describe('no secret value leaves the service', () => {
     svc.registry.upsert({ ...leakyBackends()[1]!, healthStatus: 'unhealthy' });
     svc.registry.remove('fetch');
     await stream.waitFor((e) => e.event === 'remove');
-    const replay = await openEvents(`${svc.url}/api/v1/events?since=0`);
-    await replay.waitFor((e) => e.id === '2');
+    const replay = await openEvents(`${svc.url}/api/v1/events?since=${svc.service.context.hub.eventId(0)}`);
+    await replay.waitFor((e) => e.id === svc!.service.context.hub.eventId(2));
 
     const paths = ['/', '/status', '/api/v1/backends', '/api/v1/backends/github', '/api/v1/backends/xaa', '/api/v1/backends/entry', '/api/v1/backends/custom', '/metrics', '/readyz?verbose', '/healthz?verbose'];
     for (const path of paths) {
@@ -64,7 +65,7 @@ describe('no secret value leaves the service', () => {
       assertClean(path, await res.text());
     }
     const entry = (await (await fetch(`${svc.url}/api/v1/backends/entry`)).json()) as { backend: PublicBackend };
-    expect(entry.backend.baseUrl).toBe('https://user:***@docs.example.com/mcp');
+    expect(entry.backend.baseUrl).toBe('https://***@docs.example.com/mcp');
     expect(entry.backend.caBundle).toMatchObject({ present: true });
     expect(((await (await fetch(`${svc.url}/api/v1/backends/github`)).json()) as { backend: PublicBackend }).backend.authConfig).toEqual({
       type: 'header_injection',

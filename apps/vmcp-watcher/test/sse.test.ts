@@ -9,6 +9,11 @@ afterEach(async () => {
   svc = undefined;
 });
 
+/** The event id of `version` in the running service. */
+function id(version: number): string {
+  return `${svc!.service.context.hub.epoch}.${version}`;
+}
+
 async function events(path = '/api/v1/events', headers: Record<string, string> = {}): Promise<SseClient> {
   const client = await openEvents(`${svc!.url}${path}`, headers);
   clients.push(client);
@@ -16,13 +21,15 @@ async function events(path = '/api/v1/events', headers: Record<string, string> =
 }
 
 describe('/api/v1/events', () => {
-  it('starts with a reset of the full list, then streams upsert/remove with the version as id', async () => {
+  it('starts with a reset of the full list, then streams upsert/remove with <epoch>.<version> as id', async () => {
     svc = await startTestService({ initial: [backend('a')] });
+    const epoch = svc.service.context.hub.epoch;
+    expect(epoch).toMatch(/^[a-z0-9]{8,32}$/);
     const stream = await events();
     expect(stream.status).toBe(200);
     const reset = await stream.waitFor((e) => e.event === 'reset');
-    expect(reset.id).toBe('0');
-    expect(JSON.parse(reset.data)).toMatchObject({ version: 0, backends: [{ id: 'a' }] });
+    expect(reset.id).toBe(id(0));
+    expect(JSON.parse(reset.data)).toMatchObject({ version: 0, epoch, backends: [{ id: 'a' }] });
 
     svc.registry.upsert(backend('b'));
     svc.registry.upsert(backend('b', { healthStatus: 'unhealthy' }));
@@ -30,58 +37,69 @@ describe('/api/v1/events', () => {
     const removed = await stream.waitFor((e) => e.event === 'remove');
     const changes = stream.events.filter((e) => e.event === 'upsert' || e.event === 'remove');
     expect(changes.map((e) => [e.id, e.event])).toEqual([
-      ['1', 'upsert'],
-      ['2', 'upsert'],
-      ['3', 'remove'],
+      [id(1), 'upsert'],
+      [id(2), 'upsert'],
+      [id(3), 'remove'],
     ]);
     expect(JSON.parse(changes[1]!.data)).toMatchObject({ id: 'b', healthStatus: 'unhealthy' });
     expect(JSON.parse(removed.data)).toMatchObject({ id: 'a' });
     // Framing: every event is `id`, `event`, one `data` line, blank line.
     expect(stream.raw).toMatch(/^retry: 2000\n\n/);
-    expect(stream.raw).toContain('id: 1\nevent: upsert\ndata: {');
+    expect(stream.raw).toContain(`id: ${id(1)}\nevent: upsert\ndata: {`);
   });
 
   it('resumes from Last-Event-ID or ?since= with exactly the missed events', async () => {
     svc = await startTestService();
     for (const id of ['a', 'b', 'c', 'd']) svc.registry.upsert(backend(id));
-    const byHeader = await events('/api/v1/events', { 'last-event-id': '2' });
-    await byHeader.waitFor((e) => e.id === '4');
-    expect(byHeader.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual(['3:upsert', '4:upsert']);
+    const byHeader = await events('/api/v1/events', { 'last-event-id': id(2) });
+    await byHeader.waitFor((e) => e.id === id(4));
+    expect(byHeader.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual([`${id(3)}:upsert`, `${id(4)}:upsert`]);
 
-    const bySince = await events('/api/v1/events?since=3');
-    await bySince.waitFor((e) => e.id === '4');
+    const bySince = await events(`/api/v1/events?since=${id(3)}`);
+    await bySince.waitFor((e) => e.id === id(4));
     svc.registry.upsert(backend('e'));
-    await bySince.waitFor((e) => e.id === '5');
-    expect(bySince.events.filter((e) => e.id !== undefined).map((e) => e.id)).toEqual(['4', '5']);
+    await bySince.waitFor((e) => e.id === id(5));
+    expect(bySince.events.filter((e) => e.id !== undefined).map((e) => e.id)).toEqual([id(4), id(5)]);
 
-    const upToDate = await events('/api/v1/events?since=5');
+    const upToDate = await events(`/api/v1/events?since=${id(5)}`);
     svc.registry.remove('e');
-    await upToDate.waitFor((e) => e.id === '6');
-    expect(upToDate.events.filter((e) => e.id !== undefined).map((e) => e.id)).toEqual(['6']);
+    await upToDate.waitFor((e) => e.id === id(6));
+    expect(upToDate.events.filter((e) => e.id !== undefined).map((e) => e.id)).toEqual([id(6)]);
   });
 
-  it('sends a reset when the requested version is older than the buffer, or from the future', async () => {
+  it('sends a reset when the requested version is older than the buffer, from the future, from another epoch or without one', async () => {
     svc = await startTestService({ sseBufferSize: 3 });
     for (let i = 0; i < 6; i++) svc.registry.upsert(backend(`b${i}`)); // versions 1..6; buffer keeps 4..6
-    const justInside = await events('/api/v1/events?since=3');
-    await justInside.waitFor((e) => e.id === '6');
-    expect(justInside.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual(['4:upsert', '5:upsert', '6:upsert']);
+    // Positive control: inside the buffer, same epoch, exactly the missed events and no reset.
+    const justInside = await events(`/api/v1/events?since=${id(3)}`);
+    await justInside.waitFor((e) => e.id === id(6));
+    expect(justInside.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual([`${id(4)}:upsert`, `${id(5)}:upsert`, `${id(6)}:upsert`]);
 
-    const tooOld = await events('/api/v1/events?since=2');
+    const tooOld = await events(`/api/v1/events?since=${id(2)}`);
     const reset = await tooOld.waitFor((e) => e.event === 'reset');
-    expect(reset.id).toBe('6');
+    expect(reset.id).toBe(id(6));
     expect(JSON.parse(reset.data).backends).toHaveLength(6);
     expect(tooOld.events.some((e) => e.event === 'upsert')).toBe(false);
 
-    const future = await events('/api/v1/events', { 'last-event-id': '99' });
-    expect((await future.waitFor((e) => e.event === 'reset')).id).toBe('6');
+    const future = await events('/api/v1/events', { 'last-event-id': id(99) });
+    expect((await future.waitFor((e) => e.event === 'reset')).id).toBe(id(6));
+
+    // Version 4 is in the buffer, but it was counted by another process: its contents may differ entirely.
+    const otherEpoch = await events('/api/v1/events', { 'last-event-id': 'zzzz0000.4' });
+    expect((await otherEpoch.waitFor((e) => e.event === 'reset')).id).toBe(id(6));
+    expect(otherEpoch.events.some((e) => e.event === 'upsert')).toBe(false);
+
+    const bare = await events('/api/v1/events?since=4');
+    expect((await bare.waitFor((e) => e.event === 'reset')).id).toBe(id(6));
   });
 
   it('rejects a malformed resume point with 400', async () => {
     svc = await startTestService();
-    const res = await fetch(`${svc.url}/api/v1/events?since=abc`);
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'bad_request' });
+    for (const bad of ['abc', 'ABC.1', 'a.b', '1.2.3', `${'a'.repeat(33)}.1`]) {
+      const res = await fetch(`${svc.url}/api/v1/events?since=${encodeURIComponent(bad)}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'bad_request' });
+    }
   });
 
   it('limits concurrent clients with 503 and admits again after one leaves', async () => {

@@ -10,6 +10,8 @@ export const CONFIG_MAP = 'ConfigMap';
 export const AUTH_CONFIG_INDEX = 'authConfig';
 /** Index on MCPServerEntry: the ConfigMap name in `spec.caBundleRef.configMapRef.name`. */
 export const CA_BUNDLE_CONFIG_MAP_INDEX = 'caBundleConfigMap';
+/** Index on MCPServerEntry: the Secret names in `spec.headerForward.addHeadersFromSecret[].valueSecretRef.name`. */
+export const HEADER_FORWARD_SECRET_INDEX = 'headerForwardSecret';
 /** Index on MCPExternalAuthConfig: every Secret name its spec references (`*SecretRef.name`). */
 export const SECRET_INDEX = 'secret';
 

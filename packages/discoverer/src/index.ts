@@ -37,8 +37,15 @@ export {
   WORKLOAD_TYPE_VALUES,
   type MetadataInput,
 } from './convert/metadata.ts';
-export { checkUrlSyntax } from './convert/url.ts';
-export { headerForwardIdentifier, normalizeIdentifierPart, headerForwardFromSpec } from './convert/header-forward.ts';
+export { checkBackendUrl, checkUrlSyntax } from './convert/url.ts';
+export {
+  headerForwardIdentifier,
+  normalizeIdentifierPart,
+  headerForwardFromSpec,
+  headerForwardSecretRefsFromSpec,
+  resolveHeaderForwardSecrets,
+  type HeaderSecretReference,
+} from './convert/header-forward.ts';
 export { fetchCABundleData, DEFAULT_CA_BUNDLE_KEY, type CABundleConfigMapRef } from './convert/ca-bundle.ts';
 
 // Auth.

@@ -20,6 +20,7 @@ export interface ExclusionReason {
     | 'entry-not-valid'
     | 'auth-unresolved'
     | 'ca-bundle-unreadable'
+    | 'header-forward-unresolved'
     | 'malformed'
     | 'conversion-error'
     | 'name-conflict'

@@ -71,7 +71,7 @@ const rows: Row[] = [
   { name: 'no status (entry)', kind: 'MCPServerEntry', object: entry('e', {}, {}), expect: { code: 'entry-not-valid', message: 'is not Valid (status.phase "")' } },
   { name: 'null spec and status (proxy)', kind: 'MCPRemoteProxy', object: obj('MCPRemoteProxy', 'p', null, null, {}), expect: { code: 'no-url', message: 'no status.url' } },
   { name: 'unknown transport (proxy) falls back', kind: 'MCPRemoteProxy', object: proxy('p', { transport: 'websocket' }, READY), expect: 'served' },
-  { name: 'unparsable URL', kind: 'MCPServerEntry', object: entry('e', { remoteUrl: 'https://h/%zz' }), expect: { code: 'invalid-url', message: 'invalid URL escape "%zz"' } },
+  { name: 'unparsable URL', kind: 'MCPServerEntry', object: entry('e', { remoteUrl: 'https://h/%zz' }), expect: { code: 'invalid-url', message: 'invalid URL escape in path' } },
 
   // Auth failures: each fails closed.
   { name: 'unknown auth type', kind: 'MCPServer', object: server('s', ref, READY), setup: withAuth({ type: 'kerberos' }), expect: authFail('failed to get converter for auth type kerberos: unsupported auth type: kerberos') },

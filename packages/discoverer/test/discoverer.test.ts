@@ -242,7 +242,7 @@ describe('MCPServerEntry (upstream §9.4 #21–36)', () => {
     const h = harness();
     h.put(entry('e', { remoteUrl: `https://user:${CLIENT_SECRET}@host:port/` }));
     const r = await h.discoverer.resolveWorkload({ name: 'e', type: 'MCPServerEntry' });
-    expect(r.reason).toEqual({ code: 'invalid-url', message: 'MCPServerEntry "e": spec.remoteUrl is not a valid URL: invalid port ":port" after host' });
+    expect(r.reason).toEqual({ code: 'invalid-url', message: 'MCPServerEntry "e": spec.remoteUrl is not a valid URL: invalid port after host' });
     assertNoSecret(r);
   });
 
@@ -294,7 +294,7 @@ describe('MCPServerEntry (upstream §9.4 #21–36)', () => {
     expect(b).not.toHaveProperty('caBundleData');
   });
 
-  it('headerForward projection with identifiers, secret values never read', async () => {
+  it('headerForward: identifiers kept, secret values read directly into headerForwardSecretValues', async () => {
     const h = harness();
     h.put(entry('stripe', {
       headerForward: {
@@ -302,9 +302,46 @@ describe('MCPServerEntry (upstream §9.4 #21–36)', () => {
         addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: { name: 'stripe-key', key: 'k' } }],
       },
     }));
+    h.direct.setSecret(secret('stripe-key', { k: HEADER_VALUE }));
     const b = await h.discoverer.getWorkloadAsBackend({ name: 'stripe', type: 'MCPServerEntry' });
     expect(b?.headerForward).toEqual({ addPlaintextHeaders: { 'X-Tenant': 'acme' }, addHeadersFromSecret: { 'X-API-Key': 'HEADER_FORWARD_X_API_KEY_STRIPE' } });
-    expect(h.direct.reads).toEqual([]);
+    expect(b?.headerForwardSecretValues).toEqual({ 'X-API-Key': HEADER_VALUE });
+    expect(h.direct.reads).toEqual([{ kind: 'Secret', namespace: NS, name: 'stripe-key' }]);
+    // Rotation: the next conversion reads the Secret again (no cached value).
+    h.direct.setSecret(secret('stripe-key', { k: 'rotated-value' }));
+    expect((await h.discoverer.getWorkloadAsBackend({ name: 'stripe', type: 'MCPServerEntry' }))?.headerForwardSecretValues).toEqual({ 'X-API-Key': 'rotated-value' });
+    assertNoSecret(h.logs);
+  });
+
+  it('headerForward: a missing Secret or key excludes the entry (fail closed), naming the header, never the value', async () => {
+    const h = harness();
+    h.put(entry('stripe', {
+      headerForward: { addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: { name: 'stripe-key', key: 'k' } }] },
+    }));
+    const missing = await h.discoverer.resolveWorkload({ name: 'stripe', type: 'MCPServerEntry' });
+    expect(missing).toEqual({
+      backend: null,
+      reason: {
+        code: 'header-forward-unresolved',
+        message: `MCPServerEntry "stripe": forwarded header not resolved: header X-API-Key: failed to get secret ${NS}/stripe-key: Secret ${NS}/stripe-key not found`,
+      },
+    });
+    h.direct.setSecret(secret('stripe-key', { other: HEADER_VALUE }));
+    const noKey = await h.discoverer.resolveWorkload({ name: 'stripe', type: 'MCPServerEntry' });
+    expect(noKey.reason?.message).toBe(`MCPServerEntry "stripe": forwarded header not resolved: header X-API-Key: secret ${NS}/stripe-key does not contain key k`);
+    assertNoSecret([missing, noKey, h.logs]);
+    // Positive control: with the key present the same entry is served.
+    h.direct.setSecret(secret('stripe-key', { k: HEADER_VALUE }));
+    expect((await h.discoverer.getWorkloadAsBackend({ name: 'stripe', type: 'MCPServerEntry' }))?.headerForwardSecretValues).toEqual({ 'X-API-Key': HEADER_VALUE });
+  });
+
+  it('headerForward: valueSecretRef without a key is malformed', async () => {
+    const h = harness();
+    h.put(entry('e', { headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's' } }] } }));
+    expect((await h.discoverer.resolveWorkload({ name: 'e', type: 'MCPServerEntry' })).reason).toEqual({
+      code: 'malformed',
+      message: 'MCPServerEntry "e": spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key is required',
+    });
   });
 
   it('signal: an abort during conversion propagates instead of excluding the backend', async () => {

@@ -5,7 +5,7 @@ import type { WorkloadType } from '../src/index.ts';
 import { GROUP, NS } from './fixtures.ts';
 import { assertNoSecret, harness, secret, PLANTED } from './harness.ts';
 
-const CODES = new Set(['no-url', 'entry-not-valid', 'invalid-url', 'auth-unresolved', 'ca-bundle-unreadable', 'malformed']);
+const CODES = new Set(['no-url', 'entry-not-valid', 'invalid-url', 'auth-unresolved', 'ca-bundle-unreadable', 'header-forward-unresolved', 'malformed']);
 
 /** Any JSON, biased towards the shapes conversion reads so deep fields get exercised. */
 const json = fc.jsonValue({ maxDepth: 3 });

@@ -4,6 +4,7 @@ import {
   AUTH_CONFIG_INDEX,
   CA_BUNDLE_CONFIG_MAP_INDEX,
   SECRET_INDEX,
+  HEADER_FORWARD_SECRET_INDEX,
   createMemoryCacheReader,
   kubernetesWatchPlan,
   type WatchedKind,
@@ -145,6 +146,8 @@ describe('kubernetesWatchPlan: indexes and mapToBackends', () => {
     cache.set('MCPServerEntry', entry('e1', { groupRef: 'team-a', externalAuthConfigRef: { name: 'auth' }, caBundleRef: { configMapRef: { name: 'ca', key: 'ca.crt' } } }));
     cache.set('MCPServerEntry', entry('e2', { caBundleRef: { configMapRef: { name: 'ca' } } }));
     cache.set('MCPServerEntry', entry('e-other', { groupRef: { name: 'other' }, caBundleRef: { configMapRef: { name: 'ca' } } }));
+    cache.set('MCPServerEntry', entry('e-hf', { headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 'hf-secret', key: 'k' } }, { headerName: 'Y', valueSecretRef: { name: 'te-secret', key: 'y' } }] } }));
+    cache.set('MCPServerEntry', entry('e-hf-other', { groupRef: { name: 'other' }, headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 'hf-secret', key: 'k' } }] } }));
     cache.set('MCPExternalAuthConfig', authConfig('auth', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te-secret', key: 'k' } } }));
     cache.set('MCPExternalAuthConfig', authConfig('xaa', { type: 'xaa', xaa: { idpClientSecretRef: { name: 'idp', key: 'k' }, targetClientSecretRef: { name: 'target', key: 'k' } } }));
     cache.set('MCPExternalAuthConfig', authConfig('hi', { type: 'headerInjection', headerInjection: { headerName: 'X', valueSecretRef: { name: 'te-secret', key: 'other' } } }));
@@ -186,11 +189,13 @@ describe('kubernetesWatchPlan: indexes and mapToBackends', () => {
     expect(mapOf('ConfigMap', { metadata: { name: 'unrelated' } }, cache)).toEqual([]);
   });
 
-  it('Secret → backends of the auth configs referencing it (two hops)', () => {
+  it('Secret → backends of the auth configs referencing it (two hops) and in-group entries forwarding a header from it', () => {
     const cache = setup();
-    expect(mapOf('Secret', { metadata: { name: 'te-secret' } }, cache)).toEqual(['e1', 'p1', 's1']);
+    expect(mapOf('Secret', { metadata: { name: 'te-secret' } }, cache)).toEqual(['e-hf', 'e1', 'p1', 's1']);
+    expect(mapOf('Secret', { metadata: { name: 'hf-secret' } }, cache)).toEqual(['e-hf']);
+    expect(cache.byIndex('MCPServerEntry', HEADER_FORWARD_SECRET_INDEX, 'hf-secret').map((o) => o.metadata.name).sort()).toEqual(['e-hf', 'e-hf-other']);
     cache.set('MCPServer', server('s2', { externalAuthConfigRef: { name: 'hi' } }));
-    expect(mapOf('Secret', { metadata: { name: 'te-secret' } }, cache)).toEqual(['e1', 'p1', 's1', 's2']);
+    expect(mapOf('Secret', { metadata: { name: 'te-secret' } }, cache)).toEqual(['e-hf', 'e1', 'p1', 's1', 's2']);
     expect(mapOf('Secret', { metadata: { name: 'idp' } }, cache)).toEqual([]);
     expect(mapOf('Secret', { metadata: { name: 'unrelated' } }, cache)).toEqual([]);
   });
@@ -204,6 +209,8 @@ describe('kubernetesWatchPlan: indexes and mapToBackends', () => {
     expect(cache.delete('MCPRemoteProxy', 'p1')).toBe(false);
     expect(mapOf('MCPExternalAuthConfig', authConfig('auth', {}), cache)).toEqual(['e1']);
     cache.delete('MCPExternalAuthConfig', 'hi');
+    expect(mapOf('Secret', { metadata: { name: 'te-secret' } }, cache)).toEqual(['e-hf', 'e1']);
+    cache.delete('MCPServerEntry', 'e-hf');
     expect(mapOf('Secret', { metadata: { name: 'te-secret' } }, cache)).toEqual(['e1']);
   });
 

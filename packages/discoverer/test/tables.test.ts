@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   FieldReader,
   buildMetadata,
+  checkBackendUrl,
   checkUrlSyntax,
   createMemoryDirectReader,
   effectiveProxyMode,
@@ -183,19 +184,52 @@ describe('URL syntax check (Go url.Parse leniency)', () => {
   ])('accepts %j', (url) => expect(checkUrlSyntax(url)).toBeUndefined());
   it.each([
     [':foo', 'missing protocol scheme'],
-    ['http://host:port/', 'invalid port ":port" after host'],
+    ['http://host:port/', 'invalid port after host'],
     ['http://[::1/', "missing ']' in host"],
-    ['http://[::1]x/', 'invalid port "x" after host'],
-    ['https://h/%zz', 'invalid URL escape "%zz"'],
-    ['https://h/%4', 'invalid URL escape "%4"'],
-    ['https://h/p#%g1', 'invalid URL escape "%g1"'],
-    ['https://exa mple.com/', 'invalid character " " in host name'],
-    ['https://h{x}/', 'invalid character "{" in host name'],
-    ['https://h%41/', 'invalid URL escape "%41"'],
+    ['http://[::1]x/', 'invalid port after host'],
+    ['https://h/%zz', 'invalid URL escape in path'],
+    ['https://h/%4', 'invalid URL escape in path'],
+    ['https://h/p#%g1', 'invalid URL escape in fragment'],
+    ['https://exa mple.com/', 'invalid character in host name'],
+    ['https://h{x}/', 'invalid character in host name'],
+    ['https://h%41/', 'invalid URL escape in host'],
     ['https://us er@h/', 'invalid userinfo'],
     ['a:b/c', undefined],
     ['1a:b', 'first path segment in URL cannot contain colon'],
     ['https://h/\n', 'invalid control character in URL'],
     ['https://h/\u007f', 'invalid control character in URL'],
+    ['https://user:se?cret@host/mcp', 'invalid port after host'],
+    ['https://u:p@h/%zz', 'invalid URL escape in path'],
   ])('%j → %j', (url, problem) => expect(checkUrlSyntax(url)).toBe(problem));
+});
+
+describe('backend URL rule (http/https, port 1–65535, a valid host)', () => {
+  it.each([
+    'https://mcp.example.com/mcp', 'http://10.0.0.1:8080/sse', 'HTTP://h:1/', 'https://h:65535', 'http://[::1]:80/x', 'http://h:/',
+    'https://user:pw@h/mcp', 'https://TOKEN@h', 'https://ünïcode.example/', 'https://h/p?q=1#f',
+  ])('accepts %j', (url) => expect(checkBackendUrl(url)).toBeUndefined());
+  it.each([
+    ['javascript:alert(1)', 'it must start with http:// or https://'],
+    ['file:///etc/passwd', 'it must start with http:// or https://'],
+    ['data:text/html,x', 'it must start with http:// or https://'],
+    ['ftp://h/', 'it must start with http:// or https://'],
+    ['https:h', 'it must start with http:// or https://'],
+    ['https://h:99999/', 'its port must be a number from 1 to 65535'],
+    ['https://h:70000/', 'its port must be a number from 1 to 65535'],
+    ['https://h:0/', 'its port must be a number from 1 to 65535'],
+    ['https://u:p@h:port/', 'its port must be a number from 1 to 65535'],
+    ['https://bad host/', 'it contains whitespace or a control character'],
+    ['https://h/\t', 'it contains whitespace or a control character'],
+    ['https://h\tx/', 'it contains whitespace or a control character'],
+    ['https://h\\@evil/', 'it contains a backslash'],
+    ['https://user:se?cret@host/mcp', 'it has an "@" after the host part (a misplaced credential?)'],
+    ['https://host/p@th', 'it has an "@" after the host part (a misplaced credential?)'],
+    ['https:///h', 'it has no host'],
+    ['https://u:p@/x', 'it has no host'],
+    ['https://h{x}/', 'invalid character in host name'],
+    ['https://h%zz/', 'invalid URL escape in host'],
+    ['https://h<x>/', 'its host is not valid'],
+    ['https://1.2.3.999/', 'its host is not valid'],
+    ['https://[::1/', "missing ']' in host"],
+  ])('%j → %j', (url, problem) => expect(checkBackendUrl(url)).toBe(problem));
 });

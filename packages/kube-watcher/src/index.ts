@@ -10,3 +10,4 @@ export * from './reflector/index.ts';
 export * from './informer/index.ts';
 export * from './workqueue/index.ts';
 export * from './controller/index.ts';
+export * from './discovery/index.ts';

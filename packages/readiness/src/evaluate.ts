@@ -1,4 +1,13 @@
-import type { CheckResult, HealthAnswer, LivenessBody, LivenessOptions, ReadinessBody, ReadinessOptions } from './types.ts';
+import type {
+  CheckResult,
+  HealthAnswer,
+  LivenessBody,
+  LivenessOptions,
+  ReadinessBody,
+  ReadinessOptions,
+  ReadinessProgress,
+  ReadinessSource,
+} from './types.ts';
 
 /** The default readiness wait, as upstream ToolHive's `/readyz` (5 s). */
 export const DEFAULT_READINESS_TIMEOUT_MS = 5000;
@@ -9,6 +18,32 @@ function ok(name: string): CheckResult {
 
 function failed(name: string, reason: string): CheckResult {
   return { name, ok: false, line: `[-]${name} failed: reason ${reason}` };
+}
+
+function counted(check: CheckResult, done: number, total: number, unit: string): CheckResult {
+  return { ...check, line: `${check.line} (${done}/${total} ${unit})`, done, total };
+}
+
+/** The sync checks of `?verbose`: one `cache-sync`, or with progress counts `cache-sync` and `initial-reconcile`. */
+function syncChecks(watcher: ReadinessSource, ready: boolean): CheckResult[] {
+  let progress: ReadinessProgress | undefined;
+  try {
+    progress = watcher.readinessProgress?.();
+  } catch {
+    progress = undefined; // counts are decoration; a failing source still gets its verdict
+  }
+  if (progress === undefined) return [ready ? ok('cache-sync') : failed('cache-sync', 'cache_sync_pending')];
+  const { cacheSync: c, initialReconcile: r } = progress;
+  const cachesOk = ready || (c.total > 0 && c.synced >= c.total);
+  return [
+    counted(cachesOk ? ok('cache-sync') : failed('cache-sync', 'cache_sync_pending'), c.synced, c.total, 'kinds'),
+    counted(
+      ready ? ok('initial-reconcile') : failed('initial-reconcile', r.started ? 'initial_reconcile_pending' : 'cache_sync_pending'),
+      r.done,
+      r.total,
+      'backends',
+    ),
+  ];
 }
 
 /**
@@ -60,7 +95,7 @@ export async function evaluateReadiness(
       statusCode: 503,
       body: withChecks({ status: 'not_ready', mode: 'dynamic', reason: 'watcher_failed' }, [
         failed('watcher', 'watcher_failed'),
-        failed('cache-sync', 'cache_sync_pending'),
+        ...syncChecks(watcher, false),
       ]),
     };
   }
@@ -78,15 +113,10 @@ export async function evaluateReadiness(
     }
   }
   const watcherCheck = watcher.fatalError === undefined ? [] : [ok('watcher')];
+  const checks = request.verbose ? [...watcherCheck, ...syncChecks(watcher, synced)] : [];
   return synced
-    ? { statusCode: 200, body: withChecks({ status: 'ready', mode: 'dynamic' }, [...watcherCheck, ok('cache-sync')]) }
-    : {
-        statusCode: 503,
-        body: withChecks({ status: 'not_ready', mode: 'dynamic', reason: 'cache_sync_pending' }, [
-          ...watcherCheck,
-          failed('cache-sync', 'cache_sync_pending'),
-        ]),
-      };
+    ? { statusCode: 200, body: withChecks({ status: 'ready', mode: 'dynamic' }, checks) }
+    : { statusCode: 503, body: withChecks({ status: 'not_ready', mode: 'dynamic', reason: 'cache_sync_pending' }, checks) };
 }
 
 /**

@@ -10,6 +10,7 @@ export type {
   LivenessOptions,
   ReadinessBody,
   ReadinessOptions,
+  ReadinessProgress,
   ReadinessSource,
 } from './types.ts';
 export { DEFAULT_READINESS_TIMEOUT_MS, evaluateLiveness, evaluateReadiness } from './evaluate.ts';

@@ -12,6 +12,22 @@ export interface ReadinessSource {
   hasSynced?(): boolean;
   /** The error the source stopped on, if it stopped for good. Turns liveness (and readiness) to 503. */
   fatalError?(): Error | undefined;
+  /**
+   * Counts for `?verbose`: how many caches have synced, and how far the initial reconcile has come. A source with
+   * this method gets a `cache-sync` and an `initial-reconcile` check; without it, one `cache-sync` check.
+   */
+  readinessProgress?(): ReadinessProgress;
+}
+
+/** What {@link ReadinessSource.readinessProgress} reports. */
+export interface ReadinessProgress {
+  /** Watched kinds whose cache has synced (or that sync does not wait for), of all watched kinds. */
+  cacheSync: { synced: number; total: number };
+  /**
+   * The initial pass over every backend name, which starts once the caches are synced: names that completed one
+   * reconcile, of the names in the pass. `started` is false until the caches are synced.
+   */
+  initialReconcile: { started: boolean; done: number; total: number };
 }
 
 /** The JSON body of a readiness answer. The first three fields are upstream ToolHive's bodies, unchanged. */
@@ -40,6 +56,9 @@ export interface CheckResult {
   name: string;
   ok: boolean;
   line: string;
+  /** Progress of a counted check (`cache-sync`: kinds; `initial-reconcile`: backend names). */
+  done?: number;
+  total?: number;
 }
 
 /** An HTTP status and a JSON body, before any framework is involved. */

@@ -88,6 +88,9 @@ const PUBLIC_FIELDS = {
   ],
 } as const satisfies Record<string, readonly string[]>;
 
+/** Public fields that hold a URL: shown through {@link publicUrl}, as every URL is. */
+const URL_FIELDS: ReadonlySet<string> = new Set(['tokenUrl', 'idpTokenUrl', 'targetTokenUrl']);
+
 const ROLE_MAPPING_FIELDS = ['claim', 'matcher', 'roleArn', 'priority'] as const;
 
 type SubObjectName = keyof typeof PUBLIC_FIELDS;
@@ -121,7 +124,9 @@ function pickFields(source: Record<string, unknown>, allowed: readonly string[])
     const value =
       field === 'roleMappings' && Array.isArray(raw)
         ? raw.filter(isRecord).map((mapping) => pickFields(mapping, ROLE_MAPPING_FIELDS))
-        : publicScalar(raw);
+        : URL_FIELDS.has(field) && typeof raw === 'string'
+          ? publicUrl(raw)
+          : publicScalar(raw);
     if (value !== undefined) out[field] = value;
   }
   return out;
@@ -154,34 +159,56 @@ export function redactAuthStrategy(strategy: BackendAuthStrategy): PublicAuthStr
   return out as unknown as PublicAuthStrategy;
 }
 
-/** `https://user:pass@host/` → `https://user:***@host/`; anything unparsable or without a password is unchanged. */
-function withoutUrlPassword(url: string): string {
+/** What replaces a URL's userinfo (user *and* password) in public output. */
+export const MASKED_USERINFO = '***';
+
+// A scheme followed by `//`, as RFC 3986 writes an authority. Anything else that holds an `@` is ambiguous.
+const SCHEME_AND_SLASHES = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+// Where an authority ends for every parser we know of (WHATWG also ends it at `\` for http/https).
+const AUTHORITY_END = /[/\\?#]/;
+
+/**
+ * The part of `url` that may be shown to a person or another process: APIs, the event stream, the status page,
+ * logs and error messages all go through this one function.
+ *
+ * It fails closed and never parses: a plain string rule on the raw text decides, so a URL no parser accepts is as
+ * safe as a valid one.
+ * - No `@` anywhere: there is no userinfo by any reading; the URL is shown as is.
+ * - `scheme://` then an authority (up to the first `/`, `\`, `?` or `#`) that holds every `@` of the URL:
+ *   everything before the authority's last `@` (user *and* password) becomes `***`.
+ * - Any other `@` (no `scheme://`, or an `@` after the authority, as in `https://u:p?w@host` where parsers
+ *   disagree on where the authority ends): the whole URL is replaced by a placeholder that says why.
+ */
+export function publicUrl(url: string): string {
   if (!url.includes('@')) return url;
-  try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
+  const start = SCHEME_AND_SLASHES.exec(url)?.[0].length;
+  if (start === undefined) return '[URL hidden: it holds an "@" but no scheme://, so userinfo cannot be told apart]';
+  const rest = url.slice(start);
+  const end = rest.search(AUTHORITY_END);
+  const authority = end < 0 ? rest : rest.slice(0, end);
+  const tail = end < 0 ? '' : rest.slice(end);
+  if (tail.includes('@')) return '[URL hidden: it holds an "@" after the host part, which may be a misplaced credential]';
+  const at = authority.lastIndexOf('@');
+  return `${url.slice(0, start)}${MASKED_USERINFO}${authority.slice(at)}${tail}`;
 }
 
 const utf8 = new TextEncoder();
 
 /**
  * A JSON-safe view of `backend` for APIs and UIs: auth replaced by {@link redactAuthStrategy}, the CA bundle by its
- * size, a password in the URL (`baseUrl`, metadata `remote_url`) by `***`. A fresh object owned by the caller.
+ * size, every URL (`baseUrl`, metadata `remote_url`, the strategies' token URLs) by {@link publicUrl}.
+ * `headerForwardSecretValues` is never copied (the header names and identifiers stay visible in `headerForward`). A
+ * fresh object owned by the caller.
  */
 export function toPublicBackend(backend: Backend): PublicBackend {
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(backend.metadata ?? {})) {
-    if (typeof value === 'string') metadata[key] = key === 'remote_url' ? withoutUrlPassword(value) : value;
+    if (typeof value === 'string') metadata[key] = key === 'remote_url' ? publicUrl(value) : value;
   }
   const out: PublicBackend = {
     id: backend.id,
     name: backend.name,
-    baseUrl: withoutUrlPassword(backend.baseUrl),
+    baseUrl: publicUrl(backend.baseUrl),
     transportType: backend.transportType,
     healthStatus: backend.healthStatus,
     metadata,

@@ -111,10 +111,16 @@ export interface BackendAuthStrategy {
   custom?: Record<string, unknown>;
 }
 
-/** Headers an MCPServerEntry forwards. Secret header values are identifiers resolved at request time, never values. */
+/**
+ * Headers an MCPServerEntry forwards. Secret-backed headers appear here as identifiers only, never values: the
+ * values the discoverer read are in {@link Backend.headerForwardSecretValues}.
+ */
 export interface HeaderForwardConfig {
   addPlaintextHeaders?: Record<string, string>;
-  /** header name → secret identifier (`HEADER_FORWARD_<HEADER>_<ENTRY>`). */
+  /**
+   * header name → secret identifier (`HEADER_FORWARD_<HEADER>_<ENTRY>`), upstream's name for the value (its vMCP
+   * reads it from the environment variable `TOOLHIVE_SECRET_<identifier>`). Kept for compatibility.
+   */
   addHeadersFromSecret?: Record<string, string>;
 }
 
@@ -135,6 +141,13 @@ export interface Backend {
   caBundleData?: string;
   /** MCPServerEntry only. */
   headerForward?: HeaderForwardConfig;
+  /**
+   * SECRET. The values of the headers listed in `headerForward.addHeadersFromSecret`, header name → value, read
+   * from the referenced Secrets when the backend was converted (and again whenever one of those Secrets changes).
+   * Present exactly when `headerForward.addHeadersFromSecret` is: a backend whose Secret or key is missing is not
+   * served at all. Never print or serve it: `toPublicBackend` leaves it out.
+   */
+  headerForwardSecretValues?: Record<string, string>;
   metadata: Record<string, string>;
 }
 

@@ -25,6 +25,7 @@ export function fullBackend(id: string, overrides: Partial<Backend> = {}): Backe
       addPlaintextHeaders: { 'X-Tenant': 'eng' },
       addHeadersFromSecret: { 'X-Api-Key': `HEADER_FORWARD_X_API_KEY_${id.toUpperCase()}` },
     },
+    headerForwardSecretValues: { 'X-Api-Key': 'vmcp-planted-secret-header' },
     metadata: { tool_type: 'mcp', workload_type: 'server_entry', workload_status: 'Valid', namespace: 'team-a' },
     ...overrides,
   };

@@ -128,6 +128,8 @@ describe('toPublicBackend', () => {
       metadata: backend.metadata,
     });
     expect(view).not.toHaveProperty('caBundleData');
+    expect(view).not.toHaveProperty('headerForwardSecretValues');
+    expect(JSON.stringify(view)).not.toContain('vmcp-planted-secret-header');
   });
 
   it('counts CA bundle bytes in UTF-8', () => {
@@ -143,8 +145,8 @@ describe('toPublicBackend', () => {
     const url = `https://user:${PLANTED}-url@remote.example.com/mcp`;
     const view = toPublicBackend(fullBackend('a', { baseUrl: url, metadata: { remote_url: url } }));
     expect(JSON.stringify(view)).not.toContain(PLANTED);
-    expect(view.baseUrl).toBe('https://user:***@remote.example.com/mcp');
-    expect(view.metadata['remote_url']).toBe('https://user:***@remote.example.com/mcp');
+    expect(view.baseUrl).toBe('https://***@remote.example.com/mcp');
+    expect(view.metadata['remote_url']).toBe('https://***@remote.example.com/mcp');
   });
 
   it('returns a fresh, mutable object even for a frozen stored backend', () => {

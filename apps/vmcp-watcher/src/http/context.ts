@@ -1,5 +1,7 @@
 import type { DynamicRegistry } from '@vmcp/registry';
 import type { Logger } from '../logger.ts';
+import type { HttpLimits } from './limits.ts';
+import type { PublicBackendWriter } from './public-json.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { EventHub } from '../sse.ts';
 import type { ServiceWatcher } from '../watcher.ts';
@@ -17,4 +19,8 @@ export interface ServiceContext {
   /** The service's version string (upstream `/status` `version`). */
   version: string;
   readinessTimeoutMs: number;
+  /** What one request may cost. */
+  limits: HttpLimits;
+  /** Serialises public backends under `limits.maxBackendBytes`: every route and stream writes backends through it. */
+  publicJson: PublicBackendWriter;
 }

@@ -1,6 +1,9 @@
 /**
  * The HTTP server: node:http with a small route table, no framework. GET and HEAD only; everything else is 405.
  * Every answer is JSON except `/metrics` (Prometheus text), `/` (HTML) and `/api/v1/events` (SSE).
+ *
+ * No request can take the process down: whatever a route throws (synchronously or from its promise) becomes a 500
+ * for that request (or, once the body has started, an aborted response), logged once; the server keeps serving.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ServiceContext } from './context.ts';
@@ -23,7 +26,7 @@ export function createRequestListener(ctx: ServiceContext): http.RequestListener
   const events = eventsRoute(ctx);
   const metrics = metricsRoute(ctx);
   const page = pageRoute(ctx);
-  const exact: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => void> = {
+  const exact: Record<string, Route> = {
     '/': page,
     // Called without `next`: the handlers answer whatever they are given (the table already matched the path).
     '/health': (req, res) => liveness(req, res),
@@ -36,7 +39,19 @@ export function createRequestListener(ctx: ServiceContext): http.RequestListener
     '/metrics': metrics,
   };
 
-  return (req, res) => {
+  const guarded = (req: IncomingMessage, res: ServerResponse, handle: () => void | Promise<void>): void => {
+    const fail = (error: unknown): void => failRequest(ctx, req, res, error);
+    try {
+      const pending = handle();
+      if (pending !== undefined) pending.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  return (req, res) => guarded(req, res, () => dispatch(req, res));
+
+  function dispatch(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     res.setHeader('x-content-type-options', 'nosniff');
     let url: URL;
     try {
@@ -50,10 +65,7 @@ export function createRequestListener(ctx: ServiceContext): http.RequestListener
       return;
     }
     const route = exact[url.pathname];
-    if (route !== undefined) {
-      route(req, res, url);
-      return;
-    }
+    if (route !== undefined) return route(req, res, url);
     const match = BACKEND_PATH.exec(url.pathname);
     if (match?.[1] !== undefined) {
       let id: string;
@@ -67,7 +79,23 @@ export function createRequestListener(ctx: ServiceContext): http.RequestListener
       return;
     }
     notFound(req, res, { path: url.pathname });
-  };
+  }
+}
+
+/** A route: answers the request, synchronously or by the time its promise settles. */
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+
+/** The one place a failed request is logged (once) and answered. */
+function failRequest(ctx: ServiceContext, req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  // The path only: a query may carry anything a client typed.
+  const path = (req.url ?? '').split('?', 1)[0];
+  ctx.logger.error('request failed', { method: req.method, path, error });
+  if (!res.headersSent) {
+    sendJson(req, res, 500, { error: 'internal_error', message: 'the request failed; the service logged the error' });
+    return;
+  }
+  // The status line is gone: cutting the connection is the only way left to tell the client the body is incomplete.
+  res.destroy();
 }
 
 /** A node:http server for the context, not yet listening. */

@@ -5,9 +5,11 @@ import { attachAuth, excluded, readCommon, readTransport, type ConvertContext } 
 import { mcpServerPhaseToHealth } from './health.ts';
 import { WORKLOAD_TYPE_VALUES, buildMetadata } from './metadata.ts';
 import { effectiveProxyMode } from './transport.ts';
+import { checkBackendUrl } from './url.ts';
 
 /**
- * MCPServer → backend (upstream HEAD): URL from `status.url` only (empty → not served), transport = effective proxy
+ * MCPServer → backend (upstream HEAD): URL from `status.url` only (empty → not served; not http(s) or otherwise
+ * unusable → `invalid-url`, stricter than upstream), transport = effective proxy
  * mode, health from phase (a Failed server with a URL is still served, as unhealthy), metadata, then auth.
  * Throws `MalformedObjectError` on a wrong-typed field (every field is checked before any decision).
  */
@@ -20,6 +22,8 @@ export async function convertMCPServer(name: string, object: KubeObject, ctx: Co
 
   const transportType = effectiveProxyMode(transport, proxyMode);
   if (url === '') return excluded('no-url', `${common.label} has no status.url yet`);
+  const urlProblem = checkBackendUrl(url);
+  if (urlProblem !== undefined) return excluded('invalid-url', `${common.label}: status.url is not a usable backend URL: ${urlProblem}`);
   const backend: Backend = {
     id: name,
     name,

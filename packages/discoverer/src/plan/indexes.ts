@@ -24,6 +24,15 @@ export function caBundleConfigMapValues(object: KubeObject): readonly string[] {
   return nonEmptyString(field(field(field(field(object, 'spec'), 'caBundleRef'), 'configMapRef'), 'name'));
 }
 
+/** The Secret names of `spec.headerForward.addHeadersFromSecret[].valueSecretRef.name` (deduplicated), or `[]`. */
+export function headerForwardSecretValues(object: KubeObject): readonly string[] {
+  const items = field(field(field(object, 'spec'), 'headerForward'), 'addHeadersFromSecret');
+  if (!Array.isArray(items)) return [];
+  const names = new Set<string>();
+  for (const item of items) for (const name of nonEmptyString(field(field(item, 'valueSecretRef'), 'name'))) names.add(name);
+  return [...names];
+}
+
 /** How deep below `spec` Secret references are looked for; built-in types nest them one level down. */
 const MAX_SECRET_REF_DEPTH = 4;
 

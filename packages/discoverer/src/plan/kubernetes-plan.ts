@@ -12,6 +12,7 @@ import {
   AUTH_CONFIG_INDEX,
   CA_BUNDLE_CONFIG_MAP_INDEX,
   CONFIG_MAP,
+  HEADER_FORWARD_SECRET_INDEX,
   MCP_EXTERNAL_AUTH_CONFIG,
   MCP_REMOTE_PROXY,
   MCP_SERVER,
@@ -21,7 +22,7 @@ import {
 } from '../constants.ts';
 import { isJsonObject } from '../read/fields.ts';
 import type { CacheReader, SourceKind, WatchPlan, WatchedKind, WorkloadType } from '../types.ts';
-import { authConfigRefValues, caBundleConfigMapValues, secretRefValues } from './indexes.ts';
+import { authConfigRefValues, caBundleConfigMapValues, headerForwardSecretValues, secretRefValues } from './indexes.ts';
 import {
   transformMCPExternalAuthConfig,
   transformMCPRemoteProxy,
@@ -106,7 +107,7 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
       MCP_SERVER_ENTRY,
       MCPServerEntryResource,
       transformMCPServerEntry,
-      { [CA_BUNDLE_CONFIG_MAP_INDEX]: caBundleConfigMapValues },
+      { [CA_BUNDLE_CONFIG_MAP_INDEX]: caBundleConfigMapValues, [HEADER_FORWARD_SECRET_INDEX]: headerForwardSecretValues },
       false,
     ),
     {
@@ -127,7 +128,8 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
       resource: SecretResource,
       metadataOnly: true,
       transform: transformMetadataOnly,
-      // Secret → auth configs referencing it → backends using those: two index hops.
+      // Secret → auth configs referencing it → backends using those (two index hops), plus the entries that
+      // forward a header whose value it holds (one hop).
       mapToBackends: (object, reader) => {
         const out = new Set<string>();
         const name = nameOf(object);
@@ -135,6 +137,10 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
         for (const authConfig of reader.byIndex(MCP_EXTERNAL_AUTH_CONFIG, SECRET_INDEX, name)) {
           const authName = nameOf(authConfig);
           if (authName !== '') backendsUsingAuthConfig(authName, reader, out);
+        }
+        for (const entry of reader.byIndex(MCP_SERVER_ENTRY, HEADER_FORWARD_SECRET_INDEX, name)) {
+          const backend = nameOf(entry);
+          if (backend !== '' && inGroup(entry)) out.add(backend);
         }
         return [...out];
       },

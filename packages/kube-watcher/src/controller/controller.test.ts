@@ -467,3 +467,27 @@ describe('Controller metrics', () => {
     await h.controller.stop();
   });
 });
+
+describe('Controller onReconciled', () => {
+  it('reports every finished reconcile with its outcome, after onError and the requeue were decided', async () => {
+    const seen: string[] = [];
+    const h = startController(
+      async ({ name }) => {
+        if (name === 'fail') throw new Error('nope');
+        if (name === 'later') return { requeueAfterMs: 100 };
+        return {};
+      },
+      {
+        onError: (req) => seen.push(`onError ${req.name}`),
+        onReconciled: (req, result) => seen.push(`${req.name} ${result} queued=${h.controller.queue.numRequeues(req.name)}`),
+      },
+    );
+    h.controller.enqueue('ok');
+    h.controller.enqueue('fail');
+    h.controller.enqueue('later');
+    await flushAsync();
+    await flushAsync();
+    expect(seen).toEqual(['ok success queued=0', 'onError fail', 'fail error queued=1', 'later requeue_after queued=0']);
+    await h.controller.stop();
+  });
+});

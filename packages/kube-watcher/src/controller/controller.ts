@@ -11,7 +11,7 @@ import {
   type RateLimitingQueueOptions,
 } from '../workqueue/rate-limiting-queue.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from '../workqueue/rate-limiters.ts';
-import type { ControllerMetrics } from './metrics.ts';
+import type { ControllerMetrics, ReconcileResultLabel } from './metrics.ts';
 import { isTerminalError, ReconcilePanicError } from './terminal-error.ts';
 
 /** What to reconcile: a backend name (the namespace is the watcher's). */
@@ -56,6 +56,12 @@ export interface ControllerOptions {
    * reconciles that were aborted at stop. A hook that throws is ignored.
    */
   onError?: (request: ReconcileRequest, error: Error) => void;
+  /**
+   * Called once per finished reconcile, whatever its outcome, after the queue has been told what comes next (so a
+   * failed name is already scheduled for its retry, and `onError` has reported the failure). Not called for
+   * reconciles abandoned at stop. The watcher's initial-reconcile barrier counts these. A hook that throws is ignored.
+   */
+  onReconciled?: (request: ReconcileRequest, result: ReconcileResultLabel) => void;
 }
 
 /** What {@link Controller.stop} reports. */
@@ -101,6 +107,7 @@ export class Controller {
   readonly #clock: Clock;
   readonly #metrics: ControllerMetrics;
   readonly #onError: ((request: ReconcileRequest, error: Error) => void) | undefined;
+  readonly #onReconciled: ((request: ReconcileRequest, result: ReconcileResultLabel) => void) | undefined;
   readonly #inFlight = new Map<string, AbortController>();
   readonly #stopped = Promise.withResolvers<void>();
   #workerLoops: Promise<void>[] = [];
@@ -127,6 +134,7 @@ export class Controller {
     this.#clock = options.clock ?? realClock;
     this.#metrics = options.metrics ?? {};
     this.#onError = options.onError;
+    this.#onReconciled = options.onReconciled;
     this.queue = options.queue ?? createRateLimitingQueue<string>(this.#queueOptions(options));
   }
 
@@ -248,7 +256,9 @@ export class Controller {
     try {
       const outcome = await this.#invoke(request, abort.signal);
       this.#emit((m) => m.reconcileTimeSeconds?.(this.name, (this.#clock.now() - started) / 1000));
-      this.#handle(request, outcome, abort.signal);
+      const label = this.#handle(request, outcome, abort.signal);
+      const onReconciled = this.#onReconciled;
+      if (label !== undefined && onReconciled !== undefined) this.#guard(() => onReconciled(request, label));
     } finally {
       // Always release the key, or it could never be processed again.
       this.#inFlight.delete(name);
@@ -288,8 +298,11 @@ export class Controller {
     return { kind: 'ok', result };
   }
 
-  /** controller-runtime's reconcileHandler table (see the class comment). */
-  #handle(request: ReconcileRequest, outcome: Outcome, signal: AbortSignal): void {
+  /**
+   * controller-runtime's reconcileHandler table (see the class comment). Returns the outcome's label, or undefined
+   * for a reconcile abandoned at stop (its outcome is not a decision about the name).
+   */
+  #handle(request: ReconcileRequest, outcome: Outcome, signal: AbortSignal): ReconcileResultLabel | undefined {
     const { name } = request;
     if (outcome.kind === 'error') {
       const terminal = isTerminalError(outcome.error);
@@ -304,20 +317,22 @@ export class Controller {
       }
       // Terminal: no requeue, and no forget either (controller-runtime leaves the failure count as is).
       if (!terminal) this.queue.addRateLimited(name);
-      return;
+      return signal.aborted ? undefined : 'error';
     }
     const { requeueAfterMs, requeue } = outcome.result;
     if (requeueAfterMs !== undefined && requeueAfterMs > 0) {
       this.queue.forget(name);
       this.queue.addAfter(name, requeueAfterMs);
       this.#emit((m) => m.reconcileTotal?.(this.name, 'requeue_after'));
+      return 'requeue_after';
     } else if (requeue === true) {
       this.queue.addRateLimited(name);
       this.#emit((m) => m.reconcileTotal?.(this.name, 'requeue'));
-    } else {
-      this.queue.forget(name);
-      this.#emit((m) => m.reconcileTotal?.(this.name, 'success'));
+      return 'requeue';
     }
+    this.queue.forget(name);
+    this.#emit((m) => m.reconcileTotal?.(this.name, 'success'));
+    return 'success';
   }
 
   #emit(hook: (metrics: ControllerMetrics) => void): void {

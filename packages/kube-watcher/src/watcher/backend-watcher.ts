@@ -1,21 +1,35 @@
-import { BackendReconciler, parseGroupRef } from '@vmcp/reconciler';
-import { createKubernetesDiscoverer, kubernetesWatchPlan, type Discoverer, type WatchPlan, type WatchedKind } from '@vmcp/discoverer';
-import { KubeApiError } from '../client/errors.ts';
-import { KubeHttpClient } from '../client/http.ts';
+import { createKubernetesDiscoverer, kubernetesWatchPlan, type Discoverer, type WatchPlan } from '@vmcp/discoverer';
+import type { ResourceDescriptor } from '@vmcp/api';
+import { parseGroupRef } from '@vmcp/reconciler';
 import { createApiDirectReader } from '../client/direct-reader.ts';
-import { Controller } from '../controller/index.ts';
-import { Informer, InformerCacheReader, deletedObject, type InformerErrorInfo } from '../informer/index.ts';
-import type { BackendWatcherOptions, KindStatus, Logger, WatcherStatus } from './types.ts';
+import { KubeHttpClient } from '../client/http.ts';
+import type { Controller } from '../controller/index.ts';
+import { resolveToolHiveVersions, ToolHiveKindNotServedError } from '../discovery/toolhive-versions.ts';
+import { InformerCacheReader, type Informer } from '../informer/index.ts';
+import type { BackendReconciler } from '@vmcp/reconciler';
+import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
+import { InitialReconcileBarrier } from './initial-reconcile.ts';
+import { InformerErrorPolicy } from './informer-error-policy.ts';
+import { kindSignature, projectStatus, type ProjectedKind } from './status-projection.ts';
+import type { BackendWatcherOptions, Logger, WatcherStatus } from './types.ts';
+import { createControlLoop, createKindInformer } from './wiring.ts';
 
 const noopLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 type State = WatcherStatus['state'];
+
+/** Retry pacing of API discovery while the API server cannot answer it: 0.5 s doubling to 30 s. */
+const DISCOVERY_RETRY_MS = { initial: 500, max: 30_000 };
 
 /**
  * Keeps a `DynamicRegistry` equal to the backends a namespace's objects describe, live: one informer per kind of
  * the watch plan → map functions → a rate-limited work queue → N workers running `BackendReconciler.reconcile`.
  * Same lifecycle as upstream's `BackendWatcher` (start blocks until stopped, `waitForCacheSync` for readiness),
  * without its silent failure modes: every list/watch error is retried with backoff and reported in `status()`.
+ *
+ * Readiness means accurate: `waitForCacheSync()` and `hasSynced()` turn true only after every required cache has
+ * synced AND every backend name of the initial pass has completed one reconcile (the initial-reconcile barrier), so
+ * the registry already holds every servable backend at that moment.
  *
  * @example
  * const watcher = new BackendWatcher({ kubeConfig, namespace: 'toolhive', groupRef: 'engineering', registry });
@@ -35,22 +49,35 @@ export class BackendWatcher {
 
   readonly #o: BackendWatcherOptions;
   readonly #log: Logger;
-  readonly #informers = new Map<string, { kind: WatchedKind; informer: Informer }>();
-  readonly #tolerated = new Set<string>();
+  readonly #clock: Clock;
+  readonly #client: KubeHttpClient;
+  readonly #kinds = new Map<string, ProjectedKind>();
+  /** Filled at start, once API discovery has chosen the versions; the cache reader reads through it. */
+  readonly #informers = new Map<string, Informer>();
+  readonly #signatures = new Map<string, string>();
+  readonly #policy: InformerErrorPolicy;
+  readonly #barrier: InitialReconcileBarrier;
   readonly #reconciler: BackendReconciler<string>;
   readonly #controller: Controller;
   readonly #ac = new AbortController();
   readonly #syncWaiters = new Set<() => void>();
+  readonly #listeners = new Set<(status: WatcherStatus) => void>();
   readonly #done = Promise.withResolvers<void>();
-  readonly #lastLogged = new Map<string, string>();
+  readonly #excluded = new Map<string, string>();
   #state: State = 'new';
-  #synced = false;
-  #syncedAt: number | undefined;
+  #cachesSynced = false;
+  #cachesSyncedAt: number | undefined;
+  #cachesSyncedIso: string | undefined;
+  #readyIso: string | undefined;
   #startedAt = 0;
   #fatal: Error | undefined;
+  #discoveryError: string | undefined;
+  #servedVersions: readonly string[] | undefined;
   #stopPromise: Promise<void> | undefined;
-  #resyncTimer: NodeJS.Timeout | undefined;
+  #resyncTimer: TimerHandle | undefined;
   #controllerRun: Promise<void> | undefined;
+  #notifyQueued = false;
+  #conflictCount = 0;
 
   /**
    * Validates like upstream `NewBackendWatcher`, in the same order: `kube config cannot be nil`, `namespace cannot
@@ -67,42 +94,24 @@ export class BackendWatcher {
     const ref = parseGroupRef(o.groupRef, o.namespace);
     this.#o = options;
     this.#log = options.logger ?? noopLogger;
+    this.#clock = options.clock ?? realClock;
     this.namespace = ref.namespace;
     this.groupRef = options.groupRef;
     this.group = ref.name;
     this.registry = options.registry;
     this.plan = options.plan ?? kubernetesWatchPlan({ group: ref.name });
-
-    const client = new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
-    const r = options.reflector ?? {};
     for (const kind of this.plan.kinds) {
-      if (this.#informers.has(kind.kind)) throw new Error(`watch plan lists kind "${kind.kind}" twice`);
-      const informer = new Informer({
-        client,
-        namespace: this.namespace,
-        kind: kind.kind,
-        resource: kind.resource,
-        metadataOnly: kind.metadataOnly ?? false,
-        ...(kind.transform ? { transform: kind.transform } : {}),
-        ...(kind.indexers ? { indexers: kind.indexers } : {}),
-        onError: (err, info) => this.#onInformerError(kind, err, info),
-        reflector: {
-          ...(r.inactivityTimeoutMs !== undefined ? { inactivityTimeoutMs: r.inactivityTimeoutMs } : {}),
-          ...(r.watchTimeoutSeconds ? { watchTimeoutSeconds: r.watchTimeoutSeconds } : {}),
-          ...(r.backoff ? { backoff: r.backoff } : {}),
-          ...(r.pageSize !== undefined ? { pageSize: r.pageSize } : {}),
-          ...(r.watchList !== undefined ? { watchList: r.watchList } : {}),
-          onWatchEvent: (type) => this.#metric((m) => m.watchEvent?.(kind.kind, type)),
-        },
-      });
-      this.#informers.set(kind.kind, { kind, informer });
+      if (this.#kinds.has(kind.kind)) throw new Error(`watch plan lists kind "${kind.kind}" twice`);
+      this.#kinds.set(kind.kind, { kind, resource: undefined, informer: undefined, tolerated: false, lastContactAt: undefined });
     }
-    this.reader = new InformerCacheReader(new Map([...this.#informers].map(([k, v]) => [k, v.informer])));
+
+    this.#client = new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
+    this.reader = new InformerCacheReader(this.#informers);
     const context = {
       namespace: this.namespace,
       group: this.group,
       reader: this.reader,
-      direct: options.directReader ?? createApiDirectReader(client),
+      direct: options.directReader ?? createApiDirectReader(this.#client),
       logger: this.#log,
     };
     this.discoverer =
@@ -110,69 +119,43 @@ export class BackendWatcher {
         ? options.discoverer(context)
         : (options.discoverer ?? createKubernetesDiscoverer(context));
 
-    this.#reconciler = new BackendReconciler<string>({
-      namespace: this.namespace,
-      groupRef: this.groupRef,
-      registry: this.registry,
-      discoverer: this.discoverer,
-      reader: this.reader,
-      plan: this.plan,
-      onResult: (req, outcome) => {
-        if ('error' in outcome) return; // logged by the controller's onError, with the retry
-        this.#log.debug('reconciled', { name: req.name, action: outcome.action, changed: outcome.changed, reason: outcome.reason?.code });
-      },
-      onConflict: (c) => {
-        this.#log.warn(`backend name "${c.name}" is used by several kinds in group "${this.group}"; serving ${c.kinds[0]}`, { name: c.name, kinds: c.kinds });
-        this.#metric((m) => m.conflicts?.(this.#reconciler.conflicts().length));
-      },
+    this.#policy = new InformerErrorPolicy({
+      log: this.#log,
+      metric: (fn) => this.#metric(fn),
+      cachesSynced: () => this.#cachesSynced,
+      onToleratedChange: () => this.#checkCachesSynced(),
     });
-
-    this.#controller = new Controller({
-      name: `backend-reconciler-${this.group}`,
-      reconcile: async (req, signal) => {
-        const res = await this.#reconciler.reconcile({ name: req.name }, signal);
-        return res.requeueAfterMs !== undefined ? { requeueAfterMs: res.requeueAfterMs } : {};
+    this.#barrier = new InitialReconcileBarrier(this.#clock, (ms) => this.#onBarrierPassed(ms));
+    const loop = createControlLoop(
+      options,
+      { namespace: this.namespace, group: this.group, discoverer: this.discoverer, reader: this.reader, plan: this.plan, clock: this.#clock },
+      {
+        log: this.#log,
+        metric: (fn) => this.#metric(fn),
+        onReconciled: (name) => this.#barrier.completed(name),
+        onDecided: (name) => this.#onDecided(name),
       },
-      maxConcurrentReconciles: options.workers ?? 4,
-      gracePeriodMs: options.gracePeriodMs ?? 30_000,
-      ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
-      ...(options.metrics?.workqueue ? { queueMetrics: options.metrics.workqueue } : {}),
-      ...(options.metrics?.controller ? { metrics: options.metrics.controller } : {}),
-      onError: (req, err) => this.#log.warn(`reconcile of backend "${req.name}" failed, retrying with backoff: ${err.message}`, { name: req.name }),
-    });
-
-    // Event → backend names → queue. For an update the names of the old and the new object are both enqueued, so a
-    // backend that moved out of the group (only the old one maps) is re-checked and removed.
-    for (const { kind, informer } of this.#informers.values()) {
-      informer.addHandlers({
-        onAdd: (obj) => this.#enqueue(kind.mapToBackends(obj, this.reader)),
-        onUpdate: (oldObj, newObj) => {
-          this.#enqueue(kind.mapToBackends(oldObj, this.reader));
-          this.#enqueue(kind.mapToBackends(newObj, this.reader));
-        },
-        onDelete: (obj) => this.#enqueue(kind.mapToBackends(deletedObject(obj), this.reader)),
-      });
-    }
+    );
+    this.#reconciler = loop.reconciler;
+    this.#controller = loop.controller;
   }
 
   /**
-   * Lists and watches every kind, and reconciles once all are synced. Resolves after a graceful stop (`signal`
-   * aborted or `stop()`); rejects on a fatal error, and with `watcher already started` when called twice.
+   * Finds the served API version of each ToolHive kind (API discovery), then lists and watches every kind, and
+   * reconciles once all are synced. Resolves after a graceful stop (`signal` aborted or `stop()`); rejects on a
+   * fatal error — among them a required kind that the cluster does not serve at `v1beta1` or `v1alpha1`
+   * ({@link ToolHiveKindNotServedError}) — and with `watcher already started` when called twice.
    */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.#state !== 'new') throw new Error('watcher already started');
-    this.#state = 'starting';
-    this.#startedAt = Date.now();
-    this.#log.info('starting backend watcher', { namespace: this.namespace, group: this.group, kinds: [...this.#informers.keys()] });
+    this.#setState('starting');
+    this.#startedAt = this.#clock.now();
+    this.#log.info('starting backend watcher', { namespace: this.namespace, group: this.group, kinds: [...this.#kinds.keys()] });
     if (signal) {
       if (signal.aborted) void this.stop();
       else signal.addEventListener('abort', () => void this.stop(), { once: true });
     }
-    for (const { informer } of this.#informers.values()) {
-      informer.run(this.#ac.signal).catch((err: unknown) => this.#fail(err));
-      informer.onSynced(() => this.#checkSynced());
-    }
-    this.#checkSynced();
+    this.#run().catch((err: unknown) => this.#fail(err));
     await this.#done.promise;
     if (this.#fatal) throw this.#fatal;
   }
@@ -180,7 +163,7 @@ export class BackendWatcher {
   /** Stops: drains in-flight reconciles (bounded by `gracePeriodMs`), then stops the watches. Idempotent. */
   stop(): Promise<void> {
     if (this.#state === 'new') {
-      this.#state = 'stopped';
+      this.#setState('stopped');
       this.#done.resolve();
       return Promise.resolve();
     }
@@ -189,156 +172,278 @@ export class BackendWatcher {
   }
 
   /**
-   * True once every informer has delivered its first full list. The only exception is a `required: false` kind whose
-   * CRD is not installed (404); a forbidden kind (403) always keeps this false until the permission is granted.
+   * True once the watcher is ready: every informer has delivered its first full list (a `required: false` kind
+   * whose CRD is not installed excepted; a forbidden kind always holds this false until the permission is granted)
+   * AND every backend name of the initial pass has completed one reconcile. Never false again afterwards.
    */
   hasSynced(): boolean {
-    return this.#synced;
+    return this.#barrier.passed;
   }
 
   /**
-   * Waits until the caches are synced. False at once if the watcher was never started; false on timeout
-   * (`timeoutMs`, default 30 s), on abort, or when the watcher stops first. Idempotent and cheap once synced.
+   * Waits until the watcher is ready (see {@link hasSynced}): the caches are synced and the initial-reconcile
+   * barrier is passed, so the registry holds every servable backend when this resolves `true`. This is stricter than
+   * upstream ToolHive, whose `WaitForCacheSync` returns once the caches are filled, while the registry may still
+   * miss backends still queued for their first reconcile.
+   *
+   * False at once if the watcher was never started; false on timeout (`timeoutMs`, default 30 s), on abort, or when
+   * the watcher stops first. Idempotent and cheap once ready.
    */
   async waitForCacheSync(signal?: AbortSignal, timeoutMs = this.#o.cacheSyncTimeoutMs ?? 30_000): Promise<boolean> {
     if (this.#state === 'new') {
       this.#log.warn('waitForCacheSync called before start');
       return false;
     }
-    if (this.#synced) return true;
+    if (this.hasSynced()) return true;
     if (this.#state === 'stopping' || this.#state === 'stopped' || this.#state === 'failed' || signal?.aborted) return false;
     return new Promise<boolean>((resolve) => {
       const finish = (v: boolean): void => {
-        clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         this.#syncWaiters.delete(onChange);
         resolve(v);
       };
       const onAbort = (): void => finish(false);
-      const onChange = (): void => finish(this.#synced);
-      const timer = setTimeout(() => finish(false), timeoutMs);
+      const onChange = (): void => finish(this.hasSynced());
+      const timer = this.#clock.setTimeout(() => finish(false), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#syncWaiters.add(onChange);
     });
   }
 
+  /**
+   * Calls `listener` with a fresh `status()` after a change worth showing: lifecycle state, cache sync, the barrier,
+   * a kind connecting, disconnecting, syncing or failing, an exclusion or conflict appearing or going. Changes in one
+   * synchronous run are coalesced into one call. Event times and counters change all the time and are not pushed;
+   * read `status()` for them. Returns a function that removes the listener. A listener that throws is ignored.
+   */
+  onStatusChange(listener: (status: WatcherStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   /** A snapshot for /status, logs and tests. Contains no secret value. */
   status(): WatcherStatus {
-    const iso = (t: number | undefined): string | undefined => (t === undefined ? undefined : new Date(t).toISOString());
-    const kinds: KindStatus[] = [...this.#informers.values()].map(({ kind, informer }) => {
-      const s = informer.status();
-      return {
-        kind: kind.kind,
-        resource: s.resource,
-        required: kind.required ?? true,
-        connected: s.connected,
-        synced: s.synced,
-        tolerated: this.#tolerated.has(kind.kind) && !s.synced,
-        resourceVersion: s.lastResourceVersion,
-        objects: s.objects,
-        consecutiveErrors: s.consecutiveErrors,
-        ...(s.lastEventTime !== undefined ? { lastEventTime: iso(s.lastEventTime)! } : {}),
-        ...(s.lastSyncTime !== undefined ? { lastSyncTime: iso(s.lastSyncTime)! } : {}),
-        ...(s.lastError ? { lastError: { ...s.lastError, at: iso(s.lastError.at)! } } : {}),
-      };
-    });
-    const exclusions: WatcherStatus['exclusions'] = {};
-    for (const [name, e] of this.#reconciler.exclusions()) {
-      exclusions[name] = { ...(e.kind !== undefined ? { kind: e.kind } : {}), code: e.reason.code, message: e.reason.message, since: e.since.toISOString() };
-    }
-    return {
+    return projectStatus({
       namespace: this.namespace,
       groupRef: this.groupRef,
       group: this.group,
       state: this.#state,
-      synced: this.#synced,
-      ...(this.#syncedAt !== undefined ? { syncedAt: iso(this.#syncedAt)! } : {}),
-      ...(this.#fatal ? { fatalError: this.#fatal.message } : {}),
-      kinds,
-      queue: { depth: this.#controller.queue.len(), inFlight: this.#controller.inFlight() },
-      registry: { version: this.registry.version(), backends: this.registry.count() },
-      conflicts: this.#reconciler.conflicts(),
-      exclusions,
-      counters: this.#reconciler.counters(),
-    };
+      cachesSynced: this.#cachesSynced,
+      readyAt: this.#readyIso,
+      cacheSyncedAt: this.#cachesSyncedIso,
+      fatal: this.#fatal,
+      discoveryError: this.#discoveryError,
+      servedVersions: this.#servedVersions,
+      kinds: [...this.#kinds.values()].map((k) => ({ ...k, tolerated: this.#policy.isTolerated(k.kind.kind) })),
+      barrier: this.#barrier,
+      reconciler: this.#reconciler,
+      controller: this.#controller,
+      registry: this.registry,
+      now: this.#clock.now(),
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------------
 
-  #enqueue(names: readonly string[]): void {
-    for (const n of names) this.#controller.enqueue(n);
+  async #run(): Promise<void> {
+    const resources = await this.#discoverVersions();
+    if (resources === undefined || this.#state !== 'starting') return;
+    for (const entry of this.#kinds.values()) {
+      const { kind } = entry;
+      entry.resource = resources.get(kind.kind) ?? kind.resource;
+      const informer = createKindInformer(
+        kind,
+        entry.resource,
+        { client: this.#client, namespace: this.namespace, reader: this.reader, reflector: this.#o.reflector },
+        {
+          onError: (k, err, info) => {
+            this.#policy.handle(k, err, info);
+            this.#notifyIfKindChanged(k.kind);
+          },
+          onWatchEvent: (k, type) => {
+            entry.lastContactAt = this.#clock.now();
+            this.#metric((m) => m.watchEvent?.(k.kind, type));
+            this.#notifyIfKindChanged(k.kind);
+          },
+          enqueue: (names) => {
+            for (const n of names) this.#controller.enqueue(n);
+          },
+        },
+      );
+      entry.informer = informer;
+      this.#informers.set(kind.kind, informer);
+    }
+    for (const entry of this.#kinds.values()) {
+      const informer = entry.informer!;
+      informer.run(this.#ac.signal).catch((err: unknown) => this.#fail(err));
+      informer.onSynced(() => {
+        entry.lastContactAt = this.#clock.now();
+        this.#notifyIfKindChanged(entry.kind.kind);
+        this.#checkCachesSynced();
+      });
+    }
+    this.#checkCachesSynced();
   }
 
-  #checkSynced(): void {
-    if (this.#synced || this.#state !== 'starting') return;
-    for (const { kind, informer } of this.#informers.values()) {
-      if (!informer.hasSynced() && !((kind.required ?? true) === false && this.#tolerated.has(kind.kind))) return;
+  /**
+   * Kind → descriptor to list and watch. Retries while the API server cannot answer; undefined when stopped first.
+   * A required kind that no readable version serves is fatal; a missing optional kind is tolerated and watched at
+   * the plan's version, so installing its CRD later completes its sync.
+   */
+  async #discoverVersions(): Promise<ReadonlyMap<string, ResourceDescriptor> | undefined> {
+    if (this.#o.discoverApiVersions === false) return new Map([...this.#kinds].map(([name, k]) => [name, k.kind.resource]));
+    const descriptors = [...this.#kinds.values()].map((k) => k.kind.resource);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const found = await resolveToolHiveVersions(this.#client, descriptors, this.#ac.signal);
+        this.#servedVersions = found.servedVersions;
+        this.#discoveryError = undefined;
+        const missingRequired: string[] = [];
+        for (const kindName of found.missing) {
+          const k = [...this.#kinds.values()].find((e) => e.kind.resource.kind === kindName)!;
+          if (!this.#policy.tolerateMissing(k.kind, `no served version of ${k.kind.resource.group} has ${k.kind.resource.plural}`)) {
+            missingRequired.push(k.kind.kind);
+          }
+        }
+        if (missingRequired.length > 0) throw new ToolHiveKindNotServedError(missingRequired, found.servedVersions);
+        // Keyed by the plan's kind string (the plan may name kinds differently from the descriptor's kind).
+        const byPlanKind = new Map<string, ResourceDescriptor>();
+        for (const [planKind, entry] of this.#kinds) {
+          const resolved = found.resources.get(entry.kind.resource.kind);
+          if (resolved !== undefined) byPlanKind.set(planKind, resolved);
+        }
+        const versions = Object.fromEntries([...byPlanKind].map(([k, d]) => [k, d.version]));
+        this.#log.info('API versions discovered', { served: found.servedVersions, versions });
+        return byPlanKind;
+      } catch (err) {
+        if (err instanceof ToolHiveKindNotServedError) throw err;
+        if (this.#ac.signal.aborted) return undefined;
+        const delay = Math.min(DISCOVERY_RETRY_MS.max, DISCOVERY_RETRY_MS.initial * 2 ** attempt);
+        const message = err instanceof Error ? err.message : String(err);
+        if (this.#discoveryError !== message) this.#log.warn(`API discovery of toolhive.stacklok.dev failed, retrying in ${delay} ms: ${message}`);
+        this.#discoveryError = message;
+        this.#notify();
+        if (!(await this.#sleep(delay))) return undefined;
+      }
     }
-    this.#synced = true;
-    this.#syncedAt = Date.now();
-    this.#state = 'running';
-    const ms = this.#syncedAt - this.#startedAt;
-    this.#log.info('caches synced, reconciling', { namespace: this.namespace, group: this.group, ms });
+  }
+
+  /** Waits `ms` on the watcher's clock; false when stopped first. */
+  #sleep(ms: number): Promise<boolean> {
+    const signal = this.#ac.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        this.#clock.clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = this.#clock.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #checkCachesSynced(): void {
+    if (this.#cachesSynced || this.#state !== 'starting') return;
+    for (const { kind, informer } of this.#kinds.values()) {
+      if (informer === undefined) return;
+      if (!informer.hasSynced() && !((kind.required ?? true) === false && this.#policy.isTolerated(kind.kind))) return;
+    }
+    this.#cachesSynced = true;
+    this.#cachesSyncedAt = this.#clock.now();
+    this.#cachesSyncedIso = new Date().toISOString();
+    this.#setState('running');
+    const ms = this.#cachesSyncedAt - this.#startedAt;
+    this.#log.info('caches synced, reconciling the initial pass', { namespace: this.namespace, group: this.group, ms });
     this.#metric((m) => m.cacheSynced?.(ms));
     // Workers start only now (controller-runtime waits for its sources too): a reconcile on a half-filled cache
     // would decide on missing dependencies. Events so far are already queued; add every source object and every
-    // registry id, which removes seed entries no object backs.
-    this.#enqueue(this.#reconciler.namesToResync());
+    // registry id (which removes seed entries no object backs). That set is the initial pass of the barrier.
+    const names = this.#reconciler.namesToResync();
+    for (const n of names) this.#controller.enqueue(n);
+    this.#barrier.begin(names);
     this.#controllerRun = this.#controller.start().catch((err: unknown) => this.#fail(err));
     this.#scheduleResync();
+  }
+
+  #onBarrierPassed(ms: number): void {
+    this.#readyIso = new Date().toISOString();
+    const p = this.#barrier.progress();
+    this.#log.info('initial reconcile done, ready', { namespace: this.namespace, group: this.group, ms, names: p.total, backends: this.registry.count() });
+    this.#metric((m) => m.initialReconcile?.(ms));
     for (const fn of [...this.#syncWaiters]) fn();
+    this.#notify();
+  }
+
+  /** A decision about `name`: push when its exclusion appeared, changed or went, or the conflict count changed. */
+  #onDecided(name: string): void {
+    const e = this.#reconciler.exclusions().get(name);
+    const code = e === undefined ? undefined : `${e.reason.code}:${e.reason.message}`;
+    let changed = false;
+    if (code !== this.#excluded.get(name)) {
+      changed = true;
+      if (code === undefined) this.#excluded.delete(name);
+      else this.#excluded.set(name, code);
+    }
+    const conflicts = this.#reconciler.conflicts().length;
+    if (conflicts !== this.#conflictCount) {
+      this.#conflictCount = conflicts;
+      changed = true;
+    }
+    if (changed) this.#notify();
+  }
+
+  #notifyIfKindChanged(kind: string): void {
+    const entry = this.#kinds.get(kind);
+    if (entry === undefined) return;
+    const sig = kindSignature({ ...entry, tolerated: this.#policy.isTolerated(kind) });
+    if (this.#signatures.get(kind) === sig) return;
+    this.#signatures.set(kind, sig);
+    this.#notify();
+  }
+
+  #setState(state: State): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#notify();
+  }
+
+  /** Schedules one listener call for every change of this synchronous run. */
+  #notify(): void {
+    if (this.#notifyQueued || this.#listeners.size === 0) return;
+    this.#notifyQueued = true;
+    queueMicrotask(() => {
+      this.#notifyQueued = false;
+      const status = this.status();
+      for (const fn of [...this.#listeners]) {
+        try {
+          fn(status);
+        } catch {
+          // A listener never breaks watching.
+        }
+      }
+    });
   }
 
   #scheduleResync(): void {
     const period = this.#o.resyncPeriodMs ?? 600_000;
     if (period <= 0 || this.#state !== 'running') return;
     const delay = period * (0.9 + 0.2 * Math.random());
-    this.#resyncTimer = setTimeout(() => {
+    this.#resyncTimer = this.#clock.setTimeout(() => {
       const names = this.#reconciler.namesToResync();
       this.#log.debug('periodic resync', { names: names.length });
-      this.#enqueue(names);
+      for (const n of names) this.#controller.enqueue(n);
       this.#scheduleResync();
     }, delay);
-    this.#resyncTimer.unref();
-  }
-
-  #onInformerError(kind: WatchedKind, err: Error, info: InformerErrorInfo): void {
-    const reflectorPhase = info.source === 'list' || info.source === 'watch' || info.source === 'store';
-    if (reflectorPhase) {
-      this.#metric((m) => m.watchError?.(kind.kind, info.source));
-      // Only a missing CRD (404: an older ToolHive without MCPServerEntry) lets sync go on without a non-required
-      // kind. A 403 never does, for any kind: a missing permission must hold the sync (and /readyz) rather than
-      // silently serve nothing of that kind; the reflector keeps retrying, so granting it completes the sync.
-      if (err instanceof KubeApiError && err.status === 404 && (kind.required ?? true) === false) {
-        if (!this.#tolerated.has(kind.kind)) {
-          this.#tolerated.add(kind.kind);
-          this.#log.warn(`optional kind ${kind.kind} is not installed (no CRD), continuing without it: ${err.message}`, { kind: kind.kind });
-        }
-        this.#checkSynced();
-      } else if (err instanceof KubeApiError && err.status === 403 && this.#tolerated.delete(kind.kind) && !this.#synced) {
-        // The CRD got installed but the permission is missing: the sync waits for this kind again.
-        this.#log.warn(`optional kind ${kind.kind} is installed now but forbidden; cache sync waits for the permission`, { kind: kind.kind });
-      }
-      // Same message again: keep the log readable (status().kinds[].lastError always has the latest).
-      const key = `${kind.kind}:${info.source}`;
-      const repeated = this.#lastLogged.get(key) === err.message;
-      this.#lastLogged.set(key, err.message);
-      const fields = { kind: kind.kind, phase: info.source, retryInMs: info.retryInMs, attempt: info.attempt };
-      if (err instanceof KubeApiError && err.isGone) this.#log.info(`${err.message}; relisting`, fields);
-      else if (repeated) this.#log.debug(`${err.message}; retrying`, fields);
-      else if (err instanceof KubeApiError && err.status === 403 && !this.#synced) {
-        this.#log.warn(`${err.message}; retrying in ${info.retryInMs ?? 0} ms (cache sync waits until this permission is granted)`, fields);
-      } else this.#log.warn(`${err.message}; retrying in ${info.retryInMs ?? 0} ms`, fields);
-      return;
-    }
-    this.#metric((m) => m.handlerError?.(kind.kind, info.source));
-    this.#log.error(`${kind.kind} ${info.source} error: ${err.message}`, { kind: kind.kind, source: info.source, object: info.object });
   }
 
   async #stop(): Promise<void> {
     const failed = this.#state === 'failed';
-    if (!failed) this.#state = 'stopping';
-    if (this.#resyncTimer) clearTimeout(this.#resyncTimer);
+    if (!failed) this.#setState('stopping');
+    if (this.#resyncTimer !== undefined) this.#clock.clearTimeout(this.#resyncTimer);
     for (const fn of [...this.#syncWaiters]) fn();
     try {
       // Reconcilers first, then the caches they read (controller-runtime's stop order).
@@ -347,7 +452,7 @@ export class BackendWatcher {
       await this.#controllerRun;
     } finally {
       this.#ac.abort();
-      if (!failed) this.#state = 'stopped';
+      if (!failed) this.#setState('stopped');
       this.#log.info('backend watcher stopped', { namespace: this.namespace, group: this.group });
       this.#done.resolve();
     }
@@ -357,7 +462,7 @@ export class BackendWatcher {
     if (this.#fatal) return;
     this.#fatal = err instanceof Error ? err : new Error(String(err));
     this.#log.error(`backend watcher failed: ${this.#fatal.message}`);
-    this.#state = 'failed';
+    this.#setState('failed');
     void this.stop();
   }
 
@@ -371,3 +476,4 @@ export class BackendWatcher {
     }
   }
 }
+

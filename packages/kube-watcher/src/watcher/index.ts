@@ -1,2 +1,12 @@
 export { BackendWatcher } from './backend-watcher.ts';
-export type { BackendWatcherOptions, DiscovererContext, KindStatus, Logger, WatcherMetrics, WatcherReflectorOptions, WatcherStatus } from './types.ts';
+export { InitialReconcileBarrier, type InitialReconcileProgress } from './initial-reconcile.ts';
+export type {
+  BackendWatcherOptions,
+  DiscovererContext,
+  InitialReconcileStatus,
+  KindStatus,
+  Logger,
+  WatcherMetrics,
+  WatcherReflectorOptions,
+  WatcherStatus,
+} from './types.ts';

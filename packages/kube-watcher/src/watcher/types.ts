@@ -4,7 +4,8 @@ import type { DynamicRegistry } from '@vmcp/registry';
 import type { Exclusion, NameConflict, ReconcileCounters } from '@vmcp/reconciler';
 import type { ControllerMetrics } from '../controller/index.ts';
 import type { BackoffOptions } from '../reflector/index.ts';
-import type { RateLimiter, WorkQueueMetricsProvider } from '../workqueue/index.ts';
+import type { Clock, RateLimiter, WorkQueueMetricsProvider } from '../workqueue/index.ts';
+import type { InitialReconcileProgress } from './initial-reconcile.ts';
 
 /** Structured logger (pino, console, winston… bind it in the service). Fields never carry secret values. */
 export interface Logger {
@@ -28,8 +29,13 @@ export interface WatcherMetrics {
   handlerError?(kind: string, source: string): void;
   /** The number of same-name conflicts changed. */
   conflicts?(count: number): void;
-  /** The cache became synced (once). */
+  /** Every required cache synced (once): milliseconds since `start()`. */
   cacheSynced?(durationMs: number): void;
+  /**
+   * The initial-reconcile barrier was passed (once): milliseconds from the last required cache's sync to the
+   * moment every name of the initial pass had completed one reconcile. Bind it to a histogram.
+   */
+  initialReconcile?(durationMs: number): void;
 }
 
 /** Reflector tuning shared by every kind. */
@@ -85,12 +91,26 @@ export interface BackendWatcherOptions {
   /** Retry pacing of failed reconciles. Default client-go's MaxOf(5 ms..1000 s per item, 10 qps burst 100). */
   rateLimiter?: RateLimiter<string>;
   reflector?: WatcherReflectorOptions;
+  /**
+   * Time source of every duration and timer of the watcher and its controller (work queue delays, retries, the
+   * resync period, `waitForCacheSync` timeouts, event ages, the barrier metric). Default `realClock`. Tests pass a
+   * `FakeClock`. ISO timestamps in `status()` are wall-clock times and do not come from it.
+   */
+  clock?: Clock;
+  /**
+   * Ask the API server which version of `toolhive.stacklok.dev` serves each ToolHive kind of the plan, and list and
+   * watch `v1beta1` where it is served, else `v1alpha1`. Default true. With false the plan's descriptors are used
+   * as they are.
+   */
+  discoverApiVersions?: boolean;
 }
 
 /** Status of one watched kind. Times are ISO strings. */
 export interface KindStatus {
   kind: string;
   resource: string;
+  /** The `apiVersion` listed and watched, e.g. `toolhive.stacklok.dev/v1alpha1` on a ToolHive v0.7.0 cluster. */
+  apiVersion: string;
   required: boolean;
   /** A watch stream is open. */
   connected: boolean;
@@ -100,9 +120,21 @@ export interface KindStatus {
   resourceVersion: string;
   objects: number;
   lastEventTime?: string;
+  /**
+   * Milliseconds since the last watch event, bookmark or completed list of this kind. The API server sends a
+   * bookmark about once a minute on an idle watch, so an age well above that means a stalled server or connection
+   * even while `connected` is still true.
+   */
+  lastEventAgeMs?: number;
   lastSyncTime?: string;
   lastError?: { message: string; at: string; status?: number; reason?: string };
   consecutiveErrors: number;
+}
+
+/** `WatcherStatus.initialReconcile`. */
+export interface InitialReconcileStatus extends InitialReconcileProgress {
+  /** Up to 20 of the names still pending, sorted. */
+  pendingNames: string[];
 }
 
 /** `BackendWatcher.status()`. */
@@ -111,8 +143,18 @@ export interface WatcherStatus {
   groupRef: string;
   group: string;
   state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+  /** Ready: every required cache synced AND the initial-reconcile barrier passed (what `hasSynced()` says). */
   synced: boolean;
+  /** When `synced` turned true. */
   syncedAt?: string;
+  /** Every required cache delivered its first full list (the barrier's pass starts then). */
+  cachesSynced: boolean;
+  cachesSyncedAt?: string;
+  initialReconcile: InitialReconcileStatus;
+  /** The last API discovery failure while it is being retried. */
+  discoveryError?: string;
+  /** Versions of `toolhive.stacklok.dev` the cluster serves, once API discovery answered. */
+  servedToolHiveVersions?: string[];
   fatalError?: string;
   kinds: KindStatus[];
   queue: { depth: number; inFlight: string[] };

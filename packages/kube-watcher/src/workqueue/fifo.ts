@@ -27,6 +27,16 @@ export class Fifo<V> {
     return value;
   }
 
+  /** The oldest value, without removing it. */
+  peek(): V | undefined {
+    return this.#head < this.#items.length ? this.#items[this.#head] : undefined;
+  }
+
+  /** The values from oldest to newest. Do not push or shift while iterating. */
+  *[Symbol.iterator](): IterableIterator<V> {
+    for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i] as V;
+  }
+
   clear(): void {
     this.#items = [];
     this.#head = 0;

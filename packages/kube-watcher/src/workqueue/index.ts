@@ -6,6 +6,7 @@
  * @module
  */
 export { type Clock, type TimerHandle, realClock, FakeClock, flushAsync } from './clock.ts';
+export { Fifo } from './fifo.ts';
 export { type GetResult, type WorkQueue, type WorkQueueOptions, createWorkQueue } from './queue.ts';
 export { type DelayingQueue, createDelayingQueue } from './delaying-queue.ts';
 export {

@@ -1,0 +1,86 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+
+/**
+ * How tool names of different backends are combined into one namespace.
+ *
+ * - `prefix` (the default, as upstream vMCP's prefix strategy): every tool is exposed as `format` with `{workload}`
+ *   replaced by the backend id, followed by the tool's own name. Default format `{workload}_`, so tool `search` of
+ *   backend `docs` is `docs_search`. Names never depend on which other backends exist.
+ * - `priority`: tools keep their own names; when two backends offer the same name, the backend that comes first in
+ *   `order` wins (backends not listed follow, by id). The losers are reported in `conflicts`.
+ *
+ * With either rule, if two tools still end up with the same name the first backend by that order (by id for
+ * `prefix`) keeps it and the other is reported as a conflict: a name is never routed ambiguously.
+ */
+export type ConflictResolution =
+  | { strategy: 'prefix'; format?: string }
+  | { strategy: 'priority'; order?: readonly string[] };
+
+/** The default rule: `{ strategy: 'prefix', format: '{workload}_' }`. */
+export const DEFAULT_CONFLICT_RESOLUTION: ConflictResolution = Object.freeze({ strategy: 'prefix', format: '{workload}_' });
+
+/** One tool of the aggregated catalogue. `tool.name` is the exposed name. */
+export interface CatalogueTool {
+  /** The name clients see and call. */
+  name: string;
+  backendId: string;
+  /** The name on the backend. */
+  originalName: string;
+  /** The backend's definition with `name` replaced by the exposed name. */
+  tool: Tool;
+}
+
+/** A tool left out of the catalogue because another backend's tool has the same exposed name. */
+export interface ToolConflict {
+  name: string;
+  backendId: string;
+  originalName: string;
+  /** The backend whose tool is exposed under `name`. */
+  keptBackendId: string;
+}
+
+/** The tools of one backend, as input to {@link mergeTools}. */
+export interface BackendTools {
+  backendId: string;
+  tools: readonly Tool[];
+}
+
+function byRule(sources: readonly BackendTools[], rule: ConflictResolution): BackendTools[] {
+  const sorted = [...sources].sort((a, b) => (a.backendId < b.backendId ? -1 : a.backendId > b.backendId ? 1 : 0));
+  if (rule.strategy !== 'priority' || rule.order === undefined) return sorted;
+  const rank = new Map(rule.order.map((id, i) => [id, i]));
+  const at = (id: string): number => rank.get(id) ?? Number.MAX_SAFE_INTEGER;
+  return sorted.sort((a, b) => at(a.backendId) - at(b.backendId));
+}
+
+/**
+ * Merges the tools of several backends under `rule` (see {@link ConflictResolution}). Deterministic: the result does
+ * not depend on the order of `sources`. Tools are returned sorted by exposed name.
+ *
+ * @throws Error when `rule.strategy` is unknown.
+ */
+export function mergeTools(sources: readonly BackendTools[], rule: ConflictResolution = DEFAULT_CONFLICT_RESOLUTION): {
+  tools: CatalogueTool[];
+  conflicts: ToolConflict[];
+} {
+  if (rule.strategy !== 'prefix' && rule.strategy !== 'priority') {
+    throw new Error(`unknown tool conflict strategy ${JSON.stringify((rule as { strategy: unknown }).strategy)} (use "prefix" or "priority")`);
+  }
+  const format = rule.strategy === 'prefix' ? (rule.format ?? '{workload}_') : '';
+  const byName = new Map<string, CatalogueTool>();
+  const conflicts: ToolConflict[] = [];
+  for (const source of byRule(sources, rule)) {
+    const prefix = rule.strategy === 'prefix' ? format.replaceAll('{workload}', source.backendId) : '';
+    for (const tool of source.tools) {
+      const name = `${prefix}${tool.name}`;
+      const kept = byName.get(name);
+      if (kept !== undefined) {
+        conflicts.push({ name, backendId: source.backendId, originalName: tool.name, keptBackendId: kept.backendId });
+        continue;
+      }
+      byName.set(name, { name, backendId: source.backendId, originalName: tool.name, tool: { ...tool, name } });
+    }
+  }
+  const tools = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { tools, conflicts };
+}

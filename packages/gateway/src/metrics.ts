@@ -1,0 +1,41 @@
+/** A connection lifecycle event of one backend. */
+export interface ConnectionEvent {
+  backendId: string;
+  /** `connected` after initialize and the first tool list; `failed` for a connect that did not; `disconnected` on close. */
+  event: 'connected' | 'failed' | 'disconnected';
+  /** For `connected` and `failed`: how long the attempt took. */
+  durationMs?: number;
+}
+
+/** One health probe (`ping`). */
+export interface ProbeEvent {
+  backendId: string;
+  ok: boolean;
+  latencyMs: number;
+}
+
+/** One routed tool call. `ok` is false when the call threw or the result has `isError`. */
+export interface CallEvent {
+  backendId: string;
+  /** The exposed name. */
+  tool: string;
+  ok: boolean;
+  durationMs: number;
+}
+
+/**
+ * Hooks for metrics (Prometheus counters and histograms, OpenTelemetry…). Called synchronously; a hook that throws
+ * is reported to the logger and otherwise ignored.
+ */
+export interface PoolMetrics {
+  connection?(event: ConnectionEvent): void;
+  probe?(event: ProbeEvent): void;
+  call?(event: CallEvent): void;
+}
+
+/** Where the pool reports what it does. Messages never contain secret values. */
+export interface PoolLogger {
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  info?(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+}

@@ -1,0 +1,125 @@
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Backend } from '@vmcp/registry';
+import * as z from 'zod';
+import type { Timers, TransportRequest } from '../src/index.ts';
+
+/** Timers that only move when the test says so. `random()` is 0.5, so backoff delays are exact (no jitter). */
+export class ManualTimers implements Timers {
+  #now = 0;
+  #next = 1;
+  readonly #due = new Map<number, { at: number; callback: () => void }>();
+  now(): number {
+    return this.#now;
+  }
+  setTimeout(callback: () => void, ms: number): number {
+    const id = this.#next++;
+    this.#due.set(id, { at: this.#now + ms, callback });
+    return id;
+  }
+  clearTimeout(handle: object | number): void {
+    this.#due.delete(handle as number);
+  }
+  random(): number {
+    return 0.5;
+  }
+  /** Delays of the pending timers, ascending. */
+  pending(): number[] {
+    return [...this.#due.values()].map((t) => t.at - this.#now).sort((a, b) => a - b);
+  }
+  /** Moves time forward by `ms`, firing every timer that falls due, in order. */
+  advance(ms: number): void {
+    const end = this.#now + ms;
+    for (;;) {
+      const next = [...this.#due.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (next === undefined) break;
+      this.#due.delete(next[0]);
+      this.#now = next[1].at;
+      next[1].callback();
+    }
+    this.#now = end;
+  }
+}
+
+/** An in-process MCP server with named tools that echo their input and report which backend answered. */
+export function echoServer(name: string, tools: string[]): McpServer {
+  const server = new McpServer({ name, version: '1.0.0' });
+  for (const tool of tools) addEchoTool(server, name, tool);
+  return server;
+}
+
+export function addEchoTool(server: McpServer, backend: string, tool: string) {
+  return server.registerTool(tool, { description: `${tool} of ${backend}`, inputSchema: { text: z.string().optional() } }, ({ text }) => ({
+    content: [{ type: 'text', text: `${backend}/${tool}: ${text ?? ''}` }],
+  }));
+}
+
+/**
+ * Backends reachable in memory: `up(id, server)` makes a backend answer, `down(id)` makes new connects fail,
+ * `mute(id)` makes a live connection stop answering (requests are dropped). Counts connects per backend.
+ */
+export class InMemoryNetwork {
+  readonly servers = new Map<string, McpServer>();
+  readonly muted = new Set<string>();
+  readonly connects = new Map<string, number>();
+  readonly requests: TransportRequest[] = [];
+  /** Connect attempts currently between start and the end of initialize (must never exceed 1 per backend). */
+  readonly active = new Map<string, number>();
+  maxActive = 0;
+
+  up(id: string, server: McpServer): void {
+    this.servers.set(id, server);
+  }
+  down(id: string): void {
+    this.servers.delete(id);
+  }
+  mute(id: string): void {
+    this.muted.add(id);
+  }
+
+  readonly createTransport = (request: TransportRequest): Transport => {
+    const id = request.backend.id;
+    this.requests.push(request);
+    this.connects.set(id, (this.connects.get(id) ?? 0) + 1);
+    const server = this.servers.get(id);
+    if (server === undefined) return failingTransport(`backend ${id} is down`);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const { active, muted } = this;
+    const wrapped: Transport = {
+      start: async () => {
+        active.set(id, (active.get(id) ?? 0) + 1);
+        this.maxActive = Math.max(this.maxActive, active.get(id)!);
+        // A fresh protocol instance per connection: McpServer binds to one transport at a time.
+        if (server.isConnected()) await server.close();
+        await server.connect(serverSide);
+        await clientSide.start();
+      },
+      async send(message: JSONRPCMessage) {
+        if (muted.has(id)) return;
+        await clientSide.send(message);
+      },
+      async close() {
+        active.set(id, Math.max(0, (active.get(id) ?? 1) - 1));
+        await clientSide.close();
+      },
+    };
+    clientSide.onmessage = (m) => wrapped.onmessage?.(m);
+    clientSide.onclose = () => wrapped.onclose?.();
+    clientSide.onerror = (e) => wrapped.onerror?.(e);
+    return wrapped;
+  };
+}
+
+function failingTransport(message: string): Transport {
+  return {
+    start: () => Promise.reject(new Error(message)),
+    send: () => Promise.reject(new Error(message)),
+    close: () => Promise.resolve(),
+  };
+}
+
+export function backend(id: string, overrides: Partial<Backend> = {}): Backend {
+  return { id, name: id, baseUrl: `http://${id}.test/mcp`, transportType: 'streamable-http', healthStatus: 'healthy', metadata: {}, ...overrides };
+}
