@@ -1,13 +1,15 @@
 /**
  * The reflector's two list paths against a real kube-apiserver (@vmcp/envtest): the streaming list
  * (`sendInitialEvents=true`, synced at the initial-events-end bookmark) and the paginated LIST; in both, every raw
- * object is garbage once the store has it.
+ * object is garbage once the store has it. The fallback runs against a kube-apiserver of its own started with the
+ * WatchList feature gate off, which refuses `sendInitialEvents`.
  */
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
+import { startControlPlane, type ControlPlane } from '@vmcp/envtest';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { KubeHttpClient } from '../src/client/index.ts';
 import { Reflector, type ReflectorErrorInfo, type ReflectorStore } from '../src/reflector/index.ts';
@@ -103,4 +105,37 @@ describeIntegration('Reflector list paths on a real API server', () => {
       expect(errors).toEqual([]);
     });
   }
+
+  it('falls back to the paginated LIST on an API server with the WatchList feature off, says so, and still syncs and watches', async () => {
+    let cp: ControlPlane | undefined;
+    try {
+      cp = await startControlPlane({ apiServerArgs: ['--feature-gates=WatchList=false'] });
+      const ns = await cp.createNamespace('refl-nowl');
+      const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'early' } } });
+      const s = namesOnly();
+      const ac = new AbortController();
+      stops.push(ac);
+      const errors: { error: Error; info: ReflectorErrorInfo }[] = [];
+      const reflector = new Reflector({
+        client: new KubeHttpClient(cp.kubeConfig),
+        resource: ConfigMapResource,
+        namespace: ns,
+        store: s.store,
+        onError: (error, info) => errors.push({ error, info }),
+      });
+      void reflector.run(ac.signal);
+      await eventually(() => reflector.status().synced, 60_000, 'synced');
+      expect(reflector.status().listPath).toBe('paginated-list');
+      expect(reflector.status().watchListUnsupported).toMatch(/^watch configmaps in namespace "refl-nowl-[^"]+": 4\d\d /);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.info).toMatchObject({ phase: 'watch', retryInMs: 0 });
+      expect([...s.names]).toEqual(['early']);
+      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'late' } } });
+      await eventually(() => s.names.has('late'), 30_000, 'the watch event');
+      ac.abort();
+    } finally {
+      await cp?.stop();
+    }
+  }, 240_000);
 });

@@ -94,12 +94,14 @@ func rssBytes() int64 {
 
 func main() {
 	emit(map[string]any{"ev": "main", "at": epochMs(time.Now())})
-	kubeconfig := flag.String("kubeconfig", "", "kubeconfig file")
-	namespace := flag.String("namespace", "", "namespace to watch")
-	group := flag.String("group", "", "MCPGroup name")
-	expect := flag.Int("expect", 0, "report complete once the registry holds this many backends")
-	seqKey := flag.String("seq-key", "", "annotation whose value is reported on every upsert")
-	flag.Parse()
+	// A flag set of its own: controller-runtime registers its own -kubeconfig on the global one.
+	flags := flag.NewFlagSet("toolhive-peer", flag.ExitOnError)
+	kubeconfig := flags.String("kubeconfig", "", "kubeconfig file")
+	namespace := flags.String("namespace", "", "namespace to watch")
+	group := flags.String("group", "", "MCPGroup name")
+	expect := flags.Int("expect", 0, "report complete once the registry holds this many backends")
+	seqKey := flags.String("seq-key", "", "annotation whose value is reported on every upsert")
+	_ = flags.Parse(os.Args[1:])
 	if *kubeconfig == "" || *namespace == "" || *group == "" {
 		fmt.Fprintln(os.Stderr, "toolhive-peer: -kubeconfig, -namespace and -group are required")
 		os.Exit(2)
