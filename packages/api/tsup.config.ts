@@ -1,3 +1,3 @@
-import { libraryConfig } from '../../tsup.shared.ts';
+import { libraryConfig } from '@vmcp/tsup-config';
 
 export default libraryConfig();

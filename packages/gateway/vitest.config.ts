@@ -1,3 +1,3 @@
-import { packageProject } from '../../vitest.shared.ts';
+import { packageProject } from '@vmcp/vitest-config';
 
 export default packageProject(import.meta.dirname);

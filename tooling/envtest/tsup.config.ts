@@ -1,4 +1,4 @@
-import { libraryConfig } from '../../tsup.shared.ts';
+import { libraryConfig } from '@vmcp/tsup-config';
 
 export default libraryConfig({
   // internal/reaper is no module to import: the detached watchdog script that control planes spawn (dist/internal/reaper.js).

@@ -3,7 +3,7 @@
  * service fails, 2 for invalid configuration. Every start-up failure is one line on stderr that names the cause.
  */
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { publicUrl } from '@vmcp/registry';
 import { SERVICE_VERSION } from './app.ts';
 import { ConfigError, USAGE, loadConfig, type Config } from './config.ts';
 import { ClusterUnavailableError, loadKubeConfig } from './kube.ts';
@@ -33,7 +33,8 @@ async function runCluster(config: Config, logger: Logger): Promise<void> {
     namespace: config.namespace,
     group: config.groupRef,
     cluster: config.cluster.kind === 'in-cluster' ? 'in-cluster' : config.cluster.from,
-    server: kubeConfig.getCurrentCluster()?.server,
+    // Through the one URL-display rule: a kubeconfig may put credentials in the server URL.
+    server: publicUrl(kubeConfig.getCurrentCluster()?.server ?? ''),
   });
   const { service, url } = await startAgainstCluster(config, kubeConfig, logger);
   logger.info('serving', { url });
@@ -44,7 +45,7 @@ async function runCluster(config: Config, logger: Logger): Promise<void> {
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
   let config: Config;
   try {
-    const result = loadConfig({ argv, env, readFile: readIfExists, homeDir: os.homedir() });
+    const result = loadConfig({ argv, env, readFile: readIfExists, homeDir: env['HOME'] });
     if (result.action === 'help') {
       process.stdout.write(USAGE);
       return 0;

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
   it('takes namespace and group from flags, with defaults for the rest', () => {
     const config = run(['--namespace', 'team-a', '--group', 'engineering']);
     expect(config).toEqual({
-      cluster: { kind: 'kubeconfig', path: KUBE, from: '~/.kube/config' },
+      cluster: { kind: 'kubeconfig', path: KUBE, paths: [KUBE], from: '~/.kube/config' },
       namespace: 'team-a',
       groupRef: 'engineering',
       listen: { host: undefined, port: 8080 },
@@ -150,9 +150,13 @@ describe('loadConfig', () => {
 
     it('prefers --kubeconfig, then KUBECONFIG, and checks the files exist', () => {
       const files = { '/a': 'x', '/b': 'x', [KUBE]: 'x' };
-      expect(run([...base, '--kubeconfig', '/a'], { KUBECONFIG: '/b' }, files).cluster).toEqual({ kind: 'kubeconfig', path: '/a', from: '--kubeconfig' });
-      expect(run(base, { KUBECONFIG: '/b' }, files).cluster).toEqual({ kind: 'kubeconfig', path: '/b', from: 'KUBECONFIG' });
-      expect(run(base, { KUBECONFIG: '/a:/b' }, files).cluster).toMatchObject({ path: '/a:/b' });
+      expect(run([...base, '--kubeconfig', '/a'], { KUBECONFIG: '/b' }, files).cluster).toEqual({ kind: 'kubeconfig', path: '/a', paths: ['/a'], from: '--kubeconfig' });
+      expect(run(base, { KUBECONFIG: '/b' }, files).cluster).toEqual({ kind: 'kubeconfig', path: '/b', paths: ['/b'], from: 'KUBECONFIG' });
+      expect(run(base, { KUBECONFIG: '/a:/b' }, files).cluster).toMatchObject({ path: '/a:/b', paths: ['/a', '/b'] });
+      // A list on the flag is the same list: what is checked here is what the service loads.
+      expect(run([...base, '--kubeconfig', '/a::/b'], { KUBECONFIG: '/missing' }, files).cluster).toMatchObject({ paths: ['/a', '/b'], from: '--kubeconfig' });
+      expect(failure([...base, '--kubeconfig', '/a:/missing'], {}, files).message).toContain('/missing');
+      expect(failure([...base, '--kubeconfig', ':'], {}, files).message).toContain('is empty');
       expect(failure([...base, '--kubeconfig', '/missing'], {}, files).setting).toBe('--kubeconfig');
       expect(failure(base, { KUBECONFIG: '/a:/missing' }, files).message).toContain('/missing');
     });
@@ -179,7 +183,14 @@ describe('loadConfig', () => {
     });
 
     it('passes --context through', () => {
-      expect(run([...base, '--context', 'prod']).cluster).toEqual({ kind: 'kubeconfig', path: KUBE, from: '~/.kube/config', context: 'prod' });
+      expect(run([...base, '--context', 'prod']).cluster).toEqual({ kind: 'kubeconfig', path: KUBE, paths: [KUBE], from: '~/.kube/config', context: 'prod' });
+    });
+
+    it('has no ~/.kube/config default when HOME is unset or empty (env -i), and does not fail on it', () => {
+      for (const homeDir of [undefined, '']) {
+        const config = loadConfig({ argv: base, env: {}, readFile: (p) => (p === KUBE || p === '/.kube/config' ? 'x' : undefined), homeDir });
+        expect(config.action === 'run' && config.config.cluster.kind).not.toBe('kubeconfig');
+      }
     });
   });
 });

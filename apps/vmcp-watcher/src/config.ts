@@ -22,7 +22,15 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Where the cluster comes from. `demo` = none configured: start a local control plane (`src/demo.ts`). */
 export type ClusterSource =
-  | { kind: 'kubeconfig'; path: string; from: '--kubeconfig' | 'KUBECONFIG' | '~/.kube/config'; context?: string }
+  | {
+      kind: 'kubeconfig';
+      /** The setting as given (one path, or a `:`-list): for messages. */
+      path: string;
+      /** The files, in order: exactly what was checked and what `loadKubeConfig` reads. */
+      paths: string[];
+      from: '--kubeconfig' | 'KUBECONFIG' | '~/.kube/config';
+      context?: string;
+    }
   | { kind: 'in-cluster' }
   | { kind: 'demo' };
 
@@ -66,7 +74,8 @@ export interface ConfigInputs {
   env: Readonly<Record<string, string | undefined>>;
   /** File content, or undefined when it does not exist. Throws for other read errors. */
   readFile: (path: string) => string | undefined;
-  homeDir: string;
+  /** `$HOME`, as kubectl reads it; undefined or '' (e.g. under `env -i`) = no `~/.kube/config` default. */
+  homeDir: string | undefined;
 }
 
 /** The result of parsing: a configuration to run, or a request for help/version text. */
@@ -80,7 +89,8 @@ Flags (environment variable in brackets; flags win over the environment, which w
   --namespace NAME        namespace to watch [VMCP_NAMESPACE]; in a pod defaults to the pod's namespace
   --group NAME            MCPGroup whose backends to serve [VMCP_GROUP]; or groupRef in --config
   --config PATH           upstream vMCP config file (groupRef, outgoingAuth.source: discovered) [VMCP_CONFIG]
-  --kubeconfig PATH       kubeconfig file [KUBECONFIG]; default in a pod: in-cluster; else ~/.kube/config;
+  --kubeconfig PATH       kubeconfig file, or PATH:PATH… merged as kubectl does (per name and for the current
+                          context, the first file wins) [KUBECONFIG]; default in a pod: in-cluster; else $HOME/.kube/config;
                           with none of these, a local demo control plane is started
   --context NAME          kubeconfig context to use (default: the current context)
   --listen ADDR           HTTP listen address, [host]:port (default ${DEFAULT_LISTEN}; demo ${DEFAULT_DEMO_LISTEN}) [VMCP_LISTEN]
@@ -238,6 +248,11 @@ function inPod(inputs: ConfigInputs): boolean {
   return (inputs.env['KUBERNETES_SERVICE_HOST'] ?? '') !== '' && inputs.readFile(SERVICE_ACCOUNT_TOKEN_FILE) !== undefined;
 }
 
+/** A `--kubeconfig` / `KUBECONFIG` value split as kubectl does (empty entries ignored). */
+export function splitKubeconfigList(value: string): string[] {
+  return value.split(':').filter((p) => p !== '');
+}
+
 function resolveCluster(flags: { kubeconfig?: string | undefined; context?: string | undefined; demo?: boolean | undefined }, inputs: ConfigInputs): ClusterSource {
   if (flags.demo === true) {
     if (flags.kubeconfig !== undefined) throw new ConfigError('--demo', 'cannot be combined with --kubeconfig');
@@ -246,20 +261,20 @@ function resolveCluster(flags: { kubeconfig?: string | undefined; context?: stri
   const context = flags.context === undefined ? {} : { context: flags.context };
   const explicit = pick(flags.kubeconfig, '--kubeconfig', inputs.env['KUBECONFIG'], 'KUBECONFIG');
   if (explicit !== undefined) {
-    // KUBECONFIG may list several files (kubectl merges them); each must exist.
-    const paths = explicit.value.split(':').filter((p) => p !== '');
+    // One path, or a `:`-list that src/kubeconfig.ts merges with kubectl's rules; each file must exist.
+    const paths = splitKubeconfigList(explicit.value);
     if (paths.length === 0) throw new ConfigError(explicit.setting, 'is empty');
     for (const path of paths) {
       if (inputs.readFile(path) === undefined) throw new ConfigError(explicit.setting, `file ${path} does not exist`);
     }
-    return { kind: 'kubeconfig', path: explicit.value, from: explicit.setting as '--kubeconfig' | 'KUBECONFIG', ...context };
+    return { kind: 'kubeconfig', path: explicit.value, paths, from: explicit.setting as '--kubeconfig' | 'KUBECONFIG', ...context };
   }
   if (inPod(inputs)) {
     if (flags.context !== undefined) throw new ConfigError('--context', 'needs a kubeconfig (--kubeconfig or KUBECONFIG); in a pod the in-cluster config is used');
     return { kind: 'in-cluster' };
   }
-  const home = `${inputs.homeDir.replace(/\/$/, '')}/.kube/config`;
-  if (inputs.readFile(home) !== undefined) return { kind: 'kubeconfig', path: home, from: '~/.kube/config', ...context };
+  const home = inputs.homeDir === undefined || inputs.homeDir === '' ? undefined : `${inputs.homeDir.replace(/\/$/, '')}/.kube/config`;
+  if (home !== undefined && inputs.readFile(home) !== undefined) return { kind: 'kubeconfig', path: home, paths: [home], from: '~/.kube/config', ...context };
   if (flags.context !== undefined) throw new ConfigError('--context', 'no kubeconfig found (--kubeconfig, KUBECONFIG or ~/.kube/config)');
   return { kind: 'demo' };
 }

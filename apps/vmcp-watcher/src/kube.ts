@@ -4,27 +4,36 @@
  * service's {@link ServiceWatcher}.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { MCPServerResource } from '@vmcp/api';
-import { BackendWatcher, KubeApiError, KubeHttpClient, type BackendWatcherOptions, type WatcherStatus } from '@vmcp/kube-watcher';
-import type { DynamicRegistry } from '@vmcp/registry';
+import { MCPServerResource, collectionPath } from '@vmcp/api';
+import {
+  BackendWatcher,
+  KubeApiError,
+  KubeHttpClient,
+  ToolHiveKindNotServedError,
+  resolveToolHiveVersions,
+  type BackendWatcherOptions,
+  type WatcherStatus,
+} from '@vmcp/kube-watcher';
+import { publicUrl, type DynamicRegistry } from '@vmcp/registry';
 import { ConfigError, type ClusterSource } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ServiceWatcher, WatcherView } from './watcher.ts';
+import { loadKubeconfigFiles } from './kubeconfig.ts';
 
 /** Loads the kube config the configuration names. Throws ConfigError for a bad file or an unknown context. */
 export function loadKubeConfig(cluster: Exclude<ClusterSource, { kind: 'demo' }>): KubeConfig {
-  const kc = new KubeConfig();
   if (cluster.kind === 'in-cluster') {
+    const kc = new KubeConfig();
     kc.loadFromCluster();
     return kc;
   }
+  let kc: KubeConfig;
   try {
-    // A KUBECONFIG list is merged the way kubectl does it; a single path is read as is.
-    if (cluster.path.includes(':')) kc.loadFromDefault({}, false);
-    else kc.loadFromFile(cluster.path);
+    // Exactly the files that were validated (a list is merged with kubectl's rules): never KUBECONFIG or HOME.
+    kc = loadKubeconfigFiles(cluster.paths);
   } catch (error) {
-    throw new ConfigError(cluster.from, `cannot load kubeconfig ${cluster.path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new ConfigError(cluster.from, `cannot load kubeconfig ${error instanceof Error ? error.message : String(error)}`);
   }
   if (cluster.context !== undefined) {
     if (kc.getContextObject(cluster.context) === null) {
@@ -44,23 +53,33 @@ export class ClusterUnavailableError extends Error {
 }
 
 /**
- * One LIST of MCPServers (limit 1) in the namespace, before anything starts: tells apart "cannot connect",
- * "credentials rejected", "not allowed" and "CRDs not installed", so a misconfiguration is one clear message and
- * a non-zero exit instead of a service that retries quietly forever.
+ * API discovery of ToolHive's group, then one LIST of MCPServers (limit 1) in the namespace at the version the
+ * cluster serves (`v1beta1`, else `v1alpha1`), before anything starts: tells apart "cannot connect", "credentials
+ * rejected", "not allowed" and "ToolHive's CRDs not installed" (naming the versions the cluster serves), so a
+ * misconfiguration is one clear message and a non-zero exit instead of a service that retries quietly forever.
  */
 export async function checkCluster(kc: KubeConfig, namespace: string, timeoutMs = 10_000): Promise<void> {
   const client = new KubeHttpClient(kc, { userAgent: 'vmcp-watcher/preflight' });
-  const target = { verb: 'list' as const, resource: MCPServerResource, namespace };
+  const signal = AbortSignal.timeout(timeoutMs);
+  let resource = MCPServerResource;
+  const target = { verb: 'list' as const, resource, namespace };
   try {
+    const found = await resolveToolHiveVersions(client, [MCPServerResource], signal);
+    if (found.missing.length > 0) {
+      throw new ClusterUnavailableError(`cannot use the Kubernetes API at ${publicUrl(client.server)}: ${new ToolHiveKindNotServedError(found.missing, found.servedVersions).message}`);
+    }
+    resource = found.resources.get(MCPServerResource.kind) ?? MCPServerResource;
     await client.getJson({
       target,
-      path: `/apis/${MCPServerResource.group}/${MCPServerResource.version}/namespaces/${encodeURIComponent(namespace)}/${MCPServerResource.plural}`,
+      path: collectionPath(resource, namespace),
       query: { limit: '1' },
       accept: 'application/json',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     });
   } catch (error) {
-    const server = client.server;
+    if (error instanceof ClusterUnavailableError) throw error;
+    // The server address as the one URL-display rule allows: a kubeconfig may carry userinfo in it.
+    const server = publicUrl(client.server);
     if (error instanceof KubeApiError) {
       const hint =
         error.status === 401
@@ -68,7 +87,7 @@ export async function checkCluster(kc: KubeConfig, namespace: string, timeoutMs 
           : error.status === 403
             ? 'the user may not list MCPServers here; apply the Role in deploy/ (or check the RoleBinding)'
             : error.status === 404
-              ? 'the ToolHive CRDs are not installed (packages/api/crds)'
+              ? `MCPServers are not served at ${resource.group}/${resource.version} (is ToolHive's operator installed?)`
               : 'the API server refused the request';
       throw new ClusterUnavailableError(`cannot use the Kubernetes API at ${server}: ${hint}: ${error.message}`);
     }

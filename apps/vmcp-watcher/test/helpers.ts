@@ -233,7 +233,7 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 3
 /** The service configuration integration tests start with: a kubeconfig file, a namespace, group `engineering`. */
 export function clusterConfig(kubeconfigPath: string, namespace: string, overrides: Partial<Config> = {}): Config {
   return {
-    cluster: { kind: 'kubeconfig', path: kubeconfigPath, from: '--kubeconfig' },
+    cluster: { kind: 'kubeconfig', path: kubeconfigPath, paths: [kubeconfigPath], from: '--kubeconfig' },
     namespace,
     groupRef: 'engineering',
     listen: { host: '127.0.0.1', port: 0 },

@@ -26,7 +26,7 @@ export {
 
 // Conversion building blocks, for alternative discoverers and for tests.
 export { parseTransportType, effectiveProxyMode, DEFAULT_TRANSPORT, type TransportType } from './convert/transport.ts';
-export { mcpServerPhaseToHealth, mcpRemoteProxyPhaseToHealth, mcpServerEntryPhaseToHealth } from './convert/health.ts';
+export { mcpServerPhaseToHealth, mcpRemoteProxyPhaseToHealth, mcpServerEntryPhaseToHealth, TOOLHIVE_V1ALPHA1 } from './convert/health.ts';
 export {
   buildMetadata,
   METADATA_TOOL_TYPE,

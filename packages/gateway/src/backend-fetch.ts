@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { FetchFunction } from './token-exchange.ts';
 
@@ -14,7 +14,9 @@ export interface BackendFetch {
  */
 export function backendFetch(caBundleData: string | undefined): BackendFetch {
   if (caBundleData === undefined || caBundleData === '') return { fetch: (url, init) => fetch(url, init), close: () => Promise.resolve() };
-  const agent = new Agent({ connect: { ca: [...rootCertificates, caBundleData] } });
+  // One secure context, built once: with `ca` alone every TLS connection would parse the whole root store again.
+  const secureContext = createSecureContext({ ca: [...rootCertificates, caBundleData] });
+  const agent = new Agent({ connect: { secureContext } });
   return {
     // undici's own fetch with its own Agent: the Request/Response types are the WHATWG ones the SDK expects.
     fetch: (url, init) => {

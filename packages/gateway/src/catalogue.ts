@@ -1,4 +1,4 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 
 /**
  * How tool names of different backends are combined into one namespace.
@@ -45,12 +45,52 @@ export interface BackendTools {
   tools: readonly Tool[];
 }
 
-function byRule(sources: readonly BackendTools[], rule: ConflictResolution): BackendTools[] {
+function byRule<S extends { backendId: string }>(sources: readonly S[], rule: ConflictResolution): S[] {
   const sorted = [...sources].sort((a, b) => (a.backendId < b.backendId ? -1 : a.backendId > b.backendId ? 1 : 0));
   if (rule.strategy !== 'priority' || rule.order === undefined) return sorted;
   const rank = new Map(rule.order.map((id, i) => [id, i]));
   const at = (id: string): number => rank.get(id) ?? Number.MAX_SAFE_INTEGER;
   return sorted.sort((a, b) => at(a.backendId) - at(b.backendId));
+}
+
+/** Something a backend offers under a name (a tool or a prompt). */
+interface Named {
+  name: string;
+}
+
+/** One named item of a merged catalogue. */
+export interface CatalogueEntry<T extends Named> {
+  name: string;
+  backendId: string;
+  originalName: string;
+  /** The backend's definition with `name` replaced by the exposed name. */
+  item: T;
+}
+
+function mergeNamed<T extends Named>(
+  sources: readonly { backendId: string; items: readonly T[] }[],
+  rule: ConflictResolution,
+): { entries: CatalogueEntry<T>[]; conflicts: ToolConflict[] } {
+  if (rule.strategy !== 'prefix' && rule.strategy !== 'priority') {
+    throw new Error(`unknown tool conflict strategy ${JSON.stringify((rule as { strategy: unknown }).strategy)} (use "prefix" or "priority")`);
+  }
+  const format = rule.strategy === 'prefix' ? (rule.format ?? '{workload}_') : '';
+  const byName = new Map<string, CatalogueEntry<T>>();
+  const conflicts: ToolConflict[] = [];
+  for (const source of byRule(sources, rule)) {
+    const prefix = rule.strategy === 'prefix' ? format.replaceAll('{workload}', source.backendId) : '';
+    for (const item of source.items) {
+      const name = `${prefix}${item.name}`;
+      const kept = byName.get(name);
+      if (kept !== undefined) {
+        conflicts.push({ name, backendId: source.backendId, originalName: item.name, keptBackendId: kept.backendId });
+        continue;
+      }
+      byName.set(name, { name, backendId: source.backendId, originalName: item.name, item: { ...item, name } });
+    }
+  }
+  const entries = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { entries, conflicts };
 }
 
 /**
@@ -63,24 +103,49 @@ export function mergeTools(sources: readonly BackendTools[], rule: ConflictResol
   tools: CatalogueTool[];
   conflicts: ToolConflict[];
 } {
-  if (rule.strategy !== 'prefix' && rule.strategy !== 'priority') {
-    throw new Error(`unknown tool conflict strategy ${JSON.stringify((rule as { strategy: unknown }).strategy)} (use "prefix" or "priority")`);
-  }
-  const format = rule.strategy === 'prefix' ? (rule.format ?? '{workload}_') : '';
-  const byName = new Map<string, CatalogueTool>();
+  const { entries, conflicts } = mergeNamed(sources.map((s) => ({ backendId: s.backendId, items: s.tools })), rule);
+  return { tools: entries.map((e) => ({ name: e.name, backendId: e.backendId, originalName: e.originalName, tool: e.item })), conflicts };
+}
+
+/** One prompt of the aggregated catalogue: named by the same rule as tools. */
+export type CataloguePrompt = CatalogueEntry<Prompt>;
+
+/** Merges prompts by the same rule as tools (see {@link mergeTools}). */
+export function mergePrompts(
+  sources: readonly { backendId: string; prompts: readonly Prompt[] }[],
+  rule: ConflictResolution = DEFAULT_CONFLICT_RESOLUTION,
+): { prompts: CataloguePrompt[]; conflicts: ToolConflict[] } {
+  const { entries, conflicts } = mergeNamed(sources.map((s) => ({ backendId: s.backendId, items: s.prompts })), rule);
+  return { prompts: entries, conflicts };
+}
+
+/** One resource of the aggregated catalogue. Resources keep their URI: it already says where they come from. */
+export interface CatalogueResource {
+  uri: string;
+  backendId: string;
+  resource: Resource;
+}
+
+/**
+ * Merges resources by URI, unchanged. Two backends offering the same URI: the first by the rule's backend order
+ * keeps it, the other is left out (reported in `conflicts` with `name` = the URI).
+ */
+export function mergeResources(
+  sources: readonly { backendId: string; resources: readonly Resource[] }[],
+  rule: ConflictResolution = DEFAULT_CONFLICT_RESOLUTION,
+): { resources: CatalogueResource[]; conflicts: ToolConflict[] } {
+  const byUri = new Map<string, CatalogueResource>();
   const conflicts: ToolConflict[] = [];
   for (const source of byRule(sources, rule)) {
-    const prefix = rule.strategy === 'prefix' ? format.replaceAll('{workload}', source.backendId) : '';
-    for (const tool of source.tools) {
-      const name = `${prefix}${tool.name}`;
-      const kept = byName.get(name);
+    for (const resource of source.resources) {
+      const kept = byUri.get(resource.uri);
       if (kept !== undefined) {
-        conflicts.push({ name, backendId: source.backendId, originalName: tool.name, keptBackendId: kept.backendId });
+        conflicts.push({ name: resource.uri, backendId: source.backendId, originalName: resource.uri, keptBackendId: kept.backendId });
         continue;
       }
-      byName.set(name, { name, backendId: source.backendId, originalName: tool.name, tool: { ...tool, name } });
+      byUri.set(resource.uri, { uri: resource.uri, backendId: source.backendId, resource });
     }
   }
-  const tools = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { tools, conflicts };
+  const resources = [...byUri.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  return { resources, conflicts };
 }

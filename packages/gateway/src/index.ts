@@ -1,16 +1,26 @@
-export { BackendPool, createBackendPool, ToolNotFoundError } from './pool.ts';
+export { BackendPool, createBackendPool, NotInCatalogueError } from './pool.ts';
 export type {
   BackendPoolEvents,
   BackendPoolOptions,
   CallToolOptions,
   HealthProbeOptions,
+  PromptsChangedEvent,
+  ResourcesChangedEvent,
   SubscribableRegistry,
   ToolsChangedEvent,
   TransportFactory,
   TransportRequest,
 } from './pool.ts';
-export { DEFAULT_CONFLICT_RESOLUTION, mergeTools } from './catalogue.ts';
-export type { BackendTools, CatalogueTool, ConflictResolution, ToolConflict } from './catalogue.ts';
+export { DEFAULT_CONFLICT_RESOLUTION, mergePrompts, mergeResources, mergeTools } from './catalogue.ts';
+export type {
+  BackendTools,
+  CatalogueEntry,
+  CataloguePrompt,
+  CatalogueResource,
+  CatalogueTool,
+  ConflictResolution,
+  ToolConflict,
+} from './catalogue.ts';
 export { combineHealth, isServing } from './health.ts';
 export type { BackendHealth, ConnectionState, ObservedHealth } from './health.ts';
 export { BUILT_IN_STRATEGIES, resolveOutgoingAuth } from './outgoing-auth.ts';

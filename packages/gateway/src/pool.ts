@@ -3,11 +3,32 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema, type CallToolResult, type Implementation, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type GetPromptResult,
+  type Implementation,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Backend, BackendRegistry, RegistryEvent, RegistryListener } from '@vmcp/registry';
 import { backendFetch } from './backend-fetch.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
-import { DEFAULT_CONFLICT_RESOLUTION, mergeTools, type CatalogueTool, type ConflictResolution, type ToolConflict } from './catalogue.ts';
+import {
+  DEFAULT_CONFLICT_RESOLUTION,
+  mergePrompts,
+  mergeResources,
+  mergeTools,
+  type CataloguePrompt,
+  type CatalogueResource,
+  type CatalogueTool,
+  type ConflictResolution,
+  type ToolConflict,
+} from './catalogue.ts';
 import { connectionKey } from './connection-key.ts';
 import { forwardedHeaders } from './forwarded-headers.ts';
 import { combineHealth, isServing, type BackendHealth, type ConnectionState, type ObservedHealth } from './health.ts';
@@ -61,7 +82,7 @@ export interface BackendPoolOptions {
   createTransport?: TransportFactory;
 }
 
-/** Options of {@link BackendPool.callTool}. */
+/** Options of {@link BackendPool.callTool}, `getPrompt` and `readResource`. */
 export interface CallToolOptions {
   /** Handed to `auth.subjectToken` (and custom strategies) for this call's HTTP requests, e.g. the caller's session. */
   context?: unknown;
@@ -76,25 +97,51 @@ export interface ToolsChangedEvent {
   conflicts: ToolConflict[];
 }
 
+/** Payload of the `promptsChanged` event. */
+export interface PromptsChangedEvent {
+  prompts: CataloguePrompt[];
+}
+
+/** Payload of the `resourcesChanged` event. */
+export interface ResourcesChangedEvent {
+  resources: CatalogueResource[];
+}
+
 /** Events of a {@link BackendPool}. */
 export interface BackendPoolEvents {
-  /** The merged catalogue changed (a tool appeared, vanished or changed its definition). */
+  /** The merged tools changed (a tool appeared, vanished or changed its definition). */
   toolsChanged: ToolsChangedEvent;
+  /** The merged prompts changed. */
+  promptsChanged: PromptsChangedEvent;
+  /** The merged resources changed. */
+  resourcesChanged: ResourcesChangedEvent;
   /** The health of a backend changed (any field of {@link BackendHealth} but the probe latency). */
   healthChanged: BackendHealth;
 }
 
-/** Thrown by {@link BackendPool.callTool} for a name that is not in the catalogue. */
-export class ToolNotFoundError extends Error {
-  override readonly name = 'ToolNotFoundError';
-  readonly toolName: string;
-  constructor(toolName: string) {
-    super(`tool ${JSON.stringify(toolName)} is not offered by any healthy backend`);
-    this.toolName = toolName;
+/** Thrown by `callTool`, `getPrompt` and `readResource` for a name (or URI) that is not in the catalogue. */
+export class NotInCatalogueError extends Error {
+  override readonly name = 'NotInCatalogueError';
+  readonly kind: 'tool' | 'prompt' | 'resource';
+  /** The tool or prompt name, or the resource URI. */
+  readonly key: string;
+  constructor(kind: 'tool' | 'prompt' | 'resource', key: string) {
+    super(`${kind} ${JSON.stringify(key)} is not offered by any healthy backend`);
+    this.kind = kind;
+    this.key = key;
   }
 }
 
-const MAX_TOOL_PAGES = 100;
+const MAX_LIST_PAGES = 100;
+
+/** What one backend offers. */
+interface Offer {
+  tools: Tool[];
+  prompts: Prompt[];
+  resources: Resource[];
+}
+
+const NOTHING: Offer = Object.freeze({ tools: [], prompts: [], resources: [] });
 
 interface CallScope {
   context: unknown;
@@ -111,7 +158,7 @@ class Slot {
   reason: string | undefined;
   client: Client | undefined;
   release: (() => Promise<void>) | undefined;
-  tools: Tool[] = [];
+  offer: Offer = NOTHING;
   attempt = 0;
   retryTimer: TimerHandle | undefined;
   probeTimer: TimerHandle | undefined;
@@ -140,8 +187,9 @@ class Slot {
  *   `unavailable` and never contacted without its auth.
  * - Health: `ping` every `health.intervalMs`, kept as an overlay next to the registry's phase health
  *   (`health(id)`, `healthChanged`). The registry is only read.
- * - Catalogue: the tools of serving backends merged under `conflictResolution`, routed by `callTool`; `toolsChanged`
- *   when the merged set changes (also when a backend sends `notifications/tools/list_changed`).
+ * - Catalogue: the tools (and prompts, resources) of serving backends merged under `conflictResolution`, routed by
+ *   `callTool` (`getPrompt`, `readResource`); `toolsChanged` (`promptsChanged`, `resourcesChanged`) when a merged set
+ *   changes, also when a backend sends its own `list_changed`.
  *
  * Reasons, log lines and errors never contain secret values.
  */
@@ -152,6 +200,8 @@ export class BackendPool {
   readonly #slots = new Map<string, Slot>();
   readonly #listeners: { [K in keyof BackendPoolEvents]: Set<(event: BackendPoolEvents[K]) => void> } = {
     toolsChanged: new Set(),
+    promptsChanged: new Set(),
+    resourcesChanged: new Set(),
     healthChanged: new Set(),
   };
   readonly #scope = new AsyncLocalStorage<CallScope>();
@@ -159,6 +209,12 @@ export class BackendPool {
   #catalogue: { tools: CatalogueTool[]; conflicts: ToolConflict[]; routes: Map<string, CatalogueTool>; signature: string } = {
     tools: [],
     conflicts: [],
+    routes: new Map(),
+    signature: '[]',
+  };
+  #prompts: { prompts: CataloguePrompt[]; routes: Map<string, CataloguePrompt>; signature: string } = { prompts: [], routes: new Map(), signature: '[]' };
+  #resources: { resources: CatalogueResource[]; routes: Map<string, CatalogueResource>; signature: string } = {
+    resources: [],
     routes: new Map(),
     signature: '[]',
   };
@@ -186,6 +242,16 @@ export class BackendPool {
   /** Tools left out because of a name conflict. */
   conflicts(): ToolConflict[] {
     return [...this.#catalogue.conflicts];
+  }
+
+  /** The merged prompts (named by the same rule as tools), sorted by exposed name. */
+  prompts(): CataloguePrompt[] {
+    return [...this.#prompts.prompts];
+  }
+
+  /** The merged resources (by URI, unchanged), sorted by URI. */
+  resources(): CatalogueResource[] {
+    return [...this.#resources.resources];
   }
 
   /** The health of one backend, or undefined when the pool does not know it. */
@@ -219,22 +285,16 @@ export class BackendPool {
   /**
    * Calls the catalogue tool `name` on its backend (under its original name) and returns the backend's result.
    *
-   * @throws ToolNotFoundError when no serving backend offers `name`; an Error naming the tool and backend when the
+   * @throws NotInCatalogueError when no serving backend offers `name`; an Error naming the tool and backend when the
    *   call fails (secret values removed).
    */
   async callTool(name: string, args: Record<string, unknown> = {}, options: CallToolOptions = {}): Promise<CallToolResult> {
     const route = this.#catalogue.routes.get(name);
-    if (route === undefined) throw new ToolNotFoundError(name);
-    const slot = this.#slots.get(route.backendId);
-    const client = slot?.client;
-    if (slot === undefined || client === undefined) throw new ToolNotFoundError(name);
+    const { slot, client } = this.#routeTo('tool', name, route?.backendId);
     const startedAt = this.#timers.now();
     try {
       const result = (await this.#scope.run({ context: options.context }, () =>
-        client.callTool({ name: route.originalName, arguments: args }, undefined, {
-          ...(options.signal !== undefined ? { signal: options.signal } : {}),
-          ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
-        }),
+        client.callTool({ name: route!.originalName, arguments: args }, undefined, requestOptions(options)),
       )) as CallToolResult;
       this.#metric('call', { backendId: slot.id, tool: name, ok: result.isError !== true, durationMs: this.#timers.now() - startedAt });
       return result;
@@ -242,6 +302,45 @@ export class BackendPool {
       this.#metric('call', { backendId: slot.id, tool: name, ok: false, durationMs: this.#timers.now() - startedAt });
       throw new Error(`tool ${name} on backend ${slot.id}: ${scrubSecrets(messageOf(error), slot.desired)}`);
     }
+  }
+
+  /**
+   * Gets the catalogue prompt `name` from its backend.
+   *
+   * @throws NotInCatalogueError when no serving backend offers `name`; an Error naming the prompt and backend.
+   */
+  async getPrompt(name: string, args: Record<string, string> = {}, options: CallToolOptions = {}): Promise<GetPromptResult> {
+    const route = this.#prompts.routes.get(name);
+    const { slot, client } = this.#routeTo('prompt', name, route?.backendId);
+    try {
+      return await this.#scope.run({ context: options.context }, () =>
+        client.getPrompt({ name: route!.originalName, arguments: args }, requestOptions(options)),
+      );
+    } catch (error) {
+      throw new Error(`prompt ${name} on backend ${slot.id}: ${scrubSecrets(messageOf(error), slot.desired)}`);
+    }
+  }
+
+  /**
+   * Reads the catalogue resource `uri` from its backend.
+   *
+   * @throws NotInCatalogueError when no serving backend offers `uri`; an Error naming the URI and backend.
+   */
+  async readResource(uri: string, options: CallToolOptions = {}): Promise<ReadResourceResult> {
+    const route = this.#resources.routes.get(uri);
+    const { slot, client } = this.#routeTo('resource', uri, route?.backendId);
+    try {
+      return await this.#scope.run({ context: options.context }, () => client.readResource({ uri }, requestOptions(options)));
+    } catch (error) {
+      throw new Error(`resource ${uri} on backend ${slot.id}: ${scrubSecrets(messageOf(error), slot.desired)}`);
+    }
+  }
+
+  #routeTo(kind: 'tool' | 'prompt' | 'resource', key: string, backendId: string | undefined): { slot: Slot; client: Client } {
+    const slot = backendId === undefined ? undefined : this.#slots.get(backendId);
+    const client = slot?.client;
+    if (slot === undefined || client === undefined) throw new NotInCatalogueError(kind, key);
+    return { slot, client };
   }
 
   /** Resolves once no backend has a connect or close step queued or running (retries and probes may be pending). */
@@ -363,14 +462,17 @@ export class BackendPool {
     slot.state = 'connecting';
     this.#emitHealth(slot);
     const client = new Client(this.#options.clientInfo ?? { name: 'vmcp-gateway', version: '0.1.0' }, { capabilities: {} });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      if (slot.client === client) this.#enqueue(slot, () => this.#refreshTools(slot, client));
-    });
+    const refresh = (): void => {
+      if (slot.client === client) this.#enqueue(slot, () => this.#refreshOffer(slot, client));
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, refresh);
+    client.setNotificationHandler(PromptListChangedNotificationSchema, refresh);
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh);
     const startedAt = this.#timers.now();
-    let tools: Tool[];
+    let offer: Offer;
     try {
       await client.connect(transport, { timeout: this.#requestTimeout() });
-      tools = await this.#listTools(client);
+      offer = await this.#listOffer(client);
     } catch (error) {
       await closeQuietly(client, tls.close);
       this.#metric('connection', { backendId: slot.id, event: 'failed', durationMs: this.#timers.now() - startedAt });
@@ -384,7 +486,7 @@ export class BackendPool {
     }
     slot.client = client;
     slot.release = tls.close;
-    slot.tools = tools;
+    slot.offer = offer;
     slot.state = 'connected';
     slot.observed = 'healthy';
     slot.reason = undefined;
@@ -394,7 +496,7 @@ export class BackendPool {
       if (slot.client === client) this.#enqueue(slot, () => this.#lost(slot, client, 'connection closed by the backend'));
     };
     this.#metric('connection', { backendId: slot.id, event: 'connected', durationMs: this.#timers.now() - startedAt });
-    this.#options.logger?.info?.(`backend ${slot.id}: connected (${tools.length} tools)`, { backend: slot.id, tools: tools.length });
+    this.#options.logger?.info?.(`backend ${slot.id}: connected (${offer.tools.length} tools)`, { backend: slot.id, tools: offer.tools.length });
     this.#scheduleProbe(slot, client);
     this.#emitHealth(slot);
     this.#updateCatalogue();
@@ -408,29 +510,47 @@ export class BackendPool {
     this.#setRetrying(slot, reason);
   }
 
-  async #refreshTools(slot: Slot, client: Client): Promise<void> {
+  async #refreshOffer(slot: Slot, client: Client): Promise<void> {
     if (slot.client !== client) return;
     try {
-      const tools = await this.#listTools(client);
+      const offer = await this.#listOffer(client);
       if (slot.client !== client) return;
-      slot.tools = tools;
+      slot.offer = offer;
       this.#updateCatalogue();
     } catch (error) {
-      if (slot.client === client) await this.#lost(slot, client, `tools/list failed: ${scrubSecrets(messageOf(error), slot.desired)}`);
+      if (slot.client === client) await this.#lost(slot, client, `listing failed: ${scrubSecrets(messageOf(error), slot.desired)}`);
     }
   }
 
-  async #listTools(client: Client): Promise<Tool[]> {
-    if (client.getServerCapabilities()?.tools === undefined) return [];
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
-      const result = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: this.#requestTimeout() });
-      tools.push(...result.tools);
-      cursor = result.nextCursor;
-      if (cursor === undefined) break;
-    }
-    return tools;
+  /** Tools, prompts and resources of a backend, each only if it declares the capability; every page. */
+  async #listOffer(client: Client): Promise<Offer> {
+    const capabilities = client.getServerCapabilities();
+    const options = { timeout: this.#requestTimeout() };
+    const all = async <T>(list: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>): Promise<T[]> => {
+      const out: T[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+        const result = await list(cursor);
+        out.push(...result.items);
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+      }
+      return out;
+    };
+    const params = (cursor: string | undefined) => (cursor === undefined ? {} : { cursor });
+    const tools = capabilities?.tools === undefined ? [] : await all(async (c) => {
+      const r = await client.listTools(params(c), options);
+      return { items: r.tools, nextCursor: r.nextCursor };
+    });
+    const prompts = capabilities?.prompts === undefined ? [] : await all(async (c) => {
+      const r = await client.listPrompts(params(c), options);
+      return { items: r.prompts, nextCursor: r.nextCursor };
+    });
+    const resources = capabilities?.resources === undefined ? [] : await all(async (c) => {
+      const r = await client.listResources(params(c), options);
+      return { items: r.resources, nextCursor: r.nextCursor };
+    });
+    return { tools, prompts, resources };
   }
 
   #setUnavailable(slot: Slot, reason: string): void {
@@ -469,7 +589,7 @@ export class BackendPool {
     const release = slot.release;
     slot.client = undefined;
     slot.release = undefined;
-    slot.tools = [];
+    slot.offer = NOTHING;
     if (client === undefined) return;
     client.onclose = ignoreClose;
     await closeQuietly(client, release);
@@ -557,14 +677,29 @@ export class BackendPool {
   }
 
   #updateCatalogue(): void {
-    const sources = [...this.#slots.values()]
-      .filter((slot) => slot.client !== undefined && !slot.removed && isServing(combineHealth(slot.desired.healthStatus, slot.observed)))
-      .map((slot) => ({ backendId: slot.id, tools: slot.tools }));
-    const merged = mergeTools(sources, this.#options.conflictResolution ?? DEFAULT_CONFLICT_RESOLUTION);
+    const serving = [...this.#slots.values()].filter(
+      (slot) => slot.client !== undefined && !slot.removed && isServing(combineHealth(slot.desired.healthStatus, slot.observed)),
+    );
+    const rule = this.#options.conflictResolution ?? DEFAULT_CONFLICT_RESOLUTION;
+
+    const merged = mergeTools(serving.map((slot) => ({ backendId: slot.id, tools: slot.offer.tools })), rule);
     const signature = JSON.stringify(merged.tools.map((t) => [t.backendId, t.tool]));
-    const changed = signature !== this.#catalogue.signature;
+    const toolsChanged = signature !== this.#catalogue.signature;
     this.#catalogue = { ...merged, routes: new Map(merged.tools.map((t) => [t.name, t])), signature };
-    if (changed) this.#emit('toolsChanged', { tools: [...merged.tools], conflicts: [...merged.conflicts] });
+
+    const { prompts } = mergePrompts(serving.map((slot) => ({ backendId: slot.id, prompts: slot.offer.prompts })), rule);
+    const promptSignature = JSON.stringify(prompts.map((p) => [p.backendId, p.item]));
+    const promptsChanged = promptSignature !== this.#prompts.signature;
+    this.#prompts = { prompts, routes: new Map(prompts.map((p) => [p.name, p])), signature: promptSignature };
+
+    const { resources } = mergeResources(serving.map((slot) => ({ backendId: slot.id, resources: slot.offer.resources })), rule);
+    const resourceSignature = JSON.stringify(resources.map((r) => [r.backendId, r.resource]));
+    const resourcesChanged = resourceSignature !== this.#resources.signature;
+    this.#resources = { resources, routes: new Map(resources.map((r) => [r.uri, r])), signature: resourceSignature };
+
+    if (toolsChanged) this.#emit('toolsChanged', { tools: [...merged.tools], conflicts: [...merged.conflicts] });
+    if (promptsChanged) this.#emit('promptsChanged', { prompts: [...prompts] });
+    if (resourcesChanged) this.#emit('resourcesChanged', { resources: [...resources] });
   }
 
   #emit<K extends keyof BackendPoolEvents>(event: K, payload: BackendPoolEvents[K]): void {
@@ -586,6 +721,13 @@ export class BackendPool {
       this.#options.logger?.warn?.(`metrics hook ${hook} failed: ${messageOf(error)}`);
     }
   }
+}
+
+function requestOptions(options: CallToolOptions): { signal?: AbortSignal; timeout?: number } {
+  return {
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+  };
 }
 
 /** `streamable-http` and `sse` over HTTP; anything else is not reachable by a network client. */

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as published from '@vmcp/gateway';
+import { createDynamicRegistry } from '@vmcp/registry';
 import * as source from '../src/index.ts';
+import { instrumentedPool } from './examples/metrics.ts';
 import { quickStart } from './examples/quick-start.ts';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server.ts';
 
@@ -13,8 +15,8 @@ afterEach(async () => {
 });
 
 describe('README', () => {
-  it('shows test/examples/quick-start.ts verbatim', () => {
-    const code = readFileSync(new URL('./examples/quick-start.ts', import.meta.url), 'utf8');
+  it.each(['quick-start.ts', 'metrics.ts'])('shows test/examples/%s verbatim', (file) => {
+    const code = readFileSync(new URL(`./examples/${file}`, import.meta.url), 'utf8');
     expect(readme).toContain(`\`\`\`ts\n${code}\`\`\`\n`);
   });
 
@@ -24,6 +26,22 @@ describe('README', () => {
     expect(await quickStart(server.url)).toEqual(['docs/search: hello']);
     expect(server.callHeaders.get('search')?.[0]?.['x-api-key']).toBe('demo-key');
     expect(log.mock.calls.map((c) => c.join(' '))).toEqual(['tools: docs_search', 'health: healthy', 'tools: ']);
+  });
+
+  it('the metrics example counts connections and calls', async () => {
+    server = await startLoopbackServer({ name: 'docs', tools: ['search'] });
+    vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    const registry = createDynamicRegistry();
+    const { pool, counts } = instrumentedPool(registry);
+    registry.upsert({ id: 'docs', name: 'docs', baseUrl: server.url, transportType: 'streamable-http', healthStatus: 'healthy', metadata: {} });
+    await vi.waitFor(() => expect(pool.tools()).toHaveLength(1), { timeout: 20_000 });
+    await pool.callTool('docs_search', {});
+    await pool.close();
+    expect(Object.fromEntries(counts)).toEqual({
+      'connection_connected{backend="docs"}': 1,
+      'call_ok{backend="docs",tool="docs_search"}': 1,
+      'connection_disconnected{backend="docs"}': 1,
+    });
   });
 
   it("imports '@vmcp/gateway' as the package's own source, not a stale dist", () => {

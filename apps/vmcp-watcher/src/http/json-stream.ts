@@ -2,8 +2,22 @@
  * Writes a response body piece by piece, waiting for the socket to drain, so a large answer costs the memory of
  * one piece, not of the whole body.
  */
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+
+/** True once `res` may take more, false if it closed first. Leaves no listener behind either way. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (value: boolean): void => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(value);
+    };
+    const onDrain = (): void => settle(true);
+    const onClose = (): void => settle(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
 
 /**
  * Writes each piece of `pieces` (pulled lazily) to `res`, pausing whenever the socket buffer is full. Resolves true
@@ -13,10 +27,7 @@ import type { ServerResponse } from 'node:http';
 export async function writePieces(res: ServerResponse, pieces: Iterable<string>): Promise<boolean> {
   for (const piece of pieces) {
     if (res.destroyed || res.writableEnded) return false;
-    if (!res.write(piece)) {
-      const drained = await Promise.race([once(res, 'drain').then(() => true), once(res, 'close').then(() => false)]);
-      if (!drained) return false;
-    }
+    if (!res.write(piece) && !(await drained(res))) return false;
   }
   return !res.destroyed;
 }

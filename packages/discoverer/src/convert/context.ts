@@ -33,6 +33,8 @@ export interface CommonFields {
   /** `status`, `{}` when absent. */
   readonly status: JsonObject;
   readonly phase: string;
+  /** `apiVersion` as read (`toolhive.stacklok.dev/v1alpha1` on a ToolHive v0.7.0 cluster), '' when absent. */
+  readonly apiVersion: string;
   /** `spec.externalAuthConfigRef`, validated. */
   readonly authRef: { name: string } | undefined;
 }
@@ -51,6 +53,7 @@ export function readCommon(kind: string, name: string, object: KubeObject, ctx: 
   const spec = fields.object(raw['spec'], 'spec') ?? {};
   const status = fields.object(raw['status'], 'status') ?? {};
   const phase = fields.stringOrEmpty(status['phase'], 'status.phase');
+  const apiVersion = typeof raw['apiVersion'] === 'string' ? raw['apiVersion'] : '';
   const ref = fields.object(spec['externalAuthConfigRef'], 'spec.externalAuthConfigRef');
   let authRef: { name: string } | undefined;
   if (ref !== undefined) {
@@ -68,6 +71,7 @@ export function readCommon(kind: string, name: string, object: KubeObject, ctx: 
     spec,
     status,
     phase,
+    apiVersion,
     authRef,
   };
 }

@@ -30,7 +30,7 @@ export async function convertMCPServer(name: string, object: KubeObject, ctx: Co
     baseUrl: url,
     transportType,
     type: '',
-    healthStatus: mcpServerPhaseToHealth(common.phase),
+    healthStatus: mcpServerPhaseToHealth(common.phase, common.apiVersion),
     metadata: buildMetadata({
       annotations: common.annotations,
       workloadType: WORKLOAD_TYPE_VALUES.MCPServer,

@@ -1,0 +1,3 @@
+import { packageConfig } from './index.js';
+
+export default packageConfig(import.meta.dirname);

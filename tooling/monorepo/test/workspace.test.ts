@@ -1,0 +1,69 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, workspacePackages } from './repo.ts';
+
+const root = repoRoot();
+const packages = workspacePackages(root);
+
+/** Source files of a package (no installs, no build output), relative to the repository root. */
+function sourceFiles(dir: string): string[] {
+  const skip = new Set(['node_modules', 'dist', '.turbo', 'coverage', 'results', 'go']);
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      if (skip.has(entry.name)) continue;
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) out.push(child);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Module specifiers of static imports, re-exports and dynamic imports in one file. */
+function specifiers(source: string): string[] {
+  return [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+}
+
+describe('the workspace', () => {
+  it('has the shared-config packages this test is about', () => {
+    const names = packages.map((p) => p.name);
+    for (const name of ['@vmcp/tsconfig', '@vmcp/tsup-config', '@vmcp/vitest-config', '@vmcp/eslint-config', '@vmcp/check-package']) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it.each(packages.map((p) => [p.dir, p] as const))('%s takes each shared config it uses from its tooling package', (dir, pkg) => {
+    const deps = { ...pkg.manifest.dependencies, ...pkg.manifest.devDependencies };
+    const scripts = pkg.manifest.scripts ?? {};
+    const needs: [boolean, string][] = [
+      [existsSync(path.join(root, dir, 'tsup.config.ts')), '@vmcp/tsup-config'],
+      [existsSync(path.join(root, dir, 'vitest.config.ts')), '@vmcp/vitest-config'],
+      [existsSync(path.join(root, dir, 'tsconfig.json')) && pkg.name !== '@vmcp/tsconfig', '@vmcp/tsconfig'],
+      ['lint' in scripts && pkg.name !== '@vmcp/eslint-config', '@vmcp/eslint-config'],
+      ['check:package' in scripts, '@vmcp/check-package'],
+    ];
+    for (const [uses, config] of needs) {
+      if (uses) expect(deps[config], `${dir} uses ${config}`).toBe('workspace:*');
+    }
+    if ('lint' in scripts) expect(existsSync(path.join(root, dir, 'eslint.config.js')), `${dir}/eslint.config.js`).toBe(true);
+  });
+
+  it.each(packages.map((p) => [p.dir] as const))('%s imports and runs nothing outside its own folder', (dir) => {
+    const outside: string[] = [];
+    for (const file of sourceFiles(dir)) {
+      for (const spec of specifiers(readFileSync(path.join(root, file), 'utf8'))) {
+        if (!spec.startsWith('.')) continue;
+        const target = path.resolve(root, path.dirname(file), spec);
+        if (!target.startsWith(path.join(root, dir) + path.sep)) outside.push(`${file} → ${spec}`);
+      }
+    }
+    const manifest = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    for (const [name, command] of Object.entries(manifest.scripts ?? {})) {
+      if (/(^|\s)\.\.\//.test(command)) outside.push(`script ${name}: ${command}`);
+    }
+    expect(outside).toEqual([]);
+  });
+});
