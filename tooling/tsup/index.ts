@@ -26,8 +26,8 @@ export function libraryConfig(overrides: Options = {}): Options {
  * resolves and compiles one module instead of ~900, most of them @kubernetes/client-node's generated API, which
  * esbuild's tree-shaking drops. `external` names what must stay out (development-only packages).
  */
-export function serviceBundleConfig(overrides: Options & { external?: string[] } = {}): Options {
-  const external = overrides.external ?? [];
+export function serviceBundleConfig(overrides: Options = {}): Options {
+  const external = (overrides.external ?? []).filter((e): e is string => typeof e === 'string');
   return libraryConfig({
     dts: false,
     noExternal: [new RegExp(`^(?!${external.map((e) => e.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') || '$^'})`)],
