@@ -13,7 +13,9 @@ export function libraryConfig(overrides: Options = {}): Options {
     tsconfig: 'tsconfig.build.json',
     // tsup 8's declaration step sets `baseUrl`, which TypeScript 6 deprecates; the build does not otherwise use it.
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
-    sourcemap: true,
+    // No source maps: they would point at src/, which the tarballs do not ship (decided for the release; the
+    // release rehearsal checks that every shipped map's sources are shipped too).
+    sourcemap: false,
     clean: true,
     splitting: false,
     treeshake: true,

@@ -1,17 +1,10 @@
 #!/usr/bin/env bash
-# Idempotent: installs Debian's Chromium for the status-page browser test (playwright-core drives /usr/bin/chromium).
-# Needs root (or sudo) and apt; does nothing when Chromium is already there.
+# Idempotent: Debian's Chromium for the status-page browser test (playwright-core drives /usr/bin/chromium).
+# Installs it only as root or under CI=true (scripts/system-packages.sh); otherwise one notice, exit 77 (skipped).
 set -euo pipefail
+source "$(cd "$(dirname "$0")/../../.." && pwd)/scripts/system-packages.sh"
 if [ -x /usr/bin/chromium ]; then
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "[vmcp] ensure-chromium: no apt-get here; install Chromium at /usr/bin/chromium to run the browser test" >&2
-  exit 1
-fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "[vmcp] installing Debian's chromium for the browser test (apt-get)" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+ensure_debian_packages "the browser test (status page in headless Chromium)" chromium chromium
 test -x /usr/bin/chromium

@@ -13,10 +13,10 @@ import { PublicBackendWriter } from './http/public-json.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { EventHub } from './sse.ts';
+import { SERVICE_VERSION } from './version.ts';
 import type { ServiceWatcher } from './watcher.ts';
 
-/** The service's version (upstream `/status` `version`). */
-export const SERVICE_VERSION = '0.1.0';
+export { SERVICE_VERSION };
 
 /** Options of {@link createService}. */
 export interface ServiceOptions {

@@ -1,10 +1,13 @@
 /**
- * The status page served at `/`: one self-contained HTML document (inline CSS and JS, no build step, no external
- * asset) that takes the full list from the event stream's `reset`, then applies `upsert`/`remove`/`status` events
- * live. Every cluster-provided string is inserted with `textContent`, never as HTML, and a strict CSP with a
- * per-response nonce allows only the page's own script and style.
+ * The status page served at `/`: one self-contained HTML document (inline CSS and JS, no external asset). Its script
+ * is `page/client.ts`, a type-checked browser module compiled into `page/script.generated.ts` and inlined here; it
+ * shows the backends one page at a time from `/api/v1/backends` and follows the event stream to stay current, so
+ * the page costs the same whatever the size of the registry. Every cluster-provided string is inserted with
+ * `textContent`, never as HTML, and a strict CSP with a per-response nonce allows only the page's own script and
+ * style.
  */
 import { randomBytes } from 'node:crypto';
+import { STATUS_PAGE_SCRIPT } from './page/script.generated.ts';
 
 /** What the page shows before its script runs. */
 export interface StatusPageInfo {
@@ -48,96 +51,8 @@ th { font-size:.8rem; text-transform:uppercase; letter-spacing:.03em; color:var(
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size:.85rem; word-break:break-all; }
 .auth-field { display:block; font-size:.8rem; } ul { padding-left:1.2rem; margin:.25rem 0; }
 #changes li { font-size:.85rem; } .flash { animation: flash 1.2s ease-out; }
+nav.pager { display:flex; gap:.75rem; align-items:center; margin:.5rem 0; }
 @keyframes flash { from { background: rgba(255, 213, 0, .45); } to { background: transparent; } }
-`;
-
-// Plain browser JS, kept small and dependency-free. It must not use innerHTML with data.
-const SCRIPT = `
-const backends = new Map();
-let exclusions = [];
-const changes = [];
-const $ = (id) => document.getElementById(id);
-const KINDS = { mcp_server: 'MCPServer', remote_proxy: 'MCPRemoteProxy', server_entry: 'MCPServerEntry' };
-function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined) e.textContent = String(text); if (cls) e.className = cls; return e; }
-function healthClass(h) { return h === 'healthy' ? 'ok' : h === 'unhealthy' ? 'bad' : 'warn'; }
-function authCell(b) {
-  const td = el('td');
-  const a = b.authConfig;
-  td.append(el('code', a ? a.type : 'unauthenticated'));
-  if (b.authConfigRef) td.append(el('span', 'ref: ' + b.authConfigRef, 'auth-field muted'));
-  if (a) {
-    for (const [key, value] of Object.entries(a)) {
-      if (key === 'type' || key === 'redacted' || value === null || typeof value !== 'object') continue;
-      for (const [field, v] of Object.entries(value)) {
-        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') td.append(el('span', field + ': ' + v, 'auth-field muted'));
-      }
-    }
-    if (Array.isArray(a.redacted) && a.redacted.length) td.append(el('span', 'secret set: ' + a.redacted.join(', '), 'auth-field muted'));
-  }
-  return td;
-}
-function renderBackends(flashId) {
-  const body = $('backends');
-  body.replaceChildren();
-  const list = [...backends.values()].sort((x, y) => x.name.localeCompare(y.name));
-  for (const b of list) {
-    const tr = el('tr'); tr.dataset.backend = b.id;
-    if (b.id === flashId) tr.className = 'flash';
-    tr.append(el('td', b.name), el('td', KINDS[(b.metadata || {}).workload_type] || b.type || '?'));
-    const url = el('td'); url.append(el('code', b.baseUrl)); tr.append(url);
-    tr.append(el('td', b.transportType));
-    const h = el('td'); h.append(el('span', b.healthStatus, 'badge ' + healthClass(b.healthStatus))); tr.append(h);
-    tr.append(authCell(b));
-    body.append(tr);
-  }
-  $('count').textContent = String(list.length);
-  $('empty').hidden = list.length > 0;
-}
-function renderExclusions() {
-  const ul = $('excluded'); ul.replaceChildren();
-  for (const x of exclusions) {
-    const li = el('li'); li.dataset.excluded = x.name;
-    li.append(el('code', x.name), el('span', ' ' + (x.kind || '') + ' — ' + x.reason.code + ': ' + x.reason.message, 'muted'));
-    ul.append(li);
-  }
-  $('excluded-none').hidden = exclusions.length > 0;
-}
-function addChange(type, b, version) {
-  changes.unshift({ type, name: b.name, version, at: new Date() });
-  changes.length = Math.min(changes.length, 25);
-  const ul = $('changes'); ul.replaceChildren();
-  for (const c of changes) ul.append(el('li', c.at.toLocaleTimeString() + '  v' + c.version + '  ' + c.type + '  ' + c.name));
-}
-function setSync(s) {
-  const badge = $('sync');
-  if (s.fatalError) { badge.textContent = 'watcher failed'; badge.className = 'badge bad'; }
-  else if (s.synced) { badge.textContent = 'in sync'; badge.className = 'badge ok'; }
-  else { badge.textContent = 'syncing…'; badge.className = 'badge warn'; }
-  document.body.dataset.synced = String(!!s.synced);
-}
-function connect() {
-  const es = new EventSource('api/v1/events');
-  es.onopen = () => { $('stream').textContent = 'live'; $('stream').className = 'badge ok'; };
-  es.onerror = () => { $('stream').textContent = 'reconnecting…'; $('stream').className = 'badge warn'; };
-  es.addEventListener('reset', (e) => {
-    const p = JSON.parse(e.data); backends.clear();
-    for (const b of p.backends) backends.set(b.id, b);
-    $('version').textContent = String(p.version); renderBackends();
-  });
-  es.addEventListener('upsert', (e) => {
-    const b = JSON.parse(e.data); backends.set(b.id, b);
-    $('version').textContent = e.lastEventId; renderBackends(b.id); addChange('upsert', b, e.lastEventId);
-  });
-  es.addEventListener('remove', (e) => {
-    const b = JSON.parse(e.data); backends.delete(b.id);
-    $('version').textContent = e.lastEventId; renderBackends(); addChange('remove', b, e.lastEventId);
-  });
-  es.addEventListener('status', (e) => {
-    const s = JSON.parse(e.data); setSync(s);
-    exclusions = s.exclusions || []; renderExclusions();
-  });
-}
-connect();
 `;
 
 /** The page's HTML for one response; pass the same nonce to {@link statusPageCsp}. */
@@ -167,13 +82,14 @@ export function renderStatusPage(info: StatusPageInfo, nonce: string): string {
   <thead><tr><th>name</th><th>kind</th><th>URL</th><th>transport</th><th>health</th><th>auth</th></tr></thead>
   <tbody id="backends"></tbody>
 </table>
+<nav class="pager"><button id="prev" type="button" disabled>← previous</button><span id="range" class="muted"></span><button id="next" type="button" disabled>next →</button></nav>
 <p id="empty" class="muted">No backend in this group yet.</p>
 <h2>Not served</h2>
 <ul id="excluded"></ul>
 <p id="excluded-none" class="muted">Every object in the group is served.</p>
 <h2>Recent changes</h2>
 <ul id="changes"></ul>
-<script nonce="${nonce}">${SCRIPT}</script>
+<script type="module" nonce="${nonce}">${STATUS_PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

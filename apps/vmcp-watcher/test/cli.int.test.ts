@@ -7,7 +7,7 @@ import type { BackendListResponse, StatusResponse } from '../src/index.ts';
 import { applyExamples } from '../src/examples.ts';
 import { createWithStatus, kubeRequest } from '../src/kube-rest.ts';
 import { startCli, type CliProcess } from './child.ts';
-import { openEvents, type SseClient } from './helpers.ts';
+import { openEvents, PACKAGE_VERSION, type SseClient } from './helpers.ts';
 import { EXPECTED, deployRole, getJson, grant, patchStatus, setRules, until } from './kube-fixtures.ts';
 
 describeIntegration('vmcp-watcher CLI against a real API server', () => {
@@ -71,7 +71,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     for (const id of ['pending-server', 'unvalidated-entry']) expect(excludedNames).toContain(id);
 
     const status = await getJson<StatusResponse>(`${url}/status`);
-    expect(status).toMatchObject({ group_ref: 'engineering', healthy: true, synced: true, namespace: ns, version: '0.1.0' });
+    expect(status).toMatchObject({ group_ref: 'engineering', healthy: true, synced: true, namespace: ns, version: PACKAGE_VERSION });
     expect(status.backends.find((b) => b.name === 'fetch')).toEqual({ name: 'fetch', health: 'healthy', transport: 'sse', auth_type: 'token_exchange' });
 
     const metrics = await (await fetch(`${url}/metrics`)).text();

@@ -6,6 +6,11 @@ import { createLogger } from '../src/logger.ts';
 import type { ServiceWatcher, WatcherView } from '../src/watcher.ts';
 import type { Config } from '../src/config.ts';
 
+/** This package's version, as package.json says: what `--version`, `/status` and `vmcp_build_info` must report. */
+export const PACKAGE_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
 /** The planted fake secret values of @vmcp/api's examples: they must never appear in any output. */
 export const PLANTED_SECRETS: string[] = (
   JSON.parse(readFileSync(expectedEngineeringBackendsFile, 'utf8')) as { plantedSecretValues: string[] }

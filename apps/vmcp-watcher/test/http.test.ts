@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendListResponse, StatusResponse } from '../src/index.ts';
-import { backend, secretBackend, startTestService, type TestService } from './helpers.ts';
+import { backend, PACKAGE_VERSION, secretBackend, startTestService, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
 afterEach(async () => {
@@ -23,7 +23,7 @@ describe('HTTP API', () => {
         { name: 'flaky', health: 'unhealthy', transport: 'sse', auth_type: 'unauthenticated' },
       ],
       healthy: true,
-      version: '0.1.0',
+      version: PACKAGE_VERSION,
       group_ref: 'engineering',
       registry_version: 0,
       synced: false,
@@ -122,7 +122,7 @@ describe('HTTP API', () => {
     const html = await res.text();
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeDefined();
-    expect(html).toContain(`<script nonce="${nonce}">`);
+    expect(html).toContain(`<script type="module" nonce="${nonce}">`);
     expect(csp).toContain("default-src 'none'");
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/);
     expect(html).toContain('api/v1/events');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { backend, startTestService, type TestService } from './helpers.ts';
+import { backend, PACKAGE_VERSION, startTestService, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
 afterEach(async () => {
@@ -44,7 +44,7 @@ describe('/metrics', () => {
     expect(value(text, 'vmcp_backend_exclusions{reason="auth-unresolved"}')).toBe(1);
     expect(value(text, 'vmcp_registry_events_total{type="upsert"}')).toBe(1);
     expect(value(text, 'vmcp_watcher_failed')).toBe(0);
-    expect(value(text, 'vmcp_build_info{version="0.1.0"}')).toBe(1);
+    expect(value(text, `vmcp_build_info{version="${PACKAGE_VERSION}"}`)).toBe(1);
   });
 
   it('binds work-queue and reconcile hooks to controller-runtime metric names', async () => {

@@ -156,14 +156,17 @@ describe('kubernetesWatchPlan: indexes and mapToBackends', () => {
   }
   const mapOf = (kind: string, o: KubeObject, cache: ReturnType<typeof setup>) => [...kindOf(kind).mapToBackends(o, cache)].sort();
 
-  it('source kinds map to their own name only when in our group', () => {
+  it('source kinds map to their own name, in our group or not (so out-of-group objects are reported whenever they come)', () => {
     const cache = setup();
     expect(mapOf('MCPServer', server('a'), cache)).toEqual(['a']);
     expect(mapOf('MCPServer', server('a', { groupRef: 'team-a' }), cache)).toEqual(['a']);
-    expect(mapOf('MCPServer', server('a', { groupRef: { name: 'other' } }), cache)).toEqual([]);
-    expect(mapOf('MCPRemoteProxy', proxy('a', { groupRef: null }), cache)).toEqual([]);
+    // Regression (convergence suite, seed 3321833637): an object created in another group after the start was never
+    // reconciled, so it was missing from the exclusions that list the same object when it existed at the start.
+    expect(mapOf('MCPServer', server('a', { groupRef: { name: 'other' } }), cache)).toEqual(['a']);
+    expect(mapOf('MCPRemoteProxy', proxy('a', { groupRef: null }), cache)).toEqual(['a']);
     expect(mapOf('MCPServerEntry', entry('a'), cache)).toEqual(['a']);
-    expect(mapOf('MCPServerEntry', entry('a', { groupRef: { name: 'TEAM-A' } }), cache)).toEqual([]);
+    expect(mapOf('MCPServerEntry', entry('a', { groupRef: { name: 'TEAM-A' } }), cache)).toEqual(['a']);
+    expect(mapOf('MCPServer', { metadata: { name: '' } }, cache)).toEqual([]);
   });
 
   it('indexes: authConfig, caBundleConfigMap, secret', () => {

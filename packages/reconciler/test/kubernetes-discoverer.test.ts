@@ -83,10 +83,11 @@ describe('reference §9.1 with the real Kubernetes discoverer', () => {
     expect(t.registry.version()).toBe(1);
   });
 
-  it('MCPServer in another group → not served (and its event enqueues nothing)', async () => {
+  it('MCPServer in another group → not served, and reported out-of-group (its event enqueues its name)', async () => {
     const t = setup();
-    expect(t.put(server('s', 'other'))).toEqual([]);
+    expect(t.put(server('s', 'other'))).toEqual(['s']);
     expect(await t.reconciler.reconcile({ name: 's' })).toMatchObject({ action: 'remove', reason: { code: 'out-of-group' } });
+    expect(t.reconciler.exclusions().get('s')).toMatchObject({ kind: 'MCPServer', reason: { code: 'out-of-group' } });
     expect(t.registry.count()).toBe(0);
   });
 

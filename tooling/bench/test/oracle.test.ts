@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '@vmcp/registry';
-import { diffRegistry } from '../src/convergence/compare.ts';
-import { generateOperation } from '../src/convergence/operations.ts';
-import { expectedBackends, type RawObject, type Snapshot } from '../src/convergence/oracle.ts';
+import { diffExclusions, diffRegistry } from '../src/convergence/compare.ts';
+import { generateOperation, HOSTILE_URLS } from '../src/convergence/operations.ts';
+import { expectedBackends, expectedState, type RawObject, type Snapshot } from '../src/convergence/oracle.ts';
 import { Rng } from '../src/convergence/rng.ts';
 
 const ns = 'ns1';
@@ -72,6 +72,50 @@ describe('oracle', () => {
   });
 });
 
+describe('oracle exclusions and URL rules', () => {
+  it('names out-of-group, name-conflict, no-url, entry-not-valid, invalid-url and auth-unresolved', () => {
+    const s = snap({
+      servers: [
+        server('other', 'g2', { url: 'http://o', phase: 'Ready' }),
+        server('dup', 'g1', { url: 'http://dup', phase: 'Ready' }),
+        server('nourl', 'g1', { phase: 'Ready' }),
+        server('js', 'g1', { url: 'javascript:alert(1)', phase: 'Ready' }),
+        server('noauth', 'g1', { url: 'http://n' }, { externalAuthConfigRef: { name: 'missing' } }),
+      ],
+      proxies: [proxy('dup', 'g1', { url: 'http://dup-proxy', phase: 'Ready' }), proxy('badport', 'g1', { url: 'http://p:99999', phase: 'Ready' })],
+      entries: [entry('pending', 'g1', 'Pending'), entry('dup', 'g2', 'Valid')],
+    });
+    const { backends, exclusions } = expectedState(s, 'g1');
+    expect([...backends.keys()].sort()).toEqual(['dup']);
+    expect(Object.fromEntries([...exclusions].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual({
+      badport: { kind: 'MCPRemoteProxy', code: 'invalid-url' },
+      dup: { kind: 'MCPRemoteProxy', code: 'name-conflict' },
+      js: { kind: 'MCPServer', code: 'invalid-url' },
+      noauth: { kind: 'MCPServer', code: 'auth-unresolved' },
+      nourl: { kind: 'MCPServer', code: 'no-url' },
+      other: { kind: 'MCPServer', code: 'out-of-group' },
+      pending: { kind: 'MCPServerEntry', code: 'entry-not-valid' },
+    });
+  });
+
+  it('refuses every hostile URL the generator writes, and accepts the ordinary ones', () => {
+    for (const url of HOSTILE_URLS) {
+      expect(expectedState(snap({ servers: [server('h', 'g1', { url, phase: 'Ready' })] }), 'g1').exclusions.get('h')?.code, url).toBe('invalid-url');
+    }
+    expect(expectedBackends(snap({ servers: [server('h', 'g1', { url: 'http://h-1.svc:8080/mcp', phase: 'Ready' })] }), 'g1').has('h')).toBe(true);
+  });
+
+  it('diffExclusions compares name, kind and code', () => {
+    const expected = expectedState(snap({ servers: [server('x', 'g2', { url: 'http://x' })] }), 'g1').exclusions;
+    expect(diffExclusions({ x: { kind: 'MCPServer', code: 'out-of-group' } }, expected)).toEqual([]);
+    expect(diffExclusions({ x: { kind: 'MCPRemoteProxy', code: 'out-of-group' }, y: { code: 'no-url' } }, expected)).toEqual([
+      { id: 'x', problem: 'exclusion', expected: 'MCPServer out-of-group', actual: 'MCPRemoteProxy out-of-group' },
+      { id: 'y', problem: 'exclusion', expected: '(none)', actual: '? no-url' },
+    ]);
+    expect(diffExclusions({}, expected)).toMatchObject([{ id: 'x', expected: 'MCPServer out-of-group', actual: '(none)' }]);
+  });
+});
+
 describe('diffRegistry', () => {
   const s = snap({ servers: [server('a', 'g1', { url: 'http://a', phase: 'Ready' })] });
   const expected = expectedBackends(s, 'g1');
@@ -92,8 +136,16 @@ describe('diffRegistry', () => {
 
 describe('seeded generation', () => {
   it('replays the same operations for the same seed', () => {
-    const run = (seed: number) => { const r = new Rng(seed); return Array.from({ length: 50 }, (_, i) => generateOperation(r, i)); };
+    const run = (seed: number) => { const r = new Rng(seed); return Array.from({ length: 50 }, (_, i) => generateOperation(r, i, 520)); };
     expect(run(42)).toEqual(run(42));
     expect(run(42)).not.toEqual(run(43));
+  });
+
+  it('reaches bulk servers and writes hostile URLs now and then', () => {
+    const r = new Rng(7);
+    const ops = Array.from({ length: 2000 }, (_, i) => generateOperation(r, i, 520));
+    expect(ops.some((o) => 'name' in o && o.name.startsWith('bulk-'))).toBe(true);
+    const urls = ops.flatMap((o) => (o.op === 'set-status' ? [o.url] : o.op === 'put-workload' ? [o.remoteUrl] : []));
+    expect(urls.some((u) => (HOSTILE_URLS as readonly (string | null | undefined)[]).includes(u))).toBe(true);
   });
 });

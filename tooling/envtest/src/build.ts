@@ -59,7 +59,21 @@ async function findGo(opts: EnsureBinariesOptions): Promise<{ go: string; versio
   );
 }
 
-function targets(env: NodeJS.ProcessEnv): GoProgram[] {
+interface Target {
+  name: string;
+  version: string;
+  /** Wrapper module under `go/` to build `pkg` in (`go build`); absent = `go install pkg@version` with the module's own go.mod. */
+  module?: string;
+  pkg: string;
+  args: string[];
+  expectVersion: string;
+  /** Flags of the `--version` check; default `--version`. */
+  versionArgs?: string[];
+  estimate: string;
+  out: string;
+}
+
+function targets(env: NodeJS.ProcessEnv): Target[] {
   const v = KUBE_APISERVER_VERSION;
   const [, major, minor] = /^v(\d+)\.(\d+)/.exec(v) ?? [];
   const ldflags = ['-s', '-w'];
@@ -71,93 +85,60 @@ function targets(env: NodeJS.ProcessEnv): GoProgram[] {
     {
       name: 'etcd',
       version: ETCD_VERSION,
-      moduleDir: path.join(packageRoot(), 'go', 'etcd'),
+      module: 'etcd',
       pkg: 'go.etcd.io/etcd/server/v3',
       args: ['-trimpath', '-ldflags', '-s -w'],
-      out: cachedBinaryPath('etcd', env),
-      verify: (file) => verify(file, `etcd Version: ${ETCD_VERSION.slice(1)}`),
+      expectVersion: `etcd Version: ${ETCD_VERSION.slice(1)}`,
       estimate: 'about 1 min',
+      out: cachedBinaryPath('etcd', env),
     },
     {
       name: 'kube-apiserver',
       version: v,
-      moduleDir: path.join(packageRoot(), 'go', 'kube-apiserver'),
+      module: 'kube-apiserver',
       pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
       args: ['-trimpath', '-tags', 'selinux,notest,grpcnotrace', '-ldflags', ldflags.join(' ')],
-      out: cachedBinaryPath('kube-apiserver', env),
-      verify: (file) => verify(file, `Kubernetes ${v}`),
+      expectVersion: `Kubernetes ${v}`,
       estimate: 'about 5.5 min',
+      out: cachedBinaryPath('kube-apiserver', env),
     },
   ];
 }
 
-async function verify(file: string, expect: string): Promise<void> {
-  const { stdout } = await execFileP(file, ['--version'], { timeout: 30_000 });
+async function verify(file: string, expect: string, args: string[] = ['--version']): Promise<void> {
+  const { stdout } = await execFileP(file, args, { timeout: 30_000 });
   if (!stdout.includes(expect)) {
-    throw new Error(`${file} --version printed ${JSON.stringify(stdout.trim())}, expected it to contain ${JSON.stringify(expect)}`);
+    throw new Error(`${file} ${args.join(' ')} printed ${JSON.stringify(stdout.trim())}, expected it to contain ${JSON.stringify(expect)}`);
   }
 }
 
-/** What {@link buildGoProgram} builds: one `main` package of a wrapper module, into one cached file. */
-export interface GoProgram {
-  /** Name for messages, e.g. `kube-apiserver`. */
-  name: string;
-  /** The version the cache key carries, for messages. */
-  version: string;
-  /** Directory of the wrapper module (its go.mod pins every dependency). */
-  moduleDir: string;
-  /** Package path to build, e.g. `k8s.io/kubernetes/cmd/kube-apiserver` or `.`. */
-  pkg: string;
-  /** Extra `go build` arguments (tags, ldflags). */
-  args: readonly string[];
-  /** Final path of the binary; written atomically (build next to it, verify, rename). */
-  out: string;
-  /** Checks the fresh binary before it replaces anything; throw to reject it. */
-  verify?: (file: string) => Promise<void>;
-  /** How long a cold build takes, for the progress line. */
-  estimate: string;
-}
-
-/**
- * Returns `program.out`, building it first when it is missing: `go build` of a wrapper module with
- * `GOTOOLCHAIN=local` and `CGO_ENABLED=0`, written atomically, progress logged every 30 s, modules from the Go
- * module proxy. Key `out` by version so a bump builds next to the old binary. A lock file next to `out` makes
- * concurrent callers wait for one build. Finds Go like {@link ensureBinaries} (`opts.go`, `$GO`, `go`,
- * `/usr/local/go/bin/go`).
- * @throws BinaryBuildError when Go is missing or the build or the check fails.
- */
-export async function buildGoProgram(program: GoProgram, opts: EnsureBinariesOptions = {}): Promise<string> {
-  if (existsSync(program.out)) return program.out;
-  const env = opts.env ?? process.env;
-  const log = opts.log ?? ((l: string) => process.stderr.write(`[vmcp-envtest] ${l}\n`));
-  const { go } = await findGo(opts);
-  mkdirSync(path.dirname(program.out), { recursive: true });
-  await withFileLock(
-    `${program.out}.lock`,
-    async () => {
-      if (!existsSync(program.out)) await buildOne(program, go, log, env);
-    },
-    (pid) => log(`another process (pid ${pid}) is building ${program.name}; waiting for it to finish`),
-  );
-  return program.out;
-}
-
-async function buildOne(t: GoProgram, go: string, log: (l: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
+async function buildOne(t: Target, go: string, log: (l: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
   const out = t.out;
   mkdirSync(path.dirname(out), { recursive: true });
   // Build next to the final path, then rename: a killed build never leaves a half-written binary behind.
   const tmp = `${out}.partial-${process.pid}`;
-  const cwd = t.moduleDir;
-  if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore it from git.');
-  log(`building ${t.name} ${t.version} from ${cwd} (${t.estimate} on 2 cores when the Go caches are cold)`);
+  // `go install` names the binary after the package and only takes a directory: its own GOBIN next to the final path.
+  const gobin = `${out}.gobin-${process.pid}`;
+  let cwd: string;
+  let goArgs: string[];
+  if (t.module !== undefined) {
+    // Relative: a wrapper module under this package's go/; absolute: another package's (the bench's Go peer).
+    cwd = path.resolve(packageRoot(), 'go', t.module);
+    if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore tooling/envtest/go from git.');
+    goArgs = ['build', ...t.args, '-o', tmp, t.pkg];
+  } else {
+    cwd = path.dirname(out);
+    goArgs = ['install', ...t.args, `${t.pkg}@${t.version}`];
+  }
+  log(`building ${t.name} ${t.version} from ${t.module === undefined ? `${t.pkg}@${t.version}` : cwd} (${t.estimate} on 2 cores when the Go caches are cold)`);
   const started = Date.now();
   const tick = setInterval(() => log(`  …still building ${t.name} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
   try {
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(go, ['build', ...t.args, '-o', tmp, t.pkg], {
+      const child = spawn(go, goArgs, {
         cwd,
         // GOTOOLCHAIN=local: a too-new go line fails loudly instead of silently downloading a toolchain.
-        env: { ...env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
+        env: { ...env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOBIN: gobin },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let text = '';
@@ -170,19 +151,22 @@ async function buildOne(t: GoProgram, go: string, log: (l: string) => void, env:
       child.on('close', (code, signal) => (code === 0 ? resolve(text) : reject(new Error(`go build exited with ${signal ?? code}:\n${text.trim()}`))));
     });
     if (output.trim()) log(output.trim());
-    await t.verify?.(tmp);
+    if (t.module === undefined) renameSync(path.join(gobin, path.basename(t.pkg)), tmp);
+    await verify(tmp, t.expectVersion, t.versionArgs);
     renameSync(tmp, out);
     log(`built ${out} in ${Math.round((Date.now() - started) / 1000)} s`);
   } catch (error) {
     rmSync(tmp, { force: true });
+    rmSync(gobin, { recursive: true, force: true });
     throw new BinaryBuildError(
       `building ${t.name} ${t.version} failed: ${(error as Error).message}`,
-      'check network access to the Go module proxy (GOPROXY) and free disk space (~4 GB for the Go caches), then try again; ' +
-        'for the control plane, KUBEBUILDER_ASSETS may instead point at a directory holding prebuilt etcd and kube-apiserver binaries.',
+      'check network access to the Go module proxy (GOPROXY) and free disk space (~4 GB for the Go caches), then run ensure-binaries again; ' +
+        'or set KUBEBUILDER_ASSETS to a directory holding prebuilt etcd and kube-apiserver binaries.',
       { cause: error },
     );
   } finally {
     clearInterval(tick);
+    rmSync(gobin, { recursive: true, force: true });
   }
 }
 
@@ -215,5 +199,67 @@ export async function ensureBinaries(opts: EnsureBinariesOptions = {}): Promise<
       return done.binaries;
     },
     (pid) => log(`another process (pid ${pid}) is building the binaries; waiting for it to finish`),
+  );
+}
+
+/** A Go program from the Go module proxy, built with `go install <pkg>@<version>` (its own go.mod pins the rest). */
+export interface GoTool {
+  /** The binary's name, which is also the last element of `pkg`. */
+  name: string;
+  /** A module version (`v3.22.0`): part of the cache path, so a bump builds next to the old one. */
+  version: string;
+  /** The main package, e.g. `helm.sh/helm/v3/cmd/helm`. */
+  pkg: string;
+  /** Extra `-ldflags` (after `-s -w`), e.g. to stamp the version in. */
+  ldflags?: string;
+  /** Arguments of the check run after the build, and text its output must contain. */
+  versionArgs: string[];
+  expectVersion: string;
+  /** Shown while building, e.g. `about 4 min`. */
+  estimate: string;
+  /**
+   * Absolute path of a wrapper module whose go.mod pins `pkg`'s module (a program that imports a library, like the
+   * bench's ToolHive peer): `go build pkg` there instead of `go install pkg@version`.
+   */
+  moduleDir?: string;
+}
+
+/** `<cache>/<name>-<version>/<name>`, next to the control-plane binaries. */
+export function goToolPath(tool: Pick<GoTool, 'name' | 'version'>, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheRoot(env), `${tool.name}-${tool.version}`, tool.name);
+}
+
+/**
+ * Returns the path of `tool`, building it first when the cache lacks it: the same Go lookup, build lock, `--version`
+ * check and rename-into-place as {@link ensureBinaries}. Throws {@link BinaryBuildError} when Go is missing or the
+ * build fails.
+ */
+export async function ensureGoTool(tool: GoTool, opts: EnsureBinariesOptions = {}): Promise<string> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((l: string) => process.stderr.write(`[vmcp-envtest] ${l}\n`));
+  const out = goToolPath(tool, env);
+  if (existsSync(out)) return out;
+  const { go, version } = await findGo(opts);
+  mkdirSync(cacheRoot(env), { recursive: true });
+  return withFileLock(
+    path.join(cacheRoot(env), 'build.lock'),
+    async () => {
+      if (existsSync(out)) return out;
+      log(`${tool.name} ${tool.version} missing; building it with ${go} (${version})`);
+      const target: Target = {
+        name: tool.name,
+        version: tool.version,
+        ...(tool.moduleDir === undefined ? {} : { module: tool.moduleDir }),
+        pkg: tool.pkg,
+        args: ['-trimpath', '-ldflags', ['-s', '-w', tool.ldflags ?? ''].join(' ').trim()],
+        expectVersion: tool.expectVersion,
+        versionArgs: tool.versionArgs,
+        estimate: tool.estimate,
+        out,
+      };
+      await buildOne(target, go, log, env);
+      return out;
+    },
+    (pid) => log(`another process (pid ${pid}) is building in ${cacheRoot(env)}; waiting for it to finish`),
   );
 }

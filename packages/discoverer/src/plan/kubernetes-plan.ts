@@ -67,10 +67,15 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
 
   const inGroup = (object: KubeObject): boolean => groupOf(object) === group;
 
-  /** A source object maps to its own name, if it is in our group (as upstream's map functions). */
+  /**
+   * A source object maps to its own name, whatever its group. Upstream maps only in-group objects; we reconcile the
+   * others too, so an object created in (or moved to) another group is reported `out-of-group` the same way whether
+   * it existed when the watcher started or came later (the convergence suite found the difference). Such a
+   * reconcile is a cache lookup: nothing is converted.
+   */
   const sourceToBackends = (object: KubeObject): readonly string[] => {
     const name = nameOf(object);
-    return name !== '' && inGroup(object) ? [name] : [];
+    return name !== '' ? [name] : [];
   };
 
   /** In-group backends of every source kind that reference the auth config `name` (one index lookup per kind). */

@@ -93,7 +93,7 @@ func rssBytes() int64 {
 }
 
 func main() {
-	emit(map[string]any{"ev": "main", "at": epochMs(time.Now())})
+	mainAt := time.Now()
 	// A flag set of its own: controller-runtime registers its own -kubeconfig on the global one.
 	flags := flag.NewFlagSet("toolhive-peer", flag.ExitOnError)
 	kubeconfig := flags.String("kubeconfig", "", "kubeconfig file")
@@ -101,7 +101,19 @@ func main() {
 	group := flags.String("group", "", "MCPGroup name")
 	expect := flags.Int("expect", 0, "report complete once the registry holds this many backends")
 	seqKey := flags.String("seq-key", "", "annotation whose value is reported on every upsert")
+	showVersion := flags.Bool("version", false, "print the ToolHive module version this peer was built with, and exit")
 	_ = flags.Parse(os.Args[1:])
+	if *showVersion {
+		if info, ok := debug.ReadBuildInfo(); ok {
+			for _, dep := range info.Deps {
+				if dep.Path == "github.com/stacklok/toolhive" {
+					fmt.Printf("toolhive-peer %s %s\n", dep.Path, dep.Version)
+				}
+			}
+		}
+		return
+	}
+	emit(map[string]any{"ev": "main", "at": epochMs(mainAt)})
 	if *kubeconfig == "" || *namespace == "" || *group == "" {
 		fmt.Fprintln(os.Stderr, "toolhive-peer: -kubeconfig, -namespace and -group are required")
 		os.Exit(2)

@@ -15,7 +15,7 @@ import {
 } from '@vmcp/api';
 import { ApiError, type KubeClient } from '../kube/client.ts';
 import { create, patch, patchStatus, remove, retrying } from '../kube/objects.ts';
-import { SECRET_KEYS, type Operation, type SourceKind } from './operations.ts';
+import { SECRET_KEYS, remoteUrlFor, type Operation, type SourceKind } from './operations.ts';
 
 /** Annotation holding the operation's free note (copied into backend metadata by the discoverer). */
 export const NOTE_ANNOTATION = 'convergence.vmcp.dev/note';
@@ -28,8 +28,6 @@ export const RESOURCES: Record<SourceKind, ResourceDescriptor> = {
 
 const API_VERSION = `${TOOLHIVE_API_GROUP}/${TOOLHIVE_API_VERSION}`;
 
-/** The remote URL a proxy or entry of this name points to (fixed per name: only status.url varies). */
-export const remoteUrlFor = (name: string): string => `https://${name}.remote.example.com/mcp`;
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
@@ -65,9 +63,8 @@ function workloadSpec(o: Extract<Operation, { op: 'put-workload' }>): Record<str
       // proxyMode has a CRD default: null (removal) brings the default back, as for a user who unsets it.
       return { ...common, image: 'ghcr.io/example/mcp:1', proxyMode: o.proxyMode ?? null };
     case 'MCPRemoteProxy':
-      return { ...common, remoteUrl: remoteUrlFor(o.name) };
     case 'MCPServerEntry':
-      return { ...common, remoteUrl: remoteUrlFor(o.name) };
+      return { ...common, remoteUrl: o.remoteUrl ?? remoteUrlFor(o.name) };
   }
 }
 

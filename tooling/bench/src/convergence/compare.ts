@@ -3,7 +3,7 @@
  * what is missing, what is extra, and which fields differ — with secret values replaced by a marker.
  */
 import type { Backend } from '@vmcp/registry';
-import type { ExpectedBackend } from './oracle.ts';
+import type { ExpectedBackend, ExpectedExclusion } from './oracle.ts';
 
 /** The compared view of a backend (the oracle's shape without `kind`). */
 export type ComparedFields = Omit<ExpectedBackend, 'kind'>;
@@ -12,7 +12,29 @@ export type ComparedFields = Omit<ExpectedBackend, 'kind'>;
 export type Divergence =
   | { id: string; problem: 'missing'; expected: ComparedFields }
   | { id: string; problem: 'unexpected'; actual: ComparedFields }
-  | { id: string; problem: 'field'; field: string; expected: string; actual: string };
+  | { id: string; problem: 'field'; field: string; expected: string; actual: string }
+  | { id: string; problem: 'exclusion'; expected: string; actual: string };
+
+/** An exclusion as the watcher reports it (`BackendWatcher.status().exclusions`). */
+export interface ReportedExclusion {
+  kind?: string;
+  code: string;
+}
+
+const describeExclusion = (e: { kind?: string | undefined; code: string } | undefined): string => (e === undefined ? '(none)' : `${e.kind ?? '?'} ${e.code}`);
+
+/** Every difference between the exclusions the watcher reports and the expected ones (name, kind, reason code). */
+export function diffExclusions(actual: Readonly<Record<string, ReportedExclusion>>, expected: ReadonlyMap<string, ExpectedExclusion>): Divergence[] {
+  const out: Divergence[] = [];
+  const names = new Set([...Object.keys(actual), ...expected.keys()]);
+  for (const name of names) {
+    const got = Object.hasOwn(actual, name) ? actual[name] : undefined;
+    const want = expected.get(name);
+    if (got?.kind === want?.kind && got?.code === want?.code) continue;
+    out.push({ id: name, problem: 'exclusion', expected: describeExclusion(want), actual: describeExclusion(got) });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 /** The compared fields of a registry backend. */
 export function comparedFields(b: Backend): ComparedFields {
@@ -69,6 +91,8 @@ export function formatDiff(diff: readonly Divergence[]): string {
           return `  + ${d.id}: in the registry but not expected: ${JSON.stringify(d.actual)}`;
         case 'field':
           return `  ~ ${d.id}.${d.field}: expected ${JSON.stringify(d.expected)}, registry has ${JSON.stringify(d.actual)}`;
+        case 'exclusion':
+          return `  ! ${d.id}: expected exclusion ${d.expected}, watcher reports ${d.actual}`;
       }
     })
     .join('\n');

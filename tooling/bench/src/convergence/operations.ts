@@ -3,8 +3,10 @@
  *
  * The generator depends on the seed alone (never on API answers), so a seed replays the same sequence. Operations
  * are written so they are valid whatever exists: a "put" creates or updates, a status change or delete of a
- * missing object is a no-op. The pools are small on purpose, so names collide across kinds (same-name objects of
- * different kinds), auth configs and Secrets are shared, and references dangle now and then.
+ * missing object is a no-op. The name pool is large enough that checks expect tens of backends from the random
+ * operations alone, and small enough that names still collide across kinds (same-name objects of different kinds);
+ * auth configs and Secrets are shared, references dangle now and then, and some URLs are hostile. Operations also
+ * reach the bulk objects (`bulkName`), so the ones a relist pages through keep changing.
  */
 import type { Rng } from './rng.ts';
 
@@ -15,7 +17,11 @@ export const SOURCE_KINDS: readonly SourceKind[] = ['MCPServer', 'MCPRemoteProxy
 export const WATCHED_GROUP = 'g1';
 export const OTHER_GROUP = 'g2';
 
-export const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'eps'] as const;
+export const NAMES: readonly string[] = Array.from({ length: 40 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+/** The name of the i-th bulk MCPServer (created before the sequence; see `ConvergenceOptions.bulkServers`). */
+export const bulkName = (i: number): string => `bulk-${String(i).padStart(4, '0')}`;
+/** URLs no gateway can use: each makes its object `invalid-url`. */
+export const HOSTILE_URLS = ['javascript:alert(1)', 'file:///etc/passwd', 'http://h.example.com:99999/mcp', 'https://u:pw@h.example.com:0/mcp'] as const;
 export const AUTH_NAMES = ['auth-a', 'auth-b', 'auth-c'] as const;
 export const SECRET_NAMES = ['sec-a', 'sec-b'] as const;
 export const SECRET_KEYS = ['token', 'other'] as const;
@@ -35,6 +41,8 @@ export type Operation =
       authRef: string | null;
       /** A free annotation, copied into backend metadata. */
       note: string;
+      /** spec.remoteUrl of a proxy or an entry (usually `remoteUrlFor(name)`, sometimes hostile). */
+      remoteUrl?: string;
     }
   | { op: 'set-status'; kind: SourceKind; name: string; url: string | null; phase: string }
   | { op: 'move-group'; kind: SourceKind; name: string; group: string | null }
@@ -56,10 +64,16 @@ const TRANSPORTS: Record<SourceKind, readonly string[]> = {
   MCPServerEntry: ['sse', 'streamable-http'],
 };
 
-/** Generates one operation. `counter` makes written values unique (rotated secrets, notes, URLs). */
-export function generateOperation(rng: Rng, counter: number): Operation {
-  const kind = rng.pick(SOURCE_KINDS);
-  const name = rng.pick(NAMES);
+/** The remote URL a proxy or entry of this name points to (fixed per name unless an operation makes it hostile). */
+export const remoteUrlFor = (name: string): string => `https://${name}.remote.example.com/mcp`;
+
+/**
+ * Generates one operation. `counter` makes written values unique (rotated secrets, notes, URLs); `bulk` is how many
+ * bulk MCPServers exist (status changes, moves and deletes reach them too).
+ */
+export function generateOperation(rng: Rng, counter: number, bulk = 0): Operation {
+  let kind = rng.pick(SOURCE_KINDS);
+  let name = rng.pick(NAMES);
   const group = (): string | null =>
     kind === 'MCPServerEntry' ? rng.pick([WATCHED_GROUP, WATCHED_GROUP, OTHER_GROUP]) : rng.pick([WATCHED_GROUP, WATCHED_GROUP, OTHER_GROUP, null]);
   const type = rng.weighted<Operation['op']>([
@@ -72,6 +86,10 @@ export function generateOperation(rng: Rng, counter: number): Operation {
     ['put-secret', 3],
     ['delete-secret', 1],
   ]);
+  if (bulk > 0 && (type === 'set-status' || type === 'move-group' || type === 'delete-workload') && rng.chance(0.3)) {
+    kind = 'MCPServer';
+    name = bulkName(rng.int(0, bulk - 1));
+  }
   switch (type) {
     case 'put-workload': {
       const transport = rng.pick(TRANSPORTS[kind]);
@@ -84,6 +102,7 @@ export function generateOperation(rng: Rng, counter: number): Operation {
         ...(kind === 'MCPServer' && transport === 'stdio' && rng.chance(0.5) ? { proxyMode: rng.pick(['sse', 'streamable-http']) } : {}),
         authRef: rng.chance(0.3) ? rng.pick(AUTH_NAMES) : null,
         note: `n${counter}`,
+        ...(kind === 'MCPServer' ? {} : { remoteUrl: rng.chance(0.1) ? rng.pick(HOSTILE_URLS) : remoteUrlFor(name) }),
       };
     }
     case 'set-status':
@@ -91,7 +110,7 @@ export function generateOperation(rng: Rng, counter: number): Operation {
         op: 'set-status',
         kind,
         name,
-        url: kind === 'MCPServerEntry' || rng.chance(0.8) ? `http://${name}-${counter}.svc:8080/mcp` : null,
+        url: kind === 'MCPServerEntry' || rng.chance(0.8) ? (rng.chance(0.06) ? rng.pick(HOSTILE_URLS) : `http://${name}-${counter}.svc:8080/mcp`) : null,
         phase: rng.pick(PHASES[kind]),
       };
     case 'move-group':
@@ -123,7 +142,7 @@ export function generateOperation(rng: Rng, counter: number): Operation {
 export function describeOperation(o: Operation): string {
   switch (o.op) {
     case 'put-workload':
-      return `put ${o.kind}/${o.name} group=${o.group ?? '-'} transport=${o.transport}${o.proxyMode ? `/${o.proxyMode}` : ''} auth=${o.authRef ?? '-'} note=${o.note}`;
+      return `put ${o.kind}/${o.name} group=${o.group ?? '-'} transport=${o.transport}${o.proxyMode ? `/${o.proxyMode}` : ''} auth=${o.authRef ?? '-'} note=${o.note}${o.remoteUrl === undefined || o.remoteUrl === remoteUrlFor(o.name) ? '' : ` remoteUrl=${o.remoteUrl}`}`;
     case 'set-status':
       return `status ${o.kind}/${o.name} url=${o.url ?? '-'} phase=${o.phase}`;
     case 'move-group':

@@ -7,8 +7,14 @@
  * Rules: candidates are the objects whose spec.groupRef.name is the group; per name, precedence MCPServer >
  * MCPRemoteProxy > MCPServerEntry among those candidates, and only the winner is converted (if the winner is not
  * servable, the name is not served). Server/proxy need status.url; an entry needs status.phase Valid and uses
- * spec.remoteUrl. An auth reference is served only if the auth config exists and (for header injection and token
- * exchange) its Secret exists with the key.
+ * spec.remoteUrl. Every URL served or shown (status.url, an entry's or a proxy's remoteUrl) must be http(s) with a
+ * host and a port from 1 to 65535. An auth reference is served only if the auth config exists and (for header
+ * injection and token exchange) its Secret exists with the key.
+ *
+ * Exclusions (what the watcher reports as existing but not served, by name): the first kind by precedence with
+ * `out-of-group` when no object of the name is in the group; the winner with the reason its conversion fails
+ * (`entry-not-valid`, `no-url`, `invalid-url`, `auth-unresolved`); the first shadowed kind with `name-conflict` when
+ * the winner is served but other kinds share its name in the group.
  */
 
 /** Raw objects as listed (plain JSON). */
@@ -77,6 +83,19 @@ function secretValue(snapshot: Snapshot, ref: unknown): string | undefined {
   return Buffer.from(str(data[key]), 'base64').toString('utf8');
 }
 
+/** Whether a URL is one a gateway can use: http(s), a host, a port 1–65535 (restated with WHATWG's parser). */
+function usableUrl(raw: string): boolean {
+  if (!/^https?:\/\//i.test(raw) || /[\s\\]/.test(raw)) return false;
+  const authority = raw.replace(/^https?:\/\//i, '').split(/[/?#]/, 1)[0] ?? '';
+  const explicitPort = /:([0-9]*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1).replace(/^\[.*\]/, ''))?.[1];
+  if (explicitPort !== undefined && explicitPort !== '' && (Number(explicitPort) < 1 || Number(explicitPort) > 65535)) return false;
+  try {
+    return new URL(raw).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** The resolved auth of a workload: null = not servable; undefined fields = no auth. */
 function resolveAuth(snapshot: Snapshot, spec: Record<string, unknown>): { ref: string; type: string; secret: string } | null {
   const refName = str(obj(spec['externalAuthConfigRef'])['name']);
@@ -115,15 +134,21 @@ function metadataOf(o: RawObject, kind: ExpectedBackend['kind'], namespace: stri
   return out;
 }
 
-function convert(snapshot: Snapshot, kind: ExpectedBackend['kind'], o: RawObject): ExpectedBackend | null {
+/** The reason code a workload is not served, as the discoverer decides it, in its order. */
+export type ExpectedReason = 'entry-not-valid' | 'no-url' | 'invalid-url' | 'auth-unresolved';
+
+function convert(snapshot: Snapshot, kind: ExpectedBackend['kind'], o: RawObject): ExpectedBackend | ExpectedReason {
   const spec = obj(o['spec']);
   const status = obj(o['status']);
   const phase = str(status['phase']);
-  if (kind === 'MCPServerEntry' && phase !== 'Valid') return null;
+  if (kind === 'MCPServerEntry' && phase !== 'Valid') return 'entry-not-valid';
   const baseUrl = kind === 'MCPServerEntry' ? str(spec['remoteUrl']) : str(status['url']);
-  if (baseUrl === '') return null;
+  if (baseUrl === '') return 'no-url';
+  if (!usableUrl(baseUrl)) return 'invalid-url';
+  const remoteUrl = str(spec['remoteUrl']);
+  if (kind === 'MCPRemoteProxy' && remoteUrl !== '' && !usableUrl(remoteUrl)) return 'invalid-url';
   const auth = resolveAuth(snapshot, spec);
-  if (auth === null) return null;
+  if (auth === null) return 'auth-unresolved';
   return {
     id: nameOf(o),
     kind,
@@ -138,8 +163,20 @@ function convert(snapshot: Snapshot, kind: ExpectedBackend['kind'], o: RawObject
   };
 }
 
-/** The backends a watcher of `group` must serve, by id. */
-export function expectedBackends(snapshot: Snapshot, group: string): Map<string, ExpectedBackend> {
+/** One expected exclusion: the kind the watcher names and the reason code. */
+export interface ExpectedExclusion {
+  kind: ExpectedBackend['kind'];
+  code: ExpectedReason | 'out-of-group' | 'name-conflict';
+}
+
+/** What a watcher of `group` must serve and report as not served, by name. */
+export interface Expectation {
+  backends: Map<string, ExpectedBackend>;
+  exclusions: Map<string, ExpectedExclusion>;
+}
+
+/** The backends and exclusions a watcher of `group` must show. */
+export function expectedState(snapshot: Snapshot, group: string): Expectation {
   const byName = new Map<string, [ExpectedBackend['kind'], RawObject][]>();
   const sources: [ExpectedBackend['kind'], RawObject[]][] = [
     ['MCPServer', snapshot.servers],
@@ -148,18 +185,35 @@ export function expectedBackends(snapshot: Snapshot, group: string): Map<string,
   ];
   for (const [kind, objects] of sources) {
     for (const o of objects) {
-      if (groupOf(o) !== group) continue;
       const list = byName.get(nameOf(o)) ?? [];
       list.push([kind, o]);
       byName.set(nameOf(o), list);
     }
   }
-  const out = new Map<string, ExpectedBackend>();
-  for (const [name, candidates] of byName) {
-    const winner = candidates[0]; // sources are iterated in precedence order
-    if (!winner) continue;
-    const backend = convert(snapshot, winner[0], winner[1]);
-    if (backend) out.set(name, backend);
+  const backends = new Map<string, ExpectedBackend>();
+  const exclusions = new Map<string, ExpectedExclusion>();
+  for (const [name, all] of byName) {
+    // Sources are iterated in precedence order, so each list is too.
+    const candidates = all.filter(([, o]) => groupOf(o) === group);
+    const winner = candidates[0];
+    if (!winner) {
+      const first = all[0];
+      if (first) exclusions.set(name, { kind: first[0], code: 'out-of-group' });
+      continue;
+    }
+    const outcome = convert(snapshot, winner[0], winner[1]);
+    if (typeof outcome === 'string') {
+      exclusions.set(name, { kind: winner[0], code: outcome });
+      continue;
+    }
+    backends.set(name, outcome);
+    const shadowed = candidates[1];
+    if (shadowed) exclusions.set(name, { kind: shadowed[0], code: 'name-conflict' });
   }
-  return out;
+  return { backends, exclusions };
+}
+
+/** The backends a watcher of `group` must serve, by id. */
+export function expectedBackends(snapshot: Snapshot, group: string): Map<string, ExpectedBackend> {
+  return expectedState(snapshot, group).backends;
 }
