@@ -6,10 +6,10 @@ const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.
 const define = { __VMCP_WATCHER_VERSION__: JSON.stringify(version) };
 
 // dist/cli.js, the service entry, is one bundled file (serviceBundleConfig): it more than halved the time from
-// process start to the first request (docs/benchmarks.md). The development-only packages stay external: the demo's
-// control plane and the browser test driver are never in the production build (or image); the demo imports
-// @vmcp/envtest dynamically at run time. dist/index.js stays an unbundled library entry for tests and embedding.
-const external = ['@vmcp/envtest', 'playwright-core'];
+// process start to the first request (docs/benchmarks.md). The browser test driver is a development dependency and
+// stays out of it, so the production build (and image) does not carry it. Nothing in src/ imports @vmcp/envtest: the
+// local demo is its own program (tooling/demo). dist/index.js stays an unbundled library entry for tests/embedding.
+const external = ['playwright-core'];
 
 export default [
   serviceBundleConfig({ entry: ['src/cli.ts'], external, define }),

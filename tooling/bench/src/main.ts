@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { controlPlaneVersions, startBenchControlPlane } from './control-plane.ts';
-import { KubeClient } from './kube/client.ts';
 import { parseArgs } from './options.ts';
 import type { PeerKind } from './peers/process.ts';
 import { ensureToolhivePeer, TOOLHIVE_VERSION } from './peers/toolhive-peer.ts';
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   const phases: PhaseResult[] = [];
   let results: BenchResults;
   try {
-    const client = new KubeClient(cp.kubeConfig);
+    const client = new KubeHttpClient(cp.kubeConfig, { userAgent: 'vmcp-bench' });
     const ctx: BenchContext = { cp, client, log };
     const machine = machineInfo(await controlPlaneVersions(client));
     const sizes: { objects: number; medians: PeerMedians }[] = [];

@@ -6,13 +6,13 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubernetesWatchPlan } from '@vmcp/discoverer';
 import * as bare from '../baseline/bare-client.ts';
-import { KubeClient } from '../kube/client.ts';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { emit, epochMs, parsePeerArgv, serveCommands, seqOf } from './protocol.ts';
 
 const args = parsePeerArgv(process.argv.slice(2));
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(args.kubeconfig);
-const client = new KubeClient(kubeConfig);
+const client = new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-bench' });
 const targets = kubernetesWatchPlan({ group: args.group }).kinds.map((k) => ({ resource: k.resource, ...(k.metadataOnly === true ? { metadataOnly: true } : {}) }));
 emit({ ev: 'watcherStart', at: epochMs() });
 const stores = targets.map(() => new Map<string, unknown>());

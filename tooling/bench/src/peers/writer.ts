@@ -6,7 +6,7 @@
  * argv: -kubeconfig f -namespace n -objects N -rate R -duration-ms D -first-seq S
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient } from '../kube/client.ts';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { writeAtRate } from '../phases/churn.ts';
 
 const flags = new Map<string, string>();
@@ -19,7 +19,7 @@ const num = (k: string): number => {
 };
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(String(flags.get('kubeconfig')));
-const client = new KubeClient(kubeConfig);
+const client = new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-bench' });
 const origin = performance.timeOrigin;
 const log = await writeAtRate({ client }, String(flags.get('namespace')), { objects: num('objects'), ratePerSecond: num('rate'), durationMs: num('duration-ms') }, num('first-seq'), (seq, at) =>
   process.stdout.write(`${JSON.stringify({ ev: 'ack', seq, at: origin + at })}\n`),

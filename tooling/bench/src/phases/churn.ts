@@ -6,7 +6,8 @@
  */
 import { MCPServerResource } from '@vmcp/api';
 import { SEQ_ANNOTATION } from '../fixtures.ts';
-import { patch, resourceVersionOf } from '../kube/objects.ts';
+import { patchObject } from '@vmcp/kube-watcher';
+import { resourceVersionOf } from '../kube/objects.ts';
 import { now, sleep, type BenchContext } from './context.ts';
 import { serverName } from './populate.ts';
 
@@ -54,7 +55,7 @@ export async function writeAtRate(
     while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     const seq = firstSeq + i;
     const name = serverName(seq % p.objects);
-    const write = patch(ctx.client, MCPServerResource, namespace, name, { metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } } }).then(
+    const write = patchObject(ctx.client, MCPServerResource, namespace, name, { metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } } }).then(
       (answer) => {
         if (resourceVersionOf(answer) === '') errors++;
         else {
