@@ -72,7 +72,10 @@ export interface BackendPoolOptions {
   auth?: OutgoingAuthOptions;
   conflictResolution?: ConflictResolution;
   health?: HealthProbeOptions;
-  /** Bound on initialize (and each later request the pool makes on its own). Default 10 s. */
+  /**
+   * Bound on each request the pool makes on its own (initialize, lists). A whole connect (transport start,
+   * initialize, lists) is bounded by three times this. Default 10 s.
+   */
   requestTimeoutMs?: number;
   backoff?: BackoffOptions;
   timers?: Timers;
@@ -115,7 +118,7 @@ export interface BackendPoolEvents {
   promptsChanged: PromptsChangedEvent;
   /** The merged resources changed. */
   resourcesChanged: ResourcesChangedEvent;
-  /** The health of a backend changed (any field of {@link BackendHealth} but the probe latency). */
+  /** The health of a backend changed (any field of {@link BackendHealth} but the probe latency); `closed` when removed. */
   healthChanged: BackendHealth;
 }
 
@@ -426,6 +429,7 @@ export class BackendPool {
     slot.observed = 'unknown';
     slot.reason = undefined;
     if (this.#slots.get(slot.id) === slot) this.#slots.delete(slot.id);
+    this.#emitHealth(slot); // the last event of a removed backend: state `closed`
     this.#updateCatalogue();
   }
 
@@ -471,8 +475,16 @@ export class BackendPool {
     const startedAt = this.#timers.now();
     let offer: Offer;
     try {
-      await client.connect(transport, { timeout: this.#requestTimeout() });
-      offer = await this.#listOffer(client);
+      // The SDK bounds each request, not the transport's start (an SSE stream that never sends its endpoint would
+      // hold this backend's lifecycle forever): one deadline over the whole connect.
+      offer = await this.#withDeadline(
+        (async () => {
+          await client.connect(transport, { timeout: this.#requestTimeout() });
+          return this.#listOffer(client);
+        })(),
+        3 * this.#requestTimeout(),
+        'connect',
+      );
     } catch (error) {
       await closeQuietly(client, tls.close);
       this.#metric('connection', { backendId: slot.id, event: 'failed', durationMs: this.#timers.now() - startedAt });
@@ -647,6 +659,20 @@ export class BackendPool {
       for (const [name, value] of Object.entries(authHeaders)) headers.set(name, value);
       return base(url, { ...init, headers });
     };
+  }
+
+  /** `work`, or a rejection after `ms` on the pool's clock (the work is abandoned; the caller closes the client). */
+  async #withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+    let timer: TimerHandle | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = this.#timers.setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } finally {
+      if (timer !== undefined) this.#timers.clearTimeout(timer);
+      work.catch(() => undefined);
+    }
   }
 
   #requestTimeout(): number {

@@ -27,7 +27,7 @@ function setup(options: Partial<BackendPoolOptions> = {}) {
 
 describe('BackendPool: connections follow the registry', () => {
   it('connects on upsert, merges tools with the prefix rule, routes calls, closes on remove', async () => {
-    const { registry, network, pool, toolEvents, names } = setup();
+    const { registry, network, pool, toolEvents, healthEvents, names } = setup();
     network.up('docs', echoServer('docs', ['search', 'fetch']));
     network.up('code', echoServer('code', ['search']));
     registry.upsert(backend('docs'));
@@ -45,6 +45,7 @@ describe('BackendPool: connections follow the registry', () => {
     await pool.idle();
     expect(names()).toEqual(['code_search']);
     expect(pool.health('docs')).toBeUndefined();
+    expect(healthEvents.filter((h) => h.id === 'docs').map((h) => h.state)).toEqual(['connecting', 'connected', 'closed']);
     await expect(pool.callTool('docs_search')).rejects.toBeInstanceOf(NotInCatalogueError);
     expect(network.active.get('docs')).toBe(0);
   });
@@ -122,6 +123,34 @@ describe('BackendPool: connections follow the registry', () => {
     ]);
     // Connected: only the probe timer is left.
     expect(timers.pending()).toEqual([10_000]);
+  });
+
+  it('a connect that hangs (a transport that never starts) is bounded by the deadline and retried; removal is not blocked', async () => {
+    let starts = 0;
+    const { registry, timers, pool } = setup({
+      requestTimeoutMs: 1000,
+      backoff: { initialMs: 100 },
+      createTransport: () => ({
+        start: () => {
+          starts += 1;
+          return new Promise<void>(() => undefined);
+        },
+        send: () => Promise.resolve(),
+        close: () => Promise.resolve(),
+      }),
+    });
+    registry.upsert(backend('stuck'));
+    await vi.waitFor(() => expect(starts).toBe(1), WAIT);
+    expect(pool.health('stuck')?.state).toBe('connecting');
+    timers.advance(3000);
+    await pool.idle();
+    expect(pool.health('stuck')).toMatchObject({ state: 'retrying', reason: 'connect failed: connect timed out after 3000 ms' });
+    timers.advance(100);
+    await vi.waitFor(() => expect(starts).toBe(2), WAIT);
+    registry.remove('stuck');
+    timers.advance(3000);
+    await pool.idle();
+    expect(pool.health('stuck')).toBeUndefined();
   });
 
   it('a removed backend stops retrying', async () => {

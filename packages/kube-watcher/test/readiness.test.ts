@@ -4,11 +4,13 @@ import type { Discoverer, TypedWorkload } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { BackendWatcher, KubeHttpClient, resolveToolHiveVersions, ToolHiveKindNotServedError, type BackendWatcherOptions, type WatcherStatus } from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
-import { ScriptedApi, listBody, statusBody, until } from './helpers/scripted-api.ts';
+import type { ServerResponse } from 'node:http';
+import { ScriptedApi, event, listBody, statusBody, until } from './helpers/scripted-api.ts';
 
 let api: ScriptedApi;
 let registry: DynamicRegistry;
 let watchers: BackendWatcher[];
+let watchRes: ServerResponse | undefined;
 
 beforeEach(async () => {
   api = await ScriptedApi.start();
@@ -25,6 +27,7 @@ function serve(items: unknown[]): void {
     if (!req.watch) return void res.writeHead(200).end(listBody(items, '10'));
     res.writeHead(200);
     res.flushHeaders();
+    watchRes = res;
   };
 }
 
@@ -121,6 +124,10 @@ describe('pushed status', () => {
     const ready = pushed.find((s) => s.synced)!;
     expect(ready.registry.backends).toBe(1);
     expect(ready.kinds[0]!.lastEventAgeMs).toBeGreaterThanOrEqual(0);
+    // After the barrier, a new exclusion is pushed (the URL went away).
+    await until(() => watchRes, 3000, 'watch open');
+    watchRes!.write(event('MODIFIED', cm('a', '11', 'g')));
+    await until(() => pushed.some((s) => s.exclusions['a']?.code !== undefined), 3000, 'exclusion pushed');
     off();
     const count = pushed.length;
     await w.stop();

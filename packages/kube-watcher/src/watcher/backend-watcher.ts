@@ -18,6 +18,12 @@ const noopLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 type State = WatcherStatus['state'];
 
+/**
+ * At most one `onStatusChange` push per this many ms: a change that touches thousands of backends (an auth config
+ * edit) must not build thousands of status snapshots. The first change of a quiet period is pushed at once.
+ */
+const STATUS_PUSH_INTERVAL_MS = 100;
+
 /** Retry pacing of API discovery while the API server cannot answer it: 0.5 s doubling to 30 s. */
 const DISCOVERY_RETRY_MS = { initial: 500, max: 30_000 };
 
@@ -77,6 +83,7 @@ export class BackendWatcher {
   #resyncTimer: TimerHandle | undefined;
   #controllerRun: Promise<void> | undefined;
   #notifyQueued = false;
+  #lastPushAt = -Infinity;
   #conflictCount = 0;
 
   /**
@@ -380,6 +387,8 @@ export class BackendWatcher {
 
   /** A decision about `name`: push when its exclusion appeared, changed or went, or the conflict count changed. */
   #onDecided(name: string): void {
+    // The initial pass is pushed once, when the barrier is passed; before that each exclusion would be a push.
+    if (!this.#barrier.passed) return;
     const e = this.#reconciler.exclusions().get(name);
     const code = e === undefined ? undefined : `${e.reason.code}:${e.reason.message}`;
     let changed = false;
@@ -411,21 +420,29 @@ export class BackendWatcher {
     this.#notify();
   }
 
-  /** Schedules one listener call for every change of this synchronous run. */
+  /**
+   * Schedules one listener call for every change of this synchronous run, and at most one per
+   * {@link STATUS_PUSH_INTERVAL_MS} (later changes of a busy period are pushed together at its end).
+   */
   #notify(): void {
     if (this.#notifyQueued || this.#listeners.size === 0) return;
     this.#notifyQueued = true;
-    queueMicrotask(() => {
-      this.#notifyQueued = false;
-      const status = this.status();
-      for (const fn of [...this.#listeners]) {
-        try {
-          fn(status);
-        } catch {
-          // A listener never breaks watching.
-        }
+    const wait = this.#lastPushAt + STATUS_PUSH_INTERVAL_MS - this.#clock.now();
+    if (wait > 0) this.#clock.setTimeout(() => this.#push(), wait);
+    else queueMicrotask(() => this.#push());
+  }
+
+  #push(): void {
+    this.#notifyQueued = false;
+    this.#lastPushAt = this.#clock.now();
+    const status = this.status();
+    for (const fn of [...this.#listeners]) {
+      try {
+        fn(status);
+      } catch {
+        // A listener never breaks watching.
       }
-    });
+    }
   }
 
   #scheduleResync(): void {
