@@ -85,7 +85,7 @@ describeIntegration('status page in headless Chromium', () => {
     // Pages: with 2 backends a page, every backend is on exactly one page and the buttons follow.
     const paged = await browser.newPage();
     paged.on('pageerror', (e) => consoleErrors.push(e.message));
-    await paged.goto(`${running.url}/?limit=2`);
+    await paged.goto(new URL('?limit=2', running.url).href);
     await expect.poll(() => paged.locator('#backends tr').count(), { timeout: 20_000 }).toBe(2);
     const total = EXPECTED.served.length + 1;
     const seen: string[] = [];
