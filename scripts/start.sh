@@ -1,11 +1,37 @@
 #!/usr/bin/env bash
-# Sets everything up, then runs the service. With no cluster configured (no KUBECONFIG, no ~/.kube/config, not in a
-# pod) it runs the local demo: a real control plane from @vmcp/envtest with example ToolHive resources.
+# Sets everything up, then runs the service. With no cluster configured (no --kubeconfig, no KUBECONFIG, not in a
+# pod, no ~/.kube/config), or with --demo, it runs the local demo instead (tooling/demo): a real control plane from
+# @vmcp/envtest with example ToolHive resources, and the service against it. The service itself never starts a
+# control plane: without a cluster it stops with one line saying how to configure one.
 set -euo pipefail
 source "$(dirname "$0")/toolchain.sh"
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh
 ensure_toolchain 2>/dev/null  # the set-up ran in a child shell: put the same node and pnpm on this PATH
-say "starting vmcp-watcher (apps/vmcp-watcher) $*"
-exec node apps/vmcp-watcher/bin/vmcp-watcher.js "$@"
+
+service=apps/vmcp-watcher/bin/vmcp-watcher.js
+demo=false
+args=()
+for arg in "$@"; do
+  if [[ "$arg" == "--demo" ]]; then demo=true; else args+=("$arg"); fi
+done
+
+# The service's own order (apps/vmcp-watcher/src/config.ts): --kubeconfig, KUBECONFIG, in a pod, ~/.kube/config.
+cluster_configured() {
+  local arg
+  for arg in "${args[@]+"${args[@]}"}"; do
+    [[ "$arg" == "--kubeconfig" || "$arg" == --kubeconfig=* ]] && return 0
+  done
+  [[ -n "${KUBECONFIG:-}" ]] && return 0
+  [[ -n "${KUBERNETES_SERVICE_HOST:-}" && -f /var/run/secrets/kubernetes.io/serviceaccount/token ]] && return 0
+  [[ -n "${HOME:-}" && -f "$HOME/.kube/config" ]] && return 0
+  return 1
+}
+
+if [[ "$demo" == true ]] || ! cluster_configured; then
+  say "starting the local demo (tooling/demo): control plane, example resources, then vmcp-watcher ${args[*]+"${args[*]}"}"
+  exec node --conditions=@vmcp/source tooling/demo/src/main.ts --service "$service" "${args[@]+"${args[@]}"}"
+fi
+say "starting vmcp-watcher (apps/vmcp-watcher) ${args[*]+"${args[*]}"}"
+exec node "$service" "${args[@]+"${args[@]}"}"

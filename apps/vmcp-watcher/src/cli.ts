@@ -27,7 +27,6 @@ function fail(message: string, code: number): number {
 }
 
 async function runCluster(config: Config, logger: Logger): Promise<void> {
-  if (config.cluster.kind === 'demo') throw new Error('unreachable');
   const kubeConfig = loadKubeConfig(config.cluster);
   logger.info('starting', {
     namespace: config.namespace,
@@ -61,13 +60,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const logger = createLogger({ level: config.logLevel });
   try {
-    if (config.cluster.kind === 'demo') {
-      // Loaded only here: the demo needs @vmcp/envtest, a development dependency absent from production images.
-      const { runDemo } = await import('./demo.ts');
-      await runDemo(config, logger);
-    } else {
-      await runCluster(config, logger);
-    }
+    await runCluster(config, logger);
     return undefined;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ListenError) return fail(error.message, 2);

@@ -173,12 +173,14 @@ describe('loadConfig', () => {
       expect(failure(['--group', 'g', '--context', 'c'], env, pod).setting).toBe('--context');
     });
 
-    it('falls back to the demo with no cluster at all, with demo defaults', () => {
-      const config = run([], {}, {});
-      expect(config.cluster).toEqual({ kind: 'demo' });
-      expect(config).toMatchObject({ namespace: 'vmcp-demo', groupRef: 'engineering', listen: { host: '127.0.0.1', port: 8080 } });
-      expect(run(['--demo'], {}, { [KUBE]: 'x' }).cluster).toEqual({ kind: 'demo' });
-      expect(failure(['--demo', '--kubeconfig', KUBE]).setting).toBe('--demo');
+    it('stops with one error naming the ways to configure a cluster when none is configured (no demo fallback)', () => {
+      const none = failure(['--namespace', 'ns', '--group', 'g'], {}, {});
+      expect(none.setting).toBe('--kubeconfig');
+      expect(none.message).toBe(
+        'invalid configuration: --kubeconfig: no cluster configured: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config or run in a pod (for a local demo cluster: bash scripts/start.sh)',
+      );
+      // The demo is not the service's business any more: --demo is an unknown flag.
+      expect(failure(['--demo'], {}, { [KUBE]: 'x' }).message).toContain('--demo');
       expect(failure(['--context', 'c'], {}, {}).setting).toBe('--context');
     });
 
@@ -188,8 +190,10 @@ describe('loadConfig', () => {
 
     it('has no ~/.kube/config default when HOME is unset or empty (env -i), and does not fail on it', () => {
       for (const homeDir of [undefined, '']) {
-        const config = loadConfig({ argv: base, env: {}, readFile: (p) => (p === KUBE || p === '/.kube/config' ? 'x' : undefined), homeDir });
-        expect(config.action === 'run' && config.config.cluster.kind).not.toBe('kubeconfig');
+        // Not `/.kube/config`: with nothing else configured, the one "no cluster configured" error (not a crash).
+        expect(() => loadConfig({ argv: base, env: {}, readFile: (p) => (p === KUBE || p === '/.kube/config' ? 'x' : undefined), homeDir })).toThrow(
+          /^invalid configuration: --kubeconfig: no cluster configured/,
+        );
       }
     });
   });

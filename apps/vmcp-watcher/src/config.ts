@@ -11,16 +11,16 @@ export const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/se
 /** The service-account token file; its presence (with KUBERNETES_SERVICE_HOST) means "in a pod". */
 export const SERVICE_ACCOUNT_TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
-/** Default listen address. `:8080` (all interfaces) in a cluster; the local demo binds `127.0.0.1:8080`. */
+/** Default listen address: all interfaces, port 8080. */
 export const DEFAULT_LISTEN = ':8080';
-export const DEFAULT_DEMO_LISTEN = '127.0.0.1:8080';
-export const DEFAULT_DEMO_NAMESPACE = 'vmcp-demo';
-export const DEFAULT_DEMO_GROUP = 'engineering';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-/** Where the cluster comes from. `demo` = none configured: start a local control plane (`src/demo.ts`). */
+/**
+ * Where the cluster comes from. There is no fallback: with none configured the service stops with one line (the
+ * local demo, which starts its own control plane, is a separate program: `tooling/demo`, run by `scripts/start.sh`).
+ */
 export type ClusterSource =
   | {
       kind: 'kubeconfig';
@@ -31,8 +31,7 @@ export type ClusterSource =
       from: '--kubeconfig' | 'KUBECONFIG' | '~/.kube/config';
       context?: string;
     }
-  | { kind: 'in-cluster' }
-  | { kind: 'demo' };
+  | { kind: 'in-cluster' };
 
 /** A host (undefined = all interfaces) and a port (0 = any free port). */
 export interface ListenAddress {
@@ -90,15 +89,14 @@ Flags (environment variable in brackets; flags win over the environment, which w
   --group NAME            MCPGroup whose backends to serve [VMCP_GROUP]; or groupRef in --config
   --config PATH           upstream vMCP config file (groupRef, outgoingAuth.source: discovered) [VMCP_CONFIG]
   --kubeconfig PATH       kubeconfig file, or PATH:PATH… merged as kubectl does (per name and for the current
-                          context, the first file wins) [KUBECONFIG]; default in a pod: in-cluster; else $HOME/.kube/config;
-                          with none of these, a local demo control plane is started
+                          context, the first file wins) [KUBECONFIG]; default in a pod: in-cluster; else $HOME/.kube/config
+                          (with none of these the service stops; for a local demo run: bash scripts/start.sh)
   --context NAME          kubeconfig context to use (default: the current context)
-  --listen ADDR           HTTP listen address, [host]:port (default ${DEFAULT_LISTEN}; demo ${DEFAULT_DEMO_LISTEN}) [VMCP_LISTEN]
+  --listen ADDR           HTTP listen address, [host]:port (default ${DEFAULT_LISTEN}) [VMCP_LISTEN]
   --log-level LEVEL       debug | info | warn | error (default info) [VMCP_LOG_LEVEL]
   --workers N             concurrent reconciles, 1..64 (default: the watcher's) [VMCP_WORKERS]
   --max-sse-clients N     concurrent /api/v1/events clients, 1..10000 (default 100) [VMCP_MAX_SSE_CLIENTS]
   --readiness-timeout MS  how long /readyz waits for the cache sync, 100..60000 (default 5000) [VMCP_READINESS_TIMEOUT_MS]
-  --demo                  run the local demo even when a cluster is configured
   -h, --help              show this help
   --version               print the version
 `;
@@ -114,7 +112,6 @@ const FLAGS = {
   workers: { type: 'string' },
   'max-sse-clients': { type: 'string' },
   'readiness-timeout': { type: 'string' },
-  demo: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -253,11 +250,7 @@ export function splitKubeconfigList(value: string): string[] {
   return value.split(':').filter((p) => p !== '');
 }
 
-function resolveCluster(flags: { kubeconfig?: string | undefined; context?: string | undefined; demo?: boolean | undefined }, inputs: ConfigInputs): ClusterSource {
-  if (flags.demo === true) {
-    if (flags.kubeconfig !== undefined) throw new ConfigError('--demo', 'cannot be combined with --kubeconfig');
-    return { kind: 'demo' };
-  }
+function resolveCluster(flags: { kubeconfig?: string | undefined; context?: string | undefined }, inputs: ConfigInputs): ClusterSource {
   const context = flags.context === undefined ? {} : { context: flags.context };
   const explicit = pick(flags.kubeconfig, '--kubeconfig', inputs.env['KUBECONFIG'], 'KUBECONFIG');
   if (explicit !== undefined) {
@@ -276,7 +269,10 @@ function resolveCluster(flags: { kubeconfig?: string | undefined; context?: stri
   const home = inputs.homeDir === undefined || inputs.homeDir === '' ? undefined : `${inputs.homeDir.replace(/\/$/, '')}/.kube/config`;
   if (home !== undefined && inputs.readFile(home) !== undefined) return { kind: 'kubeconfig', path: home, paths: [home], from: '~/.kube/config', ...context };
   if (flags.context !== undefined) throw new ConfigError('--context', 'no kubeconfig found (--kubeconfig, KUBECONFIG or ~/.kube/config)');
-  return { kind: 'demo' };
+  throw new ConfigError(
+    '--kubeconfig',
+    'no cluster configured: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config or run in a pod (for a local demo cluster: bash scripts/start.sh)',
+  );
 }
 
 /**
@@ -290,7 +286,6 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
   const env = inputs.env;
 
   const cluster = resolveCluster(flags, inputs);
-  const demo = cluster.kind === 'demo';
 
   const configSetting = pick(flags.config, '--config', env['VMCP_CONFIG'], 'VMCP_CONFIG');
   const fileGroup = configSetting === undefined ? undefined : readVmcpConfigFile(configSetting.setting, configSetting.value, inputs);
@@ -300,7 +295,6 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
     const fromPod = inputs.readFile(SERVICE_ACCOUNT_NAMESPACE_FILE)?.trim();
     if (fromPod !== undefined && fromPod !== '') namespaceSetting = { value: fromPod, setting: SERVICE_ACCOUNT_NAMESPACE_FILE };
   }
-  if (namespaceSetting === undefined && demo) namespaceSetting = { value: DEFAULT_DEMO_NAMESPACE, setting: '--namespace' };
   if (namespaceSetting === undefined) {
     throw new ConfigError('--namespace', 'is required (or set VMCP_NAMESPACE); it names the namespace to watch');
   }
@@ -310,16 +304,12 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
   if (groupSetting === undefined && fileGroup !== undefined && configSetting !== undefined) {
     groupSetting = { value: fileGroup, setting: `${configSetting.setting} (${configSetting.value}) groupRef` };
   }
-  if (groupSetting === undefined && demo) groupSetting = { value: DEFAULT_DEMO_GROUP, setting: '--group' };
   if (groupSetting === undefined) {
     throw new ConfigError('--group', 'is required (or set VMCP_GROUP, or groupRef in the --config file); it names the MCPGroup to serve');
   }
   const groupRef = checkGroupRef(groupSetting, namespace);
 
-  const listenSetting = pick(flags.listen, '--listen', env['VMCP_LISTEN'], 'VMCP_LISTEN') ?? {
-    value: demo ? DEFAULT_DEMO_LISTEN : DEFAULT_LISTEN,
-    setting: '--listen',
-  };
+  const listenSetting = pick(flags.listen, '--listen', env['VMCP_LISTEN'], 'VMCP_LISTEN') ?? { value: DEFAULT_LISTEN, setting: '--listen' };
 
   return {
     action: 'run',

@@ -22,7 +22,7 @@ import type { ServiceWatcher, WatcherView } from './watcher.ts';
 import { loadKubeconfigFiles } from './kubeconfig.ts';
 
 /** Loads the kube config the configuration names. Throws ConfigError for a bad file or an unknown context. */
-export function loadKubeConfig(cluster: Exclude<ClusterSource, { kind: 'demo' }>): KubeConfig {
+export function loadKubeConfig(cluster: ClusterSource): KubeConfig {
   if (cluster.kind === 'in-cluster') {
     const kc = new KubeConfig();
     kc.loadFromCluster();

@@ -1,7 +1,4 @@
-/**
- * Starts the service against a cluster: preflight, registry, watcher, HTTP server. Shared by the CLI (a configured
- * cluster) and the local demo (its own control plane).
- */
+/** Starts the service against a cluster: preflight, registry, watcher, HTTP server. */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createDynamicRegistry } from '@vmcp/registry';
 import { createService, type Service } from './app.ts';

@@ -5,11 +5,12 @@ import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { clusterConfig } from './helpers.ts';
-import { applyExamples } from '../src/examples.ts';
-import { createWithStatus } from '../src/kube-rest.ts';
+import { MCPServerResource } from '@vmcp/api';
+import { applyExamples } from '@vmcp/demo';
+import { createWithStatus } from '@vmcp/kube-watcher';
 import { createLogger } from '../src/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
-import { EXPECTED, patchStatus } from './kube-fixtures.ts';
+import { EXPECTED, clientOf, patchStatus } from './kube-fixtures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '..', 'artifacts');
@@ -29,7 +30,7 @@ describeIntegration('status page in headless Chromium', () => {
 
   it.skipIf(!haveChromium)('renders the backends and updates live when a resource changes', async () => {
     const ns = await env.newNamespace('page');
-    await applyExamples(env.kubeConfig, ns);
+    await applyExamples(clientOf(env.kubeConfig), ns);
     const logs: string[] = [];
     const config = clusterConfig(env.kubeconfigPath, ns);
     running = await startAgainstCluster(config, env.kubeConfig, createLogger({ level: 'debug', write: (l) => logs.push(l) }));
@@ -62,10 +63,12 @@ describeIntegration('status page in headless Chromium', () => {
     await page.waitForSelector('li[data-excluded="pending-server"]');
 
     // A live change: github fails, a new server arrives.
-    await patchStatus(env.kubeConfig, ns, 'mcpservers', 'github', { phase: 'Failed' });
+    await patchStatus(env.kubeConfig, ns, MCPServerResource, 'github', { phase: 'Failed' });
     await expect.poll(() => page.locator('tr[data-backend="github"] td').nth(4).textContent(), { timeout: 10_000 }).toBe('unhealthy');
     await createWithStatus(
-      env.kubeConfig,
+      clientOf(env.kubeConfig),
+      MCPServerResource,
+      ns,
       {
         apiVersion: 'toolhive.stacklok.dev/v1beta1',
         kind: 'MCPServer',
@@ -73,7 +76,6 @@ describeIntegration('status page in headless Chromium', () => {
         spec: { image: 'example/x:1', transport: 'streamable-http', proxyPort: 8080, groupRef: { name: 'engineering' } },
         status: { url: 'http://mcp-browser-newcomer-proxy:8080', phase: 'Ready' },
       },
-      ns,
     );
     await page.waitForSelector('tr[data-backend="browser-newcomer"]', { timeout: 10_000 });
     await expect.poll(() => page.locator('#changes li').allTextContents()).toEqual(

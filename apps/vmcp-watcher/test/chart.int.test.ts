@@ -7,19 +7,19 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crdDirectory } from '@vmcp/api';
+import { DeploymentResource, RoleResource, ServiceAccountResource, crdDirectory, objectPath, resourceOf } from '@vmcp/api';
+import { applyExamples, type ManifestObject } from '@vmcp/demo';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { KubeConfig } from '@kubernetes/client-node';
+import { createObject, getObject, listAll } from '@vmcp/kube-watcher';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { BackendListResponse } from '../src/index.ts';
-import { applyExamples } from '../src/examples.ts';
-import { kubeRequest, type ManifestObject } from '../src/kube-rest.ts';
 import { createLogger } from '../src/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
 import { clusterConfig, PACKAGE_VERSION } from './helpers.ts';
-import { DEPLOY_DIR, deployRole, EXPECTED, getJson, until, type PolicyRule } from './kube-fixtures.ts';
+import { clientOf, DEPLOY_DIR, deployRole, EXPECTED, getJson, until, type PolicyRule } from './kube-fixtures.ts';
 import { toolAvailable } from './tool-gate.ts';
 
 const SERVICE_MONITOR_CRD = path.resolve(import.meta.dirname, 'fixtures/servicemonitor-crd.yaml');
@@ -85,25 +85,6 @@ async function templateError(values: object): Promise<string> {
   throw new Error('helm template succeeded, expected a failure');
 }
 
-/** Resource names of every kind the chart renders. */
-const PLURALS: Record<string, string> = {
-  ConfigMap: 'configmaps',
-  Deployment: 'deployments',
-  NetworkPolicy: 'networkpolicies',
-  PodDisruptionBudget: 'poddisruptionbudgets',
-  Role: 'roles',
-  RoleBinding: 'rolebindings',
-  Service: 'services',
-  ServiceAccount: 'serviceaccounts',
-  ServiceMonitor: 'servicemonitors',
-};
-function collectionPath(object: ManifestObject, namespace: string): string {
-  const plural = PLURALS[object.kind];
-  if (plural === undefined) throw new Error(`the chart renders a ${object.kind}: add its resource name to PLURALS`);
-  const prefix = object.apiVersion.includes('/') ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
-  return `${prefix}/namespaces/${namespace}/${plural}`;
-}
-
 type PodSpec = {
   serviceAccountName: string;
   containers: Array<{ image: string; args: string[]; env: Array<{ name: string; value?: string }>; readinessProbe: { timeoutSeconds: number } }>;
@@ -141,11 +122,11 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       const objects = await template(VALUE_SETS[name]!, ns);
       expect(objects.length).toBeGreaterThanOrEqual(2);
       for (const object of objects) {
-        const created = await kubeRequest<ManifestObject>(env.kubeConfig, 'POST', `${collectionPath(object, ns)}?dryRun=All&fieldValidation=Strict`, object);
+        const created = await createObject<ManifestObject>(clientOf(env.kubeConfig), resourceOf(object), ns, object, { dryRun: true, fieldValidation: 'Strict' });
         expect(created.metadata.name, object.kind).toBe(object.metadata.name);
         expect(created.metadata.namespace, object.kind).toBe(ns);
       }
-      const roles = await kubeRequest<{ items: unknown[] }>(env.kubeConfig, 'GET', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`);
+      const roles = await listAll(clientOf(env.kubeConfig), RoleResource, ns);
       expect(roles.items).toEqual([]); // a dry run stores nothing
     }, 60_000);
 
@@ -214,11 +195,11 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
 
     it('installs with helm into the API server, and its ServiceAccount can run the service (TokenRequest)', async () => {
       const ns = await env.newNamespace('chart-install');
-      await applyExamples(env.kubeConfig, ns);
+      await applyExamples(clientOf(env.kubeConfig), ns);
       const { stdout } = await runHelm(helm!, home, ['install', 'watcher', CHART_DIR, '-n', ns, '--kubeconfig', env.kubeconfigPath, '--set', 'group=engineering']);
       expect(stdout).toMatch(/STATUS: deployed/);
       const sa = 'watcher-vmcp-watcher';
-      const deployment = await kubeRequest<ManifestObject>(env.kubeConfig, 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/${sa}`);
+      const deployment = await getObject<ManifestObject>(clientOf(env.kubeConfig), DeploymentResource, ns, sa);
       expect(deployment.metadata['labels']).toMatchObject({ 'app.kubernetes.io/version': PACKAGE_VERSION, 'app.kubernetes.io/managed-by': 'Helm' });
 
       const run = async (serviceAccount: string): Promise<RunningService> => {
@@ -235,17 +216,20 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       expect(list.backends.map((b) => b.id).sort()).toEqual(all);
       // Control: a ServiceAccount of the same namespace without the binding is refused, so the token really is what
       // the API server authorizes.
-      await kubeRequest(env.kubeConfig, 'POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'unbound' } });
+      await createObject(clientOf(env.kubeConfig), ServiceAccountResource, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'unbound' } });
       await expect(run('unbound')).rejects.toThrow(/403/);
     }, 180_000);
   });
 
   /** A kubeconfig with a TokenRequest token of `serviceAccount` (what the kubelet would mount into the pod). */
   async function tokenKubeConfig(ns: string, serviceAccount: string): Promise<KubeConfig & { kubeconfigPath: string }> {
-    const answer = await kubeRequest<{ status: { token: string } }>(env.kubeConfig, 'POST', `/api/v1/namespaces/${ns}/serviceaccounts/${serviceAccount}/token`, {
-      apiVersion: 'authentication.k8s.io/v1',
-      kind: 'TokenRequest',
-      spec: { expirationSeconds: 3600 },
+    // TokenRequest: a create on the ServiceAccount's `token` subresource.
+    const answer = await clientOf(env.kubeConfig).requestJson<{ status: { token: string } }>({
+      target: { verb: 'create', resource: ServiceAccountResource, namespace: ns, name: serviceAccount },
+      method: 'POST',
+      path: objectPath(ServiceAccountResource, ns, serviceAccount, 'token'),
+      accept: 'application/json',
+      body: { contentType: 'application/json', value: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } } },
     });
     const admin = parse(env.kubeconfigYaml) as { clusters: Array<{ cluster: Record<string, string> }> };
     const yaml = stringify({

@@ -4,11 +4,12 @@ import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import type { PublicBackend } from '@vmcp/registry';
 import { afterEach, expect, it } from 'vitest';
 import type { BackendListResponse, StatusResponse } from '../src/index.ts';
-import { applyExamples } from '../src/examples.ts';
-import { createWithStatus, kubeRequest } from '../src/kube-rest.ts';
+import { MCPServerResource } from '@vmcp/api';
+import { applyExamples } from '@vmcp/demo';
+import { createWithStatus, deleteObject } from '@vmcp/kube-watcher';
 import { startCli, type CliProcess } from './child.ts';
 import { openEvents, PACKAGE_VERSION, type SseClient } from './helpers.ts';
-import { EXPECTED, deployRole, getJson, grant, patchStatus, setRules, until } from './kube-fixtures.ts';
+import { EXPECTED, clientOf, deployRole, getJson, grant, patchStatus, setRules, until } from './kube-fixtures.ts';
 
 describeIntegration('vmcp-watcher CLI against a real API server', () => {
   const env = useEnvtest({ crds: [crdDirectory] });
@@ -32,7 +33,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
 
   it('gates /readyz on the sync, then serves the examples, follows changes live, and stops on SIGTERM', async () => {
     const ns = await env.newNamespace('cli');
-    await applyExamples(env.kubeConfig, ns);
+    await applyExamples(clientOf(env.kubeConfig), ns);
     // A user whose Role lacks list/watch on secrets (a required kind): the watcher cannot sync until it is granted.
     const user = await env.addUser({ name: `vmcp-${ns}` });
     const fullRules = deployRole().rules;
@@ -90,14 +91,16 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     const versionOf = (id: string | undefined): number => Number(id?.split('.')[1]);
     const version = versionOf(resetId);
 
-    await patchStatus(env.kubeConfig, ns, 'mcpservers', 'github', { phase: 'Failed' });
+    await patchStatus(env.kubeConfig, ns, MCPServerResource, 'github', { phase: 'Failed' });
     const changed = await stream.waitFor((e) => e.event === 'upsert' && (JSON.parse(e.data) as PublicBackend).id === 'github', 10_000);
     expect((JSON.parse(changed.data) as PublicBackend).healthStatus).toBe('unhealthy');
     expect(changed.id?.split('.')[0]).toBe(resetId.split('.')[0]);
     expect(versionOf(changed.id)).toBeGreaterThan(version);
 
     await createWithStatus(
-      env.kubeConfig,
+      clientOf(env.kubeConfig),
+      MCPServerResource,
+      ns,
       {
         apiVersion: 'toolhive.stacklok.dev/v1beta1',
         kind: 'MCPServer',
@@ -105,12 +108,11 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
         spec: { image: 'example/newcomer:1', transport: 'streamable-http', proxyPort: 8080, groupRef: { name: 'engineering' } },
         status: { url: 'http://mcp-newcomer-proxy:8080', phase: 'Ready' },
       },
-      ns,
     );
     await stream.waitFor((e) => e.event === 'upsert' && (JSON.parse(e.data) as PublicBackend).id === 'newcomer', 10_000);
     expect((await fetch(`${url}/api/v1/backends/newcomer`)).status).toBe(200);
 
-    await kubeRequest(env.kubeConfig, 'DELETE', `/apis/toolhive.stacklok.dev/v1beta1/namespaces/${ns}/mcpservers/newcomer`);
+    await deleteObject(clientOf(env.kubeConfig), MCPServerResource, ns, 'newcomer');
     await stream.waitFor((e) => e.event === 'remove' && (JSON.parse(e.data) as PublicBackend).id === 'newcomer', 10_000);
     expect((await fetch(`${url}/api/v1/backends/newcomer`)).status).toBe(404);
 
@@ -147,7 +149,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
 
   it('exits at once with code 1 on a second signal during a graceful stop', async () => {
     const ns = await env.newNamespace('cli-sig');
-    await applyExamples(env.kubeConfig, ns);
+    await applyExamples(clientOf(env.kubeConfig), ns);
     // Never synced (no list/watch on secrets), so /readyz holds each request for the whole readiness timeout.
     const user = await env.addUser({ name: `vmcp-${ns}` });
     await grant(env.kubeConfig, ns, `vmcp-${ns}`, deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))));
@@ -166,7 +168,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
 
   it('answers a probe in flight before a graceful stop', async () => {
     const ns = await env.newNamespace('cli-drain');
-    await applyExamples(env.kubeConfig, ns);
+    await applyExamples(clientOf(env.kubeConfig), ns);
     const user = await env.addUser({ name: `vmcp-${ns}` });
     await grant(env.kubeConfig, ns, `vmcp-${ns}`, deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))));
     const proc = cli(['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '1500'], user.kubeconfigPath);

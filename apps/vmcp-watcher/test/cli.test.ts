@@ -7,7 +7,8 @@ import { PACKAGE_VERSION } from './helpers.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vmcp-cli-'));
 
-describe('the CLI at start-up', () => {
+// Each test starts node on the TypeScript sources: seconds on a busy 2-core machine, so no 5 s default deadline.
+describe('the CLI at start-up', { timeout: 60_000 }, () => {
   it('stops on invalid configuration with one line naming the setting and exit code 2', async () => {
     const kubeconfig = path.join(tmp, 'kc.yaml');
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
@@ -15,6 +16,15 @@ describe('the CLI at start-up', () => {
     expect(await cli.exited).toBe(2);
     expect(cli.stderr.filter((l) => l !== '')).toEqual([
       'vmcp-watcher: invalid configuration: --namespace: "Bad_NS" is not a valid namespace name (lowercase DNS label, at most 63 characters)',
+    ]);
+    expect(cli.stdout.filter((l) => l !== '')).toEqual([]);
+  });
+
+  it('with no cluster configured stops with one line and exit code 2, starting nothing (the demo is tooling/demo)', async () => {
+    const cli = startCli(['--namespace', 'ns', '--group', 'engineering', '--listen', '127.0.0.1:0']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr.filter((l) => l !== '')).toEqual([
+      'vmcp-watcher: invalid configuration: --kubeconfig: no cluster configured: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config or run in a pod (for a local demo cluster: bash scripts/start.sh)',
     ]);
     expect(cli.stdout.filter((l) => l !== '')).toEqual([]);
   });

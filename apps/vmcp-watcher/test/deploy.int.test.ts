@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { crdDirectory } from '@vmcp/api';
+import { RoleResource, crdDirectory, resourceOf } from '@vmcp/api';
+import type { ManifestObject } from '@vmcp/demo';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { collectionPathOf, kubeRequest, type ManifestObject } from '../src/kube-rest.ts';
-import { DEPLOY_DIR } from './kube-fixtures.ts';
+import { createObject, listAll } from '@vmcp/kube-watcher';
+import { DEPLOY_DIR, clientOf } from './kube-fixtures.ts';
 
 interface Kustomization {
   namespace: string;
@@ -59,15 +60,18 @@ describeIntegration('deploy/ manifests', () => {
         const pod = (copy['spec'] as { template: { spec: PodSpec } }).template.spec;
         for (const c of pod.containers) if (c.image === image.name) c.image = `${image.newName}:${image.newTag}`;
       }
-      const created = await kubeRequest<ManifestObject>(env.kubeConfig, 'POST', `${collectionPathOf(copy, ns)}?dryRun=All&fieldValidation=Strict`, {
-        ...copy,
-        metadata: { ...copy.metadata, namespace: ns },
-      });
+      const created = await createObject<ManifestObject>(
+        clientOf(env.kubeConfig),
+        resourceOf(copy),
+        ns,
+        { ...copy, metadata: { ...copy.metadata, namespace: ns } },
+        { dryRun: true, fieldValidation: 'Strict' },
+      );
       expect(created.metadata.name, copy.kind).toBe(copy.metadata.name);
       expect(created.metadata.namespace, copy.kind).toBe(ns);
     }
     // Dry run: nothing was stored.
-    const roles = await kubeRequest<{ items: unknown[] }>(env.kubeConfig, 'GET', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`);
+    const roles = await listAll(clientOf(env.kubeConfig), RoleResource, ns);
     expect(roles.items).toEqual([]);
   }, 60_000);
 
@@ -76,7 +80,7 @@ describeIntegration('deploy/ manifests', () => {
     const deployment = structuredClone(objects.find((o) => o.kind === 'Deployment')!);
     (deployment['spec'] as { template: { spec: PodSpec } }).template.spec.containers[0]!.readinessProbe.timeoutSeconds = -1;
     await expect(
-      kubeRequest(env.kubeConfig, 'POST', `${collectionPathOf(deployment, ns)}?dryRun=All`, { ...deployment, metadata: { ...deployment.metadata, namespace: ns } }),
+      createObject(clientOf(env.kubeConfig), resourceOf(deployment), ns, { ...deployment, metadata: { ...deployment.metadata, namespace: ns } }, { dryRun: true }),
     ).rejects.toThrow(/422/);
   }, 30_000);
 });

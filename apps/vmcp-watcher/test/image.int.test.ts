@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { crdDirectory } from '@vmcp/api';
+import { applyExamples } from '@vmcp/demo';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BackendListResponse } from '../src/index.ts';
-import { applyExamples } from '../src/examples.ts';
 import { PACKAGE_VERSION } from './helpers.ts';
-import { EXPECTED, getJson, until } from './kube-fixtures.ts';
+import { EXPECTED, clientOf, getJson, until } from './kube-fixtures.ts';
 import { toolAvailable } from './tool-gate.ts';
 
 const IMAGE = 'localhost/vmcp-watcher:test';
@@ -104,7 +104,7 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
 
     it('serves the registry of a real API server as uid 65532 on a read-only root filesystem', async () => {
       const ns = await env.newNamespace('image');
-      await applyExamples(env.kubeConfig, ns);
+      await applyExamples(clientOf(env.kubeConfig), ns);
       const config = await imageConfig();
       const ctr = await buildah(['from', '--quiet', '--pull=never', IMAGE]);
       containers.push(ctr);

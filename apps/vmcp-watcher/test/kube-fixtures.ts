@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { expectedEngineeringBackendsFile } from '@vmcp/api';
+import { RoleBindingResource, RoleResource, SubjectAccessReviewResource, expectedEngineeringBackendsFile, type ResourceDescriptor } from '@vmcp/api';
+import { KubeHttpClient, createObject, patchObject } from '@vmcp/kube-watcher';
 import { parse } from 'yaml';
-import { kubeRequest } from '../src/kube-rest.ts';
 
 export const DEPLOY_DIR = path.resolve(import.meta.dirname, '..', 'deploy');
+
+/** A client of the test control plane with the given credentials (usually the admin's). */
+export function clientOf(kubeConfig: KubeConfig): KubeHttpClient {
+  return new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher-tests' });
+}
 
 /** What the examples must produce for group `engineering`. */
 export const EXPECTED = JSON.parse(readFileSync(expectedEngineeringBackendsFile, 'utf8')) as {
@@ -27,9 +32,9 @@ export function deployRole(): { apiVersion: string; kind: string; metadata: { na
 
 /** Creates Role `name` with `rules` in `namespace` and binds it to user `user`. */
 export async function grant(admin: KubeConfig, namespace: string, user: string, rules: PolicyRule[], name = 'vmcp-watcher'): Promise<void> {
-  const rbac = `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}`;
-  await kubeRequest(admin, 'POST', `${rbac}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules });
-  await kubeRequest(admin, 'POST', `${rbac}/rolebindings`, {
+  const client = clientOf(admin);
+  await createObject(client, RoleResource, namespace, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules });
+  await createObject(client, RoleBindingResource, namespace, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
     metadata: { name },
@@ -41,7 +46,7 @@ export async function grant(admin: KubeConfig, namespace: string, user: string, 
   if (first === undefined) return;
   await until(
     () =>
-      kubeRequest<{ status: { allowed: boolean } }>(admin, 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      createObject<{ status: { allowed: boolean } }>(client, SubjectAccessReviewResource, undefined, {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SubjectAccessReview',
         spec: { user, resourceAttributes: { namespace, group: first.apiGroups[0], resource: first.resources[0], verb: first.verbs[0] } },
@@ -54,24 +59,12 @@ export async function grant(admin: KubeConfig, namespace: string, user: string, 
 
 /** Replaces the rules of Role `name`. */
 export async function setRules(admin: KubeConfig, namespace: string, rules: PolicyRule[], name = 'vmcp-watcher'): Promise<void> {
-  await kubeRequest(
-    admin,
-    'PATCH',
-    `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles/${name}`,
-    { rules },
-    'application/merge-patch+json',
-  );
+  await patchObject(clientOf(admin), RoleResource, namespace, name, { rules });
 }
 
 /** Merge-patches `status` of an MCP resource. */
-export function patchStatus(admin: KubeConfig, namespace: string, plural: string, name: string, status: object): Promise<unknown> {
-  return kubeRequest(
-    admin,
-    'PATCH',
-    `/apis/toolhive.stacklok.dev/v1beta1/namespaces/${namespace}/${plural}/${name}/status`,
-    { status },
-    'application/merge-patch+json',
-  );
+export function patchStatus(admin: KubeConfig, namespace: string, resource: ResourceDescriptor, name: string, status: object): Promise<unknown> {
+  return patchObject(clientOf(admin), resource, namespace, name, { status }, { subresource: 'status' });
 }
 
 /** Polls `fn` until it returns a value that passes `check`. */

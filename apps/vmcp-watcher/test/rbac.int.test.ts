@@ -7,11 +7,12 @@ import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterEach, expect, it } from 'vitest';
 import type { BackendListResponse } from '../src/index.ts';
 import { clusterConfig } from './helpers.ts';
-import { applyExamples } from '../src/examples.ts';
-import { kubeRequest } from '../src/kube-rest.ts';
+import { ConfigMapResource } from '@vmcp/api';
+import { applyExamples } from '@vmcp/demo';
+import { getObject, patchObject } from '@vmcp/kube-watcher';
 import { createLogger } from '../src/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
-import { EXPECTED, deployRole, getJson, grant, until, type PolicyRule } from './kube-fixtures.ts';
+import { EXPECTED, clientOf, deployRole, getJson, grant, until, type PolicyRule } from './kube-fixtures.ts';
 
 const RULES = deployRole().rules;
 const key = (r: PolicyRule): string => `${r.resources.join(',')}:${r.verbs.join(',')}`;
@@ -26,7 +27,7 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
   /** A namespace with the examples, a user bound to `rules`, and the service running as that user. */
   async function runAs(rules: PolicyRule[], label: string): Promise<{ ns: string; url: string; running: RunningService; logs: string[] }> {
     const ns = await env.newNamespace(`rbac-${label}`);
-    await applyExamples(env.kubeConfig, ns);
+    await applyExamples(clientOf(env.kubeConfig), ns);
     const name = `vmcp-${ns}`;
     const user = await env.addUser({ name });
     await grant(env.kubeConfig, ns, name, rules);
@@ -63,8 +64,9 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
   }, 90_000);
 
   async function changeCaBundle(ns: string): Promise<void> {
-    const cm = await kubeRequest<{ data: Record<string, string> }>(env.kubeConfig, 'GET', `/api/v1/namespaces/${ns}/configmaps/internal-ca`);
-    await kubeRequest(env.kubeConfig, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/internal-ca`, { data: { 'ca.crt': `${cm.data['ca.crt']}\n` } }, 'application/merge-patch+json');
+    const admin = clientOf(env.kubeConfig);
+    const cm = await getObject<{ data: Record<string, string> }>(admin, ConfigMapResource, ns, 'internal-ca');
+    await patchObject(admin, ConfigMapResource, ns, 'internal-ca', { data: { 'ca.crt': `${cm.data['ca.crt']}\n` } });
   }
 
   const without = (k: string): PolicyRule[] => {

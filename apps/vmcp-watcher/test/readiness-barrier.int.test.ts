@@ -3,16 +3,16 @@
  * and at the first `/readyz` 200, the registry already holds every servable backend. The positive control: at the
  * moment the caches synced (what readiness meant before the initial-reconcile barrier) the registry was empty.
  */
-import { crdDirectory } from '@vmcp/api';
+import { MCPServerResource, crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
-import { BackendWatcher } from '@vmcp/kube-watcher';
+import { BackendWatcher, createWithStatus } from '@vmcp/kube-watcher';
 import { createDynamicRegistry } from '@vmcp/registry';
 import type { ServerResponse } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { createService, type Service } from '../src/app.ts';
 import { adaptBackendWatcher } from '../src/kube.ts';
-import { createWithStatus } from '../src/kube-rest.ts';
 import { createLogger } from '../src/logger.ts';
+import { clientOf } from './kube-fixtures.ts';
 
 const SERVABLE = 1000;
 const UNSERVABLE = 100; // 50 without status.url, 50 of another group
@@ -32,10 +32,13 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
       ...Array.from({ length: UNSERVABLE / 2 }, (_, i) => ({ name: `other${i}`, group: 'research', url: `http://o${i}:8080` })),
     ];
     let next = 0;
+    const client = clientOf(env.kubeConfig);
     const worker = async (): Promise<void> => {
       for (let o = objects[next++]; o !== undefined; o = objects[next++]) {
         await createWithStatus(
-          env.kubeConfig,
+          client,
+          MCPServerResource,
+          ns,
           {
             apiVersion: 'toolhive.stacklok.dev/v1beta1',
             kind: 'MCPServer',
@@ -43,7 +46,6 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
             spec: { image: 'example/x:1', transport: 'streamable-http', groupRef: { name: o.group } },
             status: { phase: 'Ready', ...(o.url !== undefined ? { url: o.url } : {}) },
           },
-          ns,
         );
       }
     };

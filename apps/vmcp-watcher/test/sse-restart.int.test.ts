@@ -4,14 +4,14 @@
  * resumes with its `Last-Event-ID`. Versions alone would make the new process replay "the events after 5", which it
  * reached with other contents; the epoch in the id makes it send a `reset` with the full state instead.
  */
-import { crdDirectory } from '@vmcp/api';
+import { MCPServerResource, crdDirectory } from '@vmcp/api';
+import { createWithStatus, deleteObject, patchObject } from '@vmcp/kube-watcher';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import type { PublicBackend } from '@vmcp/registry';
 import { afterEach, expect, it } from 'vitest';
-import { createWithStatus, kubeRequest } from '../src/kube-rest.ts';
 import { startCli, type CliProcess } from './child.ts';
 import { openEvents, type SseClient } from './helpers.ts';
-import { until } from './kube-fixtures.ts';
+import { clientOf, until } from './kube-fixtures.ts';
 
 describeIntegration('event stream across a restart of the service process', () => {
   const env = useEnvtest({ crds: [crdDirectory] });
@@ -27,7 +27,7 @@ describeIntegration('event stream across a restart of the service process', () =
     }
   });
 
-  function server(name: string, group = 'eng'): Parameters<typeof createWithStatus>[1] {
+  function server(name: string, group = 'eng'): Parameters<typeof createWithStatus>[3] {
     return {
       apiVersion: 'toolhive.stacklok.dev/v1beta1',
       kind: 'MCPServer',
@@ -57,14 +57,14 @@ describeIntegration('event stream across a restart of the service process', () =
 
   it('a Last-Event-ID of the old process gets a reset with the full new state, even when its version is in range', async () => {
     const ns = await env.newNamespace('restart');
-    for (const n of ['a', 'b', 'c']) await createWithStatus(env.kubeConfig, server(n), ns);
+    for (const n of ['a', 'b', 'c']) await createWithStatus(clientOf(env.kubeConfig), MCPServerResource, ns, server(n));
 
     // First process: the client follows it, then disconnects at its last event.
     const first = await start(ns);
     const s1 = await stream(first.url);
     const reset1 = await s1.waitFor((e) => e.event === 'reset');
     expect(names(reset1.data)).toEqual(['a', 'b', 'c']);
-    await kubeRequest(env.kubeConfig, 'PATCH', `/apis/toolhive.stacklok.dev/v1beta1/namespaces/${ns}/mcpservers/a/status`, { status: { phase: 'Failed' } }, 'application/merge-patch+json');
+    await patchObject(clientOf(env.kubeConfig), MCPServerResource, ns, 'a', { status: { phase: 'Failed' } }, { subresource: 'status' });
     const last = await s1.waitFor((e) => e.event === 'upsert' && (JSON.parse(e.data) as PublicBackend).id === 'a', 15_000);
     const lastId = last.id!;
     expect(versionOf(lastId)).toBe(versionOf(reset1.id) + 1);
@@ -73,8 +73,8 @@ describeIntegration('event stream across a restart of the service process', () =
     // A real restart of the service process; the cluster changes while it is down.
     first.proc.kill('SIGTERM');
     expect(await first.proc.exited).toBe(0);
-    await kubeRequest(env.kubeConfig, 'DELETE', `/apis/toolhive.stacklok.dev/v1beta1/namespaces/${ns}/mcpservers/b`);
-    for (const n of ['d', 'e', 'f', 'g', 'h']) await createWithStatus(env.kubeConfig, server(n), ns);
+    await deleteObject(clientOf(env.kubeConfig), MCPServerResource, ns, 'b');
+    for (const n of ['d', 'e', 'f', 'g', 'h']) await createWithStatus(clientOf(env.kubeConfig), MCPServerResource, ns, server(n));
     const second = await start(ns);
 
     // The new process has passed the old version number (its own counter reached it with other contents).
@@ -92,7 +92,7 @@ describeIntegration('event stream across a restart of the service process', () =
     expect(resumed.events.filter((e) => e.event === 'upsert' || e.event === 'remove')).toEqual([]);
 
     // Positive control, same process: a resume point of this epoch replays exactly the missed events, no reset.
-    await kubeRequest(env.kubeConfig, 'DELETE', `/apis/toolhive.stacklok.dev/v1beta1/namespaces/${ns}/mcpservers/h`);
+    await deleteObject(clientOf(env.kubeConfig), MCPServerResource, ns, 'h');
     await resumed.waitFor((e) => e.event === 'remove', 15_000);
     const replay = await stream(second.url, { 'last-event-id': reset2.id! });
     const removed = await replay.waitFor((e) => e.event === 'remove', 10_000);

@@ -8,15 +8,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { crdDirectory, crdFiles } from '@vmcp/api';
+import { MCPServerResource, crdDirectory, crdFiles, resourceOf } from '@vmcp/api';
 import { startControlPlane, type ControlPlane } from '@vmcp/envtest';
+import { KubeHttpClient, createWithStatus, patchObject } from '@vmcp/kube-watcher';
 import { describeIntegration } from '@vmcp/envtest/vitest';
 import { createDynamicRegistry, type PublicBackend } from '@vmcp/registry';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { createService, type Service } from '../src/app.ts';
 import { checkCluster, createKubeWatcher } from '../src/kube.ts';
-import { kubeRequest } from '../src/kube-rest.ts';
 import { createLogger } from '../src/logger.ts';
 import type { BackendListResponse } from '../src/http/routes/backends.ts';
 
@@ -56,10 +56,9 @@ describeIntegration('the service on every ToolHive install', () => {
     service = undefined;
   });
 
-  async function create(ns: string, version: string, plural: string, kind: string, name: string, spec: Json, status?: Json): Promise<void> {
-    const base = `/apis/toolhive.stacklok.dev/${version}/namespaces/${ns}/${plural}`;
-    await kubeRequest(cp.kubeConfig, 'POST', base, { apiVersion: `toolhive.stacklok.dev/${version}`, kind, metadata: { name, namespace: ns }, spec });
-    if (status !== undefined) await kubeRequest(cp.kubeConfig, 'PATCH', `${base}/${name}/status`, { status }, 'application/merge-patch+json');
+  async function create(ns: string, version: string, kind: string, name: string, spec: Json, status?: Json): Promise<void> {
+    const object = { apiVersion: `toolhive.stacklok.dev/${version}`, kind, metadata: { name, namespace: ns }, spec, ...(status === undefined ? {} : { status }) };
+    await createWithStatus(new KubeHttpClient(cp.kubeConfig), resourceOf(object), ns, object);
   }
 
   async function serve(ns: string): Promise<{ url: string; logs: string[] }> {
@@ -96,11 +95,11 @@ describeIntegration('the service on every ToolHive install', () => {
     await cp.installCRDs([v1alpha1OnlyCrds(dir)]);
     const ns = await cp.createNamespace('alpha');
     const server = (groupRef: string, transport = 'sse'): Json => ({ image: 'x', transport, proxyMode: 'streamable-http', proxyPort: 8080, groupRef });
-    await create(ns, 'v1alpha1', 'mcpservers', 'MCPServer', 'fetch', server('eng'), { phase: 'Running', url: 'http://mcp-fetch-proxy:8080' });
-    await create(ns, 'v1alpha1', 'mcpservers', 'MCPServer', 'starting', server('eng'), { phase: 'Pending', url: 'http://mcp-starting-proxy:8080' });
-    await create(ns, 'v1alpha1', 'mcpservers', 'MCPServer', 'no-url', server('eng'), { phase: 'Running' });
-    await create(ns, 'v1alpha1', 'mcpservers', 'MCPServer', 'other', server('research'), { phase: 'Running', url: 'http://mcp-other-proxy:8080' });
-    await create(ns, 'v1alpha1', 'mcpremoteproxies', 'MCPRemoteProxy', 'remote', { remoteUrl: 'https://remote.example.com/mcp', groupRef: 'eng' }, { phase: 'Ready', url: 'http://mcp-remote-proxy:8080' });
+    await create(ns, 'v1alpha1', 'MCPServer', 'fetch', server('eng'), { phase: 'Running', url: 'http://mcp-fetch-proxy:8080' });
+    await create(ns, 'v1alpha1', 'MCPServer', 'starting', server('eng'), { phase: 'Pending', url: 'http://mcp-starting-proxy:8080' });
+    await create(ns, 'v1alpha1', 'MCPServer', 'no-url', server('eng'), { phase: 'Running' });
+    await create(ns, 'v1alpha1', 'MCPServer', 'other', server('research'), { phase: 'Running', url: 'http://mcp-other-proxy:8080' });
+    await create(ns, 'v1alpha1', 'MCPRemoteProxy', 'remote', { remoteUrl: 'https://remote.example.com/mcp', groupRef: 'eng' }, { phase: 'Ready', url: 'http://mcp-remote-proxy:8080' });
 
     const { url, logs } = await serve(ns);
     const list = (await (await fetch(`${url}/api/v1/backends`)).json()) as BackendListResponse;
@@ -119,7 +118,8 @@ describeIntegration('the service on every ToolHive install', () => {
     expect(logs.some((l) => l.includes('optional kind MCPServerEntry is not installed'))).toBe(true);
 
     // Live at v1alpha1: the watch follows a change.
-    await kubeRequest(cp.kubeConfig, 'PATCH', `/apis/toolhive.stacklok.dev/v1alpha1/namespaces/${ns}/mcpservers/starting/status`, { status: { phase: 'Running' } }, 'application/merge-patch+json');
+    const legacy = resourceOf({ apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: MCPServerResource.kind });
+    await patchObject(new KubeHttpClient(cp.kubeConfig), legacy, ns, 'starting', { status: { phase: 'Running' } }, { subresource: 'status' });
     for (let i = 0; ; i++) {
       const b = (await (await fetch(`${url}/api/v1/backends/starting`)).json()) as { backend: PublicBackend };
       if (b.backend.healthStatus === 'healthy') break;
@@ -131,9 +131,9 @@ describeIntegration('the service on every ToolHive install', () => {
   it('v1alpha1 + v1beta1 (the shipped CRDs): served at v1beta1, where Running is no longer healthy', async () => {
     await cp.installCRDs([crdDirectory]);
     const ns = await cp.createNamespace('beta');
-    await create(ns, 'v1beta1', 'mcpservers', 'MCPServer', 'fetch', { image: 'x', transport: 'sse', groupRef: { name: 'eng' } }, { phase: 'Ready', url: 'http://mcp-fetch-proxy:8080' });
-    await create(ns, 'v1beta1', 'mcpservers', 'MCPServer', 'legacy', { image: 'x', transport: 'sse', groupRef: { name: 'eng' } }, { phase: 'Running', url: 'http://mcp-legacy-proxy:8080' });
-    await create(ns, 'v1beta1', 'mcpserverentries', 'MCPServerEntry', 'entry', { remoteUrl: 'https://docs.example.com/mcp', transport: 'streamable-http', groupRef: { name: 'eng' } }, { phase: 'Valid' });
+    await create(ns, 'v1beta1', 'MCPServer', 'fetch', { image: 'x', transport: 'sse', groupRef: { name: 'eng' } }, { phase: 'Ready', url: 'http://mcp-fetch-proxy:8080' });
+    await create(ns, 'v1beta1', 'MCPServer', 'legacy', { image: 'x', transport: 'sse', groupRef: { name: 'eng' } }, { phase: 'Running', url: 'http://mcp-legacy-proxy:8080' });
+    await create(ns, 'v1beta1', 'MCPServerEntry', 'entry', { remoteUrl: 'https://docs.example.com/mcp', transport: 'streamable-http', groupRef: { name: 'eng' } }, { phase: 'Valid' });
     const { url } = await serve(ns);
     const list = (await (await fetch(`${url}/api/v1/backends`)).json()) as BackendListResponse;
     const byId = new Map<string, PublicBackend>(list.backends.map((b) => [b.id, b]));

@@ -39,8 +39,17 @@ export function apiVersionOf(resource: Pick<ResourceDescriptor, 'group' | 'versi
 
 /**
  * Collection path of a resource in a namespace, e.g. `/apis/toolhive.stacklok.dev/v1beta1/namespaces/ns/mcpservers`.
+ * A cluster-scoped resource ignores `namespace` (`/api/v1/namespaces`); a namespaced one without it is an error.
  */
-export function collectionPath(resource: ResourceDescriptor, namespace: string): string {
+export function collectionPath(resource: ResourceDescriptor, namespace: string | undefined): string {
   const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
-  return resource.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
+  if (!resource.namespaced) return `${base}/${resource.plural}`;
+  if (namespace === undefined || namespace === '') throw new Error(`${resource.kind} is namespaced: its path needs a namespace`);
+  return `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`;
+}
+
+/** Path of one object, or of its subresource: `…/mcpservers/github`, `…/mcpservers/github/status`, `…/serviceaccounts/sa/token`. */
+export function objectPath(resource: ResourceDescriptor, namespace: string | undefined, name: string, subresource?: 'status' | 'token'): string {
+  const path = `${collectionPath(resource, namespace)}/${encodeURIComponent(name)}`;
+  return subresource === undefined ? path : `${path}/${subresource}`;
 }

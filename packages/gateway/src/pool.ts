@@ -118,7 +118,7 @@ export interface BackendPoolEvents {
   promptsChanged: PromptsChangedEvent;
   /** The merged resources changed. */
   resourcesChanged: ResourcesChangedEvent;
-  /** The health of a backend changed (any field of {@link BackendHealth} but the probe latency). */
+  /** The health of a backend changed (any field of {@link BackendHealth} but the probe latency); `closed` when removed. */
   healthChanged: BackendHealth;
 }
 
@@ -429,6 +429,7 @@ export class BackendPool {
     slot.observed = 'unknown';
     slot.reason = undefined;
     if (this.#slots.get(slot.id) === slot) this.#slots.delete(slot.id);
+    this.#emitHealth(slot); // the last event of a removed backend: state `closed`
     this.#updateCatalogue();
   }
 

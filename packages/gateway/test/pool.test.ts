@@ -27,7 +27,7 @@ function setup(options: Partial<BackendPoolOptions> = {}) {
 
 describe('BackendPool: connections follow the registry', () => {
   it('connects on upsert, merges tools with the prefix rule, routes calls, closes on remove', async () => {
-    const { registry, network, pool, toolEvents, names } = setup();
+    const { registry, network, pool, toolEvents, healthEvents, names } = setup();
     network.up('docs', echoServer('docs', ['search', 'fetch']));
     network.up('code', echoServer('code', ['search']));
     registry.upsert(backend('docs'));
@@ -45,6 +45,7 @@ describe('BackendPool: connections follow the registry', () => {
     await pool.idle();
     expect(names()).toEqual(['code_search']);
     expect(pool.health('docs')).toBeUndefined();
+    expect(healthEvents.filter((h) => h.id === 'docs').map((h) => h.state)).toEqual(['connecting', 'connected', 'closed']);
     await expect(pool.callTool('docs_search')).rejects.toBeInstanceOf(NotInCatalogueError);
     expect(network.active.get('docs')).toBe(0);
   });

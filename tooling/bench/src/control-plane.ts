@@ -4,7 +4,7 @@
  */
 import { crdDirectory } from '@vmcp/api';
 import { ETCD_VERSION, KUBE_APISERVER_VERSION, startControlPlane, type ControlPlane } from '@vmcp/envtest';
-import type { KubeClient } from './kube/client.ts';
+import type { KubeHttpClient } from '@vmcp/kube-watcher';
 
 export type { ControlPlane };
 
@@ -14,10 +14,11 @@ export function startBenchControlPlane(options: { apiServerArgs?: readonly strin
 }
 
 /** kube-apiserver and etcd versions: the apiserver's own `/version` answer, and the pinned etcd build. */
-export async function controlPlaneVersions(client: KubeClient): Promise<{ kubeApiServer: string; etcd: string }> {
+export async function controlPlaneVersions(client: KubeHttpClient): Promise<{ kubeApiServer: string; etcd: string }> {
   let kubeApiServer = KUBE_APISERVER_VERSION;
   try {
-    const v = await client.request<{ gitVersion?: string }>('GET', '/version');
+    // `/version` is a non-resource URL: the target only names it in an error.
+    const v = await client.getJson<{ gitVersion?: string }>({ target: { verb: 'get', resource: { group: '', plural: 'version' } }, path: '/version', accept: 'application/json' });
     if (typeof v.gitVersion === 'string' && v.gitVersion !== '') kubeApiServer = v.gitVersion;
   } catch {
     // The pinned version is still right; /version is only a cross-check.

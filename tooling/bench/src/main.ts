@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { controlPlaneVersions, startBenchControlPlane } from './control-plane.ts';
-import { KubeClient } from './kube/client.ts';
 import { parseArgs } from './options.ts';
 import { churnPhase } from './phases/churn.ts';
 import { coldStartPhase } from './phases/cold-start.ts';
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const phases: PhaseResult[] = [];
   let results: BenchResults;
   try {
-    const client = new KubeClient(cp.kubeConfig);
+    const client = new KubeHttpClient(cp.kubeConfig, { userAgent: 'vmcp-bench' });
     const ctx: BenchContext = { cp, client, log };
     const machine = machineInfo(await controlPlaneVersions(client));
     for (const params of plan.coldStart) phases.push(...(await coldStartPhase(ctx, params)));

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../src/kube/ndjson.ts';
 import { runPool } from '../src/kube/pool.ts';
 import { parseArgs } from '../src/options.ts';
 import { correlate } from '../src/phases/churn.ts';
@@ -17,17 +16,6 @@ describe('stats', () => {
   });
   it('refuses empty samples instead of inventing a number', () => {
     expect(() => summarize([])).toThrow(RangeError);
-  });
-});
-
-describe('LineSplitter', () => {
-  it('reassembles watch events split across chunks and skips blank lines', () => {
-    const lines: string[] = [];
-    const s = new LineSplitter((l) => lines.push(l));
-    s.push('{"type":"ADD');
-    s.push('ED"}\n\n{"type":"MODIFIED"}\n{"ty');
-    expect(lines).toEqual(['{"type":"ADDED"}', '{"type":"MODIFIED"}']);
-    expect(s.remainder).toBe('{"ty');
   });
 });
 

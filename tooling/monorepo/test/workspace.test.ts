@@ -67,3 +67,22 @@ describe('the workspace', () => {
     expect(outside).toEqual([]);
   });
 });
+
+describe('the service (apps/vmcp-watcher)', () => {
+  it('depends on exactly the packages its run-time code imports (tests and tools are development dependencies)', () => {
+    const app = packages.find((p) => p.dir === 'apps/vmcp-watcher')!;
+    const imported = new Set<string>();
+    for (const file of sourceFiles(`${app.dir}/src`)) {
+      if (file.endsWith('.test.ts')) continue;
+      for (const spec of specifiers(readFileSync(path.join(root, file), 'utf8'))) {
+        if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+        const parts = spec.split('/');
+        imported.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+      }
+    }
+    expect([...imported].sort()).toEqual(Object.keys(app.manifest.dependencies ?? {}).sort());
+    // The local demo's control plane is never part of the service.
+    expect(Object.keys(app.manifest.dependencies ?? {})).not.toContain('@vmcp/envtest');
+    expect(Object.keys(app.manifest.dependencies ?? {})).not.toContain('@vmcp/demo');
+  });
+});

@@ -1,8 +1,8 @@
-import { ConfigMapResource, SecretResource, collectionPath, type ConfigMap, type ResourceDescriptor, type Secret } from '@vmcp/api';
+import { ConfigMapResource, SecretResource, type ConfigMap, type ResourceDescriptor, type Secret } from '@vmcp/api';
 import { NotFoundError, type DirectReader } from '@vmcp/discoverer';
 import { KubeApiError } from './errors.ts';
 import type { KubeHttpClient } from './http.ts';
-import { JSON_ACCEPT } from './list-watch.ts';
+import { getObject } from './objects.ts';
 
 /** Options of {@link createApiDirectReader}. */
 export interface ApiDirectReaderOptions {
@@ -19,13 +19,7 @@ export function createApiDirectReader(client: KubeHttpClient, options: ApiDirect
   const timeoutMs = options.timeoutMs ?? 10_000;
   async function get<T>(resource: ResourceDescriptor, namespace: string, name: string, signal?: AbortSignal): Promise<T> {
     try {
-      return await client.getJson<T>({
-        target: { verb: 'get', resource, namespace, name },
-        path: `${collectionPath(resource, namespace)}/${encodeURIComponent(name)}`,
-        accept: JSON_ACCEPT,
-        signal,
-        inactivityTimeoutMs: timeoutMs,
-      });
+      return await getObject<T>(client, resource, namespace, name, { signal, timeoutMs });
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 404) {
         throw new NotFoundError(resource.kind, name, `${resource.kind} ${namespace}/${name} not found`);

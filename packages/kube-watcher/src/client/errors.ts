@@ -1,7 +1,7 @@
 import type { ResourceDescriptor } from '@vmcp/api';
 
 /** The verbs this client issues, as RBAC names them (errors and RBAC rules use the same words). */
-export type KubeVerb = 'list' | 'watch' | 'get';
+export type KubeVerb = 'list' | 'watch' | 'get' | 'create' | 'patch' | 'delete';
 
 /** `plural.group` (RBAC/`kubectl` spelling), or `plural` for the core group. */
 export function resourceName(resource: Pick<ResourceDescriptor, 'group' | 'plural'>): string {

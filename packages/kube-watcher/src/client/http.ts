@@ -12,13 +12,26 @@ import {
 } from './errors.ts';
 import { withKeepAlive } from './keep-alive.ts';
 
-/** Options of one GET exchange with the API server. */
+/** The HTTP methods of the Kubernetes API this client speaks. */
+export type KubeMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** A request body: serialised as JSON and sent with `contentType` (e.g. `application/merge-patch+json`). */
+export interface RequestBody {
+  contentType: string;
+  value: unknown;
+}
+
+/** Options of one exchange with the API server (a GET unless `method` says otherwise). */
 export interface ExchangeOptions {
   target: RequestTarget;
-  /** Absolute API path, e.g. `/api/v1/namespaces/ns/secrets/x`. */
+  /** Default `GET`. */
+  method?: KubeMethod | undefined;
+  /** Absolute API path, e.g. `/api/v1/namespaces/ns/secrets/x` (from `collectionPath`/`objectPath` of `@vmcp/api`). */
   path: string;
   query?: Readonly<Record<string, string | undefined>>;
   accept: string;
+  /** Sent as JSON. Never part of an error message: a body may hold Secret data. */
+  body?: RequestBody | undefined;
   signal?: AbortSignal | undefined;
   /**
    * Abort when no byte arrives for this long (from the request start, then from each chunk). This is what catches a
@@ -35,7 +48,7 @@ export interface ExchangeOptions {
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
- * A minimal HTTP client for the Kubernetes API. `@kubernetes/client-node` is used only for what it does well —
+ * The one HTTP client of this project for the Kubernetes API: reads, writes and watch streams. `@kubernetes/client-node` is used only for what it does well —
  * reading a kubeconfig and producing auth headers and a TLS agent — while requests, streaming, timeouts and error
  * mapping are ours (see kube-client-notes §1.3 for why its Watch/ListWatch are not used).
  */
@@ -66,10 +79,19 @@ export class KubeHttpClient {
   }
 
   /** GET and parse a JSON body. Throws KubeApiError / KubeTransportError / InactivityTimeoutError / AbortError. */
-  async getJson<T>(opts: Omit<ExchangeOptions, 'onChunk'>): Promise<T> {
+  async getJson<T>(opts: Omit<ExchangeOptions, 'onChunk' | 'method' | 'body'>): Promise<T> {
+    return this.requestJson<T>(opts);
+  }
+
+  /**
+   * One request with a JSON answer (reads and writes alike). An empty 2xx body resolves `undefined`. Throws as
+   * `getJson` does.
+   */
+  async requestJson<T>(opts: Omit<ExchangeOptions, 'onChunk'>): Promise<T> {
     const chunks: Buffer[] = [];
     await this.exchange({ ...opts, onChunk: (c) => chunks.push(c) });
     const text = Buffer.concat(chunks).toString('utf8');
+    if (text === '' && opts.method !== undefined && opts.method !== 'GET') return undefined as T;
     try {
       return JSON.parse(text) as T;
     } catch (err) {
@@ -78,8 +100,8 @@ export class KubeHttpClient {
   }
 
   /**
-   * One GET. Resolves when the server ends a 2xx body; rejects with a typed error for a non-2xx status, a transport
-   * failure, the inactivity deadline, or the caller's abort (an AbortError).
+   * One request, its 2xx body streamed to `onChunk`. Resolves when the server ends a 2xx body; rejects with a typed
+   * error for a non-2xx status, a transport failure, the inactivity deadline, or the caller's abort (an AbortError).
    */
   async exchange(opts: ExchangeOptions): Promise<void> {
     opts.signal?.throwIfAborted();
@@ -90,7 +112,12 @@ export class KubeHttpClient {
     opts.signal?.throwIfAborted();
     const url = this.url(opts.path, opts.query);
     const transport = url.protocol === 'https:' ? https : http;
-    const headers = { ...(reqOpts.headers as Record<string, string>), Accept: opts.accept, 'User-Agent': this.#userAgent };
+    const headers: Record<string, string> = { ...(reqOpts.headers as Record<string, string>), Accept: opts.accept, 'User-Agent': this.#userAgent };
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body.value);
+    if (opts.body !== undefined && payload !== undefined) {
+      headers['Content-Type'] = opts.body.contentType;
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
 
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -103,7 +130,7 @@ export class KubeHttpClient {
         if (err === undefined) resolve();
         else reject(err instanceof Error ? err : new Error(typeof err === 'string' ? err : 'request failed'));
       };
-      const req = transport.request(url, { ...reqOpts, method: 'GET', headers });
+      const req = transport.request(url, { ...reqOpts, method: opts.method ?? 'GET', headers });
       const onAbort = (): void => {
         const reason: unknown = opts.signal?.reason;
         const err = reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError');
@@ -174,7 +201,7 @@ export class KubeHttpClient {
           finish(new KubeApiError(opts.target, status, body, parseRetryAfter(res.headers['retry-after'])));
         });
       });
-      req.end();
+      req.end(payload);
     });
   }
 }

@@ -1,6 +1,7 @@
 import { collectionPath, type KubeList, type KubeObject, type ResourceDescriptor } from '@vmcp/api';
 import { KubeApiError, KubeTransportError, type KubeStatus, type RequestTarget } from './errors.ts';
 import type { KubeHttpClient } from './http.ts';
+import { LineSplitter } from './ndjson.ts';
 
 /** Server-side projection to `PartialObjectMetadata`: no `data`/`spec`/`status` ever crosses the wire. */
 export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
@@ -111,10 +112,7 @@ export async function watch(
   onEvent: (event: WatchEvent) => void,
 ): Promise<void> {
   const target: RequestTarget = { verb: 'watch', resource, namespace };
-  const decoder = new TextDecoder();
-  let pending = '';
   const onLine = (line: string): void => {
-    if (line.trim() === '') return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
@@ -135,6 +133,7 @@ export async function watch(
     const object = ev.object as KubeObject;
     onEvent({ type: ev.type, object: opts.metadataOnly && ev.type !== 'BOOKMARK' ? metadataOnly(object) : object });
   };
+  const lines = new LineSplitter(onLine);
   await client.exchange({
     target,
     path: collectionPath(resource, namespace),
@@ -148,18 +147,9 @@ export async function watch(
     signal: opts.signal,
     inactivityTimeoutMs: opts.inactivityTimeoutMs,
     ...(opts.onConnected ? { onResponse: opts.onConnected } : {}),
-    onChunk: (chunk) => {
-      pending += decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        onLine(line);
-      }
-    },
+    onChunk: (chunk) => lines.push(chunk),
   });
-  pending += decoder.decode();
-  if (pending.trim() !== '') onLine(pending);
+  lines.end();
 }
 
 /** Turns a watch `ERROR` event into the same typed error an HTTP status would give. */

@@ -13,8 +13,8 @@ import {
   TOOLHIVE_API_VERSION,
   type ResourceDescriptor,
 } from '@vmcp/api';
-import { ApiError, type KubeClient } from '../kube/client.ts';
-import { create, patch, patchStatus, remove, retrying } from '../kube/objects.ts';
+import { KubeApiError, createObject, deleteObject, patchObject, type KubeHttpClient } from '@vmcp/kube-watcher';
+import { retrying } from '../kube/objects.ts';
 import { SECRET_KEYS, remoteUrlFor, type Operation, type SourceKind } from './operations.ts';
 
 /** Annotation holding the operation's free note (copied into backend metadata by the discoverer). */
@@ -37,18 +37,18 @@ async function ignoreMissing(op: () => Promise<unknown>): Promise<boolean> {
     await op();
     return true;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return false;
+    if (err instanceof KubeApiError && err.status === 404) return false;
     throw err;
   }
 }
 
 /** POST, or on 409 (already exists) merge-patch. */
-async function createOrPatch(client: KubeClient, resource: ResourceDescriptor, ns: string, name: string, body: Record<string, unknown>, patchBody: unknown): Promise<void> {
+async function createOrPatch(client: KubeHttpClient, resource: ResourceDescriptor, ns: string, name: string, body: Record<string, unknown>, patchBody: unknown): Promise<void> {
   try {
-    await create(client, resource, ns, body);
+    await createObject(client, resource, ns, body);
   } catch (err) {
-    if (!(err instanceof ApiError && err.status === 409)) throw err;
-    await patch(client, resource, ns, name, patchBody);
+    if (!(err instanceof KubeApiError && err.status === 409)) throw err;
+    await patchObject(client, resource, ns, name, patchBody);
   }
 }
 
@@ -85,11 +85,11 @@ function authSpec(o: Extract<Operation, { op: 'put-auth' }>): Record<string, unk
 }
 
 /** Applies one operation. Resolves whether it changed something (false = no-op on a missing object). */
-export function applyOperation(client: KubeClient, ns: string, o: Operation): Promise<boolean> {
+export function applyOperation(client: KubeHttpClient, ns: string, o: Operation): Promise<boolean> {
   return retrying(() => applyOnce(client, ns, o));
 }
 
-async function applyOnce(client: KubeClient, ns: string, o: Operation): Promise<boolean> {
+async function applyOnce(client: KubeHttpClient, ns: string, o: Operation): Promise<boolean> {
   switch (o.op) {
     case 'put-workload': {
       const spec = workloadSpec(o);
@@ -106,12 +106,12 @@ async function applyOnce(client: KubeClient, ns: string, o: Operation): Promise<
     }
     case 'set-status': {
       const status = o.kind === 'MCPServerEntry' ? { phase: o.phase } : { url: o.url, phase: o.phase };
-      return ignoreMissing(() => patchStatus(client, RESOURCES[o.kind], ns, o.name, { status }));
+      return ignoreMissing(() => patchObject(client, RESOURCES[o.kind], ns, o.name, { status }, { subresource: 'status' }));
     }
     case 'move-group':
-      return ignoreMissing(() => patch(client, RESOURCES[o.kind], ns, o.name, { spec: { groupRef: o.group === null ? null : { name: o.group } } }));
+      return ignoreMissing(() => patchObject(client, RESOURCES[o.kind], ns, o.name, { spec: { groupRef: o.group === null ? null : { name: o.group } } }));
     case 'delete-workload':
-      return remove(client, RESOURCES[o.kind], ns, o.name);
+      return deleteObject(client, RESOURCES[o.kind], ns, o.name);
     case 'put-auth': {
       const spec = authSpec(o);
       await createOrPatch(
@@ -125,7 +125,7 @@ async function applyOnce(client: KubeClient, ns: string, o: Operation): Promise<
       return true;
     }
     case 'delete-auth':
-      return remove(client, MCPExternalAuthConfigResource, ns, o.name);
+      return deleteObject(client, MCPExternalAuthConfigResource, ns, o.name);
     case 'put-secret': {
       const data = Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, b64(v)]));
       const patchData = Object.fromEntries(SECRET_KEYS.map((k) => [k, o.data[k] === undefined ? null : b64(o.data[k])]));
@@ -133,6 +133,6 @@ async function applyOnce(client: KubeClient, ns: string, o: Operation): Promise<
       return true;
     }
     case 'delete-secret':
-      return remove(client, SecretResource, ns, o.name);
+      return deleteObject(client, SecretResource, ns, o.name);
   }
 }

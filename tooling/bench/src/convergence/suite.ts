@@ -12,8 +12,8 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '@vmcp/envtest';
+import { KubeHttpClient, createObject, patchObject } from '@vmcp/kube-watcher';
 import { startBenchControlPlane } from '../control-plane.ts';
-import { KubeClient } from '../kube/client.ts';
 import { startWatcher, type RunningWatcher } from '../system-under-test.ts';
 import { applyOperation } from './apply.ts';
 import { diffExclusions, diffRegistry, formatDiff, type Divergence, type ReportedExclusion } from './compare.ts';
@@ -25,7 +25,7 @@ import { Rng } from './rng.ts';
 import { snapshot } from './snapshot.ts';
 import { TcpFaultProxy } from './tcp-proxy.ts';
 import { MCPServerResource, TOOLHIVE_API_GROUP, TOOLHIVE_API_VERSION } from '@vmcp/api';
-import { create, patchStatus, retrying } from '../kube/objects.ts';
+import { retrying } from '../kube/objects.ts';
 
 export interface ConvergenceOptions {
   seed: number;
@@ -79,11 +79,11 @@ export interface ConvergenceReport {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The i-th bulk MCPServer: a tenth in the other group, one in 17 without a URL (so not served), the rest served. */
-async function putBulkServer(client: KubeClient, namespace: string, i: number): Promise<void> {
+async function putBulkServer(client: KubeHttpClient, namespace: string, i: number): Promise<void> {
   const name = bulkName(i);
   const group = i % 10 === 9 ? OTHER_GROUP : WATCHED_GROUP;
   await retrying(() =>
-    create(client, MCPServerResource, namespace, {
+    createObject(client, MCPServerResource, namespace, {
       apiVersion: `${TOOLHIVE_API_GROUP}/${TOOLHIVE_API_VERSION}`,
       kind: 'MCPServer',
       metadata: { name },
@@ -91,11 +91,11 @@ async function putBulkServer(client: KubeClient, namespace: string, i: number): 
     }),
   );
   const status = i % 17 === 16 ? { phase: 'Pending' } : { phase: 'Ready', url: `http://${name}.svc:8080/mcp` };
-  await retrying(() => patchStatus(client, MCPServerResource, namespace, name, { status }));
+  await retrying(() => patchObject(client, MCPServerResource, namespace, name, { status }, { subresource: 'status' }));
 }
 
 /** Creates `count` bulk servers, a few at a time. */
-async function putBulkServers(client: KubeClient, namespace: string, count: number): Promise<void> {
+async function putBulkServers(client: KubeHttpClient, namespace: string, count: number): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) await putBulkServer(client, namespace, next++);
@@ -137,7 +137,7 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
   const proxy = new TcpFaultProxy(Number(new URL(cp.server).port));
   let watcher: RunningWatcher | undefined;
   try {
-    const client = new KubeClient(cp.kubeConfig);
+    const client = new KubeHttpClient(cp.kubeConfig, { userAgent: 'vmcp-bench' });
     const namespace = await cp.createNamespace('convergence');
     await prepareNamespace(client, namespace, { placeholderSecret: false });
     // The Secrets exist before the watcher starts (a namespace with auth in use); operations may delete them later.

@@ -9,7 +9,8 @@
 import { MCPServerResource } from '@vmcp/api';
 import { listAll, watchFrom } from '../baseline/bare-client.ts';
 import { SEQ_ANNOTATION } from '../fixtures.ts';
-import { patch, resourceVersionOf } from '../kube/objects.ts';
+import { patchObject } from '@vmcp/kube-watcher';
+import { resourceVersionOf } from '../kube/objects.ts';
 import { figure, type PhaseResult } from '../report/results.ts';
 import { summarize, type Summary } from '../stats.ts';
 import { startWatcher } from '../system-under-test.ts';
@@ -55,7 +56,7 @@ export async function writeAtRate(ctx: BenchContext, namespace: string, p: Churn
     while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     const seq = firstSeq + i;
     const name = serverName(seq % p.objects);
-    const write = patch(ctx.client, MCPServerResource, namespace, name, { metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } } }).then(
+    const write = patchObject(ctx.client, MCPServerResource, namespace, name, { metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } } }).then(
       (answer) => {
         if (resourceVersionOf(answer) === '') errors++;
         else acks.set(seq, now());

@@ -1,10 +1,10 @@
 import type { ControlPlane } from '@vmcp/envtest';
-import type { KubeClient } from '../kube/client.ts';
+import type { KubeHttpClient } from '@vmcp/kube-watcher';
 
 /** What every phase gets: the control plane, an admin client, and a logger for progress lines (stderr). */
 export interface BenchContext {
   cp: ControlPlane;
-  client: KubeClient;
+  client: KubeHttpClient;
   log: (line: string) => void;
 }
 

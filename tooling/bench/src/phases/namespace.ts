@@ -1,7 +1,6 @@
 import { ConfigMapResource, SecretResource } from '@vmcp/api';
 import { secret } from '../fixtures.ts';
-import type { KubeClient } from '../kube/client.ts';
-import { create } from '../kube/objects.ts';
+import { createObject, type KubeHttpClient } from '@vmcp/kube-watcher';
 
 /**
  * Makes a fresh envtest namespace look like a real one: kube-controller-manager (absent in envtest) puts a
@@ -12,12 +11,12 @@ import { create } from '../kube/objects.ts';
  * The benchmarks measure performance, so they avoid that bug this way; the convergence suite only creates the
  * ConfigMap and lets its Secret operations reach zero, so it still catches the bug on a relist.
  */
-export async function prepareNamespace(client: KubeClient, namespace: string, options: { placeholderSecret: boolean }): Promise<void> {
-  await create(client, ConfigMapResource, namespace, {
+export async function prepareNamespace(client: KubeHttpClient, namespace: string, options: { placeholderSecret: boolean }): Promise<void> {
+  await createObject(client, ConfigMapResource, namespace, {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'kube-root-ca.crt' },
     data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nplaceholder\n-----END CERTIFICATE-----\n' },
   });
-  if (options.placeholderSecret) await create(client, SecretResource, namespace, secret('bench-placeholder', { unused: 'x' }));
+  if (options.placeholderSecret) await createObject(client, SecretResource, namespace, secret('bench-placeholder', { unused: 'x' }));
 }

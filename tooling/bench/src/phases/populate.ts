@@ -1,6 +1,6 @@
 import { MCPServerResource } from '@vmcp/api';
 import { mcpServer, readyStatus } from '../fixtures.ts';
-import { create, patchStatus } from '../kube/objects.ts';
+import { createObject, patchObject } from '@vmcp/kube-watcher';
 import { runPool } from '../kube/pool.ts';
 import { BENCH_GROUP, now, type BenchContext } from './context.ts';
 
@@ -15,8 +15,8 @@ export async function populateServers(ctx: BenchContext, namespace: string, coun
   const t0 = now();
   await runPool(count, concurrency, async (i) => {
     const name = serverName(i);
-    await create(ctx.client, MCPServerResource, namespace, mcpServer(name, BENCH_GROUP));
-    await patchStatus(ctx.client, MCPServerResource, namespace, name, readyStatus(name));
+    await createObject(ctx.client, MCPServerResource, namespace, mcpServer(name, BENCH_GROUP));
+    await patchObject(ctx.client, MCPServerResource, namespace, name, readyStatus(name), { subresource: 'status' });
   });
   const ms = now() - t0;
   ctx.log(`  created ${count} MCPServers with status in ${(ms / 1000).toFixed(1)} s (${((count / ms) * 1000).toFixed(0)}/s)`);

@@ -7,7 +7,8 @@
 import { MCPExternalAuthConfigResource, MCPServerResource, SecretResource } from '@vmcp/api';
 import { listAll, watchFrom } from '../baseline/bare-client.ts';
 import { headerInjectionAuth, mcpServer, readyStatus, secret } from '../fixtures.ts';
-import { create, patch, patchStatus, resourceVersionOf } from '../kube/objects.ts';
+import { createObject, patchObject } from '@vmcp/kube-watcher';
+import { resourceVersionOf } from '../kube/objects.ts';
 import { figure, type PhaseResult } from '../report/results.ts';
 import { summarize } from '../stats.ts';
 import { startWatcher } from '../system-under-test.ts';
@@ -37,10 +38,10 @@ export async function secretRotationPhase(ctx: BenchContext, p: RotationParams):
     const ns = await ctx.cp.createNamespace('bench-rotation');
     await prepareNamespace(ctx.client, ns, { placeholderSecret: true });
     const value = (i: number): string => `bench-value-${i}-${Math.random().toString(36).slice(2)}`;
-    await create(ctx.client, SecretResource, ns, secret(SECRET, { [KEY]: value(0) }));
-    await create(ctx.client, MCPExternalAuthConfigResource, ns, headerInjectionAuth('rotating-auth', SECRET, KEY));
-    await create(ctx.client, MCPServerResource, ns, mcpServer(SERVER, BENCH_GROUP, { authConfig: 'rotating-auth' }));
-    await patchStatus(ctx.client, MCPServerResource, ns, SERVER, readyStatus(SERVER));
+    await createObject(ctx.client, SecretResource, ns, secret(SECRET, { [KEY]: value(0) }));
+    await createObject(ctx.client, MCPExternalAuthConfigResource, ns, headerInjectionAuth('rotating-auth', SECRET, KEY));
+    await createObject(ctx.client, MCPServerResource, ns, mcpServer(SERVER, BENCH_GROUP, { authConfig: 'rotating-auth' }));
+    await patchObject(ctx.client, MCPServerResource, ns, SERVER, readyStatus(SERVER), { subresource: 'status' });
 
     const secretTarget = { resource: SecretResource, metadataOnly: true };
     const { resourceVersion } = await listAll(ctx.client, ns, secretTarget);
@@ -69,7 +70,7 @@ export async function secretRotationPhase(ctx: BenchContext, p: RotationParams):
         const unsubscribe = w.registry.subscribe((e) => {
           if (e.type === 'upsert' && e.backend.id === SERVER && servedValue(e.backend) === next) oursSeen ??= now();
         });
-        const answer = await patch(ctx.client, SecretResource, ns, SECRET, { stringData: { [KEY]: next } });
+        const answer = await patchObject(ctx.client, SecretResource, ns, SECRET, { stringData: { [KEY]: next } });
         const ack = now();
         const rv = resourceVersionOf(answer);
         const deadline = ack + p.timeoutMs;
