@@ -82,6 +82,23 @@ describeIntegration('status page in headless Chromium', () => {
       expect.arrayContaining([expect.stringContaining('upsert  browser-newcomer'), expect.stringContaining('upsert  github')]),
     );
 
+    // Pages: with 2 backends a page, every backend is on exactly one page and the buttons follow.
+    const paged = await browser.newPage();
+    paged.on('pageerror', (e) => consoleErrors.push(e.message));
+    await paged.goto(new URL('?limit=2', running.url).href);
+    await expect.poll(() => paged.locator('#backends tr').count(), { timeout: 20_000 }).toBe(2);
+    const total = EXPECTED.served.length + 1;
+    const seen: string[] = [];
+    for (let first = 1; ; first += 2) {
+      await expect.poll(() => paged.locator('#range').textContent(), { timeout: 10_000 }).toBe(`${first}–${Math.min(first + 1, total)} of ${total}`);
+      const rows = paged.locator('#backends tr');
+      for (let i = 0; i < (await rows.count()); i++) seen.push((await rows.nth(i).getAttribute('data-backend')) ?? '');
+      if (await paged.locator('#next').isDisabled()) break;
+      await paged.locator('#next').click();
+    }
+    expect(seen.sort()).toEqual([...EXPECTED.served.map((b) => b.id), 'browser-newcomer'].sort());
+    expect(await paged.locator('#prev').isDisabled()).toBe(false);
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'status-page.png'), fullPage: true });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '@vmcp/registry';
 import { diffExclusions, diffRegistry } from '../src/convergence/compare.ts';
-import { generateOperation, HOSTILE_URLS } from '../src/convergence/operations.ts';
+import { generateOperation, HOSTILE_REMOTE_URLS, HOSTILE_URLS } from '../src/convergence/operations.ts';
 import { expectedBackends, expectedState, type RawObject, type Snapshot } from '../src/convergence/oracle.ts';
 import { Rng } from '../src/convergence/rng.ts';
 
@@ -99,7 +99,7 @@ describe('oracle exclusions and URL rules', () => {
   });
 
   it('refuses every hostile URL the generator writes, and accepts the ordinary ones', () => {
-    for (const url of HOSTILE_URLS) {
+    for (const url of [...HOSTILE_URLS, ...HOSTILE_REMOTE_URLS]) {
       expect(expectedState(snap({ servers: [server('h', 'g1', { url, phase: 'Ready' })] }), 'g1').exclusions.get('h')?.code, url).toBe('invalid-url');
     }
     expect(expectedBackends(snap({ servers: [server('h', 'g1', { url: 'http://h-1.svc:8080/mcp', phase: 'Ready' })] }), 'g1').has('h')).toBe(true);
@@ -147,5 +147,9 @@ describe('seeded generation', () => {
     expect(ops.some((o) => 'name' in o && o.name.startsWith('bulk-'))).toBe(true);
     const urls = ops.flatMap((o) => (o.op === 'set-status' ? [o.url] : o.op === 'put-workload' ? [o.remoteUrl] : []));
     expect(urls.some((u) => (HOSTILE_URLS as readonly (string | null | undefined)[]).includes(u))).toBe(true);
+    // spec.remoteUrl only gets what the CRD schema admits (^https?://).
+    const remote = ops.flatMap((o) => (o.op === 'put-workload' && o.remoteUrl !== undefined ? [o.remoteUrl] : []));
+    expect(remote.every((u) => /^https?:\/\//.test(u))).toBe(true);
+    expect(remote.some((u) => (HOSTILE_REMOTE_URLS as readonly string[]).includes(u))).toBe(true);
   });
 });

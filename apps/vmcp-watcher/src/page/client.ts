@@ -40,7 +40,11 @@ interface StatusEvent {
   exclusions?: Exclusion[];
 }
 
-const PAGE_SIZE = 100;
+/** Backends per page: `/?limit=N` (1–1000), else 100. */
+const PAGE_SIZE = ((): number => {
+  const asked = Number(new URLSearchParams(window.location.search).get('limit') ?? '');
+  return Number.isInteger(asked) && asked >= 1 && asked <= 1000 ? asked : 100;
+})();
 const REFRESH_MS = 500;
 const KINDS: Record<string, string> = { mcp_server: 'MCPServer', remote_proxy: 'MCPRemoteProxy', server_entry: 'MCPServerEntry' };
 

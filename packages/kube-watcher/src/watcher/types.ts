@@ -41,6 +41,8 @@ export interface WatcherReflectorOptions {
   watchTimeoutSeconds?: { min: number; max: number };
   backoff?: BackoffOptions;
   pageSize?: number;
+  /** See `ReflectorOptions.watchList`: (re)list with a streaming list, falling back to LIST by itself. Default true. */
+  watchList?: boolean;
 }
 
 /** What a discoverer factory receives from the watcher. */

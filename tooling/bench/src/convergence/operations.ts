@@ -22,6 +22,8 @@ export const NAMES: readonly string[] = Array.from({ length: 40 }, (_, i) => `w$
 export const bulkName = (i: number): string => `bulk-${String(i).padStart(4, '0')}`;
 /** URLs no gateway can use: each makes its object `invalid-url`. */
 export const HOSTILE_URLS = ['javascript:alert(1)', 'file:///etc/passwd', 'http://h.example.com:99999/mcp', 'https://u:pw@h.example.com:0/mcp'] as const;
+/** The hostile URLs the CRDs let into `spec.remoteUrl` (its schema requires `^https?://`). */
+export const HOSTILE_REMOTE_URLS = ['http://h.example.com:99999/mcp', 'https://u:pw@h.example.com:0/mcp', 'https://user:se?cret@h.example.com/mcp'] as const;
 export const AUTH_NAMES = ['auth-a', 'auth-b', 'auth-c'] as const;
 export const SECRET_NAMES = ['sec-a', 'sec-b'] as const;
 export const SECRET_KEYS = ['token', 'other'] as const;
@@ -102,7 +104,7 @@ export function generateOperation(rng: Rng, counter: number, bulk = 0): Operatio
         ...(kind === 'MCPServer' && transport === 'stdio' && rng.chance(0.5) ? { proxyMode: rng.pick(['sse', 'streamable-http']) } : {}),
         authRef: rng.chance(0.3) ? rng.pick(AUTH_NAMES) : null,
         note: `n${counter}`,
-        ...(kind === 'MCPServer' ? {} : { remoteUrl: rng.chance(0.1) ? rng.pick(HOSTILE_URLS) : remoteUrlFor(name) }),
+        ...(kind === 'MCPServer' ? {} : { remoteUrl: rng.chance(0.1) ? rng.pick(HOSTILE_REMOTE_URLS) : remoteUrlFor(name) }),
       };
     }
     case 'set-status':
