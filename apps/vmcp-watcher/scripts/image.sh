@@ -101,8 +101,11 @@ cmd_build() {
   t0=$(now)
   bah rmi --force "$app_tag" >/dev/null 2>&1 || true  # a failed build must not leave the previous image to be tested
   say "building $app_tag from apps/vmcp-watcher/Dockerfile (buildah, vfs, --pull=never, VERSION=$version)"
-  bah build --isolation chroot --pull=never --layers --quiet \
+  # No --layers: the workspace is copied whole, so a source change rebuilds from there anyway, and every vfs layer is
+  # a full copy of the root filesystem; the build stage is pruned afterwards so the storage stays one base + one app.
+  bah build --isolation chroot --pull=never --quiet \
     --ignorefile "$dockerfile.dockerignore" --build-arg "VERSION=$version" -f "$dockerfile" -t "$app_tag" "$repo" >/dev/null
+  bah rmi --prune >/dev/null 2>&1 || true
   size=$(bah images --format '{{.Size}}' "$app_tag")
   say "built $app_tag in $(($(now) - t0)) s; image size $size"
 }

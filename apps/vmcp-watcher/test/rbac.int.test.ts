@@ -94,8 +94,8 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
       const res = await fetch(`${url}/readyz`);
       expect(res.status).toBe(503);
       expect((await getJson<BackendListResponse>(`${url}/api/v1/backends`)).synced).toBe(false);
-      // The error names the verb and the resource.
-      expect(logs.join('\n')).toMatch(new RegExp(`list ${k.split(':')[0]}\\b[^\\n]*403 Forbidden`));
+      // The error names the verb and the resource: the initial list is a streaming list, a "watch" request.
+      expect(logs.join('\n')).toMatch(new RegExp(`watch ${k.split(':')[0]}\\b[^\\n]*403 Forbidden`));
     }, 60_000);
   }
 

@@ -50,7 +50,7 @@ function make(extra: Partial<BackendWatcherOptions> & { delayMs?: number; starte
     plan: configMapPlan('g'),
     discoverer: configMapDiscoverer(() => w.reader, { ...(delayMs ? { delayMs } : {}), ...(started ? { started } : {}), ...(finished ? { finished } : {}) }),
     logger,
-    reflector: { backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
+    reflector: { watchList: false, backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
     ...rest,
   });
   watchers.push(w);
@@ -105,7 +105,7 @@ describe('BackendWatcher lifecycle', () => {
 
     const s = w.status();
     expect(s).toMatchObject({ state: 'running', synced: true, group: 'g', registry: { backends: 0 } });
-    expect(s.kinds[0]).toMatchObject({ kind: 'CM', resource: 'configmaps', connected: true, synced: true, resourceVersion: '13' });
+    expect(s.kinds[0]).toMatchObject({ kind: 'CM', resource: 'configmaps', connected: true, synced: true, resourceVersion: '13', listPath: 'paginated-list' });
     expect(s.kinds[0]!.lastEventTime).toMatch(/^\d{4}-/);
     await w.stop();
     await run; // start() resolves after a graceful stop
@@ -175,7 +175,7 @@ describe('BackendWatcher lifecycle', () => {
     serve([cm('a', '1', 'g', 'http://a')]);
     const plan = configMapPlan('g');
     const boom = { ...plan, kinds: [{ ...plan.kinds[0]!, mapToBackends: (o: { metadata: { name: string } }) => { if (o.metadata.name === 'bad') throw new Error('map bug'); return [o.metadata.name]; } }] };
-    const w: BackendWatcher = new BackendWatcher({ kubeConfig: api.kubeConfig(), namespace: 'ns', groupRef: 'g', registry, plan: boom, discoverer: configMapDiscoverer(() => w.reader), logger });
+    const w: BackendWatcher = new BackendWatcher({ kubeConfig: api.kubeConfig(), namespace: 'ns', groupRef: 'g', registry, plan: boom, discoverer: configMapDiscoverer(() => w.reader), logger, reflector: { watchList: false } });
     watchers.push(w);
     void w.start();
     expect(await w.waitForCacheSync()).toBe(true);

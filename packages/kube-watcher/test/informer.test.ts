@@ -76,7 +76,7 @@ describe('Informer', () => {
       transform: (o) => ({ metadata: { name: o.metadata.name, resourceVersion: o.metadata.resourceVersion ?? '' }, data: (o as Obj).data ?? {} }),
       indexers: { byRef: (o) => (o.data?.ref ? [o.data.ref] : []) },
       onError: (_e, info) => errors.push(info),
-      reflector: { backoff: { initialMs: 10, jitter: 0 } },
+      reflector: { watchList: false, backoff: { initialMs: 10, jitter: 0 } },
     });
     informer.addHandlers({
       onAdd: (o) => log.push(`add ${o.metadata.name}@${o.metadata.resourceVersion}`),
@@ -105,7 +105,7 @@ describe('Informer', () => {
       hold(res);
     };
     const log: string[] = [];
-    const informer = new Informer({ client: new KubeHttpClient(api.kubeConfig()), namespace: 'ns', kind: 'ConfigMap', resource: ConfigMapResource });
+    const informer = new Informer({ client: new KubeHttpClient(api.kubeConfig()), namespace: 'ns', kind: 'ConfigMap', resource: ConfigMapResource, reflector: { watchList: false } });
     informer.addHandlers({ onAdd: (o) => log.push(`add ${o.metadata.name}`), onUpdate: (_o, n) => log.push(`update ${n.metadata.name}`) });
     void informer.run(ac.signal);
     await until(() => api.lists().length === 2 && api.watches().length === 2, 5000, 'relist');
@@ -126,6 +126,7 @@ describe('Informer', () => {
       kind: 'ConfigMap',
       resource: ConfigMapResource,
       onError: (e, info) => errors.push({ e, info }),
+      reflector: { watchList: false },
     });
     informer.addHandlers({ onAdd: () => { throw new Error('handler bug'); } });
     informer.addHandlers({ onAdd: (o) => seen.push(o.metadata.name) });
@@ -141,7 +142,9 @@ describe('Informer', () => {
 
   it('InformerCacheReader reads by kind and rejects kinds that are not watched', () => {
     const informer = new Informer({ client: new KubeHttpClient(api.kubeConfig()), namespace: 'ns', kind: 'ConfigMap', resource: ConfigMapResource });
-    informer.replace([obj('a', '1') as unknown as KubeObject], '1');
+    informer.startRelist();
+    informer.relistItem(obj('a', '1') as unknown as KubeObject);
+    informer.endRelist('1');
     const reader = new InformerCacheReader(new Map([['ConfigMap', informer]]));
     expect(reader.get('ConfigMap', 'a')?.metadata.name).toBe('a');
     expect(reader.list('ConfigMap')).toHaveLength(1);

@@ -40,7 +40,7 @@ function make(extra: Partial<BackendWatcherOptions> & { delayMs?: number } = {})
     registry,
     plan: configMapPlan('g'),
     discoverer: configMapDiscoverer(() => w.reader, delayMs ? { delayMs } : {}),
-    reflector: { backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
+    reflector: { watchList: false, backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
     ...rest,
   });
   watchers.push(w);

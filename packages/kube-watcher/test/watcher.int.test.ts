@@ -225,6 +225,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
     const s = watcher.status();
     expect(s.kinds.map((k) => k.kind)).toEqual(['MCPServer', 'MCPRemoteProxy', 'MCPServerEntry', 'MCPExternalAuthConfig', 'Secret', 'ConfigMap']);
     expect(s.kinds.every((k) => k.synced && k.resourceVersion !== '')).toBe(true);
+    expect(s.kinds.every((k) => k.listPath === 'watch-list' && k.watchListUnsupported === undefined)).toBe(true); // streamed initial lists
     await eventually(() => watcher.status().kinds.every((k) => k.connected), 5000, 'all watches connected');
   });
 
@@ -251,8 +252,9 @@ describeIntegration('BackendWatcher on a real API server', () => {
     running.push({ watcher, done: watcher.start() });
     expect(await watcher.waitForCacheSync(undefined, 1500)).toBe(false);
     const err = await eventually(() => watcher.status().kinds.find((k) => k.kind === 'MCPServer')?.lastError, 5000, 'error reported');
-    expect(err.message).toMatch(new RegExp(`^list mcpservers\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot list resource "mcpservers"`));
-    expect(logLines.some((l) => l.startsWith(`warn list mcpservers.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`))).toBe(true);
+    // The initial list is a streaming list, i.e. a watch request: the verb RBAC refuses is "watch".
+    expect(err.message).toMatch(new RegExp(`^watch mcpservers\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot watch resource "mcpservers"`));
+    expect(logLines.some((l) => l.startsWith(`warn watch mcpservers.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`))).toBe(true);
     expect(watcher.hasSynced()).toBe(false);
 
     await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
@@ -332,13 +334,15 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await eventually(() => registry.get('srv'), 10_000, 'other kinds served');
   });
 
-  it('a Role without list on mcpserverentries holds the sync (403 is never tolerated), names verb and resource; granting it serves the entries without restart', async () => {
+  // The initial sync is a streaming list (a watch request), so the verb whose absence holds it is "watch"; without
+  // "list" it still syncs (the paginated LIST is only the fallback for servers without the streaming list).
+  it('a Role without watch on mcpserverentries holds the sync (403 is never tolerated), names verb and resource; granting it serves the entries without restart', async () => {
     const ns = await env.newNamespace('rbac-entries');
     const kube = new Kube(env.kubeConfig, ns);
     const user = await env.addUser({ name: `bob-${ns}` });
     const rules = (withEntriesList: boolean) => [
       { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpservers', 'mcpremoteproxies', 'mcpexternalauthconfigs'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpserverentries'], verbs: withEntriesList ? ['get', 'list', 'watch'] : ['get', 'watch'] },
+      { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpserverentries'], verbs: withEntriesList ? ['get', 'list', 'watch'] : ['get', 'list'] },
       { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch'] },
     ];
     await kube.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(false) } });
@@ -357,9 +361,9 @@ describeIntegration('BackendWatcher on a real API server', () => {
     expect(registry.count()).toBe(0); // nothing is served from a half-synced cache
     const entry = watcher.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
     expect(entry).toMatchObject({ required: false, synced: false, tolerated: false, lastError: { status: 403 } });
-    expect(entry.lastError!.message).toMatch(new RegExp(`^list mcpserverentries\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot list resource "mcpserverentries"`));
+    expect(entry.lastError!.message).toMatch(new RegExp(`^watch mcpserverentries\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot watch resource "mcpserverentries"`));
     expect(watcher.status().kinds.filter((k) => k.kind !== 'MCPServerEntry').every((k) => k.synced)).toBe(true);
-    expect(logLines.some((l) => l.startsWith(`warn list mcpserverentries.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`) && l.includes('cache sync waits until this permission is granted'))).toBe(true);
+    expect(logLines.some((l) => l.startsWith(`warn watch mcpserverentries.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`) && l.includes('cache sync waits until this permission is granted'))).toBe(true);
 
     await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
     expect(await watcher.waitForCacheSync(undefined, 10_000)).toBe(true);

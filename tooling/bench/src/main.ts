@@ -4,13 +4,16 @@
  * run), and exits 1 if any phase failed — e.g. the registry never converged or "ours" could not run at all.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { controlPlaneVersions, startBenchControlPlane } from './control-plane.ts';
 import { parseArgs } from './options.ts';
-import { churnPhase } from './phases/churn.ts';
-import { coldStartPhase } from './phases/cold-start.ts';
+import type { PeerKind } from './peers/process.ts';
+import { ensureToolhivePeer, TOOLHIVE_VERSION } from './peers/toolhive-peer.ts';
+import { churnPeersPhase } from './phases/churn-peers.ts';
 import type { BenchContext } from './phases/context.ts';
+import { peersPhase, perObjectPhase, type PeerMedians } from './phases/peers.ts';
 import { secretRotationPhase } from './phases/secret-rotation.ts';
 import { benchmarksDoc } from './report/docs.ts';
 import { machineInfo } from './report/machine.ts';
@@ -24,6 +27,23 @@ async function main(): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
   const startedAt = new Date().toISOString();
   log(`mode ${plan.mode}; starting the control plane`);
+  // ToolHive's Go watcher: built (and cached by version) before the control plane starts, so a cold build does not
+  // run next to it. Without Go: under CI=true the run fails; locally one notice, and its column stays empty.
+  const kinds: PeerKind[] = ['ours', 'bare'];
+  let toolhiveBinary: string | undefined;
+  let toolhiveSkipped: string | undefined;
+  if (plan.toolhive) {
+    try {
+      toolhiveBinary = await ensureToolhivePeer(log);
+      kinds.splice(1, 0, 'toolhive');
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (process.env['CI'] === 'true') throw new Error(`the ToolHive ${TOOLHIVE_VERSION} peer cannot be built: ${reason}`);
+      toolhiveSkipped = reason.split('\n')[0];
+      log(`SKIPPED ToolHive's Go watcher (its column stays empty): ${toolhiveSkipped}`);
+    }
+  }
+  const cmd = { unbundled: plan.unbundled, ...(toolhiveBinary === undefined ? {} : { toolhiveBinary }) };
   const cp = await startBenchControlPlane();
   const phases: PhaseResult[] = [];
   let results: BenchResults;
@@ -31,10 +51,24 @@ async function main(): Promise<number> {
     const client = new KubeHttpClient(cp.kubeConfig, { userAgent: 'vmcp-bench' });
     const ctx: BenchContext = { cp, client, log };
     const machine = machineInfo(await controlPlaneVersions(client));
-    for (const params of plan.coldStart) phases.push(...(await coldStartPhase(ctx, params)));
-    phases.push(await churnPhase(ctx, plan.churn));
+    const sizes: { objects: number; medians: PeerMedians }[] = [];
+    for (const params of plan.coldStart) {
+      const { result, medians } = await peersPhase(ctx, params, kinds, cmd);
+      phases.push(result);
+      sizes.push({ objects: params.objects, medians });
+    }
+    const [small, large] = [sizes[0], sizes.at(-1)];
+    if (small && large && large.objects > small.objects) phases.push(perObjectPhase(small, large));
+    phases.push(await churnPeersPhase(ctx, plan.churn, kinds, cmd));
     phases.push(await secretRotationPhase(ctx, plan.rotation));
-    results = { startedAt, finishedAt: new Date().toISOString(), mode: plan.mode, machine, phases };
+    results = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      mode: plan.mode,
+      machine: { ...machine, loadAverageEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+      phases,
+      peers: { toolhive: toolhiveBinary === undefined ? `not run: ${toolhiveSkipped ?? 'not asked (--toolhive)'}` : TOOLHIVE_VERSION, nodePeers: plan.unbundled ? 'unbundled' : 'bundled' },
+    };
   } finally {
     await cp.stop();
   }

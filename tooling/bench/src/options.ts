@@ -1,5 +1,5 @@
 /** Command-line options of `pnpm bench` and the sizes of each mode. */
-import type { ColdStartParams } from './phases/cold-start.ts';
+import type { PeersParams as ColdStartParams } from './phases/peers.ts';
 import type { ChurnParams } from './phases/churn.ts';
 import type { RotationParams } from './phases/secret-rotation.ts';
 
@@ -12,12 +12,16 @@ export interface BenchPlan {
   out: string | undefined;
   /** Rewrite docs/benchmarks.md with this run. */
   writeDocs: boolean;
+  /** Include ToolHive's Go watcher (builds it on first use; needs Go). Default: full runs yes, quick runs no. */
+  toolhive: boolean;
+  /** Run the Node peers from source against the packages' dist instead of the bundle (to measure the bundle). */
+  unbundled: boolean;
 }
 
 const CONCURRENCY = 24;
 
 /**
- * Parses `--quick`, `--out <file>`, `--no-out`, `--docs`/`--no-docs`.
+ * Parses `--quick`, `--out <file>`, `--no-out`, `--docs`/`--no-docs`, `--toolhive`/`--no-toolhive`, `--unbundled`.
  * Full mode writes `results/<date>.json` and docs/benchmarks.md; quick mode writes neither unless asked, so the
  * test command never touches committed files.
  * @throws Error on an unknown argument.
@@ -26,6 +30,8 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
   let quick = false;
   let out: string | undefined | null = null;
   let docs: boolean | undefined;
+  let toolhive: boolean | undefined;
+  let unbundled = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
@@ -36,11 +42,14 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
     } else if (a === '--no-out') out = undefined;
     else if (a === '--docs') docs = true;
     else if (a === '--no-docs') docs = false;
-    else throw new Error(`unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs)`);
+    else if (a === '--toolhive') toolhive = true;
+    else if (a === '--no-toolhive') toolhive = false;
+    else if (a === '--unbundled') unbundled = true;
+    else throw new Error(`unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled)`);
   }
   const stamp = today.toISOString().slice(0, 19).replace(/:/g, '-');
   const defaultOut = quick ? undefined : `results/${stamp}.json`;
-  const common = { out: out === null ? defaultOut : out, writeDocs: docs ?? !quick };
+  const common = { out: out === null ? defaultOut : out, writeDocs: docs ?? !quick, toolhive: toolhive ?? !quick, unbundled };
   if (quick) {
     return {
       mode: 'quick',

@@ -122,7 +122,8 @@ async function buildOne(t: Target, go: string, log: (l: string) => void, env: No
   let cwd: string;
   let goArgs: string[];
   if (t.module !== undefined) {
-    cwd = path.join(packageRoot(), 'go', t.module);
+    // Relative: a wrapper module under this package's go/; absolute: another package's (the bench's Go peer).
+    cwd = path.resolve(packageRoot(), 'go', t.module);
     if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore tooling/envtest/go from git.');
     goArgs = ['build', ...t.args, '-o', tmp, t.pkg];
   } else {
@@ -216,6 +217,11 @@ export interface GoTool {
   expectVersion: string;
   /** Shown while building, e.g. `about 4 min`. */
   estimate: string;
+  /**
+   * Absolute path of a wrapper module whose go.mod pins `pkg`'s module (a program that imports a library, like the
+   * bench's ToolHive peer): `go build pkg` there instead of `go install pkg@version`.
+   */
+  moduleDir?: string;
 }
 
 /** `<cache>/<name>-<version>/<name>`, next to the control-plane binaries. */
@@ -243,6 +249,7 @@ export async function ensureGoTool(tool: GoTool, opts: EnsureBinariesOptions = {
       const target: Target = {
         name: tool.name,
         version: tool.version,
+        ...(tool.moduleDir === undefined ? {} : { module: tool.moduleDir }),
         pkg: tool.pkg,
         args: ['-trimpath', '-ldflags', ['-s', '-w', tool.ldflags ?? ''].join(' ').trim()],
         expectVersion: tool.expectVersion,

@@ -55,6 +55,11 @@ export interface LocalRegistry {
   url: string;
   /** An .npmrc that points npm at this registry, with the publishing user's token. */
   npmrc: string;
+  /**
+   * A user's .npmrc: the `@vmcp` scope from this registry, everything else from the public one (as a private scope
+   * is set up; it also spares every third-party install a round trip through Verdaccio's proxy).
+   */
+  consumerNpmrc: string;
   stop(): Promise<void>;
 }
 
@@ -103,10 +108,13 @@ export async function startVerdaccio(log: (line: string) => void): Promise<Local
   if (!res.ok || !body.token) throw new Error(`verdaccio: creating the publishing user failed: ${res.status} ${body.error ?? ''}`);
   const npmrc = path.join(work, '.npmrc');
   writeFileSync(npmrc, `registry=${url}\n//127.0.0.1:${port}/:_authToken=${body.token}\n`, { mode: 0o600 });
+  const consumerNpmrc = path.join(work, 'consumer.npmrc');
+  writeFileSync(consumerNpmrc, `@vmcp:registry=${url}\n`);
   log(`verdaccio ${VERDACCIO_VERSION} on ${url}`);
   return {
     url,
     npmrc,
+    consumerNpmrc,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

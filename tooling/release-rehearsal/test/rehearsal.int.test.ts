@@ -27,12 +27,12 @@ const PACKAGES = publicPackages();
 const TYPESCRIPT = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/typescript/package.json'), 'utf8')) as { version: string }).version;
 const work = mkdtempSync(path.join(os.tmpdir(), 'vmcp-rehearsal-'));
 
-/** Plain npm against the local registry, with its own cache dir so nothing else is consulted. */
+/** Plain npm as a user of the release would run it: `@vmcp/*` from the local registry, the rest from the public one. */
 async function npm(cwd: string, args: string[], registry: LocalRegistry): Promise<string> {
   const { stdout } = await execFileP('npm', [...args, '--no-fund', '--no-audit', '--loglevel=error'], {
     cwd,
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, npm_config_userconfig: registry.npmrc, npm_config_registry: registry.url },
+    env: { ...process.env, npm_config_userconfig: registry.consumerNpmrc },
   });
   return stdout;
 }
@@ -68,6 +68,8 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
       if (!existsSync(dist)) throw new Error(`${pkg.name}: ${pkg.dir}/dist is missing; build first (pnpm build)`);
       cpSync(dist, path.join(stage, pkg.dir, 'dist'), { recursive: true });
     }
+    // pnpm publish resolves `workspace:` from the installed siblings: link the stage's workspace from the store.
+    await execFileP('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--ignore-scripts', '--reporter=silent'], { cwd: stage, maxBuffer: 64 * 1024 * 1024 });
     // changesets reads git for tags; a throwaway repository is enough.
     await execFileP('git', ['init', '-q', '-b', 'main'], { cwd: stage });
     await execFileP('git', ['-c', 'user.name=rehearsal', '-c', 'user.email=rehearsal@localhost', 'commit', '-q', '--allow-empty', '-m', 'stage'], { cwd: stage });
@@ -92,8 +94,8 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
   afterAll(async () => {
     if (sizes.length > 0) say(`install size of each package alone:\n${sizes.map(([n, s]) => `  ${n}: ${s}`).join('\n')}`);
     await registry?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
+    rmSync(work, { recursive: true, force: true }); // several hundred MB of installs: slow on a busy disk
+  }, 120_000);
 
   it('publishes every public workspace package, with a new version', () => {
     expect(PACKAGES.length).toBeGreaterThan(0);
@@ -167,6 +169,7 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
       while (!/^\[/m.test(output) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
       child.kill('SIGTERM');
       const code = await exited;
+      say(`${pkg.name} README example ${block.index} (against the test API server): printed, then stopped on SIGTERM with ${code}`);
       expect(output, output).toMatch(/^\[/m);
       expect(code, output).toBe(0);
     }, 300_000);
@@ -198,7 +201,9 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
         if (types) imports.add(`@types/${name}`);
       }
       const specs = [...imports].map((i) => (published.has(i) ? `${i}@${published.get(i)}` : i));
-      await npm(dir, ['install', `typescript@${TYPESCRIPT}`, '@types/node@24', ...specs], registry);
+      // @types/ws: @kubernetes/client-node's isomorphic-ws declarations need it, and skipLibCheck is off so that
+      // our own .d.ts files are checked too.
+      await npm(dir, ['install', `typescript@${TYPESCRIPT}`, '@types/node@24', '@types/ws', ...specs], registry);
       for (const { pkg, block } of checked) writeFileSync(path.join(dir, `${pkg.name.replace('/', '__')}-${block.index}.ts`), block.code);
     }, 600_000);
 

@@ -33,6 +33,14 @@ export interface ListResult {
   pages: number;
 }
 
+/** What {@link listPages} returns once every page was delivered. */
+export interface PagedListResult {
+  /** The list's resourceVersion: the point to watch from. */
+  resourceVersion: string;
+  /** Number of pages fetched (at least 1). */
+  pages: number;
+}
+
 /**
  * Metadata-only objects are reduced to `{apiVersion, kind, metadata}` even if a server (or a proxy that ignored
  * the `Accept` projection) sent more: for Secrets this is what guarantees no value is ever held.
@@ -45,37 +53,58 @@ export function metadataOnly(obj: KubeObject): KubeObject {
   return out;
 }
 
-/** Paginated namespace-scoped LIST (`limit` + `continue`). A 410 on a continue token is thrown: the caller relists. */
-export async function listAll(client: KubeHttpClient, resource: ResourceDescriptor, namespace: string, opts: ListOptions = {}): Promise<ListResult> {
+/**
+ * Paginated namespace-scoped LIST (`limit` + `continue`) that hands each item to `onItem` as its page arrives and
+ * keeps nothing: at most one page of raw objects is alive at a time, however long the list. A 410 on a continue
+ * token is thrown: the caller relists. An exception from `onItem` stops the list and rejects with it.
+ */
+export async function listPages(
+  client: KubeHttpClient,
+  resource: ResourceDescriptor,
+  namespace: string,
+  opts: ListOptions,
+  onItem: (item: KubeObject) => void,
+): Promise<PagedListResult> {
   const target: RequestTarget = { verb: 'list', resource, namespace };
   const path = collectionPath(resource, namespace);
-  const items: KubeObject[] = [];
   let cont: string | undefined;
   let resourceVersion = '';
   let pages = 0;
   do {
-    const page: KubeList = await client.getJson<KubeList>({
-      target,
-      path,
-      // resourceVersion only on the first page: with a continue token the server rejects it.
-      query: {
-        limit: String(opts.pageSize ?? DEFAULT_PAGE_SIZE),
-        continue: cont,
-        resourceVersion: cont === undefined && opts.resourceVersion ? opts.resourceVersion : undefined,
-      },
-      accept: opts.metadataOnly ? METADATA_LIST_ACCEPT : JSON_ACCEPT,
-      signal: opts.signal,
-      inactivityTimeoutMs: opts.inactivityTimeoutMs,
-    });
+    const page = await fetchPage(client, target, path, opts, cont);
     pages++;
     // An empty PartialObjectMetadataList comes back as `"items": null` (a nil Go slice): that is an empty page.
     const pageItems: unknown = page && typeof page === 'object' ? (page.items ?? []) : undefined;
     if (!Array.isArray(pageItems)) throw new KubeTransportError(target, 'answer is not a list (no items array)');
-    for (const item of pageItems as KubeObject[]) items.push(opts.metadataOnly ? metadataOnly(item) : item);
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     cont = page.metadata?.continue || undefined;
+    for (const item of pageItems as KubeObject[]) onItem(opts.metadataOnly ? metadataOnly(item) : item);
   } while (cont !== undefined);
-  return { items, resourceVersion, pages };
+  return { resourceVersion, pages };
+}
+
+// A function of its own so that no page outlives its loop iteration in a suspended caller's frame.
+function fetchPage(client: KubeHttpClient, target: RequestTarget, path: string, opts: ListOptions, cont: string | undefined): Promise<KubeList> {
+  return client.getJson<KubeList>({
+    target,
+    path,
+    // resourceVersion only on the first page: with a continue token the server rejects it.
+    query: {
+      limit: String(opts.pageSize ?? DEFAULT_PAGE_SIZE),
+      continue: cont,
+      resourceVersion: cont === undefined && opts.resourceVersion ? opts.resourceVersion : undefined,
+    },
+    accept: opts.metadataOnly ? METADATA_LIST_ACCEPT : JSON_ACCEPT,
+    signal: opts.signal,
+    inactivityTimeoutMs: opts.inactivityTimeoutMs,
+  });
+}
+
+/** Paginated LIST collected into one array (for callers that want the whole list; the reflector streams pages). */
+export async function listAll(client: KubeHttpClient, resource: ResourceDescriptor, namespace: string, opts: ListOptions = {}): Promise<ListResult> {
+  const items: KubeObject[] = [];
+  const res = await listPages(client, resource, namespace, opts, (item) => items.push(item));
+  return { items, ...res };
 }
 
 /** A watch event as it comes off the wire (`ERROR` carries a Status). */
@@ -97,6 +126,20 @@ export interface WatchOptions {
   inactivityTimeoutMs?: number | undefined;
   /** The server accepted the watch (200, headers received). */
   onConnected?: () => void;
+  /**
+   * A streaming list (client-go's WatchList): `sendInitialEvents=true` with `resourceVersionMatch=NotOlderThan`, so
+   * the server first sends every current object as ADDED, then a BOOKMARK annotated {@link INITIAL_EVENTS_END}, then
+   * ordinary events. `resourceVersion` `''` asks for a consistent (quorum) starting point.
+   */
+  sendInitialEvents?: boolean;
+}
+
+/** The annotation on the BOOKMARK that ends the initial events of a streaming list. */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
+/** True for the BOOKMARK that ends the initial events of a streaming list. */
+export function isInitialEventsEnd(event: WatchEvent): boolean {
+  return event.type === 'BOOKMARK' && event.object.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true';
 }
 
 /**
@@ -141,6 +184,7 @@ export async function watch(
       watch: '1',
       allowWatchBookmarks: 'true',
       resourceVersion: opts.resourceVersion,
+      ...(opts.sendInitialEvents === true ? { sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan' } : {}),
       timeoutSeconds: String(opts.timeoutSeconds),
     },
     accept: opts.metadataOnly ? METADATA_WATCH_ACCEPT : JSON_ACCEPT,

@@ -65,8 +65,8 @@ export function stripManagedFields<T extends KubeObject>(object: KubeObject): T 
 
 /**
  * A cache of one kind in one namespace kept current by a {@link Reflector}: transformed objects, indexes,
- * handlers with old and new objects, and `hasSynced()` (true once the first full LIST has been delivered to the
- * handlers, never false again).
+ * handlers with old and new objects, and `hasSynced()` (true once the first full (re)list has been delivered to the
+ * handlers, never false again). Objects are transformed one at a time as they arrive, so no raw list is ever held.
  */
 export class Informer<T extends KubeObject = KubeObject> implements ReflectorStore {
   readonly kind: string;
@@ -76,6 +76,8 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
   readonly #syncWaiters = new Set<() => void>();
   readonly #reflector: Reflector;
   #synced = false;
+  /** Names delivered by the (re)list in progress; undefined between relists. */
+  #relisted: Set<string> | undefined;
 
   constructor(options: InformerOptions<T>) {
     this.#o = options;
@@ -143,22 +145,34 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
 
   // ReflectorStore ---------------------------------------------------------------------------------------------
 
-  /** @internal Called by the reflector after every LIST. */
-  replace(items: KubeObject[], _resourceVersion: string): void {
-    const seen = new Set<string>();
-    for (const raw of items) {
-      const name = raw.metadata?.name;
-      if (typeof name !== 'string') continue;
-      seen.add(name);
-      const obj = this.#transform(raw);
-      const old = this.#store.set(name, obj);
-      if (old === undefined) this.#emit('add', (h) => h.onAdd?.(obj));
-      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion || old.metadata.resourceVersion === undefined) {
-        this.#emit('update', (h) => h.onUpdate?.(old, obj));
-      }
+  /** @internal A (re)list begins: remember the names it delivers, to find the vanished ones at its end. */
+  startRelist(): void {
+    this.#relisted = new Set();
+  }
+
+  /** @internal One object of a (re)list: transformed and stored at once, so the raw object is garbage after it. */
+  relistItem(raw: KubeObject): void {
+    const name = raw.metadata?.name;
+    if (typeof name !== 'string') return;
+    this.#relisted?.add(name);
+    const obj = this.#transform(raw);
+    const old = this.#store.set(name, obj);
+    if (old === undefined) this.#emit('add', (h) => h.onAdd?.(obj));
+    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion || old.metadata.resourceVersion === undefined) {
+      this.#emit('update', (h) => h.onUpdate?.(old, obj));
     }
-    for (const name of [...this.#store.names()]) {
-      if (seen.has(name)) continue;
+  }
+
+  /**
+   * @internal The (re)list is complete: every stored object it did not deliver is gone (a tombstone each). Needs only
+   * the names the list delivered, never the list itself.
+   */
+  endRelist(_resourceVersion: string): void {
+    const seen = this.#relisted ?? new Set<string>();
+    this.#relisted = undefined;
+    const vanished: string[] = [];
+    for (const name of this.#store.names()) if (!seen.has(name)) vanished.push(name);
+    for (const name of vanished) {
       const old = this.#store.delete(name);
       if (old !== undefined) {
         const tombstone = new DeletedFinalStateUnknown(name, old);
@@ -178,12 +192,18 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
     }
   }
 
+  /** @internal The (re)list failed half-way: what it stored stays (each object is a real, newer state); no deletes. */
+  abortRelist(): void {
+    this.#relisted = undefined;
+  }
+
   /** @internal Called by the reflector for every watch event. */
   apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', raw: KubeObject): void {
     const name = raw.metadata?.name;
     if (typeof name !== 'string') return;
     const obj = this.#transform(raw);
     if (type === 'DELETED') {
+      this.#relisted?.delete(name);
       const old = this.#store.delete(name);
       // Prefer the final state the server sent; it is at least as new as what we had.
       this.#emit('delete', (h) => h.onDelete?.(obj ?? old));

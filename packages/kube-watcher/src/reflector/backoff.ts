@@ -1,3 +1,5 @@
+import { realClock, type Clock } from '../workqueue/clock.ts';
+
 /** Options of {@link Backoff}; defaults are client-go's reflector backoff (reflector.go). */
 export interface BackoffOptions {
   /** First delay. Default 800 ms. */
@@ -11,7 +13,8 @@ export interface BackoffOptions {
   /** A failure more than this long after the previous one starts again from `initialMs`. Default 2 min. */
   resetAfterMs?: number;
   random?: () => number;
-  now?: () => number;
+  /** Time source for the reset-after period. Default the process clock. */
+  clock?: Clock;
 }
 
 /**
@@ -25,7 +28,7 @@ export class Backoff {
   readonly #jitter: number;
   readonly #resetAfter: number;
   readonly #random: () => number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   #current: number;
   #lastFailure: number | undefined;
 
@@ -36,13 +39,13 @@ export class Backoff {
     this.#jitter = o.jitter ?? 1;
     this.#resetAfter = o.resetAfterMs ?? 120_000;
     this.#random = o.random ?? Math.random;
-    this.#now = o.now ?? Date.now;
+    this.#clock = o.clock ?? realClock;
     this.#current = this.#initial;
   }
 
   /** The delay before the next attempt after a failure now; grows with each call. */
   next(): number {
-    const now = this.#now();
+    const now = this.#clock.now();
     if (this.#lastFailure !== undefined && now - this.#lastFailure > this.#resetAfter) this.#current = this.#initial;
     this.#lastFailure = now;
     const base = this.#current;
@@ -57,18 +60,18 @@ export class Backoff {
   }
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms` on `clock` (default the process clock), or rejects with the signal's reason once it aborts. */
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = realClock): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
       return;
     }
     const onAbort = (): void => {
-      clearTimeout(t);
+      clock.clearTimeout(t);
       reject(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
     };
-    const t = setTimeout(() => {
+    const t = clock.setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);

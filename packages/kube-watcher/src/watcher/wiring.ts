@@ -105,6 +105,7 @@ export function createKindInformer(
       ...(r.watchTimeoutSeconds ? { watchTimeoutSeconds: r.watchTimeoutSeconds } : {}),
       ...(r.backoff ? { backoff: r.backoff } : {}),
       ...(r.pageSize !== undefined ? { pageSize: r.pageSize } : {}),
+      ...(r.watchList !== undefined ? { watchList: r.watchList } : {}),
       onWatchEvent: (type) => hooks.onWatchEvent(kind, type),
     },
   });

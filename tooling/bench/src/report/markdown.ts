@@ -1,5 +1,5 @@
 /** Renders bench results as Markdown: the machine, then one table per phase (ours | baseline | ratio | target). */
-import type { BenchResults, Figure, PhaseResult } from './results.ts';
+import { goalMet, type BenchResults, type Figure, type PhaseResult } from './results.ts';
 
 function formatValue(value: number | null, unit: Figure['unit']): string {
   if (value === null) return '—';
@@ -26,7 +26,19 @@ export function phaseMarkdown(phase: PhaseResult): string {
   const params = Object.entries(phase.params).map(([k, v]) => `${k}=${v}`).join(', ');
   const lines = [`### ${phase.phase}${params === '' ? '' : ` (${params})`}`, ''];
   if (phase.error !== undefined) lines.push(`**FAILED:** ${escapeCell(phase.error)}`, '');
-  if (phase.figures.length > 0) {
+  const threeWay = phase.figures.some((f) => f.toolhive !== undefined);
+  if (threeWay) {
+    const x = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : `${r.toFixed(2)}×`);
+    lines.push('| figure | ours | ToolHive | bare | ours / ToolHive | ours / bare | target | met |', '|---|---:|---:|---:|---:|---:|---|---|');
+    for (const f of phase.figures) {
+      const met = goalMet(f);
+      const verdict = met === undefined ? (f.goal === undefined ? '' : 'n/a') : met ? 'yes' : '**no**';
+      lines.push(
+        `| ${escapeCell(f.name)} | ${formatValue(f.ours, f.unit)} | ${formatValue(f.toolhive ?? null, f.unit)} | ${formatValue(f.baseline, f.unit)} | ${x(f.ratioToolhive)} | ${x(f.ratio)} | ${escapeCell(f.target ?? '')} | ${verdict} |`,
+      );
+    }
+    lines.push('');
+  } else if (phase.figures.length > 0) {
     lines.push('| figure | ours | baseline | ratio | target |', '|---|---:|---:|---:|---|');
     for (const f of phase.figures) {
       const ratio = f.ratio === null ? '—' : `${f.ratio.toFixed(2)}×`;
@@ -45,7 +57,9 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
     `- Machine: ${m.cpuModel}, ${m.cores} cores available, ${(m.memoryBytes / 1073741824).toFixed(1)} GiB memory, ${m.platform}`,
     `- Node ${m.node}; kube-apiserver ${m.kubeApiServer}; etcd ${m.etcd}`,
-    '- "ours" = BackendWatcher + DynamicRegistry; "baseline" = bare paginated list + watch over the same `node:https` stack, JSON decode only.',
+    ...(m.loadAverage ? [`- Load average (1/5/15 min) at start: ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end: ${m.loadAverageEnd.join(' / ')}` : ''} on ${m.cores} cores`] : []),
+    ...(results.peers ? [`- ToolHive peer: ${results.peers.toolhive}; Node peers: ${results.peers.nodePeers}`] : []),
+    '- "ours" = BackendWatcher + DynamicRegistry; "ToolHive" = ToolHive\'s Go BackendWatcher + DynamicRegistry; "bare"/"baseline" = bare paginated list + watch over the same `node:https` stack, JSON decode only.',
     '',
   ];
   return [...header, ...results.phases.map(phaseMarkdown)].join('\n');

@@ -11,8 +11,27 @@ export interface Figure {
   baseline: number | null;
   /** ours / baseline, null when either side is missing or the baseline is 0. */
   ratio: number | null;
-  /** The DESIGN §5 target this figure is judged against, as text. */
+  /** The target this figure is judged against, as text. */
   target?: string;
+  /** ToolHive's Go watcher, in a three-way comparison; null = it did not run (not built, or failed). */
+  toolhive?: number | null;
+  /** ours / ToolHive, null when either side is missing. */
+  ratioToolhive?: number | null;
+  /** A target on a ratio, judged by the report (met / not met). */
+  goal?: Goal;
+}
+
+/** "ours / `vs` ≤ `atMost`". */
+export interface Goal {
+  vs: 'toolhive' | 'bare';
+  atMost: number;
+}
+
+/** Whether a figure meets its goal: undefined when it has none or a side is missing. */
+export function goalMet(f: Figure): boolean | undefined {
+  if (f.goal === undefined) return undefined;
+  const r = f.goal.vs === 'toolhive' ? f.ratioToolhive : f.ratio;
+  return r === null || r === undefined ? undefined : r <= f.goal.atMost;
 }
 
 /** The results of one phase. `error` set = the phase failed (the run exits non-zero). */
@@ -34,6 +53,9 @@ export interface MachineInfo {
   platform: string;
   kubeApiServer: string;
   etcd: string;
+  /** 1/5/15-minute load averages at the start of the run (and `loadAverageEnd` at its end). */
+  loadAverage?: number[];
+  loadAverageEnd?: number[];
 }
 
 export interface BenchResults {
@@ -42,10 +64,22 @@ export interface BenchResults {
   mode: 'quick' | 'full';
   machine: MachineInfo;
   phases: PhaseResult[];
+  /** Which peers ran and how: the ToolHive version (or why it did not run), bundled or unbundled Node peers. */
+  peers?: { toolhive: string; nodePeers: 'bundled' | 'unbundled' };
 }
 
-/** Builds a figure, computing the ratio. */
-export function figure(name: string, unit: Unit, ours: number | null, baseline: number | null, target?: string): Figure {
-  const ratio = ours === null || baseline === null || baseline === 0 ? null : ours / baseline;
-  return { name, unit, ours, baseline, ratio, ...(target === undefined ? {} : { target }) };
+const div = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
+
+/** Builds a figure, computing the ratios; `three` adds ToolHive's value (a three-way figure) and a goal. */
+export function figure(name: string, unit: Unit, ours: number | null, baseline: number | null, target?: string, three?: { toolhive: number | null; goal?: Goal }): Figure {
+  const f: Figure = { name, unit, ours, baseline, ratio: div(ours, baseline), ...(target === undefined ? {} : { target }) };
+  if (three !== undefined) {
+    f.toolhive = three.toolhive;
+    f.ratioToolhive = div(ours, three.toolhive);
+    if (three.goal !== undefined) {
+      f.goal = three.goal;
+      f.target ??= `ours / ${three.goal.vs === 'toolhive' ? 'ToolHive' : 'bare'} ≤ ${three.goal.atMost.toFixed(2)}×`;
+    }
+  }
+  return f;
 }

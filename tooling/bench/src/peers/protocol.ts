@@ -1,0 +1,106 @@
+/**
+ * The peer protocol: every system the bench compares (ours, ToolHive's Go watcher, the bare list+watch client) runs
+ * in a process of its own and reports on stdout, one JSON object per line, times in epoch milliseconds (the
+ * machine's clock is shared by every process, so times from different processes compare directly).
+ *
+ * - `main` (Go only): main() entered, after the runtime and every package init. The Node peers import statically
+ *   (so the bundler can drop unused code), so they have no point before their imports.
+ * - `watcherStart`: just before the system starts (every import done).
+ * - `complete`: the registry (bare: the decoded lists) first holds the expected number of MCPServers.
+ * - `synced`: the caches report synced (`waitForCacheSync`).
+ * - `seq`: an update carrying the churn sequence number was delivered (registry upsert; bare: watch event).
+ * - `mem`: the answer to a `mem` line on stdin, read after a full garbage collection.
+ *
+ * stdin lines: `mem` (report memory), `quit` (stop and exit 0). EOF on stdin means quit.
+ */
+
+/** One line of a peer's stdout. */
+export type PeerEvent =
+  | { ev: 'main'; at: number }
+  | { ev: 'watcherStart'; at: number }
+  | { ev: 'synced'; at: number }
+  | { ev: 'complete'; at: number; count: number }
+  | { ev: 'seq'; at: number; seq: number }
+  | { ev: 'mem'; rss: number; heap: number };
+
+/** Command-line arguments every peer takes (Go spells them with one dash, the Node peers accept the same). */
+export interface PeerArgs {
+  kubeconfig: string;
+  namespace: string;
+  group: string;
+  /** Report `complete` once this many MCPServers are held; 0 = never. */
+  expect: number;
+  /** Annotation whose value is the churn sequence number; empty = no `seq` reports. */
+  seqKey: string;
+}
+
+/** `-kubeconfig f -namespace n …` as the Go flag package reads them. */
+export function peerArgv(a: PeerArgs): string[] {
+  return ['-kubeconfig', a.kubeconfig, '-namespace', a.namespace, '-group', a.group, '-expect', String(a.expect), '-seq-key', a.seqKey];
+}
+
+/** Parses what {@link peerArgv} produced. @throws Error naming a missing or unknown flag. */
+export function parsePeerArgv(argv: readonly string[]): PeerArgs {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === undefined || !flag.startsWith('-') || value === undefined) throw new Error(`peer: bad arguments near ${String(flag)}`);
+    values.set(flag.replace(/^-+/, ''), value);
+  }
+  const need = (k: string): string => {
+    const v = values.get(k);
+    if (v === undefined || v === '') throw new Error(`peer: -${k} is required`);
+    return v;
+  };
+  return {
+    kubeconfig: need('kubeconfig'),
+    namespace: need('namespace'),
+    group: need('group'),
+    expect: Number(values.get('expect') ?? '0'),
+    seqKey: values.get('seq-key') ?? '',
+  };
+}
+
+/** Epoch milliseconds with sub-millisecond precision. */
+export const epochMs = (): number => performance.timeOrigin + performance.now();
+
+/** Writes one protocol line. */
+export function emit(event: PeerEvent): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+/** Reads stdin lines: `mem` answers with `readMemory()`, `quit`/EOF calls `quit`. */
+export function serveCommands(quit: () => void): void {
+  let pending = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (line === 'mem') emit({ ev: 'mem', ...readMemory() });
+      else if (line === 'quit') quit();
+    }
+  });
+  process.stdin.on('end', quit);
+}
+
+/** Heap and RSS after two full collections (the peers run with `--expose-gc`). */
+export function readMemory(): { rss: number; heap: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('peer: run node with --expose-gc to measure memory');
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
+}
+
+/** The churn sequence number in `annotations`/metadata under `key`, if it is an integer. */
+export function seqOf(values: unknown, key: string): number | undefined {
+  const v = (values as Record<string, unknown> | undefined)?.[key];
+  if (typeof v !== 'string') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : undefined;
+}

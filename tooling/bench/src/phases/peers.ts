@@ -1,0 +1,136 @@
+/**
+ * Cold start and memory, three ways: ours, ToolHive's Go watcher and the bare list+watch client, each in a process
+ * of its own, repetitions interleaved (the order rotates every repetition, so no system always follows the same
+ * one). Per start: process start → registry complete, watcher start → complete, and RSS and heap after sync, read
+ * after a full GC. Heap per additional object comes from the difference between the two sizes of a full run.
+ */
+import { kubernetesWatchPlan } from '@vmcp/discoverer';
+import { listEverything } from '../baseline/bare-client.ts';
+import { PeerProcess, type PeerKind } from '../peers/process.ts';
+import { peerCommand, type PeerCommandOptions } from '../peers/commands.ts';
+import { figure, type PhaseResult } from '../report/results.ts';
+import { median } from '../stats.ts';
+import { prepareNamespace } from './namespace.ts';
+import { populateServers } from './populate.ts';
+import { BENCH_GROUP, sleep, type BenchContext } from './context.ts';
+
+/** Parameters of one size. */
+export interface PeersParams {
+  objects: number;
+  repetitions: number;
+  concurrency: number;
+  timeoutMs: number;
+}
+
+/** One start of one peer. */
+export interface PeerSample {
+  processToComplete: number;
+  watcherToComplete: number;
+  processToSynced: number;
+  rss: number;
+  heap: number;
+}
+
+/** Medians per peer at one size (absent = that peer did not run). */
+export type PeerMedians = Partial<Record<PeerKind, PeerSample>>;
+
+/** Pause between starts so the previous process's exit and the API server's cleanup do not overlap the next one. */
+const PAUSE_MS = 1000;
+
+async function startOnce(ctx: BenchContext, kind: PeerKind, namespace: string, objects: number, timeoutMs: number, cmd: PeerCommandOptions): Promise<PeerSample> {
+  const peer = new PeerProcess(kind, peerCommand(kind, cmd), { kubeconfig: ctx.cp.kubeconfigPath, namespace, group: BENCH_GROUP, expect: objects, seqKey: '' });
+  try {
+    const complete = await peer.waitFor('complete', timeoutMs);
+    const started = await peer.waitFor('watcherStart', 1000);
+    const synced = await peer.waitFor('synced', timeoutMs);
+    const mem = await peer.memory();
+    return {
+      processToComplete: complete.at - peer.spawnedAt,
+      watcherToComplete: complete.at - started.at,
+      processToSynced: synced.at - peer.spawnedAt,
+      rss: mem.rss,
+      heap: mem.heap,
+    };
+  } finally {
+    await peer.stop();
+  }
+}
+
+function medians(samples: PeerSample[]): PeerSample | undefined {
+  if (samples.length === 0) return undefined;
+  const m = (k: keyof PeerSample): number => median(samples.map((s) => s[k]));
+  return { processToComplete: m('processToComplete'), watcherToComplete: m('watcherToComplete'), processToSynced: m('processToSynced'), rss: m('rss'), heap: m('heap') };
+}
+
+/** Runs one size; resolves the phase result and the medians per peer (for the per-object figure across sizes). */
+export async function peersPhase(ctx: BenchContext, p: PeersParams, kinds: readonly PeerKind[], cmd: PeerCommandOptions): Promise<{ result: PhaseResult; medians: PeerMedians }> {
+  const result: PhaseResult = { phase: `Cold start and memory, ${p.objects} MCPServers, one process per system`, params: { objects: p.objects, repetitions: p.repetitions }, figures: [] };
+  const out: PeerMedians = {};
+  try {
+    const namespace = await ctx.cp.createNamespace(`bench-peers-${p.objects}`);
+    await prepareNamespace(ctx.client, namespace, { placeholderSecret: true });
+    ctx.log(`peers: populating ${namespace} with ${p.objects} MCPServers`);
+    await populateServers(ctx, namespace, p.objects, p.concurrency);
+    // Warm the API server's caches once, unmeasured.
+    await listEverything(ctx.client, namespace, kubernetesWatchPlan({ group: BENCH_GROUP }).kinds.map((k) => ({ resource: k.resource, ...(k.metadataOnly === true ? { metadataOnly: true } : {}) })));
+    const samples = new Map<PeerKind, PeerSample[]>(kinds.map((k) => [k, []]));
+    const errors: string[] = [];
+    for (let r = 0; r < p.repetitions; r++) {
+      const order = kinds.map((_, i) => kinds[(i + r) % kinds.length] as PeerKind);
+      for (const kind of order) {
+        await sleep(PAUSE_MS);
+        try {
+          const s = await startOnce(ctx, kind, namespace, p.objects, p.timeoutMs, cmd);
+          samples.get(kind)?.push(s);
+          ctx.log(`  rep ${r + 1} ${kind}: process→complete ${s.processToComplete.toFixed(0)} ms, watcher→complete ${s.watcherToComplete.toFixed(0)} ms, RSS ${(s.rss / 1048576).toFixed(0)} MiB`);
+        } catch (err) {
+          errors.push(`${kind}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    }
+    for (const kind of kinds) {
+      const m = medians(samples.get(kind) ?? []);
+      if (m) out[kind] = m;
+    }
+    const tenK = p.objects >= 10_000;
+    const row = (name: string, unit: 'ms' | 'bytes', pick: (s: PeerSample) => number, goal?: number) =>
+      figure(name, unit, out.ours ? pick(out.ours) : null, out.bare ? pick(out.bare) : null, undefined, {
+        toolhive: out.toolhive ? pick(out.toolhive) : null,
+        ...(goal === undefined ? {} : { goal: { vs: 'toolhive', atMost: goal } }),
+      });
+    result.figures.push(
+      row('process start → registry complete, median', 'ms', (s) => s.processToComplete, tenK ? 0.8 : 1.0),
+      row('watcher start → registry complete, median', 'ms', (s) => s.watcherToComplete),
+      row('process start → caches synced, median', 'ms', (s) => s.processToSynced),
+      row('RSS after sync (after GC), median', 'bytes', (s) => s.rss, tenK ? 1.0 : undefined),
+      row('heap after sync (after GC), median', 'bytes', (s) => s.heap),
+    );
+    result.detail = { namespace, samples: Object.fromEntries(samples) };
+    if (errors.length > 0) result.error = errors.join('; ');
+  } catch (err) {
+    result.error = err instanceof Error ? err.message : String(err);
+  }
+  return { result, medians: out };
+}
+
+/** Heap per additional object between two sizes, per peer (the fixed cost of the runtime and code cancels out). */
+export function perObjectPhase(small: { objects: number; medians: PeerMedians }, large: { objects: number; medians: PeerMedians }): PhaseResult {
+  const per = (k: PeerKind): number | null => {
+    const a = small.medians[k];
+    const b = large.medians[k];
+    return a && b ? (b.heap - a.heap) / (large.objects - small.objects) : null;
+  };
+  const rss = (k: PeerKind): number | null => {
+    const a = small.medians[k];
+    const b = large.medians[k];
+    return a && b ? (b.rss - a.rss) / (large.objects - small.objects) : null;
+  };
+  return {
+    phase: `Memory per additional object, ${small.objects} → ${large.objects} MCPServers`,
+    params: {},
+    figures: [
+      figure('heap per additional object', 'bytes/object', per('ours'), per('bare'), undefined, { toolhive: per('toolhive'), goal: { vs: 'toolhive', atMost: 0.35 } }),
+      figure('RSS per additional object', 'bytes/object', rss('ours'), rss('bare'), undefined, { toolhive: rss('toolhive') }),
+    ],
+  };
+}
