@@ -105,7 +105,7 @@ describe('BackendWatcher lifecycle', () => {
 
     const s = w.status();
     expect(s).toMatchObject({ state: 'running', synced: true, group: 'g', registry: { backends: 0 } });
-    expect(s.kinds[0]).toMatchObject({ kind: 'CM', resource: 'configmaps', connected: true, synced: true, resourceVersion: '13' });
+    expect(s.kinds[0]).toMatchObject({ kind: 'CM', resource: 'configmaps', connected: true, synced: true, resourceVersion: '13', listPath: 'paginated-list' });
     expect(s.kinds[0]!.lastEventTime).toMatch(/^\d{4}-/);
     await w.stop();
     await run; // start() resolves after a graceful stop

@@ -231,6 +231,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
     const s = watcher.status();
     expect(s.kinds.map((k) => k.kind)).toEqual(['MCPServer', 'MCPRemoteProxy', 'MCPServerEntry', 'MCPExternalAuthConfig', 'Secret', 'ConfigMap']);
     expect(s.kinds.every((k) => k.synced && k.resourceVersion !== '')).toBe(true);
+    expect(s.kinds.every((k) => k.listPath === 'watch-list' && k.watchListUnsupported === undefined)).toBe(true); // streamed initial lists
     await eventually(() => watcher.status().kinds.every((k) => k.connected), 5000, 'all watches connected');
   });
 

@@ -60,6 +60,8 @@ function kindStatus(k: ProjectedKind, now: number): KindStatus {
     synced: s?.synced ?? false,
     tolerated: k.tolerated && s?.synced !== true,
     resourceVersion: s?.lastResourceVersion ?? '',
+    listPath: s?.listPath ?? 'watch-list',
+    ...(s?.watchListUnsupported !== undefined ? { watchListUnsupported: s.watchListUnsupported } : {}),
     objects: s?.objects ?? 0,
     consecutiveErrors: s?.consecutiveErrors ?? 0,
     ...(k.lastContactAt !== undefined ? { lastEventAgeMs: Math.max(0, Math.round(now - k.lastContactAt)) } : {}),

@@ -3,7 +3,7 @@ import type { CacheReader, Discoverer, DirectReader, Logger, WatchPlan } from '@
 import type { DynamicRegistry } from '@vmcp/registry';
 import type { Exclusion, NameConflict, ReconcileCounters } from '@vmcp/reconciler';
 import type { ControllerMetrics } from '../controller/index.ts';
-import type { BackoffOptions } from '../reflector/index.ts';
+import type { BackoffOptions, ListPath } from '../reflector/index.ts';
 import type { Clock, RateLimiter, WorkQueueMetricsProvider } from '../workqueue/index.ts';
 import type { InitialReconcileProgress } from './initial-reconcile.ts';
 
@@ -113,6 +113,10 @@ export interface KindStatus {
   /** Not required and its CRD is not installed (404): sync does not wait for it. A 403 is never tolerated. */
   tolerated: boolean;
   resourceVersion: string;
+  /** How this kind (re)lists: a streaming list (`watch-list`) or, when the server refuses that, `paginated-list`. */
+  listPath: ListPath;
+  /** Why it fell back to the paginated LIST: the server's answer to the streaming list. */
+  watchListUnsupported?: string;
   objects: number;
   lastEventTime?: string;
   /**
