@@ -102,6 +102,8 @@ export function createService(options: ServiceOptions): Service {
   let inFlight = 0;
   const drained = new Set<() => void>();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // The path only (a query may carry anything): lets a test or an operator see that a request has arrived.
+    if (logger.isEnabled('debug')) logger.debug('request received', { method: req.method, path: req.url?.split('?')[0] });
     if (req.url?.startsWith('/api/v1/events') === true) return;
     inFlight += 1;
     res.once('close', () => {

@@ -4,6 +4,7 @@
  * is unit-tested. An invalid setting throws one {@link ConfigError} whose message names the setting.
  */
 import { parseArgs } from 'node:util';
+import { parseGroupRef, validateNamespace } from '@vmcp/reconciler';
 import { parse as parseYaml } from 'yaml';
 
 /** The service-account namespace file Kubernetes mounts into every pod. */
@@ -116,9 +117,6 @@ const FLAGS = {
   version: { type: 'boolean' },
 } as const;
 
-// DNS-1123 label (namespaces) and subdomain (object names), as the API server validates them.
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A value and the name of the setting it came from, so errors name the right one. */
 interface Sourced<T> {
@@ -148,26 +146,22 @@ function parseCommandLine(argv: readonly string[]): ReturnType<typeof parseArgs<
   }
 }
 
+// The one validator of the watched namespace and the group reference is the reconciler's (the watcher applies the
+// same rules when it starts); here its message is wrapped so it names the setting the value came from.
 function checkNamespace(value: Sourced<string>): string {
-  if (value.value.length > 63 || !DNS_LABEL.test(value.value)) {
-    throw new ConfigError(value.setting, `"${value.value}" is not a valid namespace name (lowercase DNS label, at most 63 characters)`);
+  try {
+    validateNamespace(value.value);
+  } catch (error) {
+    throw new ConfigError(value.setting, error instanceof Error ? error.message : String(error));
   }
   return value.value;
 }
 
 function checkGroupRef(value: Sourced<string>, namespace: string): string {
-  const parts = value.value.split('/');
-  if (parts.length > 2) throw new ConfigError(value.setting, `"${value.value}" must be NAME or NAMESPACE/NAME`);
-  const [first, second] = parts as [string, string | undefined];
-  const name = second ?? first;
-  if (second !== undefined && first !== namespace) {
-    throw new ConfigError(
-      value.setting,
-      `group "${value.value}" is in namespace "${first}" but the watched namespace is "${namespace}"; the group must be in the watched namespace`,
-    );
-  }
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
-    throw new ConfigError(value.setting, `"${name}" is not a valid MCPGroup name (lowercase DNS subdomain)`);
+  try {
+    parseGroupRef(value.value, namespace);
+  } catch (error) {
+    throw new ConfigError(value.setting, error instanceof Error ? error.message : String(error));
   }
   return value.value;
 }

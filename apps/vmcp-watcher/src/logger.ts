@@ -3,18 +3,15 @@
  * Callers pass names, kinds, counts and reasons — never backends or auth strategies. Errors are reduced to their
  * name and message (no stack, no attached objects) so nothing they reference can leak into a log line.
  */
+import type { Logger as BaseLogger } from '@vmcp/kube-watcher';
 import type { LogLevel } from './config.ts';
 
 /** Structured fields of one line. */
 export type LogFields = Record<string, unknown>;
 
-/** The service's logger. `child` adds fields to every line it writes. */
-export interface Logger {
+/** The service's logger: the packages' one `Logger`, with a level, and `child` adding fields to every line. */
+export interface Logger extends BaseLogger {
   readonly level: LogLevel;
-  debug(msg: string, fields?: LogFields): void;
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
   isEnabled(level: LogLevel): boolean;
   child(fields: LogFields): Logger;
 }

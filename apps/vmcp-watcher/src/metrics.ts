@@ -8,7 +8,7 @@ import type { DynamicRegistry } from '@vmcp/registry';
 import type { WatcherView } from './watcher.ts';
 
 // Structural copies of @vmcp/kube-watcher's hook interfaces: the service binds them without depending on the
-// watcher's internals (WorkQueueMetricsProvider / ControllerMetrics, DESIGN §3.4).
+// watcher's internals (WorkQueueMetricsProvider / ControllerMetrics, docs/architecture.md).
 interface GaugeHook {
   inc(): void;
   dec(): void;

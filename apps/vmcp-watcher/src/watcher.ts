@@ -54,7 +54,7 @@ export interface WatcherView {
   fatalError?: string;
 }
 
-/** The watcher as the service drives it (DESIGN §3.4, plus `view()` for what the service shows). */
+/** The watcher as the service drives it (docs/architecture.md, "Contracts", plus `view()` for what the service shows). */
 export interface ServiceWatcher extends ReadinessSource {
   /** Resolves after a graceful stop; rejects on a fatal error. */
   start(signal?: AbortSignal): Promise<void>;

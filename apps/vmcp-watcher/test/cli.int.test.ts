@@ -153,10 +153,11 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     // Never synced (no list/watch on secrets), so /readyz holds each request for the whole readiness timeout.
     const user = await env.addUser({ name: `vmcp-${ns}` });
     await grant(env.kubeConfig, ns, `vmcp-${ns}`, deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))));
-    const proc = cli(['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '20000'], user.kubeconfigPath);
+    const proc = cli(['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '20000', '--log-level', 'debug'], user.kubeconfigPath);
     const url = await proc.url();
     const probe = fetch(`${url}/readyz`).then((r) => r.status, () => 'aborted');
-    await new Promise((r) => setTimeout(r, 300));
+    // The probe is in flight once the service has received it (not after a fixed sleep: a busy machine is slower).
+    await proc.waitForLog((l) => l['msg'] === 'request received' && l['path'] === '/readyz');
     proc.kill('SIGTERM');
     await proc.waitForLog((l) => l['msg'] === 'waiting for in-flight requests');
     expect(proc.child.exitCode).toBeNull();
@@ -171,10 +172,10 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     await applyExamples(clientOf(env.kubeConfig), ns);
     const user = await env.addUser({ name: `vmcp-${ns}` });
     await grant(env.kubeConfig, ns, `vmcp-${ns}`, deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))));
-    const proc = cli(['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '1500'], user.kubeconfigPath);
+    const proc = cli(['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '1500', '--log-level', 'debug'], user.kubeconfigPath);
     const url = await proc.url();
     const probe = fetch(`${url}/readyz`).then((r) => r.status);
-    await new Promise((r) => setTimeout(r, 300));
+    await proc.waitForLog((l) => l['msg'] === 'request received' && l['path'] === '/readyz');
     proc.kill('SIGTERM');
     expect(await probe).toBe(503);
     expect(await proc.exited).toBe(0);

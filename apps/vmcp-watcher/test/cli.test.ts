@@ -15,7 +15,7 @@ describe('the CLI at start-up', { timeout: 60_000 }, () => {
     const cli = startCli(['--kubeconfig', kubeconfig, '--group', 'engineering', '--namespace', 'Bad_NS']);
     expect(await cli.exited).toBe(2);
     expect(cli.stderr.filter((l) => l !== '')).toEqual([
-      'vmcp-watcher: invalid configuration: --namespace: "Bad_NS" is not a valid namespace name (lowercase DNS label, at most 63 characters)',
+      'vmcp-watcher: invalid configuration: --namespace: namespace "Bad_NS" is not a valid Kubernetes namespace name (lowercase letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)',
     ]);
     expect(cli.stdout.filter((l) => l !== '')).toEqual([]);
   });

@@ -17,7 +17,7 @@ export {
   type DirectRead,
   type MemoryDirectReader,
 } from './memory/memory-direct-reader.ts';
-export type { DiscovererLogger } from './logger.ts';
+export type { DiscovererLogger, Logger } from './logger.ts';
 export {
   createKubernetesDiscoverer,
   type KubernetesDiscoverer,

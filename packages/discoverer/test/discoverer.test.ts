@@ -16,7 +16,7 @@ const tokenExchangeAuth = (name = 'te-auth') =>
 const teSecret = () => secret('te-secret', { 'client-secret': CLIENT_SECRET });
 const ready = (url = 'http://fetch.team-ns.svc:8080') => ({ url, phase: 'Ready' });
 
-describe('MCPServer (upstream §9.4)', () => {
+describe('MCPServer (upstream\'s conversion scenarios)', () => {
   it('#1 token exchange resolved from the Secret', async () => {
     const h = harness();
     h.put(server('s', { externalAuthConfigRef: { name: 'te-auth' } }, ready()));
@@ -111,7 +111,7 @@ describe('MCPServer (upstream §9.4)', () => {
   });
 });
 
-describe('listWorkloadsInGroup (upstream §9.4 #9–11, #19–20)', () => {
+describe('listWorkloadsInGroup (upstream\'s scenarios)', () => {
   it('selects by exact group, servers then proxies then entries, each sorted by name', async () => {
     const h = harness();
     h.put(server('s-b'));
@@ -140,7 +140,7 @@ describe('listWorkloadsInGroup (upstream §9.4 #9–11, #19–20)', () => {
   });
 });
 
-describe('MCPRemoteProxy (upstream §9.4 #12–16, #18)', () => {
+describe('MCPRemoteProxy (upstream\'s conversion scenarios)', () => {
   it('#12 basic fields incl. remote_url; #15 URL from status.url', async () => {
     const h = harness();
     h.put(proxy('p', { transport: 'sse' }, { url: 'http://p.team-ns.svc:8080', phase: 'Ready' }));
@@ -179,7 +179,7 @@ describe('MCPRemoteProxy (upstream §9.4 #12–16, #18)', () => {
   });
 });
 
-describe('MCPServerEntry (upstream §9.4 #21–36)', () => {
+describe('MCPServerEntry (upstream\'s conversion scenarios)', () => {
   it('#21 #23 #33 Valid entry: URL = remoteUrl, server_entry metadata, healthy, type entry', async () => {
     const h = harness();
     h.put(entry('e'));

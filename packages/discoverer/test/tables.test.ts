@@ -112,7 +112,7 @@ describe('metadata', () => {
   });
 });
 
-describe('headerForward (upstream §9.4 #38–39)', () => {
+describe('headerForward (upstream\'s scenarios)', () => {
   const f = new FieldReader('MCPServerEntry "t"');
   const hf = (headerForward: unknown, name = 'stripe') => headerForwardFromSpec(f, headerForward === undefined ? {} : { headerForward }, name);
 
@@ -156,7 +156,7 @@ describe('headerForward (upstream §9.4 #38–39)', () => {
   });
 });
 
-describe('fetchCABundleData (upstream §9.4 #37)', () => {
+describe('fetchCABundleData (upstream\'s scenario)', () => {
   const direct = createMemoryDirectReader({
     configMaps: [{ metadata: { name: 'ca', namespace: NS }, data: { 'ca.crt': 'PEM-A', 'bundle.pem': 'PEM-B' }, binaryData: { bin: 'QQ==' } }],
   });

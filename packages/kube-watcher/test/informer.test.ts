@@ -136,6 +136,8 @@ describe('Informer', () => {
     expect(errors).toHaveLength(3);
     expect(errors[0]!.e.message).toBe('handler bug');
     expect(errors[0]!.info).toMatchObject({ kind: 'ConfigMap', source: 'handler' });
+    // Each report names the object that failed and the notification, not just the event type.
+    expect(errors.map((x) => [x.info.object, x.info.event])).toEqual([['a', 'add'], ['b', 'add'], ['c', 'add']]);
     expect(informer.hasSynced()).toBe(true);
     expect(api.lists()).toHaveLength(1); // a handler error never triggers a relist
   });

@@ -2,7 +2,7 @@
  * Parsing of the configured `groupRef`.
  *
  * Upstream documents `namespace/name` but compares the whole string against each object's group name, so only a bare
- * name ever matched (reference §2.7): a `ns/name` value silently emptied the registry. Here both forms are accepted and
+ * name ever matched (docs/upstream-differences.md, "groupRef"): a `ns/name` value silently emptied the registry. Here both forms are accepted and
  * reduced to the bare name; the namespace part, when given, must be the watched namespace (an MCPGroup in another
  * namespace can never be referenced by objects in ours), and anything else is rejected with an error that says why.
  */

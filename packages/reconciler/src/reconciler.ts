@@ -2,8 +2,8 @@
  * BackendReconciler: one backend name in, one registry decision out.
  *
  * Upstream fetched MCPServer, then MCPRemoteProxy, then MCPServerEntry and stopped at the first that existed, so an
- * object of an earlier kind in *another* group hid a same-named object of a later kind in ours (reference §2.6,
- * §10.4). Here every source kind is read (in-memory cache reads, so this is cheap), the objects outside our group are
+ * object of an earlier kind in *another* group hid a same-named object of a later kind in ours (docs/upstream-differences.md,
+ * "Kind precedence"). Here every source kind is read (in-memory cache reads, so this is cheap), the objects outside our group are
  * set aside, and precedence only chooses among objects that are in our group; more than one is a reported conflict.
  */
 import { kubernetesWatchPlan, type ExclusionReason, type WatchPlan, type WorkloadResolution } from '@vmcp/discoverer';
@@ -56,7 +56,7 @@ export class BackendReconciler<TType extends string = string> {
     if (!hasMethods(o.registry, 'get', 'upsert', 'remove', 'list')) throw new Error('registry is required');
     if (!hasMethods(o.discoverer, 'getWorkloadAsBackend')) throw new Error('discoverer is required');
     if (!hasMethods(o.reader, 'get', 'list')) throw new Error('reader is required');
-    // DESIGN's signature has no plan: the Kubernetes discoverer's plan is the default.
+    // The documented constructor takes no plan: the Kubernetes discoverer's plan is the default.
     const plan = o.plan === undefined ? (kubernetesWatchPlan({ group: ref.name }) as unknown as WatchPlan<TType>) : o.plan;
     const sources: unknown = plan?.sources;
     if (plan === null || !Array.isArray(sources)) throw new Error('plan is required');

@@ -75,7 +75,7 @@ function assertNoSecret(value: unknown): void {
   expect(text).not.toContain(Buffer.from(SECRET_VALUE).toString('base64'));
 }
 
-describe('reference §9.1 with the real Kubernetes discoverer', () => {
+describe('upstream\'s workload scenarios with the real Kubernetes discoverer', () => {
   it('MCPServer in group with a URL → upserted under its name; its status URL is the base URL', async () => {
     const t = setup();
     await t.reconcileAll(t.put(server('s', GROUP)));

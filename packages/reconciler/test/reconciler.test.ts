@@ -27,9 +27,9 @@ function setup(opts: { withReasons?: boolean; group?: string } = {}) {
   return { registry, reader, discoverer, reconciler, results, conflicts, resolved, upserts, removes };
 }
 
-// Reference §9.1 (upstream HEAD unit tests), adapted: the version counts effective changes only. Each runs against a
+// Upstream HEAD's reconciler unit-test scenarios, adapted: the version counts effective changes only. Each runs against a
 // discoverer with `resolveWorkload` and one with only `getWorkloadAsBackend`.
-describe.each([true, false])('reference §9.1 scenarios (resolveWorkload: %s)', (withReasons) => {
+describe.each([true, false])('upstream\'s workload scenarios (resolveWorkload: %s)', (withReasons) => {
   it('1. MCPServer in group, discoverer returns a backend → one upsert (id = name), version 1', async () => {
     const t = setup({ withReasons });
     t.reader.set('Server', obj('s1', 'g'));
@@ -437,7 +437,7 @@ describe('constructor validation', () => {
     expect(() => new BackendReconciler({ ...base(), ...override } as never)).toThrow(message);
   });
 
-  it('defaults to the Kubernetes watch plan when none is given (DESIGN §3.3 signature)', () => {
+  it('defaults to the Kubernetes watch plan when none is given (the documented constructor, docs/architecture.md)', () => {
     const { plan: _plan, ...withoutPlan } = base();
     const reconciler = new BackendReconciler(withoutPlan);
     expect(reconciler.plan.sources.map((s) => s.kind)).toEqual(['MCPServer', 'MCPRemoteProxy', 'MCPServerEntry']);

@@ -13,7 +13,7 @@ export class WatcherUnavailableError extends Error {
   override readonly name = 'WatcherUnavailableError';
 }
 
-/** The documented surface of `BackendWatcher` (DESIGN §3.4) that the bench drives. */
+/** The documented surface of `BackendWatcher` (docs/architecture.md, "Contracts") that the bench drives. */
 export interface WatcherLike {
   start(signal?: AbortSignal): Promise<void>;
   waitForCacheSync(signal?: AbortSignal): Promise<boolean>;

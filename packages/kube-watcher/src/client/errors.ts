@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ResourceDescriptor } from '@vmcp/api';
 
 /** The verbs this client issues, as RBAC names them (errors and RBAC rules use the same words). */
@@ -33,13 +34,6 @@ export interface KubeStatus {
   details?: { retryAfterSeconds?: number; name?: string; kind?: string; group?: string };
 }
 
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
 /**
  * The API server answered with an error status (HTTP status, or a watch `ERROR` event carrying a Status).
  * The message names the verb, the resource and the namespace, then the server's own explanation, e.g.
@@ -60,7 +54,7 @@ export class KubeApiError extends Error {
   constructor(target: RequestTarget, status: number, body: KubeStatus | undefined, retryAfterMs?: number) {
     const reason = body?.reason ?? '';
     const serverMessage = body?.message ?? '';
-    const statusText = STATUS_TEXT[status] ?? (reason || 'Error');
+    const statusText = STATUS_CODES[status] ?? (reason || 'Error');
     super(`${describeTarget(target)}: ${status} ${statusText}${serverMessage ? ` (${serverMessage})` : ''}`);
     this.target = target;
     this.status = status;

@@ -50,7 +50,8 @@ const MAX_ERROR_BODY = 64 * 1024;
 /**
  * The one HTTP client of this project for the Kubernetes API: reads, writes and watch streams. `@kubernetes/client-node` is used only for what it does well —
  * reading a kubeconfig and producing auth headers and a TLS agent — while requests, streaming, timeouts and error
- * mapping are ours (see kube-client-notes §1.3 for why its Watch/ListWatch are not used).
+ * mapping are ours (its Watch/ListWatch give no inactivity deadline, no typed errors and no metadata-only
+ * projection; see docs/architecture.md, "Contracts").
  */
 export class KubeHttpClient {
   readonly kubeConfig: KubeConfig;

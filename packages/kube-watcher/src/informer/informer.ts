@@ -37,7 +37,10 @@ export interface InformerErrorInfo {
   /** For reflector errors: ms until the retry. */
   retryInMs?: number;
   attempt?: number;
+  /** The name of the object being handled, transformed or indexed. */
   object?: string;
+  /** For handler errors: which notification failed. */
+  event?: 'add' | 'update' | 'delete';
 }
 
 /** Options of {@link Informer}. */
@@ -157,9 +160,9 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
     this.#relisted?.add(name);
     const obj = this.#transform(raw);
     const old = this.#store.set(name, obj);
-    if (old === undefined) this.#emit('add', (h) => h.onAdd?.(obj));
+    if (old === undefined) this.#emit('add', name, (h) => h.onAdd?.(obj));
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion || old.metadata.resourceVersion === undefined) {
-      this.#emit('update', (h) => h.onUpdate?.(old, obj));
+      this.#emit('update', name, (h) => h.onUpdate?.(old, obj));
     }
   }
 
@@ -176,7 +179,7 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
       const old = this.#store.delete(name);
       if (old !== undefined) {
         const tombstone = new DeletedFinalStateUnknown(name, old);
-        this.#emit('delete', (h) => h.onDelete?.(tombstone));
+        this.#emit('delete', name, (h) => h.onDelete?.(tombstone));
       }
     }
     if (!this.#synced) {
@@ -206,12 +209,12 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
       this.#relisted?.delete(name);
       const old = this.#store.delete(name);
       // Prefer the final state the server sent; it is at least as new as what we had.
-      this.#emit('delete', (h) => h.onDelete?.(obj ?? old));
+      this.#emit('delete', name, (h) => h.onDelete?.(obj ?? old));
       return;
     }
     const old = this.#store.set(name, obj);
-    if (old === undefined) this.#emit('add', (h) => h.onAdd?.(obj));
-    else this.#emit('update', (h) => h.onUpdate?.(old, obj));
+    if (old === undefined) this.#emit('add', name, (h) => h.onAdd?.(obj));
+    else this.#emit('update', name, (h) => h.onUpdate?.(old, obj));
   }
 
   #transform(raw: KubeObject): T {
@@ -227,12 +230,12 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
     }
   }
 
-  #emit(event: string, call: (h: InformerHandlers<T>) => void): void {
+  #emit(event: 'add' | 'update' | 'delete', name: string, call: (h: InformerHandlers<T>) => void): void {
     for (const h of this.#handlers) {
       try {
         call(h);
       } catch (err) {
-        this.#report(err, { kind: this.kind, source: 'handler', object: event });
+        this.#report(err, { kind: this.kind, source: 'handler', object: name, event });
       }
     }
   }

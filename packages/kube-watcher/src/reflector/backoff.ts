@@ -19,7 +19,7 @@ export interface BackoffOptions {
 
 /**
  * Jittered exponential backoff with reset after a healthy period. Jitter matters: after an API server restart every
- * watcher reconnects, and without it they all come back in the same millisecond (kube-client-notes, #1933).
+ * watcher reconnects, and without it they all come back in the same millisecond (client-go's jittered backoff exists for the same reason).
  */
 export class Backoff {
   readonly #initial: number;

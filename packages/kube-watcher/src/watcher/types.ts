@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CacheReader, Discoverer, DirectReader, WatchPlan } from '@vmcp/discoverer';
+import type { CacheReader, Discoverer, DirectReader, Logger, WatchPlan } from '@vmcp/discoverer';
 import type { DynamicRegistry } from '@vmcp/registry';
 import type { Exclusion, NameConflict, ReconcileCounters } from '@vmcp/reconciler';
 import type { ControllerMetrics } from '../controller/index.ts';
@@ -7,13 +7,8 @@ import type { BackoffOptions, ListPath } from '../reflector/index.ts';
 import type { Clock, RateLimiter, WorkQueueMetricsProvider } from '../workqueue/index.ts';
 import type { InitialReconcileProgress } from './initial-reconcile.ts';
 
-/** Structured logger (pino, console, winston… bind it in the service). Fields never carry secret values. */
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+/** Structured logger (pino, console, winston… bind it in the service): `@vmcp/discoverer`'s one `Logger`. */
+export type { Logger } from '@vmcp/discoverer';
 
 /** Metrics hooks; every hook optional. No Prometheus dependency here: the service binds them. */
 export interface WatcherMetrics {

@@ -2,6 +2,7 @@
  * The faults the suite injects. Each resolves once the fault is over (the system may still be recovering: that is
  * what the convergence check then waits for and times).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ControlPlane } from '@vmcp/envtest';
 import type { TcpFaultProxy } from './tcp-proxy.ts';
 
@@ -17,7 +18,6 @@ export interface FaultContext {
   applyOperations(n: number): Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** What each fault does, in one line (for the README and logs). */
 export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {

@@ -1,6 +1,6 @@
 /**
  * The independent oracle: from a snapshot of what the API server holds, the backends a watcher of `group` must
- * serve. A deliberately small re-statement of the conversion rules (upstream-behaviour.md §5–§6, DESIGN §3.3) for
+ * serve. A deliberately small re-statement of the conversion rules (the discoverer README's conversion rules, docs/architecture.md) for
  * the fields this suite generates — it shares no code with the discoverer or reconciler, so a bug there cannot hide
  * by being repeated here.
  *

@@ -10,6 +10,7 @@
  * With `bulkServers` above the reflector's page size (500), the watcher's initial list and every relist a fault
  * causes go through several pages, and the checks expect hundreds of backends.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '@vmcp/envtest';
 import { KubeHttpClient, createObject, patchObject } from '@vmcp/kube-watcher';
@@ -76,7 +77,6 @@ export interface ConvergenceReport {
   log: string[];
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The i-th bulk MCPServer: a tenth in the other group, one in 17 without a URL (so not served), the rest served. */
 async function putBulkServer(client: KubeHttpClient, namespace: string, i: number): Promise<void> {

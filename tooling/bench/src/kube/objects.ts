@@ -2,6 +2,7 @@
  * What the load generators and the convergence suite add to `@vmcp/kube-watcher`'s object requests: the
  * acknowledged resourceVersion of a write, and retries while the API server restarts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError } from '@vmcp/kube-watcher';
 
 /** The `metadata.resourceVersion` of a write answer (the API server's acknowledgement). */
@@ -19,7 +20,7 @@ export async function retrying<T>(op: () => Promise<T>, timeoutMs = 30_000): Pro
     } catch (err) {
       const transient = !(err instanceof KubeApiError) || err.status >= 500 || err.status === 429;
       if (!transient || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      await sleep(Math.min(1000, 50 * 2 ** attempt));
     }
   }
 }

@@ -15,7 +15,7 @@ export const BENCH_GROUP = 'bench';
 export const now = (): number => performance.now();
 
 /** Resolves after `ms`. */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { setTimeout as sleep } from 'node:timers/promises';
 
 /** Rejects with `message` after `ms` unless `promise` settles first. */
 export async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
