@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryCacheReader } from '@vmcp/discoverer';
+import { createMemoryCacheReader } from '@vmcp/discoverer/testing';
 import { BackendReconciler } from '@vmcp/reconciler';
 import { createDynamicRegistry } from '@vmcp/registry';
 import { SERVICE, createServiceDiscoverer, serviceWatchPlan, transformService } from '../src/index.ts';

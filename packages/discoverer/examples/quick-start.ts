@@ -1,11 +1,6 @@
 // Run from packages/discoverer: node --conditions=@vmcp/source examples/quick-start.ts
-import {
-  createKubernetesDiscoverer,
-  createMemoryCacheReader,
-  createMemoryDirectReader,
-  kubernetesWatchPlan,
-  secretData,
-} from '@vmcp/discoverer';
+import { createKubernetesDiscoverer, kubernetesWatchPlan } from '@vmcp/discoverer';
+import { createMemoryCacheReader, createMemoryDirectReader, secretData } from '@vmcp/discoverer/testing';
 import { toPublicBackend } from '@vmcp/registry';
 
 const namespace = 'team-ns';

@@ -10,13 +10,6 @@ export {
   transformMetadataOnly,
 } from './plan/transforms.ts';
 export { authConfigRefValues, caBundleConfigMapValues, secretRefValues } from './plan/indexes.ts';
-export { createMemoryCacheReader, type MemoryCacheReader } from './memory/memory-cache-reader.ts';
-export {
-  createMemoryDirectReader,
-  secretData,
-  type DirectRead,
-  type MemoryDirectReader,
-} from './memory/memory-direct-reader.ts';
 export type { DiscovererLogger, Logger } from './logger.ts';
 export {
   createKubernetesDiscoverer,

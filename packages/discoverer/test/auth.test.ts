@@ -4,8 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   EnterpriseRequiredError,
   createAuthConverterRegistry,
-  createMemoryCacheReader,
-  createMemoryDirectReader,
   convertToStrategy,
   defaultAuthConverterRegistry,
   discoverAndResolveAuth,
@@ -13,10 +11,10 @@ import {
   normalizeSubjectTokenType,
   readSecretValue,
   resolveSecretsForStrategy,
-  secretData,
   type AuthConverter,
   type AuthConverterContext,
 } from '../src/index.ts';
+import { createMemoryCacheReader, createMemoryDirectReader, secretData } from '../src/testing/index.ts';
 import { GROUP, NS, authConfig } from './fixtures.ts';
 import { PLANTED, assertNoSecret, secret } from './harness.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, createKubernetesDiscoverer, createMemoryDirectReader, type CacheReader } from '../src/index.ts';
+import { NotFoundError, createKubernetesDiscoverer, type CacheReader } from '../src/index.ts';
+import { createMemoryDirectReader } from '../src/testing/index.ts';
 import { GROUP, NS, authConfig, entry, proxy, server } from './fixtures.ts';
 import { PLANTED, assertNoSecret, harness, secret } from './harness.ts';
 

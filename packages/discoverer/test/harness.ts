@@ -1,12 +1,6 @@
 import type { KubeObject, Secret } from '@vmcp/api';
-import {
-  createKubernetesDiscoverer,
-  createMemoryCacheReader,
-  createMemoryDirectReader,
-  kubernetesWatchPlan,
-  secretData,
-  type AuthConverterRegistry,
-} from '../src/index.ts';
+import { createKubernetesDiscoverer, kubernetesWatchPlan, type AuthConverterRegistry } from '../src/index.ts';
+import { createMemoryCacheReader, createMemoryDirectReader, secretData } from '../src/testing/index.ts';
 import { GROUP, NS } from './fixtures.ts';
 
 /** Values planted in Secrets: none may ever appear in an error, a reason, a log line or a snapshot. */

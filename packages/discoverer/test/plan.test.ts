@@ -5,10 +5,10 @@ import {
   CA_BUNDLE_CONFIG_MAP_INDEX,
   SECRET_INDEX,
   HEADER_FORWARD_SECRET_INDEX,
-  createMemoryCacheReader,
   kubernetesWatchPlan,
   type WatchedKind,
 } from '../src/index.ts';
+import { createMemoryCacheReader } from '../src/testing/index.ts';
 import { GROUP, NS, authConfig, entry, obj, proxy, server } from './fixtures.ts';
 
 const plan = kubernetesWatchPlan({ group: GROUP });

@@ -4,7 +4,6 @@ import {
   buildMetadata,
   checkBackendUrl,
   checkUrlSyntax,
-  createMemoryDirectReader,
   effectiveProxyMode,
   fetchCABundleData,
   headerForwardFromSpec,
@@ -14,6 +13,7 @@ import {
   mcpServerPhaseToHealth,
   parseTransportType,
 } from '../src/index.ts';
+import { createMemoryDirectReader } from '../src/testing/index.ts';
 import { NS, server } from './fixtures.ts';
 import { harness } from './harness.ts';
 

@@ -4,7 +4,8 @@
  * discoverer's own conversion is exercised in kubernetes-discoverer.test.ts).
  */
 import type { KubeObject } from '@vmcp/api';
-import { createMemoryCacheReader, kubernetesWatchPlan, type Discoverer, type WorkloadType } from '@vmcp/discoverer';
+import { kubernetesWatchPlan, type Discoverer, type WorkloadType } from '@vmcp/discoverer';
+import { createMemoryCacheReader } from '@vmcp/discoverer/testing';
 import { BackendReconciler, namesToResync } from '@vmcp/reconciler';
 import { createDynamicRegistry, type Backend, type RegistryEvent } from '@vmcp/registry';
 import { describe, expect, it } from 'vitest';

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { type Clock, type TimerHandle, realClock, FakeClock, flushAsync } from './clock.ts';
+export { type Clock, type TimerHandle, realClock } from './clock.ts';
 export { Fifo } from './fifo.ts';
 export { type GetResult, type WorkQueue, type WorkQueueOptions, createWorkQueue } from './queue.ts';
 export { type DelayingQueue, createDelayingQueue } from './delaying-queue.ts';
