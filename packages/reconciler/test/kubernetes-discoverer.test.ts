@@ -4,13 +4,8 @@
  * discoverer and the dynamic registry. Dependency changes go through the plan's `mapToBackends`, as in the watcher.
  */
 import type { KubeObject } from '@vmcp/api';
-import {
-  createKubernetesDiscoverer,
-  createMemoryCacheReader,
-  createMemoryDirectReader,
-  kubernetesWatchPlan,
-  secretData,
-} from '@vmcp/discoverer';
+import { createKubernetesDiscoverer, kubernetesWatchPlan } from '@vmcp/discoverer';
+import { createMemoryCacheReader, createMemoryDirectReader, secretData } from '@vmcp/discoverer/testing';
 import { BackendReconciler, type Result } from '@vmcp/reconciler';
 import { createDynamicRegistry } from '@vmcp/registry';
 import { describe, expect, it } from 'vitest';
