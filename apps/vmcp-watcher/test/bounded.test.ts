@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '@vmcp/vitest-config/poll';
 import type { BackendListResponse } from '../src/index.ts';
-import { backend, eventually, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
+import { backend, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
 const clients: SseClient[] = [];

@@ -226,14 +226,6 @@ export async function openEvents(url: string, headers: Record<string, string> = 
   return client;
 }
 
-/** Polls until `check` holds. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The service configuration integration tests start with: a kubeconfig file, a namespace, group `engineering`. */
 export function clusterConfig(kubeconfigPath: string, namespace: string, overrides: Partial<Config> = {}): Config {

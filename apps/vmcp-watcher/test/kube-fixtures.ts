@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { RoleBindingResource, RoleResource, SubjectAccessReviewResource, expectedEngineeringBackendsFile, type ResourceDescriptor } from '@vmcp/api';
 import { KubeHttpClient, createObject, patchObject } from '@vmcp/kube-watcher';
 import { parse } from 'yaml';
+import { eventually } from '@vmcp/vitest-config/poll';
 
 export const DEPLOY_DIR = path.resolve(import.meta.dirname, '..', 'deploy');
 
@@ -67,19 +68,22 @@ export function patchStatus(admin: KubeConfig, namespace: string, resource: Reso
   return patchObject(clientOf(admin), resource, namespace, name, { status }, { subresource: 'status' });
 }
 
-/** Polls `fn` until it returns a value that passes `check`. */
+/** Polls `fn` (through the shared `eventually`) until it returns a value that passes `check`; the error shows the last value. */
 export async function until<T>(fn: () => Promise<T>, check: (value: T) => boolean, ms = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + ms;
   let last: T | undefined;
-  for (;;) {
-    try {
-      last = await fn();
-      if (check(last)) return last;
-    } catch {
-      // keep polling
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not met in ${ms} ms; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    return (
+      await eventually(
+        async () => {
+          last = await fn();
+          return check(last) ? { value: last } : undefined;
+        },
+        ms,
+        what,
+      )
+    ).value;
+  } catch (err) {
+    throw new Error(`${what} not met in ${ms} ms; last: ${JSON.stringify(last)?.slice(0, 2000)}`, { cause: err });
   }
 }
 

@@ -7,15 +7,9 @@ import { CoreV1Api, type V1Service } from '@kubernetes/client-node';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { BackendWatcher } from '@vmcp/kube-watcher';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { createServiceDiscoverer, serviceWatchPlan } from '../src/index.ts';
 
-async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function service(name: string, annotations: Record<string, string>, port = 8080): V1Service {
   return { metadata: { name, annotations }, spec: { ports: [{ name: 'mcp', port }], selector: { app: name } } };
@@ -49,7 +43,7 @@ describeIntegration('Service discoverer on a real API server', () => {
     stops.push(async () => { await watcher.stop(); await done; });
 
     expect(await watcher.waitForCacheSync()).toBe(true);
-    await eventually(() => registry.count() === 2, 'alpha and gamma');
+    await eventually(() => registry.count() === 2, 20_000, 'alpha and gamma');
     expect(registry.get('alpha')).toMatchObject({ baseUrl: `http://alpha.${namespace}.svc.cluster.local:8080/mcp`, transportType: 'streamable-http' });
     expect(registry.get('gamma')).toMatchObject({ baseUrl: 'https://gamma.example.com/sse', transportType: 'sse' });
     expect(registry.get('beta')).toBeUndefined();
@@ -58,7 +52,7 @@ describeIntegration('Service discoverer on a real API server', () => {
     await core.patchNamespacedService({ namespace, name: 'beta', body: [{ op: 'replace', path: '/metadata/annotations/vmcp.dev~1group', value: 'tools' }] });
     await core.patchNamespacedService({ namespace, name: 'alpha', body: [{ op: 'replace', path: '/metadata/annotations/vmcp.dev~1group', value: 'other' }] });
     await core.deleteNamespacedService({ namespace, name: 'gamma' });
-    await eventually(() => registry.count() === 1 && registry.get('beta') !== undefined, 'only beta');
+    await eventually(() => registry.count() === 1 && registry.get('beta') !== undefined, 20_000, 'only beta');
     expect(registry.list().map((b) => b.id)).toEqual(['beta']);
   }, 60_000);
 });

@@ -3,9 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MCPServerEntryResource } from '@vmcp/api';
 import type { WatchPlan } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { BackendWatcher, type BackendWatcherOptions, type Logger } from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
-import { ScriptedApi, event, listBody, statusBody, until } from './helpers/scripted-api.ts';
+import { ScriptedApi, event, listBody, statusBody } from './helpers/scripted-api.ts';
 
 let api: ScriptedApi;
 let registry: DynamicRegistry;
@@ -92,16 +93,16 @@ describe('BackendWatcher lifecycle', () => {
     const w = make();
     const run = w.start();
     expect(await w.waitForCacheSync()).toBe(true);
-    await until(() => registry.get('a') && !registry.get('ghost'), 3000, 'registry converged');
+    await eventually(() => registry.get('a') && !registry.get('ghost'), 3000, 'registry converged');
     expect(registry.list().map((b) => b.id)).toEqual(['a']);
     await expect(w.start()).rejects.toThrow('watcher already started');
 
-    await until(() => watchRes, 3000, 'watch open');
+    await eventually(() => watchRes, 3000, 'watch open');
     watchRes!.write(event('MODIFIED', cm('b', '11', 'g', 'http://b'))); // moved into the group
     watchRes!.write(event('MODIFIED', cm('a', '12', 'other', 'http://a'))); // moved out (only the old object maps)
-    await until(() => registry.get('b') && !registry.get('a'), 3000, 'moves applied');
+    await eventually(() => registry.get('b') && !registry.get('a'), 3000, 'moves applied');
     watchRes!.write(event('DELETED', cm('b', '13', 'g', 'http://b')));
-    await until(() => registry.count() === 0, 3000, 'delete applied');
+    await eventually(() => registry.count() === 0, 3000, 'delete applied');
 
     const s = w.status();
     expect(s).toMatchObject({ state: 'running', synced: true, group: 'g', registry: { backends: 0 } });
@@ -139,7 +140,7 @@ describe('BackendWatcher lifecycle', () => {
     const waiting = w.waitForCacheSync();
     allowed = true;
     expect(await waiting).toBe(true);
-    await until(() => registry.get('a'), 3000, 'backend after grant');
+    await eventually(() => registry.get('a'), 3000, 'backend after grant');
     await w.stop();
     await run;
   });
@@ -149,7 +150,7 @@ describe('BackendWatcher lifecycle', () => {
     const events: string[] = [];
     const w = make({ delayMs: 300, started: (n) => events.push(`start ${n}`), finished: (n) => events.push(`end ${n}`) });
     const run = w.start();
-    await until(() => events.includes('start slow'), 3000, 'reconcile running');
+    await eventually(() => events.includes('start slow'), 3000, 'reconcile running');
     await w.stop();
     events.push('stopped');
     await run;
@@ -179,10 +180,10 @@ describe('BackendWatcher lifecycle', () => {
     watchers.push(w);
     void w.start();
     expect(await w.waitForCacheSync()).toBe(true);
-    await until(() => watchRes, 3000, 'watch');
+    await eventually(() => watchRes, 3000, 'watch');
     watchRes!.write(event('ADDED', cm('bad', '2', 'g', 'http://bad')));
     watchRes!.write(event('ADDED', cm('good', '3', 'g', 'http://good')));
-    await until(() => registry.get('good'), 3000, 'good after bad');
+    await eventually(() => registry.get('good'), 3000, 'good after bad');
     expect(logs).toContain('error CM handler error: map bug');
   });
 });
@@ -221,12 +222,12 @@ describe('BackendWatcher with a required: false kind', () => {
     const w = makeOptional();
     void w.start();
     expect(await w.waitForCacheSync(undefined, 3000)).toBe(true);
-    await until(() => registry.get('a'), 3000, 'required kind served');
+    await eventually(() => registry.get('a'), 3000, 'required kind served');
     const entry = w.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
     expect(entry).toMatchObject({ required: false, synced: false, tolerated: true, lastError: { status: 404 } });
     expect(logs.some((l) => l.startsWith('warn optional kind MCPServerEntry is not installed (no CRD), continuing without it'))).toBe(true);
     mode = 'ok';
-    await until(() => w.status().kinds.find((k) => k.kind === 'MCPServerEntry')?.synced, 3000, 'entry informer synced after install');
+    await eventually(() => w.status().kinds.find((k) => k.kind === 'MCPServerEntry')?.synced, 3000, 'entry informer synced after install');
     expect(w.status().kinds.find((k) => k.kind === 'MCPServerEntry')?.tolerated).toBe(false);
   });
 
@@ -245,7 +246,7 @@ describe('BackendWatcher with a required: false kind', () => {
     const waiting = w.waitForCacheSync(undefined, 3000);
     mode = 'ok';
     expect(await waiting).toBe(true);
-    await until(() => registry.get('a'), 3000, 'served after grant');
+    await eventually(() => registry.get('a'), 3000, 'served after grant');
   });
 
   it('a 404 then a 403 (the CRD got installed, the permission is missing) holds the sync again', async () => {

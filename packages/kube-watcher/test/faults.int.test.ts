@@ -7,8 +7,9 @@ import { crdDirectory } from '@vmcp/api';
 import { startControlPlane, type ControlPlane } from '@vmcp/envtest';
 import { describeIntegration } from '@vmcp/envtest/vitest';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { BackendWatcher, type BackendWatcherOptions } from '../src/index.ts';
-import { Kube, eventually, proxySpec } from './helpers/kube.ts';
+import { Kube, proxySpec } from './helpers/kube.ts';
 
 describeIntegration('BackendWatcher under faults', () => {
   let cp: ControlPlane;

@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { KubeHttpClient } from '../src/client/index.ts';
 import { DeletedFinalStateUnknown, IndexedStore, Informer, InformerCacheReader, type InformerErrorInfo } from '../src/informer/index.ts';
-import { ScriptedApi, event, listBody, obj, until } from './helpers/scripted-api.ts';
+import { ScriptedApi, event, listBody, obj } from './helpers/scripted-api.ts';
 
 type Obj = KubeObject & { data?: Record<string, string> };
 
@@ -88,7 +89,7 @@ describe('Informer', () => {
     informer.onSynced(() => syncs.push(log.length));
     expect(informer.hasSynced()).toBe(false);
     void informer.run(ac.signal);
-    await until(() => api.watches().length === 2, 5000, 'relist and re-watch');
+    await eventually(() => api.watches().length === 2, 5000, 'relist and re-watch');
     expect(log).toEqual(['add a@1', 'add b@2', 'update a 1->6', 'update b 2->9', 'add c@10', 'tombstone a@6']);
     expect(syncs).toEqual([2]); // synced after the initial list was delivered, exactly once
     expect(informer.hasSynced()).toBe(true);
@@ -108,7 +109,7 @@ describe('Informer', () => {
     const informer = new Informer({ client: new KubeHttpClient(api.kubeConfig()), namespace: 'ns', kind: 'ConfigMap', resource: ConfigMapResource, reflector: { watchList: false } });
     informer.addHandlers({ onAdd: (o) => log.push(`add ${o.metadata.name}`), onUpdate: (_o, n) => log.push(`update ${n.metadata.name}`) });
     void informer.run(ac.signal);
-    await until(() => api.lists().length === 2 && api.watches().length === 2, 5000, 'relist');
+    await eventually(() => api.lists().length === 2 && api.watches().length === 2, 5000, 'relist');
     expect(log).toEqual(['add a', 'add b']);
     expect(informer.get('a')?.metadata.managedFields).toBeUndefined(); // default transform drops managedFields
   });
@@ -131,7 +132,7 @@ describe('Informer', () => {
     informer.addHandlers({ onAdd: () => { throw new Error('handler bug'); } });
     informer.addHandlers({ onAdd: (o) => seen.push(o.metadata.name) });
     void informer.run(ac.signal);
-    await until(() => seen.length === 3, 5000, 'all adds');
+    await eventually(() => seen.length === 3, 5000, 'all adds');
     expect(seen).toEqual(['a', 'b', 'c']);
     expect(errors).toHaveLength(3);
     expect(errors[0]!.e.message).toBe('handler bug');

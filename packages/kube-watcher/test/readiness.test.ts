@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MCPExternalAuthConfigResource, MCPServerEntryResource, MCPServerResource, SecretResource } from '@vmcp/api';
 import type { Discoverer, TypedWorkload } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { BackendWatcher, KubeHttpClient, resolveToolHiveVersions, ToolHiveKindNotServedError, type BackendWatcherOptions, type WatcherStatus } from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
 import type { ServerResponse } from 'node:http';
-import { ScriptedApi, event, listBody, statusBody, until } from './helpers/scripted-api.ts';
+import { ScriptedApi, event, listBody, statusBody } from './helpers/scripted-api.ts';
 
 let api: ScriptedApi;
 let registry: DynamicRegistry;
@@ -62,7 +63,7 @@ describe('initial-reconcile barrier', () => {
     const w = make({ delayMs: 20, workers: 2, metrics: { cacheSynced: (ms) => cacheSyncMs.push(ms), initialReconcile: (ms) => barrierMs.push(ms) } });
     void w.start();
     const seen: WatcherStatus[] = [];
-    await until(() => {
+    await eventually(() => {
       const s = w.status();
       if (s.cachesSynced && !s.synced) seen.push(s);
       return s.cachesSynced && !s.synced;
@@ -119,15 +120,15 @@ describe('pushed status', () => {
     const off = w.onStatusChange((s) => pushed.push(s));
     void w.start();
     expect(await w.waitForCacheSync()).toBe(true);
-    await until(() => pushed.some((s) => s.synced), 3000, 'ready pushed');
+    await eventually(() => pushed.some((s) => s.synced), 3000, 'ready pushed');
     expect(pushed.some((s) => s.state === 'starting' && !s.synced)).toBe(true);
     const ready = pushed.find((s) => s.synced)!;
     expect(ready.registry.backends).toBe(1);
     expect(ready.kinds[0]!.lastEventAgeMs).toBeGreaterThanOrEqual(0);
     // After the barrier, a new exclusion is pushed (the URL went away).
-    await until(() => watchRes, 3000, 'watch open');
+    await eventually(() => watchRes, 3000, 'watch open');
     watchRes!.write(event('MODIFIED', cm('a', '11', 'g')));
-    await until(() => pushed.some((s) => s.exclusions['a']?.code !== undefined), 3000, 'exclusion pushed');
+    await eventually(() => pushed.some((s) => s.exclusions['a']?.code !== undefined), 3000, 'exclusion pushed');
     off();
     const count = pushed.length;
     await w.stop();
@@ -222,7 +223,7 @@ describe('API discovery of toolhive.stacklok.dev', () => {
     };
     const w = make({ plan });
     void w.start();
-    await until(() => w.status().discoveryError, 3000, 'discovery error reported');
+    await eventually(() => w.status().discoveryError, 3000, 'discovery error reported');
     expect(w.status().discoveryError).toContain('503');
     expect(w.hasSynced()).toBe(false);
     failing = false;

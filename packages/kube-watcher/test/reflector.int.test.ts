@@ -11,9 +11,9 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { startControlPlane, type ControlPlane } from '@vmcp/envtest';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { KubeHttpClient } from '../src/client/index.ts';
 import { Reflector, type ReflectorErrorInfo, type ReflectorStore } from '../src/reflector/index.ts';
-import { eventually } from './helpers/kube.ts';
 
 const OBJECTS = 120;
 const PAGE = 50;

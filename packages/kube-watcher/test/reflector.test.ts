@@ -3,10 +3,11 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { InactivityTimeoutError, KubeApiError, KubeHttpClient } from '../src/client/index.ts';
 import { Reflector, type ReflectorErrorInfo, type ReflectorOptions, type ReflectorStore } from '../src/reflector/index.ts';
 import { FakeClock } from '../src/workqueue/clock.ts';
-import { ScriptedApi, event, listBody, obj, statusBody, until } from './helpers/scripted-api.ts';
+import { ScriptedApi, event, listBody, obj, statusBody } from './helpers/scripted-api.ts';
 
 /** Records what the reflector delivers; a completed relist is logged as `replace@rv:names` (what it amounts to). */
 class RecordingStore implements ReflectorStore {
@@ -72,7 +73,7 @@ function start(store: ReflectorStore, extra: Partial<ReflectorOptions> = {}): { 
 
 /** Waits until the reflector sleeps on the fake clock, then moves time to the end of that sleep. */
 async function elapseBackoff(expectedMs: number): Promise<void> {
-  await until(() => clock.pendingTimers() > 0, 5000, 'a backoff timer');
+  await eventually(() => clock.pendingTimers() > 0, 5000, 'a backoff timer');
   expect(clock.nextTimerAt()! - clock.now()).toBe(expectedMs);
   clock.advance(expectedMs);
 }
@@ -126,17 +127,17 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
     };
     const store = new RecordingStore();
     const { reflector } = start(store, { watchList: true });
-    await until(() => reflector.status().connected, 5000, 'connected');
+    await eventually(() => reflector.status().connected, 5000, 'connected');
     const w = api.watches()[0]!;
     expect(Object.fromEntries(w.query)).toMatchObject({ watch: '1', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true', resourceVersion: '' });
     await new Promise((r) => setTimeout(r, 50));
     expect(reflector.status().synced).toBe(false);
     expect(store.log).toEqual([]);
     stream!.write(event('BOOKMARK', initialEventsEnd('10')));
-    await until(() => reflector.status().synced, 5000, 'synced');
+    await eventually(() => reflector.status().synced, 5000, 'synced');
     expect(store.log).toEqual(['replace@10:a,b']);
     stream!.write(event('MODIFIED', obj('a', '11')));
-    await until(() => store.log.length === 2, 5000, 'event after the list');
+    await eventually(() => store.log.length === 2, 5000, 'event after the list');
     expect(store.log[1]).toBe('MODIFIED:a@11');
     expect(reflector.status()).toMatchObject({ listPath: 'watch-list', lastResourceVersion: '11', lists: 1, watches: 1 });
     expect(api.lists()).toHaveLength(0);
@@ -156,7 +157,7 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
     };
     const store = new RecordingStore();
     const { reflector } = start(store, { watchList: true });
-    await until(() => reflector.status().lists === 2, 5000, 'the relist');
+    await eventually(() => reflector.status().lists === 2, 5000, 'the relist');
     const [first, second, third] = api.watches();
     expect(second!.query.get('resourceVersion')).toBe('10');
     expect(second!.query.has('sendInitialEvents')).toBe(false);
@@ -178,12 +179,12 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
     };
     const store = new RecordingStore();
     const { reflector } = start(store, { watchList: true });
-    await until(() => errors.length === 1, 5000, 'the unfinished list');
+    await eventually(() => errors.length === 1, 5000, 'the unfinished list');
     expect(reflector.status().synced).toBe(false);
     expect(store.log).toEqual(['abort']);
     expect(errors[0]!.error.message).toContain('ended the streaming list before its initial-events-end bookmark');
     await elapseBackoff(20);
-    await until(() => reflector.status().synced, 5000, 'synced on the retry');
+    await eventually(() => reflector.status().synced, 5000, 'synced on the retry');
     expect(api.watches()[1]!.query.get('sendInitialEvents')).toBe('true');
     expect(reflector.status().listPath).toBe('watch-list');
   });
@@ -198,7 +199,7 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
     };
     const store = new RecordingStore();
     const { reflector } = start(store, { watchList: true });
-    await until(() => reflector.status().lists === 2 && reflector.status().connected, 5000, 'relisted by LIST after 410');
+    await eventually(() => reflector.status().lists === 2 && reflector.status().connected, 5000, 'relisted by LIST after 410');
     expect(reflector.status()).toMatchObject({ listPath: 'paginated-list', synced: true });
     expect(reflector.status().watchListUnsupported).toContain(refusal);
     expect(api.lists().map((l) => l.query.get('resourceVersion'))).toEqual(['0', null]);
@@ -210,7 +211,7 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
   it('does not fall back on authorization errors: the LIST would fail the same way', async () => {
     api.script = (req, res) => void res.writeHead(403).end(statusBody(403, 'Forbidden', 'configmaps is forbidden'));
     const { reflector } = start(new RecordingStore(), { watchList: true });
-    await until(() => errors.length === 1, 5000, 'the 403');
+    await eventually(() => errors.length === 1, 5000, 'the 403');
     expect(reflector.status().listPath).toBe('watch-list');
     expect(reflector.status().watchListUnsupported).toBeUndefined();
     expect(errors[0]!.info.retryInMs).toBe(20);
@@ -230,7 +231,7 @@ describe('Reflector', () => {
     };
     const store = new RecordingStore();
     const { reflector } = start(store, { pageSize: 2 });
-    await until(() => api.watches().length === 1, 5000, 'watch');
+    await eventually(() => api.watches().length === 1, 5000, 'watch');
     expect(store.log).toEqual(['replace@10:a,b,c,d,e']);
     const [p1, p2, p3] = api.lists();
     expect(p1!.query.get('limit')).toBe('2');
@@ -246,7 +247,7 @@ describe('Reflector', () => {
     const t = Number(w.query.get('timeoutSeconds'));
     expect(t).toBeGreaterThanOrEqual(300);
     expect(t).toBeLessThan(600);
-    await until(() => reflector.status().connected, 2000, 'connected');
+    await eventually(() => reflector.status().connected, 2000, 'connected');
     expect(reflector.status()).toMatchObject({ synced: true, lastResourceVersion: '10', lists: 1 });
   });
 
@@ -258,7 +259,7 @@ describe('Reflector', () => {
     };
     const store = new RecordingStore();
     start(store, { metadataOnly: true });
-    await until(() => store.items.has('s2'), 5000, 's2');
+    await eventually(() => store.items.has('s2'), 5000, 's2');
     expect(api.lists()[0]!.headers.accept).toBe('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
     expect(api.watches()[0]!.headers.accept).toBe('application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
     expect(JSON.stringify([...store.items.values()])).not.toMatch(/password|c2VjcmV0|aHVudGVyMg/);
@@ -271,7 +272,7 @@ describe('Reflector', () => {
     };
     const store = new RecordingStore();
     const { reflector } = start(store, { metadataOnly: true });
-    await until(() => reflector.status().synced, 5000, 'synced');
+    await eventually(() => reflector.status().synced, 5000, 'synced');
     expect(store.log).toEqual(['replace@7:']);
     expect(errors).toEqual([]);
   });
@@ -286,7 +287,7 @@ describe('Reflector', () => {
     const names: string[] = [];
     // Stores what an informer with a transform keeps: derived data, never the raw objects.
     start(namesOnlyStore(names, raws), { pageSize: 2 });
-    await until(() => api.watches().length === 1, 5000, 'watch');
+    await eventually(() => api.watches().length === 1, 5000, 'watch');
     await expectCollected(raws);
     expect(names).toEqual(['a', 'b', 'c', 'end@10']);
   });
@@ -297,7 +298,7 @@ describe('Reflector', () => {
     const raws: WeakRef<KubeObject>[] = [];
     const names: string[] = [];
     const { reflector } = start(namesOnlyStore(names, raws), { watchList: true });
-    await until(() => reflector.status().synced, 5000, 'synced');
+    await eventually(() => reflector.status().synced, 5000, 'synced');
     await expectCollected(raws);
     expect(names).toEqual(['a', 'b', 'end@10']);
     expect(api.lists()).toHaveLength(0);
@@ -316,7 +317,7 @@ describe('Reflector', () => {
     };
     const store = new RecordingStore();
     const { reflector } = start(store);
-    await until(() => api.watches().length === 2, 5000, 're-watch');
+    await eventually(() => api.watches().length === 2, 5000, 're-watch');
     expect(store.log).toEqual(['replace@5:a', 'ADDED:b@6', 'MODIFIED:a@7', 'DELETED:b@8']);
     expect(api.watches()[1]!.query.get('resourceVersion')).toBe('20');
     expect(api.lists()).toHaveLength(1); // no relist for a normal end of watch
@@ -338,7 +339,7 @@ describe('Reflector', () => {
     };
     const store = new RecordingStore();
     start(store);
-    await until(() => api.watches().length === 2, 5000, 'watch after relist');
+    await eventually(() => api.watches().length === 2, 5000, 'watch after relist');
     expect(api.lists().map((l) => l.query.get('resourceVersion'))).toEqual(['0', null]);
     expect(store.log).toEqual(['replace@5:a,b', 'replace@30:b']);
     expect(api.watches()[1]!.query.get('resourceVersion')).toBe('30');
@@ -354,7 +355,7 @@ describe('Reflector', () => {
       hold(res);
     };
     start(new RecordingStore());
-    await until(() => api.watches().length === 2, 5000, 'second watch');
+    await eventually(() => api.watches().length === 2, 5000, 'second watch');
     expect(api.lists().map((l) => l.query.get('resourceVersion'))).toEqual(['0', null]);
     expect(api.watches()[1]!.query.get('resourceVersion')).toBe('2');
   });
@@ -369,15 +370,15 @@ describe('Reflector', () => {
       res.writeHead(200).end(listBody([], '1'));
     };
     start(new RecordingStore());
-    await until(() => errors.length === 1, 5000, 'the 429');
+    await eventually(() => errors.length === 1, 5000, 'the 429');
     expect(errors[0]!.info.retryInMs).toBe(1000);
     expect(errors[0]!.error.message).toBe('list configmaps in namespace "ns": 429 Too Many Requests (slow down)');
-    await until(() => clock.pendingTimers() > 0, 5000, 'the backoff timer');
+    await eventually(() => clock.pendingTimers() > 0, 5000, 'the backoff timer');
     clock.advance(999);
     await new Promise((r) => setTimeout(r, 50));
     expect(api.requests).toHaveLength(1); // not a millisecond early
     clock.advance(1);
-    await until(() => api.requests.length >= 2, 5000, 'retry');
+    await eventually(() => api.requests.length >= 2, 5000, 'retry');
   });
 
   it('retries 500s and connection resets with growing backoff, reporting each', async () => {
@@ -392,7 +393,7 @@ describe('Reflector', () => {
     };
     const { reflector } = start(new RecordingStore());
     for (const ms of [20, 40, 80, 160]) await elapseBackoff(ms);
-    await until(() => api.watches().length === 1, 5000, 'recovery');
+    await eventually(() => api.watches().length === 1, 5000, 'recovery');
     expect(errors.map((e) => e.info.retryInMs)).toEqual([20, 40, 80, 160]);
     expect(errors[0]!.error.message).toContain('list configmaps in namespace "ns": 500 Internal Server Error (etcd hiccup)');
     expect(errors[1]!.error.message).toMatch(/^list configmaps in namespace "ns": /);
@@ -416,7 +417,7 @@ describe('Reflector', () => {
     };
     start(new RecordingStore());
     for (const ms of [20, 40, 80, 20]) await elapseBackoff(ms);
-    await until(() => api.watches().length === 2, 5000, 're-watch');
+    await eventually(() => api.watches().length === 2, 5000, 're-watch');
     expect(errors.map((e) => e.info.retryInMs)).toEqual([20, 40, 80, 20]);
     expect(errors.at(-1)!.info).toMatchObject({ phase: 'watch', attempt: 1 });
   });
@@ -434,7 +435,7 @@ describe('Reflector', () => {
     };
     start(new RecordingStore());
     for (const ms of [20, 40, 80]) await elapseBackoff(ms);
-    await until(() => api.watches().length === 4, 5000, 'fourth watch');
+    await eventually(() => api.watches().length === 4, 5000, 'fourth watch');
     expect(errors.map((e) => e.info.retryInMs)).toEqual([20, 40, 80]);
   });
 
@@ -447,7 +448,7 @@ describe('Reflector', () => {
     const store = new RecordingStore();
     start(store, { inactivityTimeoutMs: 300 });
     await elapseBackoff(20);
-    await until(() => api.watches().length === 2, 5000, 're-watch');
+    await eventually(() => api.watches().length === 2, 5000, 're-watch');
     expect(errors[0]!.error).toBeInstanceOf(InactivityTimeoutError);
     expect(errors[0]!.error.message).toContain('watch configmaps in namespace "ns": no data for 300 ms');
     expect(api.watches()[1]!.query.get('resourceVersion')).toBe('4');
@@ -468,14 +469,14 @@ describe('Reflector', () => {
     const { reflector } = start(store);
     await elapseBackoff(20);
     await elapseBackoff(40);
-    await until(() => errors.length >= 3, 5000, 'three failures');
+    await eventually(() => errors.length >= 3, 5000, 'three failures');
     expect(reflector.status().synced).toBe(false);
     expect(errors[0]!.error.message).toBe(
       'list configmaps in namespace "ns": 403 Forbidden (configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "ns")',
     );
     allowed = true;
     await elapseBackoff(80);
-    await until(() => reflector.status().synced, 5000, 'sync after grant');
+    await eventually(() => reflector.status().synced, 5000, 'sync after grant');
     expect(store.items.has('a')).toBe(true);
   });
 
@@ -496,7 +497,7 @@ describe('Reflector', () => {
     };
     start(store);
     await elapseBackoff(20);
-    await until(() => api.lists().length === 2 && api.watches().length === 2, 5000, 'relist');
+    await eventually(() => api.lists().length === 2 && api.watches().length === 2, 5000, 'relist');
     expect(errors[0]!.error.message).toBe('boom');
     expect(errors[0]!.info.phase).toBe('store');
   });
@@ -504,7 +505,7 @@ describe('Reflector', () => {
   it('resolves run() promptly when aborted mid-watch', async () => {
     api.script = (req, res) => (req.watch ? hold(res) : void res.writeHead(200).end(listBody([], '1')));
     const { done } = start(new RecordingStore());
-    await until(() => api.watches().length === 1, 5000, 'watch');
+    await eventually(() => api.watches().length === 1, 5000, 'watch');
     ac.abort();
     await done; // settles without any timer firing: the open watch is aborted, not waited out
     expect(errors).toEqual([]);

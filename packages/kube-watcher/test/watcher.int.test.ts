@@ -8,8 +8,9 @@ import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { kubernetesWatchPlan, type DirectReader } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { consistently, eventually } from '@vmcp/vitest-config/poll';
 import { BackendWatcher, type BackendWatcherOptions, type Logger } from '../src/index.ts';
-import { Kube, consistently, entrySpec, eventually, proxySpec, serverSpec } from './helpers/kube.ts';
+import { Kube, entrySpec, proxySpec, serverSpec } from './helpers/kube.ts';
 
 describeIntegration('BackendWatcher on a real API server', () => {
   const env = useEnvtest({ crds: [crdDirectory] });

@@ -3,9 +3,10 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { livenessHandler, readinessHandler, type ReadinessBody, type ReadinessOptions } from '../src/index.ts';
 import { createExpressApp } from './examples/express-app.ts';
-import { FakeSource, eventually } from './helpers.ts';
+import { FakeSource } from './helpers.ts';
 
 const servers: http.Server[] = [];
 afterEach(async () => {

@@ -95,11 +95,3 @@ export class FakeSource implements ReadinessSource {
   }
 }
 
-/** Polls until `check` is true or fails after `ms`. */
-export async function eventually(check: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '@vmcp/vitest-config/poll';
 import type { ReadinessBody, ReadinessOptions } from '../src/index.ts';
 import { createHonoApp } from './examples/hono-app.ts';
-import { FakeSource, eventually, fetchListener, listen } from './helpers.ts';
+import { FakeSource, fetchListener, listen } from './helpers.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { livenessHandler, readinessHandler, type ReadinessBody } from '../src/index.ts';
-import { FakeSource, eventually, listen } from './helpers.ts';
+import { FakeSource, listen } from './helpers.ts';
 
 const servers: Array<{ close: () => Promise<void> }> = [];
 afterEach(async () => {

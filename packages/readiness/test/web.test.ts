@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { webLivenessHandler, webReadinessHandler, type ReadinessBody } from '../src/index.ts';
-import { FakeSource, eventually, fetchListener, listen } from './helpers.ts';
+import { FakeSource, fetchListener, listen } from './helpers.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -82,27 +82,3 @@ export function entrySpec(group: string, extra: Record<string, unknown> = {}): R
   return { remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http', groupRef: { name: group }, ...extra };
 }
 
-/** Polls until `fn` returns truthy. */
-export async function eventually<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Asserts `fn` stays truthy for `ms`. */
-export async function consistently(fn: () => boolean, ms: number, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (!fn()) throw new Error(`expected ${what} to hold for ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
