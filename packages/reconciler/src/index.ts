@@ -8,4 +8,5 @@ export {
   type GroupRef,
 } from './group-ref.ts';
 export { namesToResync } from './resync.ts';
+export { watchPlanOrDefault } from './default-plan.ts';
 export type { Exclusion, ReconcileCounters } from './observations.ts';

@@ -6,7 +6,8 @@
  * "Kind precedence"). Here every source kind is read (in-memory cache reads, so this is cheap), the objects outside our group are
  * set aside, and precedence only chooses among objects that are in our group; more than one is a reported conflict.
  */
-import { kubernetesWatchPlan, type ExclusionReason, type WatchPlan, type WorkloadResolution } from '@vmcp/discoverer';
+import type { ExclusionReason, WatchPlan, WorkloadResolution } from '@vmcp/discoverer';
+import { watchPlanOrDefault } from './default-plan.ts';
 import type { Backend } from '@vmcp/registry';
 import { parseGroupRef, validateNamespace } from './group-ref.ts';
 import { type CounterKey, type Exclusion, Observations, type ReconcileCounters } from './observations.ts';
@@ -57,7 +58,7 @@ export class BackendReconciler<TType extends string = string> {
     if (!hasMethods(o.discoverer, 'getWorkloadAsBackend')) throw new Error('discoverer is required');
     if (!hasMethods(o.reader, 'get', 'list')) throw new Error('reader is required');
     // The documented constructor takes no plan: the Kubernetes discoverer's plan is the default.
-    const plan = o.plan === undefined ? (kubernetesWatchPlan({ group: ref.name }) as unknown as WatchPlan<TType>) : o.plan;
+    const plan = watchPlanOrDefault(o.plan, ref.name);
     const sources: unknown = plan?.sources;
     if (plan === null || !Array.isArray(sources)) throw new Error('plan is required');
     if (plan.sources.length === 0) throw new Error('plan has no source kinds');

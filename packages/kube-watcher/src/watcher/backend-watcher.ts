@@ -1,6 +1,6 @@
-import { createKubernetesDiscoverer, kubernetesWatchPlan, type Discoverer, type WatchPlan } from '@vmcp/discoverer';
+import { createKubernetesDiscoverer, type Discoverer, type WatchPlan } from '@vmcp/discoverer';
 import type { ResourceDescriptor } from '@vmcp/api';
-import { parseGroupRef } from '@vmcp/reconciler';
+import { parseGroupRef, watchPlanOrDefault } from '@vmcp/reconciler';
 import { createApiDirectReader } from '../client/direct-reader.ts';
 import { KubeHttpClient } from '../client/http.ts';
 import type { Controller } from '../controller/index.ts';
@@ -106,7 +106,7 @@ export class BackendWatcher {
     this.groupRef = options.groupRef;
     this.group = ref.name;
     this.registry = options.registry;
-    this.plan = options.plan ?? kubernetesWatchPlan({ group: ref.name });
+    this.plan = watchPlanOrDefault(options.plan ?? undefined, ref.name);
     for (const kind of this.plan.kinds) {
       if (this.#kinds.has(kind.kind)) throw new Error(`watch plan lists kind "${kind.kind}" twice`);
       this.#kinds.set(kind.kind, { kind, resource: undefined, informer: undefined, tolerated: false, lastContactAt: undefined });
