@@ -1,3 +1,5 @@
+import type { Logger } from '@vmcp/discoverer';
+
 /** A connection lifecycle event of one backend. */
 export interface ConnectionEvent {
   backendId: string;
@@ -33,9 +35,8 @@ export interface PoolMetrics {
   call?(event: CallEvent): void;
 }
 
-/** Where the pool reports what it does. Messages never contain secret values. */
-export interface PoolLogger {
-  debug?(message: string, fields?: Record<string, unknown>): void;
-  info?(message: string, fields?: Record<string, unknown>): void;
-  warn?(message: string, fields?: Record<string, unknown>): void;
-}
+/**
+ * Where the pool reports what it does: any part of the packages' one {@link Logger} (pass `console`, or bind
+ * pino/winston); the pool logs at debug, info and warn. Messages never contain secret values.
+ */
+export type PoolLogger = Partial<Logger>;
