@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '@vmcp/registry';
 import { backend, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
-import { leakedFragments, plantedUrlArb, type PlantedUrl } from './hostile-urls.ts';
+import { leakedFragments, plantedUrlArb, type PlantedUrl } from '@vmcp/test-fixtures/hostile-urls';
 
 let svc: TestService | undefined;
 const clients: SseClient[] = [];

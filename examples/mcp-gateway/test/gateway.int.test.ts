@@ -17,7 +17,7 @@ import { TOOLHIVE_API_GROUP, TOOLHIVE_API_VERSION } from '@vmcp/api';
 import { createPki } from '@vmcp/envtest';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { startGateway, type RunningGateway } from '../src/index.ts';
-import { startLoopbackServer, type LoopbackServer } from './loopback-server.ts';
+import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';
 
 const GROUP = 'tools';
 const KEY_V1 = 'alpha-key-PLANTED-v1';

@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterEach, expect, it, vi } from 'vitest';
 import { TOOLHIVE_API_GROUP, TOOLHIVE_API_VERSION } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
-import { startLoopbackServer, type LoopbackServer } from './loopback-server.ts';
+import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';
 
 const WAIT = { timeout: 30_000, interval: 100 };
 

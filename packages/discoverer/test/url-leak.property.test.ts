@@ -3,7 +3,7 @@ import { toPublicBackend } from '@vmcp/registry';
 import { describe, expect, it } from 'vitest';
 import { entry, proxy, server } from './fixtures.ts';
 import { harness } from './harness.ts';
-import { leakedFragments, plantedUrlArb, type PlantedUrl } from './hostile-urls.ts';
+import { leakedFragments, plantedUrlArb, type PlantedUrl } from '@vmcp/test-fixtures/hostile-urls';
 
 const READY = { phase: 'Ready' };
 

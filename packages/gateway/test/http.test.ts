@@ -9,7 +9,7 @@ import { createPki, type PkiFiles } from '@vmcp/envtest';
 import { createDynamicRegistry } from '@vmcp/registry';
 import { BackendPool } from '../src/index.ts';
 import { backend } from './helpers.ts';
-import { startLoopbackServer, type LoopbackServer } from './loopback-server.ts';
+import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';
 
 const HEADER_SECRET = 'hdr-secret-PLANTED-41';
 const INJECTED = 'injected-PLANTED-42';

@@ -5,7 +5,7 @@ import { createDynamicRegistry } from '@vmcp/registry';
 import * as source from '../src/index.ts';
 import { instrumentedPool } from './examples/metrics.ts';
 import { quickStart } from './examples/quick-start.ts';
-import { startLoopbackServer, type LoopbackServer } from './loopback-server.ts';
+import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 let server: LoopbackServer | undefined;

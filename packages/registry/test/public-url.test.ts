@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MASKED_USERINFO, publicUrl, toPublicBackend, type Backend } from '../src/index.ts';
-import { leakedFragments, plantedUrlArb } from './hostile-urls.ts';
+import { leakedFragments, plantedUrlArb } from '@vmcp/test-fixtures/hostile-urls';
 
 describe('publicUrl', () => {
   it('shows a URL without "@" unchanged', () => {
