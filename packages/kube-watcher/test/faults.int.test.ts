@@ -119,8 +119,10 @@ describeIntegration('BackendWatcher under faults', () => {
   }, 120_000);
 
   it('etcd compacted while the watcher was away: the resumed watch gets 410, the relist emits the missed deletes', async () => {
-    // A long first backoff gives a window in which the watcher is disconnected while objects change.
-    const { kube, registry, watcher, done, lines } = await setup({ reflector: { backoff: { initialMs: 4000, maxMs: 4000, jitter: 0 } } });
+    // A long first backoff keeps the watcher away while objects change AND etcd is compacted, so its resume point is
+    // gone when it comes back. 4 s was not enough: an API server restart can take longer than that on a busy machine,
+    // and a watcher that reconnects before the compaction sees the deletes as events and never meets a 410.
+    const { kube, registry, watcher, done, lines } = await setup({ reflector: { backoff: { initialMs: 25_000, maxMs: 25_000, jitter: 0 } } });
     await cp.stopApiServer();
     await new Promise((r) => setTimeout(r, 300));
     await cp.startApiServer();
@@ -130,8 +132,9 @@ describeIntegration('BackendWatcher under faults', () => {
     await cp.compact({ restartApiServer: true });
     await converged(kube, registry, 'convergence after compaction');
     for (let i = 0; i < 4; i++) expect(registry.get(`p${i}`)).toBeUndefined();
+    console.log("DEBUGLINES", lines.join("\n"));
     expect(lines.some((l) => /410|Expired|too old/.test(l))).toBe(true);
     await watcher.stop();
     await done;
-  }, 120_000);
+  }, 180_000);
 });

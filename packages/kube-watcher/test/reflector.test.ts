@@ -169,6 +169,29 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
     expect(api.lists()).toHaveLength(0);
   });
 
+  it('resumes from the bookmark resourceVersion, not a new streaming list, when the stream breaks after its initial events', async () => {
+    // Regression: a stream cut after the initial-events-end bookmark used to be treated as an unfinished list, so
+    // every broken connection relisted everything and a resume point that etcd compacted never met its 410.
+    api.script = (req, res) => {
+      if (api.watches().length === 1) {
+        hold(res, event('ADDED', obj('a', '1')), event('BOOKMARK', initialEventsEnd('10')), event('ADDED', obj('b', '11')));
+        setTimeout(() => res.socket?.destroy(), 20); // connection lost after the list completed and one more event
+        return;
+      }
+      hold(res);
+    };
+    const store = new RecordingStore();
+    const { reflector } = start(store, { watchList: true });
+    await eventually(() => errors.length === 1, 5000, 'the broken stream');
+    await elapseBackoff(20);
+    await eventually(() => api.watches().length === 2, 5000, 'the resumed watch');
+    const resumed = api.watches()[1]!;
+    expect(resumed.query.get('resourceVersion')).toBe('11');
+    expect(resumed.query.has('sendInitialEvents')).toBe(false);
+    expect(reflector.status().lists).toBe(1);
+    expect(store.log).toEqual(['replace@10:a', 'ADDED:b@11']);
+  });
+
   it('retries a streaming list the server ends before its initial-events-end bookmark, after a backoff, without syncing on it', async () => {
     api.script = (req, res) => {
       if (api.watches().length === 1) {

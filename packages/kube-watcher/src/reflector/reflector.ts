@@ -116,6 +116,11 @@ interface Attempt {
   unfinishedList: boolean;
   /** The attempt was a streaming list (whether or not it finished). */
   streamingList: boolean;
+  /**
+   * A streaming list reached its initial-events-end bookmark: the store is synced, so however this stream ends
+   * later, the next attempt resumes the watch from its resourceVersion instead of listing everything again.
+   */
+  listed?: boolean;
 }
 
 /** The per-watch state the event handler updates: owned by one watch, read by `run` when it ends. */
@@ -192,7 +197,7 @@ export class Reflector {
           }
         } else {
           attempt = await this.#watch(signal, relist !== undefined);
-          if (attempt.error === undefined && !attempt.unfinishedList) relist = undefined;
+          if (attempt.listed === true || (attempt.error === undefined && !attempt.unfinishedList)) relist = undefined;
         }
         if (signal.aborted) break;
         const step = this.#nextStep(attempt);
@@ -315,6 +320,7 @@ export class Reflector {
         a.phase = 'store';
         this.#o.store.endRelist(evRv ?? '');
         session.listing = false;
+        a.listed = true;
         if (evRv) this.#rv = evRv;
         this.#listed();
         a.phase = 'watch';
