@@ -7,7 +7,13 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(path.join(root, 'apps/vmcp-watcher/package.json'), 'utf8'));
 const edits = [
-  ['charts/vmcp-watcher/Chart.yaml', [[/^version: .*$/m, `version: ${version}`], [/^appVersion: .*$/m, `appVersion: "${version}"`]]],
+  [
+    'charts/vmcp-watcher/Chart.yaml',
+    [
+      [/^version: .*$/m, `version: ${version}`],
+      [/^appVersion: .*$/m, `appVersion: "${version}"`],
+    ],
+  ],
   ['apps/vmcp-watcher/deploy/kustomization.yaml', [[/^(\s+newTag: ).*$/m, `$1${version}`]]],
 ];
 for (const [file, replacements] of edits) {

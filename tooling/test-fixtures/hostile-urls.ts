@@ -14,7 +14,36 @@ export interface PlantedUrl {
 // Markers are upper-case + digits and start with "PW"/"US"; hosts and paths use lower case only, so a marker
 // cannot appear in the output by coincidence.
 const marker = (prefix: string): fc.Arbitrary<string> => fc.stringMatching(/^[A-Z0-9]{5,8}$/).map((s) => `${prefix}${s}`);
-const RESERVED = [':', '/', '?', '#', '[', ']', '@', '!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '=', '%', '%40', '%3A', ' ', '\\', '\t', 'é', '＠', '\u200b', '..'];
+const RESERVED = [
+  ':',
+  '/',
+  '?',
+  '#',
+  '[',
+  ']',
+  '@',
+  '!',
+  '$',
+  '&',
+  "'",
+  '(',
+  ')',
+  '*',
+  '+',
+  ',',
+  ';',
+  '=',
+  '%',
+  '%40',
+  '%3A',
+  ' ',
+  '\\',
+  '\t',
+  'é',
+  '＠',
+  '\u200b',
+  '..',
+];
 const separator = fc.constantFrom(...RESERVED, '', '-', '_', '.', '~');
 
 /** A user or password: markers joined by reserved characters (so parsers split it in every possible place). */
@@ -24,7 +53,19 @@ const credential = (prefix: string): fc.Arbitrary<{ text: string; fragments: str
     fragments: parts.map(([m]) => m),
   }));
 
-const scheme = fc.constantFrom('https://', 'http://', 'HTTPS://', 'https:', 'https:/', 'https:///', 'https:\\\\', 'ftp://', 'javascript://', ' https://', '');
+const scheme = fc.constantFrom(
+  'https://',
+  'http://',
+  'HTTPS://',
+  'https:',
+  'https:/',
+  'https:///',
+  'https:\\\\',
+  'ftp://',
+  'javascript://',
+  ' https://',
+  '',
+);
 const host = fc.constantFrom('host', 'mcp.example.com', '10.0.0.1', '[::1]', 'bad host', 'hös t', 'xn--bcher-kva.example', '');
 const port = fc.constantFrom('', ':443', ':0', ':99999', ':70000', ':-1', ':8o80', ':', ':65535');
 const path = fc.constantFrom('', '/', '/mcp', '/a b', '/mcp?x=1', '#frag', '/p@th', '?q=@', '/ü');

@@ -1,4 +1,3 @@
-
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +24,11 @@ export interface LoopbackOptions {
   port?: number;
 }
 
-function mcpServer(options: LoopbackOptions, callHeaders: Map<string, IncomingHttpHeaders[]>, current: () => IncomingHttpHeaders): McpServer {
+function mcpServer(
+  options: LoopbackOptions,
+  callHeaders: Map<string, IncomingHttpHeaders[]>,
+  current: () => IncomingHttpHeaders,
+): McpServer {
   const server = new McpServer({ name: options.name, version: '1.0.0' });
   for (const tool of options.tools) {
     server.registerTool(tool, { description: `${tool} of ${options.name}`, inputSchema: { text: z.string().optional() } }, ({ text }) => {
@@ -79,7 +82,8 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       res.end();
     });
   };
-  const server = options.tls !== undefined ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
+  const server =
+    options.tls !== undefined ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -99,4 +103,3 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       }),
   };
 }
-

@@ -36,7 +36,9 @@ export function serviceBundleConfig(overrides: Options = {}): Options {
     // esbuild tree-shakes while bundling; tsup's extra Rollup pass took a minute on 4 MB for nothing measurable.
     treeshake: false,
     // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-    banner: { js: "import { createRequire as __vmcpCreateRequire } from 'node:module';\nconst require = __vmcpCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __vmcpCreateRequire } from 'node:module';\nconst require = __vmcpCreateRequire(import.meta.url);",
+    },
     // Workspace packages from source, like every other build here.
     esbuildOptions(options) {
       options.conditions = ['@vmcp/source', 'node', 'import'];

@@ -61,7 +61,13 @@ function consume(port: number, urlPath: string, until?: RegExp): Promise<Consume
 export async function measureLargeRegistry(count: number, blobBytes: number): Promise<LargeRegistryReport> {
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--conditions=@vmcp/source', path.join(import.meta.dirname, 'large-registry-server.ts'), String(count), String(blobBytes)],
+    [
+      '--expose-gc',
+      '--conditions=@vmcp/source',
+      path.join(import.meta.dirname, 'large-registry-server.ts'),
+      String(count),
+      String(blobBytes),
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

@@ -54,7 +54,12 @@ export interface Service {
 
 function describeChange(event: RegistryEvent): Record<string, unknown> {
   return event.type === 'upsert'
-    ? { change: event.previous === undefined ? 'added' : 'updated', backend: event.backend.name, version: event.version, health: event.backend.healthStatus }
+    ? {
+        change: event.previous === undefined ? 'added' : 'updated',
+        backend: event.backend.name,
+        version: event.version,
+        health: event.backend.healthStatus,
+      }
     : { change: 'removed', backend: event.id, version: event.version };
 }
 
@@ -134,7 +139,9 @@ export function createService(options: ServiceOptions): Service {
       namespace: options.namespace,
       exclusions: view?.exclusions ?? [],
       conflicts: view?.conflicts ?? [],
-      ...(view?.initialReconcile !== undefined ? { initialReconcile: { done: view.initialReconcile.done, total: view.initialReconcile.total } } : {}),
+      ...(view?.initialReconcile !== undefined
+        ? { initialReconcile: { done: view.initialReconcile.done, total: view.initialReconcile.total } }
+        : {}),
       watches: (view?.kinds ?? []).map((k) => ({ kind: k.kind, connected: k.connected, synced: k.synced })),
       ...(view?.fatalError !== undefined ? { fatalError: true } : {}),
     });

@@ -48,11 +48,32 @@ describe('loadConfig', () => {
   });
 
   it('reads the upstream environment variables, and flags win over them', () => {
-    const env = { VMCP_NAMESPACE: 'from-env', VMCP_GROUP: 'env-group', VMCP_LISTEN: '127.0.0.1:9000', VMCP_LOG_LEVEL: 'debug', VMCP_WORKERS: '3' };
+    const env = {
+      VMCP_NAMESPACE: 'from-env',
+      VMCP_GROUP: 'env-group',
+      VMCP_LISTEN: '127.0.0.1:9000',
+      VMCP_LOG_LEVEL: 'debug',
+      VMCP_WORKERS: '3',
+    };
     const fromEnv = run([], env);
-    expect(fromEnv).toMatchObject({ namespace: 'from-env', groupRef: 'env-group', listen: { host: '127.0.0.1', port: 9000 }, logLevel: 'debug', workers: 3 });
-    const flagsWin = run(['--namespace=from-flag', '--group', 'flag-group', '--listen', ':0', '--log-level', 'warn', '--workers', '8'], env);
-    expect(flagsWin).toMatchObject({ namespace: 'from-flag', groupRef: 'flag-group', listen: { host: undefined, port: 0 }, logLevel: 'warn', workers: 8 });
+    expect(fromEnv).toMatchObject({
+      namespace: 'from-env',
+      groupRef: 'env-group',
+      listen: { host: '127.0.0.1', port: 9000 },
+      logLevel: 'debug',
+      workers: 3,
+    });
+    const flagsWin = run(
+      ['--namespace=from-flag', '--group', 'flag-group', '--listen', ':0', '--log-level', 'warn', '--workers', '8'],
+      env,
+    );
+    expect(flagsWin).toMatchObject({
+      namespace: 'from-flag',
+      groupRef: 'flag-group',
+      listen: { host: undefined, port: 0 },
+      logLevel: 'warn',
+      workers: 8,
+    });
   });
 
   it('takes groupRef from the vMCP config file, below flags and environment', () => {
@@ -62,7 +83,9 @@ describe('loadConfig', () => {
       configFile: '/etc/vmcp/config.yaml',
     });
     expect(run(['--namespace', 'ns', '--config', '/etc/vmcp/config.yaml'], { VMCP_GROUP: 'env-group' }, files).groupRef).toBe('env-group');
-    expect(run(['--namespace', 'ns', '--config', '/etc/vmcp/config.yaml', '--group', 'flag'], { VMCP_GROUP: 'env' }, files).groupRef).toBe('flag');
+    expect(run(['--namespace', 'ns', '--config', '/etc/vmcp/config.yaml', '--group', 'flag'], { VMCP_GROUP: 'env' }, files).groupRef).toBe(
+      'flag',
+    );
     expect(run(['--namespace', 'ns'], { VMCP_CONFIG: '/etc/vmcp/config.yaml' }, files).groupRef).toBe('file-group');
   });
 
@@ -79,7 +102,9 @@ describe('loadConfig', () => {
     const bad = failure(['--namespace', 'ns', '--config', '/c.yaml'], {}, { [KUBE]: 'x', '/c.yaml': 'groupRef: [unclosed' });
     expect(bad.setting).toBe('--config');
     expect(bad.message).toContain('not valid YAML');
-    expect(failure(['--namespace', 'ns', '--config', '/c.yaml'], {}, { [KUBE]: 'x', '/c.yaml': '- a\n- b\n' }).message).toContain('mapping');
+    expect(failure(['--namespace', 'ns', '--config', '/c.yaml'], {}, { [KUBE]: 'x', '/c.yaml': '- a\n- b\n' }).message).toContain(
+      'mapping',
+    );
     expect(failure(['--namespace', 'ns', '--config', '/c.yaml'], {}, { [KUBE]: 'x', '/c.yaml': 'groupRef: 42\n' }).setting).toBe(
       '--config (/c.yaml) groupRef',
     );
@@ -150,11 +175,19 @@ describe('loadConfig', () => {
 
     it('prefers --kubeconfig, then KUBECONFIG, and checks the files exist', () => {
       const files = { '/a': 'x', '/b': 'x', [KUBE]: 'x' };
-      expect(run([...base, '--kubeconfig', '/a'], { KUBECONFIG: '/b' }, files).cluster).toEqual({ kind: 'kubeconfig', path: '/a', paths: ['/a'], from: '--kubeconfig' });
+      expect(run([...base, '--kubeconfig', '/a'], { KUBECONFIG: '/b' }, files).cluster).toEqual({
+        kind: 'kubeconfig',
+        path: '/a',
+        paths: ['/a'],
+        from: '--kubeconfig',
+      });
       expect(run(base, { KUBECONFIG: '/b' }, files).cluster).toEqual({ kind: 'kubeconfig', path: '/b', paths: ['/b'], from: 'KUBECONFIG' });
       expect(run(base, { KUBECONFIG: '/a:/b' }, files).cluster).toMatchObject({ path: '/a:/b', paths: ['/a', '/b'] });
       // A list on the flag is the same list: what is checked here is what the service loads.
-      expect(run([...base, '--kubeconfig', '/a::/b'], { KUBECONFIG: '/missing' }, files).cluster).toMatchObject({ paths: ['/a', '/b'], from: '--kubeconfig' });
+      expect(run([...base, '--kubeconfig', '/a::/b'], { KUBECONFIG: '/missing' }, files).cluster).toMatchObject({
+        paths: ['/a', '/b'],
+        from: '--kubeconfig',
+      });
       expect(failure([...base, '--kubeconfig', '/a:/missing'], {}, files).message).toContain('/missing');
       expect(failure([...base, '--kubeconfig', ':'], {}, files).message).toContain('is empty');
       expect(failure([...base, '--kubeconfig', '/missing'], {}, files).setting).toBe('--kubeconfig');
@@ -185,15 +218,21 @@ describe('loadConfig', () => {
     });
 
     it('passes --context through', () => {
-      expect(run([...base, '--context', 'prod']).cluster).toEqual({ kind: 'kubeconfig', path: KUBE, paths: [KUBE], from: '~/.kube/config', context: 'prod' });
+      expect(run([...base, '--context', 'prod']).cluster).toEqual({
+        kind: 'kubeconfig',
+        path: KUBE,
+        paths: [KUBE],
+        from: '~/.kube/config',
+        context: 'prod',
+      });
     });
 
     it('has no ~/.kube/config default when HOME is unset or empty (env -i), and does not fail on it', () => {
       for (const homeDir of [undefined, '']) {
         // Not `/.kube/config`: with nothing else configured, the one "no cluster configured" error (not a crash).
-        expect(() => loadConfig({ argv: base, env: {}, readFile: (p) => (p === KUBE || p === '/.kube/config' ? 'x' : undefined), homeDir })).toThrow(
-          /^invalid configuration: --kubeconfig: no cluster configured/,
-        );
+        expect(() =>
+          loadConfig({ argv: base, env: {}, readFile: (p) => (p === KUBE || p === '/.kube/config' ? 'x' : undefined), homeDir }),
+        ).toThrow(/^invalid configuration: --kubeconfig: no cluster configured/);
       }
     });
   });

@@ -117,25 +117,21 @@ const FLAGS = {
   version: { type: 'boolean' },
 } as const;
 
-
 /** A value and the name of the setting it came from, so errors name the right one. */
 interface Sourced<T> {
   value: T;
   setting: string;
 }
 
-function pick(
-  flag: string | undefined,
-  flagName: string,
-  env: string | undefined,
-  envName: string,
-): Sourced<string> | undefined {
+function pick(flag: string | undefined, flagName: string, env: string | undefined, envName: string): Sourced<string> | undefined {
   if (flag !== undefined) return { value: flag, setting: flagName };
   if (env !== undefined && env !== '') return { value: env, setting: envName };
   return undefined;
 }
 
-function parseCommandLine(argv: readonly string[]): ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true; allowPositionals: false }>>['values'] {
+function parseCommandLine(
+  argv: readonly string[],
+): ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true; allowPositionals: false }>>['values'] {
   try {
     return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
   } catch (error) {
@@ -210,7 +206,10 @@ function readVmcpConfigFile(setting: string, path: string, inputs: ConfigInputs)
     doc = parseYaml(text);
   } catch (error) {
     // The YAML parser's message points at the line; it does not echo values beyond a short excerpt.
-    throw new ConfigError(setting, `${path} is not valid YAML/JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new ConfigError(
+      setting,
+      `${path} is not valid YAML/JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
   }
   if (doc === null || doc === undefined) return undefined;
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(setting, `${path} must hold a mapping`);
@@ -257,11 +256,13 @@ function resolveCluster(flags: { kubeconfig?: string | undefined; context?: stri
     return { kind: 'kubeconfig', path: explicit.value, paths, from: explicit.setting as '--kubeconfig' | 'KUBECONFIG', ...context };
   }
   if (inPod(inputs)) {
-    if (flags.context !== undefined) throw new ConfigError('--context', 'needs a kubeconfig (--kubeconfig or KUBECONFIG); in a pod the in-cluster config is used');
+    if (flags.context !== undefined)
+      throw new ConfigError('--context', 'needs a kubeconfig (--kubeconfig or KUBECONFIG); in a pod the in-cluster config is used');
     return { kind: 'in-cluster' };
   }
   const home = inputs.homeDir === undefined || inputs.homeDir === '' ? undefined : `${inputs.homeDir.replace(/\/$/, '')}/.kube/config`;
-  if (home !== undefined && inputs.readFile(home) !== undefined) return { kind: 'kubeconfig', path: home, paths: [home], from: '~/.kube/config', ...context };
+  if (home !== undefined && inputs.readFile(home) !== undefined)
+    return { kind: 'kubeconfig', path: home, paths: [home], from: '~/.kube/config', ...context };
   if (flags.context !== undefined) throw new ConfigError('--context', 'no kubeconfig found (--kubeconfig, KUBECONFIG or ~/.kube/config)');
   throw new ConfigError(
     '--kubeconfig',
@@ -315,7 +316,8 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
       logLevel: checkLogLevel(pick(flags['log-level'], '--log-level', env['VMCP_LOG_LEVEL'], 'VMCP_LOG_LEVEL')),
       workers: checkInteger(pick(flags.workers, '--workers', env['VMCP_WORKERS'], 'VMCP_WORKERS'), 1, 64),
       maxSseClients:
-        checkInteger(pick(flags['max-sse-clients'], '--max-sse-clients', env['VMCP_MAX_SSE_CLIENTS'], 'VMCP_MAX_SSE_CLIENTS'), 1, 10_000) ?? 100,
+        checkInteger(pick(flags['max-sse-clients'], '--max-sse-clients', env['VMCP_MAX_SSE_CLIENTS'], 'VMCP_MAX_SSE_CLIENTS'), 1, 10_000) ??
+        100,
       readinessTimeoutMs:
         checkInteger(
           pick(flags['readiness-timeout'], '--readiness-timeout', env['VMCP_READINESS_TIMEOUT_MS'], 'VMCP_READINESS_TIMEOUT_MS'),

@@ -66,7 +66,9 @@ export async function checkCluster(kc: KubeConfig, namespace: string, timeoutMs 
   try {
     const found = await resolveToolHiveVersions(client, [MCPServerResource], signal);
     if (found.missing.length > 0) {
-      throw new ClusterUnavailableError(`cannot use the Kubernetes API at ${publicUrl(client.server)}: ${new ToolHiveKindNotServedError(found.missing, found.servedVersions).message}`);
+      throw new ClusterUnavailableError(
+        `cannot use the Kubernetes API at ${publicUrl(client.server)}: ${new ToolHiveKindNotServedError(found.missing, found.servedVersions).message}`,
+      );
     }
     resource = found.resources.get(MCPServerResource.kind) ?? MCPServerResource;
     await client.getJson({
@@ -107,7 +109,12 @@ export function viewOfStatus(status: WatcherStatus): WatcherView {
   return {
     synced: status.synced,
     cachesSynced: status.cachesSynced,
-    initialReconcile: { started: r.started, done: r.done, total: r.total, ...(r.durationMs !== undefined ? { durationMs: r.durationMs } : {}) },
+    initialReconcile: {
+      started: r.started,
+      done: r.done,
+      total: r.total,
+      ...(r.durationMs !== undefined ? { durationMs: r.durationMs } : {}),
+    },
     kinds: status.kinds.map((k) => ({
       kind: k.kind,
       connected: k.connected,
@@ -145,7 +152,8 @@ export function adaptBackendWatcher(watcher: BackendWatcher): ServiceWatcher {
     },
     waitForCacheSync: (signal) => watcher.waitForCacheSync(signal),
     hasSynced: () => watcher.hasSynced(),
-    fatalError: () => fatal ?? (watcher.status().state === 'failed' ? new Error(watcher.status().fatalError ?? 'watcher failed') : undefined),
+    fatalError: () =>
+      fatal ?? (watcher.status().state === 'failed' ? new Error(watcher.status().fatalError ?? 'watcher failed') : undefined),
     stop: () => watcher.stop(),
     view: () => viewOfStatus(watcher.status()),
     onStatusChange: (listener) => watcher.onStatusChange(() => listener()),

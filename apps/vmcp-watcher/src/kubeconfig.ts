@@ -31,9 +31,14 @@ export function loadKubeconfigFiles(paths: readonly string[]): KubeConfig {
     firstByName(users, one.getUsers());
     firstByName(contexts, one.getContexts());
     // client-node reports an unset current-context as undefined, whatever its type says.
-    if (currentContext === '') currentContext = (one.getCurrentContext()) ?? '';
+    if (currentContext === '') currentContext = one.getCurrentContext() ?? '';
   }
   const merged = new KubeConfig();
-  merged.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  merged.loadFromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext,
+  });
   return merged;
 }

@@ -77,8 +77,8 @@ export interface ServiceMetrics {
 const QUEUE_BUCKETS = Array.from({ length: 12 }, (_, i) => 1e-8 * 10 ** i);
 // controller-runtime's reconcile_time_seconds buckets.
 const RECONCILE_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2,
-  2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5,
+  5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
 ];
 
 /** Creates the metrics registry. Each call has its own prom-client registry (tests run several side by side). */
@@ -107,7 +107,7 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
   });
   const unfinished = new Gauge({
     name: 'workqueue_unfinished_work_seconds',
-    help: 'How many seconds of work has been done that is in progress and hasn\'t been observed by work_duration.',
+    help: "How many seconds of work has been done that is in progress and hasn't been observed by work_duration.",
     labelNames: wq,
     registers,
   });
@@ -117,7 +117,12 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
     labelNames: wq,
     registers,
   });
-  const retries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: wq, registers });
+  const retries = new Counter({
+    name: 'workqueue_retries_total',
+    help: 'Total number of retries handled by workqueue',
+    labelNames: wq,
+    registers,
+  });
   const labels = (name: string) => ({ controller: name, name });
   const workqueue: WorkQueueMetricsHooks = {
     newDepthMetric: (name) => ({ inc: () => depth.inc(labels(name)), dec: () => depth.dec(labels(name)) }),

@@ -52,7 +52,9 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
     await service.shutdown();
     const code = (error as NodeJS.ErrnoException).code;
     const where = `${config.listen.host ?? ''}:${config.listen.port}`;
-    throw new ListenError(`invalid configuration: --listen: cannot listen on ${where}: ${code ?? (error instanceof Error ? error.message : String(error))}`);
+    throw new ListenError(
+      `invalid configuration: --listen: cannot listen on ${where}: ${code ?? (error instanceof Error ? error.message : String(error))}`,
+    );
   }
   service.startWatcher();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -117,7 +117,8 @@ export class EventHub {
     this.#maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.#retryMs = options.retryMs ?? 2000;
     this.epoch = options.epoch ?? newEpoch();
-    if (!EPOCH_PATTERN.test(this.epoch)) throw new Error(`event stream epoch must be 1-32 lower-case letters or digits, got ${JSON.stringify(this.epoch)}`);
+    if (!EPOCH_PATTERN.test(this.epoch))
+      throw new Error(`event stream epoch must be 1-32 lower-case letters or digits, got ${JSON.stringify(this.epoch)}`);
     this.#serialize = options.serialize ?? ((backend) => JSON.stringify(toPublicBackend(backend)));
     this.#unsubscribe = this.#registry.subscribe((event) => this.#onRegistryEvent(event));
     this.#heartbeat = setInterval(() => this.#broadcast(`: heartbeat ${new Date().toISOString()}\n\n`), options.heartbeatMs ?? 15_000);
@@ -247,7 +248,9 @@ export class EventHub {
         pending.frames.push(text);
         pending.bytes += text.length;
         if (pending.bytes > this.#maxBuffered) {
-          this.#logger.warn('dropping an event-stream client: too many events while its reset was written', { bufferedBytes: pending.bytes });
+          this.#logger.warn('dropping an event-stream client: too many events while its reset was written', {
+            bufferedBytes: pending.bytes,
+          });
           this.#drop(client);
         }
         continue;

@@ -11,5 +11,4 @@ function versionFromPackageJson(): string {
 }
 
 /** The service's version: `--version`, `/status` `version`, the `vmcp_build_info` label and the image label. */
-export const SERVICE_VERSION: string =
-  typeof __VMCP_WATCHER_VERSION__ === 'string' ? __VMCP_WATCHER_VERSION__ : versionFromPackageJson();
+export const SERVICE_VERSION: string = typeof __VMCP_WATCHER_VERSION__ === 'string' ? __VMCP_WATCHER_VERSION__ : versionFromPackageJson();

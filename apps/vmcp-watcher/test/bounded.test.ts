@@ -101,7 +101,12 @@ describe('an oversized backend', () => {
     for (let i = 0; i < 2; i++) {
       const { body } = await page('');
       expect(body.backends.map((b) => b.id)).toEqual(['a', 'huge', 'z']);
-      expect(body.backends[1]).toMatchObject({ id: 'huge', name: 'huge', metadata: {}, omitted: { reason: 'too-large', limitBytes: 10_000 } });
+      expect(body.backends[1]).toMatchObject({
+        id: 'huge',
+        name: 'huge',
+        metadata: {},
+        omitted: { reason: 'too-large', limitBytes: 10_000 },
+      });
       expect(body.backends[1]!.omitted!.bytes).toBeGreaterThan(50_000);
       expect(body.backends[0]!.omitted).toBeUndefined();
     }
@@ -110,7 +115,11 @@ describe('an oversized backend', () => {
     const stream = await openEvents(`${svc.url}/api/v1/events`);
     clients.push(stream);
     const reset = JSON.parse((await stream.waitFor((e) => e.event === 'reset')).data) as { backends: { id: string; omitted?: unknown }[] };
-    expect(reset.backends.map((b) => [b.id, b.omitted !== undefined])).toEqual([['a', false], ['huge', true], ['z', false]]);
+    expect(reset.backends.map((b) => [b.id, b.omitted !== undefined])).toEqual([
+      ['a', false],
+      ['huge', true],
+      ['z', false],
+    ]);
     const reports = svc.logs.filter((l) => l.includes('backend too large to serve'));
     expect(reports).toHaveLength(1);
     expect(reports[0]).toContain('"backend":"huge"');

@@ -49,7 +49,14 @@ const VALUE_SETS: Record<string, object> = {
     podAnnotations: { 'example.dev/pod': 'yes' },
     nodeSelector: { 'kubernetes.io/os': 'linux' },
     tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mcp', effect: 'NoSchedule' }],
-    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'vmcp-watcher' } } }],
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'vmcp-watcher' } },
+      },
+    ],
     serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'prometheus' } },
     podDisruptionBudget: { enabled: true, minAvailable: 1, maxUnavailable: null },
     networkPolicy: {
@@ -58,8 +65,16 @@ const VALUE_SETS: Record<string, object> = {
       egress: [{ to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ port: 6443, protocol: 'TCP' }] }],
     },
   },
-  'vmcp config file': { vmcpConfig: { groupRef: 'engineering', outgoingAuth: { source: 'discovered' } }, podDisruptionBudget: { enabled: true } },
-  'own RBAC and ServiceAccount': { group: 'engineering', rbac: { create: false }, serviceAccount: { create: false, name: 'existing-sa' }, fullnameOverride: 'watcher' },
+  'vmcp config file': {
+    vmcpConfig: { groupRef: 'engineering', outgoingAuth: { source: 'discovered' } },
+    podDisruptionBudget: { enabled: true },
+  },
+  'own RBAC and ServiceAccount': {
+    group: 'engineering',
+    rbac: { create: false },
+    serviceAccount: { create: false, name: 'existing-sa' },
+    fullnameOverride: 'watcher',
+  },
 };
 
 function valuesFile(values: object): string {
@@ -70,7 +85,17 @@ function valuesFile(values: object): string {
 }
 
 async function template(values: object, namespace = 'ns', release = 'rel'): Promise<ManifestObject[]> {
-  const { stdout } = await runHelm(helm!, home, ['template', release, CHART_DIR, '-n', namespace, '--kube-version', KUBE_VERSION, '-f', valuesFile(values)]);
+  const { stdout } = await runHelm(helm!, home, [
+    'template',
+    release,
+    CHART_DIR,
+    '-n',
+    namespace,
+    '--kube-version',
+    KUBE_VERSION,
+    '-f',
+    valuesFile(values),
+  ]);
   return parseAllDocuments(stdout)
     .map((d) => d.toJS() as ManifestObject | null)
     .filter((o): o is ManifestObject => o !== null);
@@ -87,14 +112,21 @@ async function templateError(values: object): Promise<string> {
 
 type PodSpec = {
   serviceAccountName: string;
-  containers: Array<{ image: string; args: string[]; env: Array<{ name: string; value?: string }>; readinessProbe: { timeoutSeconds: number } }>;
+  containers: Array<{
+    image: string;
+    args: string[];
+    env: Array<{ name: string; value?: string }>;
+    readinessProbe: { timeoutSeconds: number };
+  }>;
 };
 const podOf = (objects: ManifestObject[]): PodSpec =>
   (objects.find((o) => o.kind === 'Deployment')!['spec'] as { template: { spec: PodSpec } }).template.spec;
 const rulesOf = (objects: ManifestObject[]): PolicyRule[] => objects.find((o) => o.kind === 'Role')!['rules'] as PolicyRule[];
 /** Rules as a set of "group/resource:verb" grants: the same permissions however they are grouped. */
 const grants = (rules: PolicyRule[]): string[] =>
-  [...new Set(rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}:${v}`)))))].sort();
+  [
+    ...new Set(rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}:${v}`))))),
+  ].sort();
 
 describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
   const env = useEnvtest({ crds: [crdDirectory, SERVICE_MONITOR_CRD] });
@@ -113,22 +145,31 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       const chart = parse(readFileSync(path.join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { version: string; appVersion: string };
       expect(chart.appVersion).toBe(PACKAGE_VERSION);
       expect(chart.version).toBe(PACKAGE_VERSION);
-      const kustomization = parse(readFileSync(path.join(DEPLOY_DIR, 'kustomization.yaml'), 'utf8')) as { images: Array<{ newTag: string }> };
+      const kustomization = parse(readFileSync(path.join(DEPLOY_DIR, 'kustomization.yaml'), 'utf8')) as {
+        images: Array<{ newTag: string }>;
+      };
       expect(kustomization.images[0]!.newTag).toBe(PACKAGE_VERSION);
     });
 
-    it.each(Object.keys(VALUE_SETS))('renders value set "%s" and the API server accepts it (server-side dry run)', async (name) => {
-      const ns = await env.newNamespace('chart');
-      const objects = await template(VALUE_SETS[name]!, ns);
-      expect(objects.length).toBeGreaterThanOrEqual(2);
-      for (const object of objects) {
-        const created = await createObject<ManifestObject>(clientOf(env.kubeConfig), resourceOf(object), ns, object, { dryRun: true, fieldValidation: 'Strict' });
-        expect(created.metadata.name, object.kind).toBe(object.metadata.name);
-        expect(created.metadata.namespace, object.kind).toBe(ns);
-      }
-      const roles = await listAll(clientOf(env.kubeConfig), RoleResource, ns);
-      expect(roles.items).toEqual([]); // a dry run stores nothing
-    }, 60_000);
+    it.each(Object.keys(VALUE_SETS))(
+      'renders value set "%s" and the API server accepts it (server-side dry run)',
+      async (name) => {
+        const ns = await env.newNamespace('chart');
+        const objects = await template(VALUE_SETS[name]!, ns);
+        expect(objects.length).toBeGreaterThanOrEqual(2);
+        for (const object of objects) {
+          const created = await createObject<ManifestObject>(clientOf(env.kubeConfig), resourceOf(object), ns, object, {
+            dryRun: true,
+            fieldValidation: 'Strict',
+          });
+          expect(created.metadata.name, object.kind).toBe(object.metadata.name);
+          expect(created.metadata.namespace, object.kind).toBe(ns);
+        }
+        const roles = await listAll(clientOf(env.kubeConfig), RoleResource, ns);
+        expect(roles.items).toEqual([]); // a dry run stores nothing
+      },
+      60_000,
+    );
 
     it('renders what the values say', async () => {
       const minimal = await template(VALUE_SETS['minimal']!);
@@ -139,9 +180,16 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       expect(pod.containers[0]!.readinessProbe.timeoutSeconds).toBe(6);
 
       const everything = await template(VALUE_SETS['everything']!);
-      expect(everything.map((o) => o.kind).sort()).toEqual(
-        ['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor'],
-      );
+      expect(everything.map((o) => o.kind).sort()).toEqual([
+        'Deployment',
+        'NetworkPolicy',
+        'PodDisruptionBudget',
+        'Role',
+        'RoleBinding',
+        'Service',
+        'ServiceAccount',
+        'ServiceMonitor',
+      ]);
       const c = podOf(everything).containers[0]!;
       expect(c.image).toBe(`registry.example/vmcp-watcher@sha256:${'a'.repeat(64)}`);
       expect(c.args).toEqual(['--listen', ':9090']);
@@ -162,7 +210,10 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       const fromFile = await template(VALUE_SETS['vmcp config file']!);
       expect(podOf(fromFile).containers[0]!.args).toEqual(['--listen', ':8080', '--config', '/etc/vmcp-watcher/config.yaml']);
       const cm = fromFile.find((o) => o.kind === 'ConfigMap')!;
-      expect(parse((cm['data'] as Record<string, string>)['config.yaml']!)).toEqual({ groupRef: 'engineering', outgoingAuth: { source: 'discovered' } });
+      expect(parse((cm['data'] as Record<string, string>)['config.yaml']!)).toEqual({
+        groupRef: 'engineering',
+        outgoingAuth: { source: 'discovered' },
+      });
 
       const own = await template(VALUE_SETS['own RBAC and ServiceAccount']!);
       expect(own.map((o) => o.kind).sort()).toEqual(['Deployment', 'Service']);
@@ -177,9 +228,19 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       expect(await templateError({ group: 'Not_A_Group' })).toMatch(/group/);
       expect(await templateError({ vmcpConfig: { groupRef: 'g', outgoingAuth: { source: 'inline' } } })).toMatch(/source/);
       expect(await templateError({})).toMatch(/set group/);
-      expect(await templateError({ group: 'engineering', probes: { readiness: { timeoutSeconds: 5 } } })).toMatch(/timeoutSeconds \(5 s\) must be longer than readinessTimeoutMs/);
+      expect(await templateError({ group: 'engineering', probes: { readiness: { timeoutSeconds: 5 } } })).toMatch(
+        /timeoutSeconds \(5 s\) must be longer than readinessTimeoutMs/,
+      );
       // Positive control: the same shapes, spelt right, render.
-      expect(await template({ group: 'engineering', logLevel: 'debug', workers: 1, serviceMonitor: { enabled: false }, probes: { readiness: { timeoutSeconds: 6 } } })).not.toHaveLength(0);
+      expect(
+        await template({
+          group: 'engineering',
+          logLevel: 'debug',
+          workers: 1,
+          serviceMonitor: { enabled: false },
+          probes: { readiness: { timeoutSeconds: 6 } },
+        }),
+      ).not.toHaveLength(0);
     }, 120_000);
 
     it('gives the same RBAC as deploy/ (kustomize)', async () => {
@@ -189,22 +250,43 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       const binding = objects.find((o) => o.kind === 'RoleBinding')!;
       const sa = objects.find((o) => o.kind === 'ServiceAccount')!;
       expect(binding['subjects']).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: 'ns' }]);
-      expect(binding['roleRef']).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: objects.find((o) => o.kind === 'Role')!.metadata.name });
+      expect(binding['roleRef']).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: objects.find((o) => o.kind === 'Role')!.metadata.name,
+      });
       expect(podOf(objects).serviceAccountName).toBe(sa.metadata.name);
     }, 60_000);
 
     it('installs with helm into the API server, and its ServiceAccount can run the service (TokenRequest)', async () => {
       const ns = await env.newNamespace('chart-install');
       await applyExamples(clientOf(env.kubeConfig), ns);
-      const { stdout } = await runHelm(helm!, home, ['install', 'watcher', CHART_DIR, '-n', ns, '--kubeconfig', env.kubeconfigPath, '--set', 'group=engineering']);
+      const { stdout } = await runHelm(helm!, home, [
+        'install',
+        'watcher',
+        CHART_DIR,
+        '-n',
+        ns,
+        '--kubeconfig',
+        env.kubeconfigPath,
+        '--set',
+        'group=engineering',
+      ]);
       expect(stdout).toMatch(/STATUS: deployed/);
       const sa = 'watcher-vmcp-watcher';
       const deployment = await getObject<ManifestObject>(clientOf(env.kubeConfig), DeploymentResource, ns, sa);
-      expect(deployment.metadata['labels']).toMatchObject({ 'app.kubernetes.io/version': PACKAGE_VERSION, 'app.kubernetes.io/managed-by': 'Helm' });
+      expect(deployment.metadata['labels']).toMatchObject({
+        'app.kubernetes.io/version': PACKAGE_VERSION,
+        'app.kubernetes.io/managed-by': 'Helm',
+      });
 
       const run = async (serviceAccount: string): Promise<RunningService> => {
         const kc = await tokenKubeConfig(ns, serviceAccount);
-        const running = await startAgainstCluster(clusterConfig(kc.kubeconfigPath, ns, { readinessTimeoutMs: 500 }), kc, createLogger({ level: 'error', write: () => {} }));
+        const running = await startAgainstCluster(
+          clusterConfig(kc.kubeconfigPath, ns, { readinessTimeoutMs: 500 }),
+          kc,
+          createLogger({ level: 'error', write: () => {} }),
+        );
         services.push(running);
         return running;
       };
@@ -212,11 +294,25 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       const running = await run(sa);
       const url = running.url.replace(/\/$/, '');
       const all = EXPECTED.served.map((s) => s.id).sort();
-      const list = await until(() => getJson<BackendListResponse>(`${url}/api/v1/backends`), (l) => l.synced && l.backends.map((b) => b.id).sort().join() === all.join(), 60_000, 'all served');
+      const list = await until(
+        () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
+        (l) =>
+          l.synced &&
+          l.backends
+            .map((b) => b.id)
+            .sort()
+            .join() === all.join(),
+        60_000,
+        'all served',
+      );
       expect(list.backends.map((b) => b.id).sort()).toEqual(all);
       // Control: a ServiceAccount of the same namespace without the binding is refused, so the token really is what
       // the API server authorizes.
-      await createObject(clientOf(env.kubeConfig), ServiceAccountResource, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'unbound' } });
+      await createObject(clientOf(env.kubeConfig), ServiceAccountResource, ns, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'unbound' },
+      });
       await expect(run('unbound')).rejects.toThrow(/403/);
     }, 180_000);
   });
@@ -229,7 +325,10 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       method: 'POST',
       path: objectPath(ServiceAccountResource, ns, serviceAccount, 'token'),
       accept: 'application/json',
-      body: { contentType: 'application/json', value: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } } },
+      body: {
+        contentType: 'application/json',
+        value: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+      },
     });
     const admin = parse(env.kubeconfigYaml) as { clusters: Array<{ cluster: Record<string, string> }> };
     const yaml = stringify({

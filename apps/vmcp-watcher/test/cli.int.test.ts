@@ -46,11 +46,16 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     const notReady = await fetch(`${url}/readyz`);
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toEqual({ status: 'not_ready', mode: 'dynamic', reason: 'cache_sync_pending' });
-    expect(((await getJson<StatusResponse>(`${url}/status`)).synced)).toBe(false);
+    expect((await getJson<StatusResponse>(`${url}/status`)).synced).toBe(false);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
     await setRules(env.kubeConfig, ns, fullRules);
-    const ready = await until(() => fetch(`${url}/readyz`), (r) => r.status === 200, 60_000, '/readyz 200');
+    const ready = await until(
+      () => fetch(`${url}/readyz`),
+      (r) => r.status === 200,
+      60_000,
+      '/readyz 200',
+    );
     expect(await ready.json()).toEqual({ status: 'ready', mode: 'dynamic' });
     await proc.waitForLog((l) => l['msg'] === 'ready');
 
@@ -73,7 +78,12 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
 
     const status = await getJson<StatusResponse>(`${url}/status`);
     expect(status).toMatchObject({ group_ref: 'engineering', healthy: true, synced: true, namespace: ns, version: PACKAGE_VERSION });
-    expect(status.backends.find((b) => b.name === 'fetch')).toEqual({ name: 'fetch', health: 'healthy', transport: 'sse', auth_type: 'token_exchange' });
+    expect(status.backends.find((b) => b.name === 'fetch')).toEqual({
+      name: 'fetch',
+      health: 'healthy',
+      transport: 'sse',
+      auth_type: 'token_exchange',
+    });
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`^vmcp_registry_backends ${EXPECTED.served.length}$`, 'm'));
@@ -97,18 +107,13 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     expect(changed.id?.split('.')[0]).toBe(resetId.split('.')[0]);
     expect(versionOf(changed.id)).toBeGreaterThan(version);
 
-    await createWithStatus(
-      clientOf(env.kubeConfig),
-      MCPServerResource,
-      ns,
-      {
-        apiVersion: 'toolhive.stacklok.dev/v1beta1',
-        kind: 'MCPServer',
-        metadata: { name: 'newcomer' },
-        spec: { image: 'example/newcomer:1', transport: 'streamable-http', proxyPort: 8080, groupRef: { name: 'engineering' } },
-        status: { url: 'http://mcp-newcomer-proxy:8080', phase: 'Ready' },
-      },
-    );
+    await createWithStatus(clientOf(env.kubeConfig), MCPServerResource, ns, {
+      apiVersion: 'toolhive.stacklok.dev/v1beta1',
+      kind: 'MCPServer',
+      metadata: { name: 'newcomer' },
+      spec: { image: 'example/newcomer:1', transport: 'streamable-http', proxyPort: 8080, groupRef: { name: 'engineering' } },
+      status: { url: 'http://mcp-newcomer-proxy:8080', phase: 'Ready' },
+    });
     await stream.waitFor((e) => e.event === 'upsert' && (JSON.parse(e.data) as PublicBackend).id === 'newcomer', 10_000);
     expect((await fetch(`${url}/api/v1/backends/newcomer`)).status).toBe(200);
 
@@ -152,10 +157,21 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     await applyExamples(clientOf(env.kubeConfig), ns);
     // Never synced (no list/watch on secrets), so /readyz holds each request for the whole readiness timeout.
     const user = await env.addUser({ name: `vmcp-${ns}` });
-    await grant(env.kubeConfig, ns, `vmcp-${ns}`, deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))));
-    const proc = cli(['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '20000', '--log-level', 'debug'], user.kubeconfigPath);
+    await grant(
+      env.kubeConfig,
+      ns,
+      `vmcp-${ns}`,
+      deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))),
+    );
+    const proc = cli(
+      ['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '20000', '--log-level', 'debug'],
+      user.kubeconfigPath,
+    );
     const url = await proc.url();
-    const probe = fetch(`${url}/readyz`).then((r) => r.status, () => 'aborted');
+    const probe = fetch(`${url}/readyz`).then(
+      (r) => r.status,
+      () => 'aborted',
+    );
     // The probe is in flight once the service has received it (not after a fixed sleep: a busy machine is slower).
     await proc.waitForLog((l) => l['msg'] === 'request received' && l['path'] === '/readyz');
     proc.kill('SIGTERM');
@@ -171,8 +187,16 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     const ns = await env.newNamespace('cli-drain');
     await applyExamples(clientOf(env.kubeConfig), ns);
     const user = await env.addUser({ name: `vmcp-${ns}` });
-    await grant(env.kubeConfig, ns, `vmcp-${ns}`, deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))));
-    const proc = cli(['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '1500', '--log-level', 'debug'], user.kubeconfigPath);
+    await grant(
+      env.kubeConfig,
+      ns,
+      `vmcp-${ns}`,
+      deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))),
+    );
+    const proc = cli(
+      ['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '1500', '--log-level', 'debug'],
+      user.kubeconfigPath,
+    );
     const url = await proc.url();
     const probe = fetch(`${url}/readyz`).then((r) => r.status);
     await proc.waitForLog((l) => l['msg'] === 'request received' && l['path'] === '/readyz');

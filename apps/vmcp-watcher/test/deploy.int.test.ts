@@ -80,7 +80,13 @@ describeIntegration('deploy/ manifests', () => {
     const deployment = structuredClone(objects.find((o) => o.kind === 'Deployment')!);
     (deployment['spec'] as { template: { spec: PodSpec } }).template.spec.containers[0]!.readinessProbe.timeoutSeconds = -1;
     await expect(
-      createObject(clientOf(env.kubeConfig), resourceOf(deployment), ns, { ...deployment, metadata: { ...deployment.metadata, namespace: ns } }, { dryRun: true }),
+      createObject(
+        clientOf(env.kubeConfig),
+        resourceOf(deployment),
+        ns,
+        { ...deployment, metadata: { ...deployment.metadata, namespace: ns } },
+        { dryRun: true },
+      ),
     ).rejects.toThrow(/422/);
   }, 30_000);
 });

@@ -226,7 +226,6 @@ export async function openEvents(url: string, headers: Record<string, string> = 
   return client;
 }
 
-
 /** The service configuration integration tests start with: a kubeconfig file, a namespace, group `engineering`. */
 export function clusterConfig(kubeconfigPath: string, namespace: string, overrides: Partial<Config> = {}): Config {
   return {

@@ -40,7 +40,14 @@ describe('HTTP API', () => {
     svc.watcher.viewState = {
       synced: false,
       kinds: [{ kind: 'MCPServer', connected: true, synced: true, resourceVersion: '42' }],
-      exclusions: [{ name: 'pending-server', kind: 'MCPServer', reason: { code: 'no-url', message: 'no status.url yet' }, since: '2026-01-01T00:00:00.000Z' }],
+      exclusions: [
+        {
+          name: 'pending-server',
+          kind: 'MCPServer',
+          reason: { code: 'no-url', message: 'no status.url yet' },
+          since: '2026-01-01T00:00:00.000Z',
+        },
+      ],
       conflicts: [{ name: 'dup', kinds: ['MCPServer', 'MCPRemoteProxy'] }],
     };
     svc.watcher.sync();
@@ -53,7 +60,12 @@ describe('HTTP API', () => {
       redacted: ['tokenExchange.clientSecret'],
     });
     expect(body.excluded).toEqual([
-      { name: 'pending-server', kind: 'MCPServer', reason: { code: 'no-url', message: 'no status.url yet' }, since: '2026-01-01T00:00:00.000Z' },
+      {
+        name: 'pending-server',
+        kind: 'MCPServer',
+        reason: { code: 'no-url', message: 'no status.url yet' },
+        since: '2026-01-01T00:00:00.000Z',
+      },
     ]);
     expect(body.conflicts).toEqual([{ name: 'dup', kinds: ['MCPServer', 'MCPRemoteProxy'] }]);
     expect(body.watches[0]).toMatchObject({ kind: 'MCPServer', connected: true });

@@ -42,7 +42,11 @@ async function imageConfig(): Promise<ImageConfig> {
   return (JSON.parse(await buildah(['inspect', '--type', 'image', IMAGE])) as { OCIv1: { config: ImageConfig } }).OCIv1.config;
 }
 
-const haveImage = toolAvailable('container image', imageBuilt(), `${IMAGE} was not built (the test command's "container image" step runs scripts/image.sh build; it needs buildah and debootstrap)`);
+const haveImage = toolAvailable(
+  'container image',
+  imageBuilt(),
+  `${IMAGE} was not built (the test command's "container image" step runs scripts/image.sh build; it needs buildah and debootstrap)`,
+);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -126,7 +130,21 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
 
       // Control: even root cannot write the root filesystem of this container. (buildah exits non-zero after a run
       // on a read-only root, failing to remove /run/.containerenv: only the output counts.)
-      const write = await execFileP('bash', [IMAGE_SH, 'buildah', 'run', '--isolation', 'chroot', '--no-hosts', '--user', '0:0', ctr, '--', 'node', '-e', "require('fs').writeFileSync('/app/x', 'x'); console.log('written')"]).then(
+      const write = await execFileP('bash', [
+        IMAGE_SH,
+        'buildah',
+        'run',
+        '--isolation',
+        'chroot',
+        '--no-hosts',
+        '--user',
+        '0:0',
+        ctr,
+        '--',
+        'node',
+        '-e',
+        "require('fs').writeFileSync('/app/x', 'x'); console.log('written')",
+      ]).then(
         ({ stdout, stderr }) => stdout + stderr,
         (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
       );
@@ -134,10 +152,36 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
       expect(write).not.toContain('written');
 
       const port = await freePort();
-      const args = [...config.Entrypoint, '--listen', `127.0.0.1:${port}`, '--kubeconfig', '/kc', '--namespace', ns, '--group', 'engineering'];
+      const args = [
+        ...config.Entrypoint,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--kubeconfig',
+        '/kc',
+        '--namespace',
+        ns,
+        '--group',
+        'engineering',
+      ];
       const child = spawn(
         'bash',
-        [IMAGE_SH, 'buildah', 'run', '--isolation', 'chroot', '--no-hosts', '--user', config.User, '--workingdir', config.WorkingDir, '-v', `${kc}:/kc:ro`, ctr, '--', ...args],
+        [
+          IMAGE_SH,
+          'buildah',
+          'run',
+          '--isolation',
+          'chroot',
+          '--no-hosts',
+          '--user',
+          config.User,
+          '--workingdir',
+          config.WorkingDir,
+          '-v',
+          `${kc}:/kc:ro`,
+          ctr,
+          '--',
+          ...args,
+        ],
         { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       children.push(child);
@@ -154,7 +198,16 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
         );
         expect(ready).toBe(200);
         const all = EXPECTED.served.map((s) => s.id).sort();
-        const list = await until(() => getJson<BackendListResponse>(`${base}/api/v1/backends`), (l) => l.backends.map((b) => b.id).sort().join() === all.join(), 30_000, 'all served');
+        const list = await until(
+          () => getJson<BackendListResponse>(`${base}/api/v1/backends`),
+          (l) =>
+            l.backends
+              .map((b) => b.id)
+              .sort()
+              .join() === all.join(),
+          30_000,
+          'all served',
+        );
         expect(list.synced).toBe(true);
         expect(list.backends.map((b) => b.id).sort()).toEqual(all);
         const status = await getJson<{ version: string }>(`${base}/status`);

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { RoleBindingResource, RoleResource, SubjectAccessReviewResource, expectedEngineeringBackendsFile, type ResourceDescriptor } from '@vmcp/api';
+import {
+  RoleBindingResource,
+  RoleResource,
+  SubjectAccessReviewResource,
+  expectedEngineeringBackendsFile,
+  type ResourceDescriptor,
+} from '@vmcp/api';
 import { KubeHttpClient, createObject, patchObject } from '@vmcp/kube-watcher';
 import { parse } from 'yaml';
 import { eventually } from '@vmcp/vitest-config/poll';
@@ -34,7 +40,12 @@ export function deployRole(): { apiVersion: string; kind: string; metadata: { na
 /** Creates Role `name` with `rules` in `namespace` and binds it to user `user`. */
 export async function grant(admin: KubeConfig, namespace: string, user: string, rules: PolicyRule[], name = 'vmcp-watcher'): Promise<void> {
   const client = clientOf(admin);
-  await createObject(client, RoleResource, namespace, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules });
+  await createObject(client, RoleResource, namespace, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name },
+    rules,
+  });
   await createObject(client, RoleBindingResource, namespace, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
@@ -64,7 +75,13 @@ export async function setRules(admin: KubeConfig, namespace: string, rules: Poli
 }
 
 /** Merge-patches `status` of an MCP resource. */
-export function patchStatus(admin: KubeConfig, namespace: string, resource: ResourceDescriptor, name: string, status: object): Promise<unknown> {
+export function patchStatus(
+  admin: KubeConfig,
+  namespace: string,
+  resource: ResourceDescriptor,
+  name: string,
+  status: object,
+): Promise<unknown> {
   return patchObject(clientOf(admin), resource, namespace, name, { status }, { subresource: 'status' });
 }
 

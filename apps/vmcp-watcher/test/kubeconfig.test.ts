@@ -55,7 +55,18 @@ describe('the CLI under env -i (no HOME, no PATH, nothing)', () => {
   it('loads exactly the merged --kubeconfig list, and says which API server it could not reach (no userinfo)', async () => {
     const child = spawn(
       process.execPath,
-      ['--conditions=@vmcp/source', 'src/cli.ts', '--kubeconfig', `${a}:${b}`, '--namespace', 'ns', '--group', 'engineering', '--listen', '127.0.0.1:0'],
+      [
+        '--conditions=@vmcp/source',
+        'src/cli.ts',
+        '--kubeconfig',
+        `${a}:${b}`,
+        '--namespace',
+        'ns',
+        '--group',
+        'engineering',
+        '--listen',
+        '127.0.0.1:0',
+      ],
       { cwd: APP_DIR, env: {}, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

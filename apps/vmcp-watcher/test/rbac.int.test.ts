@@ -56,11 +56,21 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
 
   it('the full Role works: synced, every expected backend served, and a changed CA bundle is picked up', async () => {
     const { ns, url } = await runAs(RULES, 'full');
-    const list = await until(() => getJson<BackendListResponse>(`${url}/api/v1/backends`), (l) => l.synced && served(l).join() === allServed.join(), 30_000, 'all served');
+    const list = await until(
+      () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
+      (l) => l.synced && served(l).join() === allServed.join(),
+      30_000,
+      'all served',
+    );
     expect(served(list)).toEqual(allServed);
     const before = list.backends.find((b) => b.id === 'internal-docs')!.caBundle!.bytes;
     await changeCaBundle(ns);
-    await until(() => getJson<BackendListResponse>(`${url}/api/v1/backends`), (l) => l.backends.find((b) => b.id === 'internal-docs')?.caBundle?.bytes !== before, 15_000, 'CA bundle change seen');
+    await until(
+      () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
+      (l) => l.backends.find((b) => b.id === 'internal-docs')?.caBundle?.bytes !== before,
+      15_000,
+      'CA bundle change seen',
+    );
   }, 90_000);
 
   async function changeCaBundle(ns: string): Promise<void> {
@@ -101,7 +111,12 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
 
   it('without get on secrets the backends whose auth needs a Secret are not served', async () => {
     const { url } = await runAs(without('secrets:get'), 'no-secret-get');
-    const list = await until(() => getJson<BackendListResponse>(`${url}/api/v1/backends`), (l) => l.synced && served(l).includes('notion-proxy'), 30_000, 'synced');
+    const list = await until(
+      () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
+      (l) => l.synced && served(l).includes('notion-proxy'),
+      30_000,
+      'synced',
+    );
     expect(served(list)).not.toContain('fetch');
     expect(served(list)).not.toContain('github');
     const reasons = Object.fromEntries(list.excluded.map((e) => [e.name, e.reason.code]));
@@ -110,7 +125,12 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
 
   it('without get on configmaps the entry with a CA bundle is not served', async () => {
     const { url } = await runAs(without('configmaps:get'), 'no-cm-get');
-    const list = await until(() => getJson<BackendListResponse>(`${url}/api/v1/backends`), (l) => l.synced && served(l).includes('partner-search'), 30_000, 'synced');
+    const list = await until(
+      () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
+      (l) => l.synced && served(l).includes('partner-search'),
+      30_000,
+      'synced',
+    );
     expect(served(list)).not.toContain('internal-docs');
     expect(list.excluded.find((e) => e.name === 'internal-docs')).toBeDefined();
   }, 60_000);

@@ -35,18 +35,13 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
     const client = clientOf(env.kubeConfig);
     const worker = async (): Promise<void> => {
       for (let o = objects[next++]; o !== undefined; o = objects[next++]) {
-        await createWithStatus(
-          client,
-          MCPServerResource,
-          ns,
-          {
-            apiVersion: 'toolhive.stacklok.dev/v1beta1',
-            kind: 'MCPServer',
-            metadata: { name: o.name },
-            spec: { image: 'example/x:1', transport: 'streamable-http', groupRef: { name: o.group } },
-            status: { phase: 'Ready', ...(o.url !== undefined ? { url: o.url } : {}) },
-          },
-        );
+        await createWithStatus(client, MCPServerResource, ns, {
+          apiVersion: 'toolhive.stacklok.dev/v1beta1',
+          kind: 'MCPServer',
+          metadata: { name: o.name },
+          spec: { image: 'example/x:1', transport: 'streamable-http', groupRef: { name: o.group } },
+          status: { phase: 'Ready', ...(o.url !== undefined ? { url: o.url } : {}) },
+        });
       }
     };
     await Promise.all(Array.from({ length: 12 }, worker));
@@ -80,10 +75,10 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
     service.server.prependListener('request', (req, res: ServerResponse) => {
       if (req.url?.startsWith('/readyz') !== true) return;
       const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-      res.writeHead = ((...args: unknown[]) => {
+      res.writeHead = (...args: unknown[]) => {
         if (args[0] === 200) atFirstReady ??= registry.count();
         return writeHead(...args);
-      });
+      };
     });
     const { port } = await service.listen({ host: '127.0.0.1', port: 0 });
 
@@ -125,7 +120,9 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
 
     // /readyz?verbose shows both checks with their counts.
     const verbose = (await (await fetch(`http://127.0.0.1:${port}/readyz?verbose`)).json()) as { checks: { line: string }[] };
-    expect(verbose.checks.map((c) => c.line)).toContain(`[+]initial-reconcile ok (${SERVABLE + UNSERVABLE}/${SERVABLE + UNSERVABLE} backends)`);
+    expect(verbose.checks.map((c) => c.line)).toContain(
+      `[+]initial-reconcile ok (${SERVABLE + UNSERVABLE}/${SERVABLE + UNSERVABLE} backends)`,
+    );
     expect(verbose.checks.map((c) => c.line).some((l) => /^\[\+\]cache-sync ok \(\d+\/\d+ kinds\)$/.test(l))).toBe(true);
     // The histogram metric got the barrier time.
     expect(barrierMs).toHaveLength(1);

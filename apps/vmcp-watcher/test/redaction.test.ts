@@ -58,7 +58,18 @@ describe('no secret value leaves the service', () => {
     const replay = await openEvents(`${svc.url}/api/v1/events?since=${svc.service.context.hub.eventId(0)}`);
     await replay.waitFor((e) => e.id === svc!.service.context.hub.eventId(2));
 
-    const paths = ['/', '/status', '/api/v1/backends', '/api/v1/backends/github', '/api/v1/backends/xaa', '/api/v1/backends/entry', '/api/v1/backends/custom', '/metrics', '/readyz?verbose', '/healthz?verbose'];
+    const paths = [
+      '/',
+      '/status',
+      '/api/v1/backends',
+      '/api/v1/backends/github',
+      '/api/v1/backends/xaa',
+      '/api/v1/backends/entry',
+      '/api/v1/backends/custom',
+      '/metrics',
+      '/readyz?verbose',
+      '/healthz?verbose',
+    ];
     for (const path of paths) {
       const res = await fetch(`${svc.url}${path}`);
       expect(res.status).toBe(200);

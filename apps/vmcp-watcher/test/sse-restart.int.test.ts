@@ -41,7 +41,12 @@ describeIntegration('event stream across a restart of the service process', () =
     const proc = startCli(['--namespace', ns, '--group', 'eng', '--listen', '127.0.0.1:0'], { KUBECONFIG: env.kubeconfigPath });
     running.push(proc);
     const url = await proc.url(60_000);
-    await until(() => fetch(`${url}/readyz`), (r) => r.status === 200, 60_000, '/readyz 200');
+    await until(
+      () => fetch(`${url}/readyz`),
+      (r) => r.status === 200,
+      60_000,
+      '/readyz 200',
+    );
     return { proc, url };
   }
 
@@ -51,7 +56,7 @@ describeIntegration('event stream across a restart of the service process', () =
     return s;
   }
 
-  const names = (data: string): string[] => ((JSON.parse(data) as { backends: PublicBackend[] }).backends.map((b) => b.id)).sort();
+  const names = (data: string): string[] => (JSON.parse(data) as { backends: PublicBackend[] }).backends.map((b) => b.id).sort();
   const versionOf = (id: string | undefined): number => Number(id?.split('.')[1]);
   const epochOf = (id: string | undefined): string => String(id?.split('.')[0]);
 

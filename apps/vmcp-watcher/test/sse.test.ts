@@ -53,7 +53,10 @@ describe('/api/v1/events', () => {
     for (const id of ['a', 'b', 'c', 'd']) svc.registry.upsert(backend(id));
     const byHeader = await events('/api/v1/events', { 'last-event-id': id(2) });
     await byHeader.waitFor((e) => e.id === id(4));
-    expect(byHeader.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual([`${id(3)}:upsert`, `${id(4)}:upsert`]);
+    expect(byHeader.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual([
+      `${id(3)}:upsert`,
+      `${id(4)}:upsert`,
+    ]);
 
     const bySince = await events(`/api/v1/events?since=${id(3)}`);
     await bySince.waitFor((e) => e.id === id(4));
@@ -73,7 +76,11 @@ describe('/api/v1/events', () => {
     // Positive control: inside the buffer, same epoch, exactly the missed events and no reset.
     const justInside = await events(`/api/v1/events?since=${id(3)}`);
     await justInside.waitFor((e) => e.id === id(6));
-    expect(justInside.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual([`${id(4)}:upsert`, `${id(5)}:upsert`, `${id(6)}:upsert`]);
+    expect(justInside.events.filter((e) => e.id !== undefined).map((e) => `${e.id}:${e.event}`)).toEqual([
+      `${id(4)}:upsert`,
+      `${id(5)}:upsert`,
+      `${id(6)}:upsert`,
+    ]);
 
     const tooOld = await events(`/api/v1/events?since=${id(2)}`);
     const reset = await tooOld.waitFor((e) => e.event === 'reset');

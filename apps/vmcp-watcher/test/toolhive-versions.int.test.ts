@@ -57,7 +57,13 @@ describeIntegration('the service on every ToolHive install', () => {
   });
 
   async function create(ns: string, version: string, kind: string, name: string, spec: Json, status?: Json): Promise<void> {
-    const object = { apiVersion: `toolhive.stacklok.dev/${version}`, kind, metadata: { name, namespace: ns }, spec, ...(status === undefined ? {} : { status }) };
+    const object = {
+      apiVersion: `toolhive.stacklok.dev/${version}`,
+      kind,
+      metadata: { name, namespace: ns },
+      spec,
+      ...(status === undefined ? {} : { status }),
+    };
     await createWithStatus(new KubeHttpClient(cp.kubeConfig), resourceOf(object), ns, object);
   }
 
@@ -72,7 +78,8 @@ describeIntegration('the service on every ToolHive install', () => {
       groupRef: 'eng',
       logger,
       defaultMetrics: false,
-      watcher: (metrics) => createKubeWatcher({ kubeConfig: cp.kubeConfig, namespace: ns, groupRef: 'eng', registry, logger, metrics, workers: undefined }),
+      watcher: (metrics) =>
+        createKubeWatcher({ kubeConfig: cp.kubeConfig, namespace: ns, groupRef: 'eng', registry, logger, metrics, workers: undefined }),
     });
     const { port } = await service.listen({ host: '127.0.0.1', port: 0 });
     service.startWatcher();
@@ -86,20 +93,38 @@ describeIntegration('the service on every ToolHive install', () => {
 
   it('without ToolHive CRDs: one error naming the kind, what the cluster serves, and ToolHive (not this project)', async () => {
     const ns = await cp.createNamespace('none');
-    const err = await checkCluster(cp.kubeConfig, ns).then(() => undefined, (e: unknown) => e as Error);
-    expect(err?.message).toMatch(/MCPServer is not served: the cluster does not serve the API group toolhive\.stacklok\.dev at all; install ToolHive's operator/);
+    const err = await checkCluster(cp.kubeConfig, ns).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(
+      /MCPServer is not served: the cluster does not serve the API group toolhive\.stacklok\.dev at all; install ToolHive's operator/,
+    );
     expect(err?.message).not.toMatch(/packages\/api|crds\//);
   });
 
   it('v1alpha1 only (ToolHive v0.7.0): served at v1alpha1 with the v0.7.0 rules and HEAD safety', async () => {
     await cp.installCRDs([v1alpha1OnlyCrds(dir)]);
     const ns = await cp.createNamespace('alpha');
-    const server = (groupRef: string, transport = 'sse'): Json => ({ image: 'x', transport, proxyMode: 'streamable-http', proxyPort: 8080, groupRef });
+    const server = (groupRef: string, transport = 'sse'): Json => ({
+      image: 'x',
+      transport,
+      proxyMode: 'streamable-http',
+      proxyPort: 8080,
+      groupRef,
+    });
     await create(ns, 'v1alpha1', 'MCPServer', 'fetch', server('eng'), { phase: 'Running', url: 'http://mcp-fetch-proxy:8080' });
     await create(ns, 'v1alpha1', 'MCPServer', 'starting', server('eng'), { phase: 'Pending', url: 'http://mcp-starting-proxy:8080' });
     await create(ns, 'v1alpha1', 'MCPServer', 'no-url', server('eng'), { phase: 'Running' });
     await create(ns, 'v1alpha1', 'MCPServer', 'other', server('research'), { phase: 'Running', url: 'http://mcp-other-proxy:8080' });
-    await create(ns, 'v1alpha1', 'MCPRemoteProxy', 'remote', { remoteUrl: 'https://remote.example.com/mcp', groupRef: 'eng' }, { phase: 'Ready', url: 'http://mcp-remote-proxy:8080' });
+    await create(
+      ns,
+      'v1alpha1',
+      'MCPRemoteProxy',
+      'remote',
+      { remoteUrl: 'https://remote.example.com/mcp', groupRef: 'eng' },
+      { phase: 'Ready', url: 'http://mcp-remote-proxy:8080' },
+    );
 
     const { url, logs } = await serve(ns);
     const list = (await (await fetch(`${url}/api/v1/backends`)).json()) as BackendListResponse;
@@ -119,7 +144,14 @@ describeIntegration('the service on every ToolHive install', () => {
 
     // Live at v1alpha1: the watch follows a change.
     const legacy = resourceOf({ apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: MCPServerResource.kind });
-    await patchObject(new KubeHttpClient(cp.kubeConfig), legacy, ns, 'starting', { status: { phase: 'Running' } }, { subresource: 'status' });
+    await patchObject(
+      new KubeHttpClient(cp.kubeConfig),
+      legacy,
+      ns,
+      'starting',
+      { status: { phase: 'Running' } },
+      { subresource: 'status' },
+    );
     for (let i = 0; ; i++) {
       const b = (await (await fetch(`${url}/api/v1/backends/starting`)).json()) as { backend: PublicBackend };
       if (b.backend.healthStatus === 'healthy') break;
@@ -131,15 +163,37 @@ describeIntegration('the service on every ToolHive install', () => {
   it('v1alpha1 + v1beta1 (the shipped CRDs): served at v1beta1, where Running is no longer healthy', async () => {
     await cp.installCRDs([crdDirectory]);
     const ns = await cp.createNamespace('beta');
-    await create(ns, 'v1beta1', 'MCPServer', 'fetch', { image: 'x', transport: 'sse', groupRef: { name: 'eng' } }, { phase: 'Ready', url: 'http://mcp-fetch-proxy:8080' });
-    await create(ns, 'v1beta1', 'MCPServer', 'legacy', { image: 'x', transport: 'sse', groupRef: { name: 'eng' } }, { phase: 'Running', url: 'http://mcp-legacy-proxy:8080' });
-    await create(ns, 'v1beta1', 'MCPServerEntry', 'entry', { remoteUrl: 'https://docs.example.com/mcp', transport: 'streamable-http', groupRef: { name: 'eng' } }, { phase: 'Valid' });
+    await create(
+      ns,
+      'v1beta1',
+      'MCPServer',
+      'fetch',
+      { image: 'x', transport: 'sse', groupRef: { name: 'eng' } },
+      { phase: 'Ready', url: 'http://mcp-fetch-proxy:8080' },
+    );
+    await create(
+      ns,
+      'v1beta1',
+      'MCPServer',
+      'legacy',
+      { image: 'x', transport: 'sse', groupRef: { name: 'eng' } },
+      { phase: 'Running', url: 'http://mcp-legacy-proxy:8080' },
+    );
+    await create(
+      ns,
+      'v1beta1',
+      'MCPServerEntry',
+      'entry',
+      { remoteUrl: 'https://docs.example.com/mcp', transport: 'streamable-http', groupRef: { name: 'eng' } },
+      { phase: 'Valid' },
+    );
     const { url } = await serve(ns);
     const list = (await (await fetch(`${url}/api/v1/backends`)).json()) as BackendListResponse;
     const byId = new Map<string, PublicBackend>(list.backends.map((b) => [b.id, b]));
     expect([...byId.keys()].sort()).toEqual(['entry', 'fetch', 'legacy']);
     expect(byId.get('fetch')?.healthStatus).toBe('healthy');
     expect(byId.get('legacy')?.healthStatus).toBe('unknown');
-    for (const w of list.watches.filter((k) => k.kind.startsWith('MCP'))) expect(w.apiVersion, w.kind).toBe('toolhive.stacklok.dev/v1beta1');
+    for (const w of list.watches.filter((k) => k.kind.startsWith('MCP')))
+      expect(w.apiVersion, w.kind).toBe('toolhive.stacklok.dev/v1beta1');
   }, 300_000);
 });

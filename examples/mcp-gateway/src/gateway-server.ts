@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { NotInCatalogueError, type BackendPool } from '@vmcp/gateway';
 
 /** Options of {@link createGatewayServer}. */
@@ -49,7 +55,10 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: pool.tools().map((entry) => entry.tool) }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
       try {
-        return await pool.callTool(request.params.name, request.params.arguments ?? {}, { context: { sessionId: sessionId() }, signal: extra.signal });
+        return await pool.callTool(request.params.name, request.params.arguments ?? {}, {
+          context: { sessionId: sessionId() },
+          signal: extra.signal,
+        });
       } catch (error) {
         if (error instanceof NotInCatalogueError) throw new McpError(ErrorCode.InvalidParams, error.message);
         // The pool's message names the tool and backend and carries no secret value.

@@ -53,7 +53,10 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
 
   const ref = (plural: Plural) => ({ group: TOOLHIVE_API_GROUP, version: TOOLHIVE_API_VERSION, namespace, plural });
   const create = async (plural: Plural, kind: string, name: string, spec: object): Promise<void> => {
-    await co.createNamespacedCustomObject({ ...ref(plural), body: { apiVersion: `${TOOLHIVE_API_GROUP}/${TOOLHIVE_API_VERSION}`, kind, metadata: { name }, spec } });
+    await co.createNamespacedCustomObject({
+      ...ref(plural),
+      body: { apiVersion: `${TOOLHIVE_API_GROUP}/${TOOLHIVE_API_VERSION}`, kind, metadata: { name }, spec },
+    });
   };
   // Status is a subresource: only the status endpoint writes it (as the operator does).
   const setStatus = async (plural: Plural, name: string, status: object): Promise<void> => {
@@ -116,14 +119,18 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
     if (latencies.length > 0) {
       console.log('object change → notifications/tools/list_changed at the client (ms):');
       const ms = (v: number | undefined) => (v === undefined ? '   -' : v.toFixed(1).padStart(6));
-      console.log(`  ${'change'.padEnd(48)} ${'registry'.padStart(8)} ${'pool'.padStart(6)} ${'client'.padStart(6)} (from the write request; client also from the API's answer)`);
+      console.log(
+        `  ${'change'.padEnd(48)} ${'registry'.padStart(8)} ${'pool'.padStart(6)} ${'client'.padStart(6)} (from the write request; client also from the API's answer)`,
+      );
       for (const l of latencies) {
-        console.log(`  ${l.change.padEnd(48)} ${ms(l.registryMs).padStart(8)} ${ms(l.poolMs)} ${ms(l.fromRequestMs)} (${l.fromAckMs.toFixed(1)})`);
+        console.log(
+          `  ${l.change.padEnd(48)} ${ms(l.registryMs).padStart(8)} ${ms(l.poolMs)} ${ms(l.fromRequestMs)} (${l.fromAckMs.toFixed(1)})`,
+        );
       }
     }
   });
 
-  it('an entry\'s tools appear when it becomes Valid; the session gets list_changed; calls carry forwarded headers', async () => {
+  it("an entry's tools appear when it becomes Valid; the session gets list_changed; calls carry forwarded headers", async () => {
     const alpha = await serve({ name: 'alpha', tools: ['search'] });
     await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'alpha-key' }, stringData: { key: KEY_V1 } } });
     await create('mcpserverentries', 'MCPServerEntry', 'alpha', {
@@ -140,7 +147,11 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
     expect(await toolNames()).toEqual([]);
     expect(gateway.registry.get('alpha')).toBeUndefined();
 
-    await measure('MCPServerEntry alpha → Valid', () => setStatus('mcpserverentries', 'alpha', { phase: 'Valid' }), (n) => n.includes('alpha_search'));
+    await measure(
+      'MCPServerEntry alpha → Valid',
+      () => setStatus('mcpserverentries', 'alpha', { phase: 'Valid' }),
+      (n) => n.includes('alpha_search'),
+    );
     const result = await client.callTool({ name: 'alpha_search', arguments: { text: 'hi' } });
     expect(result.content).toEqual([{ type: 'text', text: 'alpha/search: hi' }]);
     const headers = alpha.callHeaders.get('search')!.at(-1)!;
@@ -164,20 +175,35 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
       groupRef: { name: GROUP },
       externalAuthConfigRef: { name: 'delta-auth' },
     });
-    await measure('MCPRemoteProxy delta → Ready with status.url', () => setStatus('mcpremoteproxies', 'delta', { phase: 'Ready', url: delta.url }), (n) => n.includes('delta_lookup'));
+    await measure(
+      'MCPRemoteProxy delta → Ready with status.url',
+      () => setStatus('mcpremoteproxies', 'delta', { phase: 'Ready', url: delta.url }),
+      (n) => n.includes('delta_lookup'),
+    );
     await client.callTool({ name: 'delta_lookup', arguments: {} });
     expect(delta.callHeaders.get('lookup')!.at(-1)!.authorization).toBe(PROXY_TOKEN);
   }, 60_000);
 
   it('a backend that is down is unhealthy, and joins when it comes up', async () => {
     const port = await freePort();
-    await create('mcpserverentries', 'MCPServerEntry', 'gamma', { remoteUrl: `http://127.0.0.1:${port}/mcp`, transport: 'streamable-http', groupRef: { name: GROUP } });
+    await create('mcpserverentries', 'MCPServerEntry', 'gamma', {
+      remoteUrl: `http://127.0.0.1:${port}/mcp`,
+      transport: 'streamable-http',
+      groupRef: { name: GROUP },
+    });
     await setStatus('mcpserverentries', 'gamma', { phase: 'Valid' });
-    await vi.waitFor(() => expect(gateway.pool.health('gamma')).toMatchObject({ health: 'unhealthy', state: 'retrying', registryHealth: 'healthy' }), WAIT);
+    await vi.waitFor(
+      () => expect(gateway.pool.health('gamma')).toMatchObject({ health: 'unhealthy', state: 'retrying', registryHealth: 'healthy' }),
+      WAIT,
+    );
     expect(gateway.pool.health('gamma')?.reason).toMatch(/^connect failed/);
     expect(await toolNames()).not.toContain('gamma_ping');
 
-    await measure('backend gamma comes up (no object change)', () => serve({ name: 'gamma', tools: ['ping'], port }), (n) => n.includes('gamma_ping'));
+    await measure(
+      'backend gamma comes up (no object change)',
+      () => serve({ name: 'gamma', tools: ['ping'], port }),
+      (n) => n.includes('gamma_ping'),
+    );
     expect(gateway.pool.health('gamma')).toMatchObject({ health: 'healthy', state: 'connected' });
   }, 60_000);
 
@@ -185,7 +211,11 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
     const alpha = servers[0]!;
     const connectsBefore = alpha.requests.filter((h) => h['x-api-key'] === KEY_V2).length;
     expect(connectsBefore).toBe(0);
-    await core.replaceNamespacedSecret({ name: 'alpha-key', namespace, body: { metadata: { name: 'alpha-key' }, stringData: { key: KEY_V2 } } });
+    await core.replaceNamespacedSecret({
+      name: 'alpha-key',
+      namespace,
+      body: { metadata: { name: 'alpha-key' }, stringData: { key: KEY_V2 } },
+    });
     await vi.waitFor(async () => {
       await client.callTool({ name: 'alpha_search', arguments: {} });
       expect(alpha.callHeaders.get('search')!.at(-1)!['x-api-key']).toBe(KEY_V2);
@@ -197,27 +227,56 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
 
   it('HTTPS with a CA bundle from a ConfigMap (self-signed server)', async () => {
     const pki = await createPki(pkiDir);
-    const beta = await serve({ name: 'beta', tools: ['secure'], tls: { cert: readFileSync(pki.apiserverCert, 'utf8'), key: readFileSync(pki.apiserverKey, 'utf8') } });
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'beta-ca' }, data: { 'ca.crt': readFileSync(pki.servingCaCert, 'utf8') } } });
+    const beta = await serve({
+      name: 'beta',
+      tools: ['secure'],
+      tls: { cert: readFileSync(pki.apiserverCert, 'utf8'), key: readFileSync(pki.apiserverKey, 'utf8') },
+    });
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'beta-ca' }, data: { 'ca.crt': readFileSync(pki.servingCaCert, 'utf8') } },
+    });
     await create('mcpserverentries', 'MCPServerEntry', 'beta', {
       remoteUrl: beta.url.replace('127.0.0.1', 'localhost'),
       transport: 'streamable-http',
       groupRef: { name: GROUP },
       caBundleRef: { configMapRef: { name: 'beta-ca', key: 'ca.crt' } },
     });
-    await measure('MCPServerEntry beta (https, CA bundle) → Valid', () => setStatus('mcpserverentries', 'beta', { phase: 'Valid' }), (n) => n.includes('beta_secure'));
-    expect((await client.callTool({ name: 'beta_secure', arguments: { text: 'tls' } })).content).toEqual([{ type: 'text', text: 'beta/secure: tls' }]);
+    await measure(
+      'MCPServerEntry beta (https, CA bundle) → Valid',
+      () => setStatus('mcpserverentries', 'beta', { phase: 'Valid' }),
+      (n) => n.includes('beta_secure'),
+    );
+    expect((await client.callTool({ name: 'beta_secure', arguments: { text: 'tls' } })).content).toEqual([
+      { type: 'text', text: 'beta/secure: tls' },
+    ]);
   }, 90_000);
 
   it('a second entry on a warm gateway (same steps as the first)', async () => {
     const alpha = servers[0]!;
-    await create('mcpserverentries', 'MCPServerEntry', 'echo', { remoteUrl: alpha.url, transport: 'streamable-http', groupRef: { name: GROUP } });
-    await measure('MCPServerEntry echo → Valid (warm)', () => setStatus('mcpserverentries', 'echo', { phase: 'Valid' }), (n) => n.includes('echo_search'));
-    await measure('MCPServerEntry echo deleted', () => co.deleteNamespacedCustomObject({ ...ref('mcpserverentries'), name: 'echo' }), (n) => !n.includes('echo_search'));
+    await create('mcpserverentries', 'MCPServerEntry', 'echo', {
+      remoteUrl: alpha.url,
+      transport: 'streamable-http',
+      groupRef: { name: GROUP },
+    });
+    await measure(
+      'MCPServerEntry echo → Valid (warm)',
+      () => setStatus('mcpserverentries', 'echo', { phase: 'Valid' }),
+      (n) => n.includes('echo_search'),
+    );
+    await measure(
+      'MCPServerEntry echo deleted',
+      () => co.deleteNamespacedCustomObject({ ...ref('mcpserverentries'), name: 'echo' }),
+      (n) => !n.includes('echo_search'),
+    );
   }, 60_000);
 
   it('deleting an entry removes its tools, with list_changed', async () => {
-    await measure('MCPServerEntry alpha deleted', () => co.deleteNamespacedCustomObject({ ...ref('mcpserverentries'), name: 'alpha' }), (n) => !n.includes('alpha_search'));
+    await measure(
+      'MCPServerEntry alpha deleted',
+      () => co.deleteNamespacedCustomObject({ ...ref('mcpserverentries'), name: 'alpha' }),
+      (n) => !n.includes('alpha_search'),
+    );
     expect(await toolNames()).toEqual(['beta_secure', 'delta_lookup', 'gamma_ping']);
     expect(gateway.pool.health('alpha')).toBeUndefined();
   }, 60_000);

@@ -20,22 +20,34 @@ describeIntegration('examples/mcp-gateway src/main.ts', () => {
     await backend?.close();
   });
 
-  it('serves the group\'s tools over MCP and stops cleanly on SIGTERM', async () => {
+  it("serves the group's tools over MCP and stops cleanly on SIGTERM", async () => {
     const namespace = await env.newNamespace('gw-cli');
     backend = await startLoopbackServer({ name: 'docs', tools: ['search'] });
     const co = env.kubeConfig.makeApiClient(CustomObjectsApi);
     const ref = { group: TOOLHIVE_API_GROUP, version: TOOLHIVE_API_VERSION, namespace, plural: 'mcpserverentries' };
     await co.createNamespacedCustomObject({
       ...ref,
-      body: { apiVersion: `${TOOLHIVE_API_GROUP}/${TOOLHIVE_API_VERSION}`, kind: 'MCPServerEntry', metadata: { name: 'docs' }, spec: { remoteUrl: backend.url, transport: 'streamable-http', groupRef: { name: 'tools' } } },
+      body: {
+        apiVersion: `${TOOLHIVE_API_GROUP}/${TOOLHIVE_API_VERSION}`,
+        kind: 'MCPServerEntry',
+        metadata: { name: 'docs' },
+        spec: { remoteUrl: backend.url, transport: 'streamable-http', groupRef: { name: 'tools' } },
+      },
     });
-    await co.patchNamespacedCustomObjectStatus({ ...ref, name: 'docs', body: { status: { phase: 'Valid' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await co.patchNamespacedCustomObjectStatus(
+      { ...ref, name: 'docs', body: { status: { phase: 'Valid' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
 
-    const proc = spawn(process.execPath, ['--conditions=@vmcp/source', 'src/main.ts', '--namespace', namespace, '--group', 'tools', '--port', '0'], {
-      cwd: new URL('..', import.meta.url),
-      env: { ...process.env, KUBECONFIG: env.kubeconfigPath },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      ['--conditions=@vmcp/source', 'src/main.ts', '--namespace', namespace, '--group', 'tools', '--port', '0'],
+      {
+        cwd: new URL('..', import.meta.url),
+        env: { ...process.env, KUBECONFIG: env.kubeconfigPath },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child = proc;
     let stdout = '';
     let stderr = '';
@@ -47,7 +59,9 @@ describeIntegration('examples/mcp-gateway src/main.ts', () => {
     const client = new Client({ name: 'cli-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     await vi.waitFor(async () => expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['docs_search']), WAIT);
-    expect((await client.callTool({ name: 'docs_search', arguments: { text: 'cli' } })).content).toEqual([{ type: 'text', text: 'docs/search: cli' }]);
+    expect((await client.callTool({ name: 'docs_search', arguments: { text: 'cli' } })).content).toEqual([
+      { type: 'text', text: 'docs/search: cli' },
+    ]);
     await client.close();
     expect(stdout).toContain('tools: docs_search');
 

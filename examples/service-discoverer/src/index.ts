@@ -40,7 +40,12 @@ const TRANSPORTS = new Set(['streamable-http', 'sse']);
 
 /** Core v1 Services. */
 export const ServiceResource: ResourceDescriptor = Object.freeze({
-  group: '', version: 'v1', plural: 'services', kind: 'Service', listKind: 'ServiceList', namespaced: true,
+  group: '',
+  version: 'v1',
+  plural: 'services',
+  kind: 'Service',
+  listKind: 'ServiceList',
+  namespaced: true,
 });
 
 /** What the cache keeps of a Service: name, resourceVersion, our annotations, and the ports. */
@@ -121,7 +126,13 @@ export function createServiceDiscoverer(options: ServiceDiscovererOptions): Disc
     const a = annotationsOf(svc);
     const transport = a[TRANSPORT_ANNOTATION] ?? 'streamable-http';
     if (!TRANSPORTS.has(transport)) {
-      return { backend: null, reason: { code: 'malformed', message: `Service ${name}: unsupported ${TRANSPORT_ANNOTATION} "${transport}" (streamable-http or sse)` } };
+      return {
+        backend: null,
+        reason: {
+          code: 'malformed',
+          message: `Service ${name}: unsupported ${TRANSPORT_ANNOTATION} "${transport}" (streamable-http or sse)`,
+        },
+      };
     }
     let url = a[URL_ANNOTATION];
     if (url === undefined) {
@@ -129,9 +140,10 @@ export function createServiceDiscoverer(options: ServiceDiscovererOptions): Disc
       const ports = svc.spec?.ports ?? [];
       const port =
         wanted !== undefined
-          ? ports.find((p) => p.name === wanted || String(p.port) === wanted)?.port ?? (/^\d+$/.test(wanted) ? Number(wanted) : undefined)
+          ? (ports.find((p) => p.name === wanted || String(p.port) === wanted)?.port ?? (/^\d+$/.test(wanted) ? Number(wanted) : undefined))
           : (ports.find((p) => p.name === 'mcp') ?? ports[0])?.port;
-      if (port === undefined) return { backend: null, reason: { code: 'no-url', message: `Service ${name} has no ${URL_ANNOTATION} and no usable port` } };
+      if (port === undefined)
+        return { backend: null, reason: { code: 'no-url', message: `Service ${name} has no ${URL_ANNOTATION} and no usable port` } };
       const path = a[PATH_ANNOTATION] ?? '/mcp';
       url = `http://${name}.${namespace}.svc.${domain}:${port}${path.startsWith('/') ? path : `/${path}`}`;
     }
@@ -139,7 +151,10 @@ export function createServiceDiscoverer(options: ServiceDiscovererOptions): Disc
       const parsed = new URL(url);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
     } catch {
-      return { backend: null, reason: { code: 'invalid-url', message: `Service ${name}: ${URL_ANNOTATION} "${url}" is not an http(s) URL` } };
+      return {
+        backend: null,
+        reason: { code: 'invalid-url', message: `Service ${name}: ${URL_ANNOTATION} "${url}" is not an http(s) URL` },
+      };
     }
     const backend: Backend = {
       id: name,

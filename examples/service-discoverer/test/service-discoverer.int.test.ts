@@ -10,7 +10,6 @@ import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { createServiceDiscoverer, serviceWatchPlan } from '../src/index.ts';
 
-
 function service(name: string, annotations: Record<string, string>, port = 8080): V1Service {
   return { metadata: { name, annotations }, spec: { ports: [{ name: 'mcp', port }], selector: { app: name } } };
 }
@@ -36,21 +35,39 @@ describeIntegration('Service discoverer on a real API server', () => {
     const plan = serviceWatchPlan({ group: 'tools' });
     // A discoverer factory: the discoverer reads through the watcher's own informer caches.
     const watcher = new BackendWatcher({
-      kubeConfig: env.kubeConfig, namespace, groupRef: 'tools', registry, plan,
+      kubeConfig: env.kubeConfig,
+      namespace,
+      groupRef: 'tools',
+      registry,
+      plan,
       discoverer: ({ reader }) => createServiceDiscoverer({ namespace, reader }),
     });
     const done = watcher.start();
-    stops.push(async () => { await watcher.stop(); await done; });
+    stops.push(async () => {
+      await watcher.stop();
+      await done;
+    });
 
     expect(await watcher.waitForCacheSync()).toBe(true);
     await eventually(() => registry.count() === 2, 20_000, 'alpha and gamma');
-    expect(registry.get('alpha')).toMatchObject({ baseUrl: `http://alpha.${namespace}.svc.cluster.local:8080/mcp`, transportType: 'streamable-http' });
+    expect(registry.get('alpha')).toMatchObject({
+      baseUrl: `http://alpha.${namespace}.svc.cluster.local:8080/mcp`,
+      transportType: 'streamable-http',
+    });
     expect(registry.get('gamma')).toMatchObject({ baseUrl: 'https://gamma.example.com/sse', transportType: 'sse' });
     expect(registry.get('beta')).toBeUndefined();
 
     // beta joins the group, alpha leaves it, gamma is deleted.
-    await core.patchNamespacedService({ namespace, name: 'beta', body: [{ op: 'replace', path: '/metadata/annotations/vmcp.dev~1group', value: 'tools' }] });
-    await core.patchNamespacedService({ namespace, name: 'alpha', body: [{ op: 'replace', path: '/metadata/annotations/vmcp.dev~1group', value: 'other' }] });
+    await core.patchNamespacedService({
+      namespace,
+      name: 'beta',
+      body: [{ op: 'replace', path: '/metadata/annotations/vmcp.dev~1group', value: 'tools' }],
+    });
+    await core.patchNamespacedService({
+      namespace,
+      name: 'alpha',
+      body: [{ op: 'replace', path: '/metadata/annotations/vmcp.dev~1group', value: 'other' }],
+    });
     await core.deleteNamespacedService({ namespace, name: 'gamma' });
     await eventually(() => registry.count() === 1 && registry.get('beta') !== undefined, 20_000, 'only beta');
     expect(registry.list().map((b) => b.id)).toEqual(['beta']);

@@ -26,7 +26,12 @@ function setup() {
 describe('Service discoverer', () => {
   it('trims Services to what it reads', () => {
     const t = transformService(svc('a', { 'vmcp.dev/group': 'g' }));
-    expect(t).toEqual({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a', namespace: 'ns', resourceVersion: '1', annotations: { 'vmcp.dev/group': 'g' } }, spec: { ports: [{ name: 'mcp', port: 8080 }] } });
+    expect(t).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'a', namespace: 'ns', resourceVersion: '1', annotations: { 'vmcp.dev/group': 'g' } },
+      spec: { ports: [{ name: 'mcp', port: 8080 }] },
+    });
   });
 
   it('maps events to the Service name only when it is in the group', () => {
@@ -39,9 +44,21 @@ describe('Service discoverer', () => {
 
   it('through the unchanged reconciler: URL from annotation or cluster DNS, transport, group moves, deletes', async () => {
     const { reader, registry, reconciler, discoverer } = setup();
-    reader.set(SERVICE, svc('dns', { 'vmcp.dev/group': 'g' }, [{ name: 'http', port: 80 }, { name: 'mcp', port: 9000 }]));
-    reader.set(SERVICE, svc('annotated', { 'vmcp.dev/group': 'g', 'vmcp.dev/url': 'https://mcp.example.com/x', 'vmcp.dev/transport': 'sse' }));
-    reader.set(SERVICE, svc('named-port', { 'vmcp.dev/group': 'g', 'vmcp.dev/port': 'http', 'vmcp.dev/path': 'rpc' }, [{ name: 'http', port: 81 }]));
+    reader.set(
+      SERVICE,
+      svc('dns', { 'vmcp.dev/group': 'g' }, [
+        { name: 'http', port: 80 },
+        { name: 'mcp', port: 9000 },
+      ]),
+    );
+    reader.set(
+      SERVICE,
+      svc('annotated', { 'vmcp.dev/group': 'g', 'vmcp.dev/url': 'https://mcp.example.com/x', 'vmcp.dev/transport': 'sse' }),
+    );
+    reader.set(
+      SERVICE,
+      svc('named-port', { 'vmcp.dev/group': 'g', 'vmcp.dev/port': 'http', 'vmcp.dev/path': 'rpc' }, [{ name: 'http', port: 81 }]),
+    );
     reader.set(SERVICE, svc('other', { 'vmcp.dev/group': 'other' }));
     reader.set(SERVICE, svc('noport', { 'vmcp.dev/group': 'g' }, []));
     reader.set(SERVICE, svc('badtransport', { 'vmcp.dev/group': 'g', 'vmcp.dev/transport': 'stdio' }));
@@ -52,7 +69,13 @@ describe('Service discoverer', () => {
       ['dns', 'http://dns.ns.svc.cluster.local:9000/mcp', 'streamable-http'],
       ['named-port', 'http://named-port.ns.svc.cluster.local:81/rpc', 'streamable-http'],
     ]);
-    expect((await discoverer.listWorkloadsInGroup('g')).map((w) => w.name).sort()).toEqual(['annotated', 'badtransport', 'dns', 'named-port', 'noport']);
+    expect((await discoverer.listWorkloadsInGroup('g')).map((w) => w.name).sort()).toEqual([
+      'annotated',
+      'badtransport',
+      'dns',
+      'named-port',
+      'noport',
+    ]);
     expect(reconciler.exclusions().get('noport')?.reason.code).toBe('no-url');
     expect(reconciler.exclusions().get('badtransport')?.reason.code).toBe('malformed');
 

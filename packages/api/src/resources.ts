@@ -26,10 +26,20 @@ export const MCPExternalAuthConfigResource = toolhive('MCPExternalAuthConfig', '
 export const MCPGroupResource = toolhive('MCPGroup', 'mcpgroups');
 
 export const SecretResource: ResourceDescriptor = Object.freeze({
-  group: '', version: 'v1', plural: 'secrets', kind: 'Secret', listKind: 'SecretList', namespaced: true,
+  group: '',
+  version: 'v1',
+  plural: 'secrets',
+  kind: 'Secret',
+  listKind: 'SecretList',
+  namespaced: true,
 });
 export const ConfigMapResource: ResourceDescriptor = Object.freeze({
-  group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', listKind: 'ConfigMapList', namespaced: true,
+  group: '',
+  version: 'v1',
+  plural: 'configmaps',
+  kind: 'ConfigMap',
+  listKind: 'ConfigMapList',
+  namespaced: true,
 });
 
 /** `apiVersion` string of a descriptor: `v1` for core, `group/version` otherwise. */
@@ -49,7 +59,12 @@ export function collectionPath(resource: ResourceDescriptor, namespace: string |
 }
 
 /** Path of one object, or of its subresource: `…/mcpservers/github`, `…/mcpservers/github/status`, `…/serviceaccounts/sa/token`. */
-export function objectPath(resource: ResourceDescriptor, namespace: string | undefined, name: string, subresource?: 'status' | 'token'): string {
+export function objectPath(
+  resource: ResourceDescriptor,
+  namespace: string | undefined,
+  name: string,
+  subresource?: 'status' | 'token',
+): string {
   const path = `${collectionPath(resource, namespace)}/${encodeURIComponent(name)}`;
   return subresource === undefined ? path : `${path}/${subresource}`;
 }

@@ -18,9 +18,14 @@ import {
 import { loadYamlFile } from './load-yaml.ts';
 
 const toolhiveKinds = new Map<string, ResourceDescriptor>(
-  [MCPServerResource, MCPRemoteProxyResource, MCPServerEntryResource, MCPExternalAuthConfigResource, MCPGroupResource].map((r) => [r.kind, r]),
+  [MCPServerResource, MCPRemoteProxyResource, MCPServerEntryResource, MCPExternalAuthConfigResource, MCPGroupResource].map((r) => [
+    r.kind,
+    r,
+  ]),
 );
-const examples = exampleFiles().flatMap(loadYamlFile).map((d) => d.value);
+const examples = exampleFiles()
+  .flatMap(loadYamlFile)
+  .map((d) => d.value);
 
 /** The API server's answer to a rejected write: status code and message, or a failed test if it accepted it. */
 async function rejection(write: Promise<unknown>): Promise<{ code: number; message: string }> {
@@ -63,22 +68,45 @@ describeIntegration('CRDs and examples on a real API server', () => {
       // The status subresource ignores status on create: it must be written separately, as the examples README says.
       expect(created.status?.url).toBeUndefined();
       await custom.replaceNamespacedCustomObjectStatus({
-        group: resource.group, version: resource.version, namespace, plural: resource.plural, name: created.metadata.name, body: { ...created, status },
+        group: resource.group,
+        version: resource.version,
+        namespace,
+        plural: resource.plural,
+        name: created.metadata.name,
+        body: { ...created, status },
       });
       const read = await getToolhive(resource.plural, created.metadata.name);
       expect(read.status, `${example['kind']}/${example['metadata'].name}`).toMatchObject(status);
     }
-    const servers: { items: { metadata: { name: string } }[] } = await custom.listNamespacedCustomObject({ group: TOOLHIVE_API_GROUP, version: 'v1beta1', namespace, plural: 'mcpservers' });
-    expect(servers.items.map((s) => s.metadata.name).sort()).toEqual(examples.filter((e) => e['kind'] === 'MCPServer').map((e): string => e['metadata'].name).sort());
+    const servers: { items: { metadata: { name: string } }[] } = await custom.listNamespacedCustomObject({
+      group: TOOLHIVE_API_GROUP,
+      version: 'v1beta1',
+      namespace,
+      plural: 'mcpservers',
+    });
+    expect(servers.items.map((s) => s.metadata.name).sort()).toEqual(
+      examples
+        .filter((e) => e['kind'] === 'MCPServer')
+        .map((e): string => e['metadata'].name)
+        .sort(),
+    );
   }, 120_000);
 
   it('applies the defaults and keeps fields the schema does not list', async () => {
     await createToolhive('mcpservers', {
-      apiVersion: `${TOOLHIVE_API_GROUP}/v1beta1`, kind: 'MCPServer', metadata: { name: 'defaults' },
+      apiVersion: `${TOOLHIVE_API_GROUP}/v1beta1`,
+      kind: 'MCPServer',
+      metadata: { name: 'defaults' },
       spec: { image: 'img', resources: { limits: { cpu: '100m' } }, podTemplateSpec: { spec: { nodeSelector: { a: 'b' } } } },
     });
     const read = await getToolhive('mcpservers', 'defaults');
-    expect(read.spec).toMatchObject({ transport: 'stdio', proxyMode: 'streamable-http', proxyPort: 8080, resources: { limits: { cpu: '100m' } }, podTemplateSpec: { spec: { nodeSelector: { a: 'b' } } } });
+    expect(read.spec).toMatchObject({
+      transport: 'stdio',
+      proxyMode: 'streamable-http',
+      proxyPort: 8080,
+      resources: { limits: { cpu: '100m' } },
+      podTemplateSpec: { spec: { nodeSelector: { a: 'b' } } },
+    });
   }, 60_000);
 
   it('serves the same object through the deprecated v1alpha1', async () => {
@@ -88,10 +116,34 @@ describeIntegration('CRDs and examples on a real API server', () => {
   }, 60_000);
 
   it.each([
-    ['MCPExternalAuthConfig', 'mcpexternalauthconfigs', { type: 'unauthenticated', tokenExchange: { tokenUrl: 'https://idp', audience: 'a' } }, 'spec.tokenExchange must be set when type is tokenExchange, and only then'],
-    ['MCPExternalAuthConfig', 'mcpexternalauthconfigs', { type: 'unauthenticated', headerInjection: { headerName: 'X', valueSecretRef: { name: 's', key: 'k' } } }, 'type unauthenticated must not set any configuration sub-object'],
-    ['MCPExternalAuthConfig', 'mcpexternalauthconfigs', { type: 'tokenExchange' }, 'spec.tokenExchange must be set when type is tokenExchange'],
-    ['MCPExternalAuthConfig', 'mcpexternalauthconfigs', { type: 'headerInjection', headerInjection: { headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }, awsSts: { region: 'eu-west-1' } }, 'spec.awsSts must be set when type is awsSts'],
+    [
+      'MCPExternalAuthConfig',
+      'mcpexternalauthconfigs',
+      { type: 'unauthenticated', tokenExchange: { tokenUrl: 'https://idp', audience: 'a' } },
+      'spec.tokenExchange must be set when type is tokenExchange, and only then',
+    ],
+    [
+      'MCPExternalAuthConfig',
+      'mcpexternalauthconfigs',
+      { type: 'unauthenticated', headerInjection: { headerName: 'X', valueSecretRef: { name: 's', key: 'k' } } },
+      'type unauthenticated must not set any configuration sub-object',
+    ],
+    [
+      'MCPExternalAuthConfig',
+      'mcpexternalauthconfigs',
+      { type: 'tokenExchange' },
+      'spec.tokenExchange must be set when type is tokenExchange',
+    ],
+    [
+      'MCPExternalAuthConfig',
+      'mcpexternalauthconfigs',
+      {
+        type: 'headerInjection',
+        headerInjection: { headerName: 'X', valueSecretRef: { name: 's', key: 'k' } },
+        awsSts: { region: 'eu-west-1' },
+      },
+      'spec.awsSts must be set when type is awsSts',
+    ],
     ['MCPExternalAuthConfig', 'mcpexternalauthconfigs', { type: 'basicAuth' }, 'Unsupported value: "basicAuth"'],
     ['MCPServer', 'mcpservers', { transport: 'stdio' }, 'spec.image: Required value'],
     ['MCPServer', 'mcpservers', { image: 'i', proxyPort: 0 }, 'spec.proxyPort'],
@@ -99,10 +151,16 @@ describeIntegration('CRDs and examples on a real API server', () => {
     ['MCPRemoteProxy', 'mcpremoteproxies', { remoteUrl: 'ftp://example.com' }, 'spec.remoteUrl'],
     ['MCPServerEntry', 'mcpserverentries', { remoteUrl: 'https://x', transport: 'sse' }, 'spec.groupRef: Required value'],
     ['MCPServerEntry', 'mcpserverentries', { remoteUrl: 'https://x', transport: 'sse', groupRef: { name: '' } }, 'spec.groupRef.name'],
-  ])('rejects an invalid %s (%#): %s', async (kind, plural, spec, message) => {
-    const name = `invalid-${Math.random().toString(36).slice(2, 8)}`;
-    const { code, message: actual } = await rejection(createToolhive(plural, { apiVersion: `${TOOLHIVE_API_GROUP}/v1beta1`, kind, metadata: { name }, spec }));
-    expect(code).toBe(422);
-    expect(actual).toContain(message);
-  }, 60_000);
+  ])(
+    'rejects an invalid %s (%#): %s',
+    async (kind, plural, spec, message) => {
+      const name = `invalid-${Math.random().toString(36).slice(2, 8)}`;
+      const { code, message: actual } = await rejection(
+        createToolhive(plural, { apiVersion: `${TOOLHIVE_API_GROUP}/v1beta1`, kind, metadata: { name }, spec }),
+      );
+      expect(code).toBe(422);
+      expect(actual).toContain(message);
+    },
+    60_000,
+  );
 });

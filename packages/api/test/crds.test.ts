@@ -14,7 +14,9 @@ import {
 import { loadYamlFile } from './load-yaml.ts';
 import { schemaNodes, validate, type Schema } from './schema-check.ts';
 
-const crds = crdFiles().flatMap(loadYamlFile).map((d) => d.value);
+const crds = crdFiles()
+  .flatMap(loadYamlFile)
+  .map((d) => d.value);
 const byPlural = new Map(crds.map((crd) => [crd['spec']?.names?.plural as string, crd]));
 
 const kinds: [ResourceDescriptor, string[]][] = [
@@ -37,9 +39,7 @@ const statusOf = (plural: string): Schema => schemaOf(plural)['properties'].stat
 
 describe('CRD manifests', () => {
   it('there is one file per kind, each holding exactly one CRD, and nothing else', () => {
-    expect(crdFiles().map((f) => f.slice(crdDirectory.length))).toEqual(
-      kinds.map(([r]) => `${r.plural}.yaml`).sort(),
-    );
+    expect(crdFiles().map((f) => f.slice(crdDirectory.length))).toEqual(kinds.map(([r]) => `${r.plural}.yaml`).sort());
     expect(crds).toHaveLength(kinds.length);
     for (const c of crds) {
       expect(c['apiVersion']).toBe('apiextensions.k8s.io/v1');
@@ -54,7 +54,13 @@ describe('CRD manifests', () => {
       expect(c['metadata'].name).toBe(`${resource.plural}.${TOOLHIVE_API_GROUP}`);
       expect(c['spec'].group).toBe(resource.group);
       expect(c['spec'].scope).toBe('Namespaced');
-      expect(c['spec'].names).toMatchObject({ kind: resource.kind, listKind: resource.listKind, plural: resource.plural, shortNames, categories: ['toolhive'] });
+      expect(c['spec'].names).toMatchObject({
+        kind: resource.kind,
+        listKind: resource.listKind,
+        plural: resource.plural,
+        shortNames,
+        categories: ['toolhive'],
+      });
     });
 
     it('serves v1beta1 (storage) and a deprecated v1alpha1 with the identical schema and a status subresource', () => {
@@ -92,7 +98,9 @@ describe('CRD manifests', () => {
     expect(spec['properties'].transport).toMatchObject({ enum: ['stdio', 'streamable-http', 'sse'], default: 'stdio' });
     expect(spec['properties'].proxyMode).toMatchObject({ enum: ['sse', 'streamable-http'], default: 'streamable-http' });
     expect(spec['properties'].proxyPort).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535, default: 8080 });
-    expect(statusOf('mcpservers')['properties'].phase.enum).toEqual(expect.arrayContaining(['Pending', 'Ready', 'Failed', 'Terminating', 'Stopped']));
+    expect(statusOf('mcpservers')['properties'].phase.enum).toEqual(
+      expect.arrayContaining(['Pending', 'Ready', 'Failed', 'Terminating', 'Stopped']),
+    );
   });
 
   it('MCPRemoteProxy: remoteUrl required with ^https?://, transport defaults to streamable-http', () => {
@@ -111,12 +119,26 @@ describe('CRD manifests', () => {
   });
 
   it.each(['mcpservers', 'mcpremoteproxies', 'mcpserverentries'])('%s: groupRef is an object {name, minLength 1, required}', (plural) => {
-    expect(specOf(plural)['properties'].groupRef).toMatchObject({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } });
+    expect(specOf(plural)['properties'].groupRef).toMatchObject({
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 1 } },
+    });
   });
 
   describe('MCPExternalAuthConfig', () => {
     const spec = specOf('mcpexternalauthconfigs');
-    const types = ['tokenExchange', 'headerInjection', 'bearerToken', 'unauthenticated', 'embeddedAuthServer', 'awsSts', 'upstreamInject', 'obo', 'xaa'];
+    const types = [
+      'tokenExchange',
+      'headerInjection',
+      'bearerToken',
+      'unauthenticated',
+      'embeddedAuthServer',
+      'awsSts',
+      'upstreamInject',
+      'obo',
+      'xaa',
+    ];
 
     it('type is required and one of the nine upstream types', () => {
       expect(spec['required']).toEqual(['type']);
@@ -149,7 +171,9 @@ describe('CRD manifests', () => {
       expect(validate(schemaOf('mcpservers'), { metadata: { name: 'x' }, ...object }).join('\n')).toContain(message);
     });
     it('rejects an MCPRemoteProxy with a non-http URL', () => {
-      expect(validate(schemaOf('mcpremoteproxies'), { metadata: { name: 'x' }, spec: { remoteUrl: 'ftp://x' } }).join()).toContain('does not match ^https?://');
+      expect(validate(schemaOf('mcpremoteproxies'), { metadata: { name: 'x' }, spec: { remoteUrl: 'ftp://x' } }).join()).toContain(
+        'does not match ^https?://',
+      );
     });
   });
 });

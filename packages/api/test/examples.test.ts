@@ -6,7 +6,9 @@ import { crdFiles, exampleFiles, expectedEngineeringBackendsFile, groupRefName, 
 import { loadYamlFile, type LoadedDocument } from './load-yaml.ts';
 import { validate, type Schema } from './schema-check.ts';
 
-const crds = crdFiles().flatMap(loadYamlFile).map((d) => d.value);
+const crds = crdFiles()
+  .flatMap(loadYamlFile)
+  .map((d) => d.value);
 const examples: LoadedDocument[] = exampleFiles().flatMap(loadYamlFile);
 const expected = JSON.parse(readFileSync(expectedEngineeringBackendsFile, 'utf8')) as {
   group: string;
@@ -24,7 +26,8 @@ const named = (kind: string, name: string): Record<string, any> | undefined => o
 /** Secret values as the discoverer would see them: `data` base64-decoded, `stringData` as is. */
 function secretValues(secret: Record<string, any>): Map<string, string> {
   const values = new Map<string, string>();
-  for (const [k, v] of Object.entries((secret['data'] ?? {}) as Record<string, string>)) values.set(k, Buffer.from(v, 'base64').toString('utf8'));
+  for (const [k, v] of Object.entries((secret['data'] ?? {}) as Record<string, string>))
+    values.set(k, Buffer.from(v, 'base64').toString('utf8'));
   for (const [k, v] of Object.entries((secret['stringData'] ?? {}) as Record<string, string>)) values.set(k, v);
   return values;
 }
@@ -45,18 +48,21 @@ describe('example resources', () => {
     expect(order.lastIndexOf('MCPExternalAuthConfig')).toBeLessThan(order.findIndex((k) => WORKLOAD_KINDS.has(k)));
   });
 
-  it.each(examples.map((d) => [label(d), d] as const))('%s: a core kind or a kind a CRD serves, and valid against its schema', (_l, doc) => {
-    const { apiVersion, kind, metadata } = doc.value;
-    expect(metadata?.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
-    expect(metadata?.namespace, 'examples must not pin a namespace').toBeUndefined();
-    if (CORE_KINDS.has(kind)) {
-      expect(apiVersion).toBe('v1');
-      return;
-    }
-    const schema = crdSchemaFor(apiVersion, kind);
-    expect(schema, `no CRD serves ${apiVersion} ${kind}`).toBeDefined();
-    expect(validate(schema!, doc.value)).toEqual([]);
-  });
+  it.each(examples.map((d) => [label(d), d] as const))(
+    '%s: a core kind or a kind a CRD serves, and valid against its schema',
+    (_l, doc) => {
+      const { apiVersion, kind, metadata } = doc.value;
+      expect(metadata?.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      expect(metadata?.namespace, 'examples must not pin a namespace').toBeUndefined();
+      if (CORE_KINDS.has(kind)) {
+        expect(apiVersion).toBe('v1');
+        return;
+      }
+      const schema = crdSchemaFor(apiVersion, kind);
+      expect(schema, `no CRD serves ${apiVersion} ${kind}`).toBeDefined();
+      expect(validate(schema!, doc.value)).toEqual([]);
+    },
+  );
 
   it('ids are unique across workload kinds (the registry is keyed by name)', () => {
     const names = examples.filter((d) => WORKLOAD_KINDS.has(d.value['kind'])).map((d) => d.value['metadata'].name);
@@ -102,15 +108,22 @@ describe('example resources', () => {
     expect(servers.some((s) => groupRefName(s['spec']) === 'research')).toBe(true);
     expect(servers.some((s) => !s['status']?.url)).toBe(true);
     expect(objectsOf('MCPServerEntry').some((e) => e['spec'].headerForward)).toBe(true);
-    expect(new Set(objectsOf('MCPExternalAuthConfig').map((a) => a['spec'].type))).toEqual(new Set(['tokenExchange', 'headerInjection', 'unauthenticated']));
-    expect(objectsOf('MCPExternalAuthConfig').find((a) => a['spec'].type === 'tokenExchange')?.['spec'].tokenExchange.clientSecretRef).toBeDefined();
+    expect(new Set(objectsOf('MCPExternalAuthConfig').map((a) => a['spec'].type))).toEqual(
+      new Set(['tokenExchange', 'headerInjection', 'unauthenticated']),
+    );
+    expect(
+      objectsOf('MCPExternalAuthConfig').find((a) => a['spec'].type === 'tokenExchange')?.['spec'].tokenExchange.clientSecretRef,
+    ).toBeDefined();
   });
 });
 
 describe('expected/engineering-backends.json', () => {
   it('accounts for every workload exactly once, served or excluded', () => {
     const listed = [...expected.served, ...expected.excluded].map((b) => `${b.kind}/${b.id}`).sort();
-    const workloads = examples.filter((d) => WORKLOAD_KINDS.has(d.value['kind'])).map((d) => `${d.value['kind']}/${d.value['metadata'].name}`).sort();
+    const workloads = examples
+      .filter((d) => WORKLOAD_KINDS.has(d.value['kind']))
+      .map((d) => `${d.value['kind']}/${d.value['metadata'].name}`)
+      .sort();
     expect(listed).toEqual(workloads);
   });
 

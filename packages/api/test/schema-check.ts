@@ -20,10 +20,13 @@ export function validate(schema: Schema, value: unknown, path = ''): string[] {
   if (expected !== undefined && actual !== expected && !(expected === 'number' && actual === 'integer')) {
     return [`${path || '<root>'}: expected ${expected}, got ${actual}`];
   }
-  if (Array.isArray(schema['enum']) && !schema['enum'].includes(value)) errors.push(`${path}: ${JSON.stringify(value)} not in enum ${JSON.stringify(schema['enum'])}`);
+  if (Array.isArray(schema['enum']) && !schema['enum'].includes(value))
+    errors.push(`${path}: ${JSON.stringify(value)} not in enum ${JSON.stringify(schema['enum'])}`);
   if (typeof value === 'string') {
-    if (schema['pattern'] !== undefined && !new RegExp(schema['pattern'] as string).test(value)) errors.push(`${path}: ${JSON.stringify(value)} does not match ${schema['pattern']}`);
-    if (schema['minLength'] !== undefined && value.length < schema['minLength']) errors.push(`${path}: shorter than ${schema['minLength']}`);
+    if (schema['pattern'] !== undefined && !new RegExp(schema['pattern'] as string).test(value))
+      errors.push(`${path}: ${JSON.stringify(value)} does not match ${schema['pattern']}`);
+    if (schema['minLength'] !== undefined && value.length < schema['minLength'])
+      errors.push(`${path}: shorter than ${schema['minLength']}`);
     if (schema['maxLength'] !== undefined && value.length > schema['maxLength']) errors.push(`${path}: longer than ${schema['maxLength']}`);
   }
   if (typeof value === 'number') {
@@ -53,7 +56,8 @@ export function validate(schema: Schema, value: unknown, path = ''): string[] {
 /** Every node of a schema, with its path, for structural checks. */
 export function* schemaNodes(schema: Schema, path = ''): Generator<[string, Schema]> {
   yield [path || '<root>', schema];
-  for (const [key, child] of Object.entries((schema['properties'] ?? {}) as Record<string, Schema>)) yield* schemaNodes(child, `${path}.${key}`);
+  for (const [key, child] of Object.entries((schema['properties'] ?? {}) as Record<string, Schema>))
+    yield* schemaNodes(child, `${path}.${key}`);
   if (schema['items']) yield* schemaNodes(schema['items'] as Schema, `${path}[]`);
   if (typeof schema['additionalProperties'] === 'object') yield* schemaNodes(schema['additionalProperties'] as Schema, `${path}{}`);
 }

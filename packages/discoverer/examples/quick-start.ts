@@ -17,7 +17,12 @@ cache.set('MCPExternalAuthConfig', {
   metadata: { name: 'corp-sts', namespace },
   spec: {
     type: 'tokenExchange',
-    tokenExchange: { tokenUrl: 'https://sts.example.com/token', clientId: 'vmcp', audience: 'fetch', clientSecretRef: { name: 'sts', key: 'secret' } },
+    tokenExchange: {
+      tokenUrl: 'https://sts.example.com/token',
+      clientId: 'vmcp',
+      audience: 'fetch',
+      clientSecretRef: { name: 'sts', key: 'secret' },
+    },
   },
 });
 

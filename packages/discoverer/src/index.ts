@@ -11,11 +11,7 @@ export {
 } from './plan/transforms.ts';
 export { authConfigRefValues, caBundleConfigMapValues, secretRefValues } from './plan/indexes.ts';
 export type { DiscovererLogger, Logger } from './logger.ts';
-export {
-  createKubernetesDiscoverer,
-  type KubernetesDiscoverer,
-  type KubernetesDiscovererOptions,
-} from './kubernetes-discoverer.ts';
+export { createKubernetesDiscoverer, type KubernetesDiscoverer, type KubernetesDiscovererOptions } from './kubernetes-discoverer.ts';
 
 // Conversion building blocks, for alternative discoverers and for tests.
 export { parseTransportType, effectiveProxyMode, DEFAULT_TRANSPORT, type TransportType } from './convert/transport.ts';

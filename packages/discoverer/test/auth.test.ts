@@ -59,7 +59,11 @@ describe('auth converter registry', () => {
     const a = createAuthConverterRegistry();
     const b = createAuthConverterRegistry({ builtins: false });
     expect(b.types()).toEqual([]);
-    const custom: AuthConverter = { strategyType: 'custom', convert: () => ({ type: 'custom' }), resolveSecrets: (_c, s) => Promise.resolve(s) };
+    const custom: AuthConverter = {
+      strategyType: 'custom',
+      convert: () => ({ type: 'custom' }),
+      resolveSecrets: (_c, s) => Promise.resolve(s),
+    };
     a.register('tokenExchange', custom);
     expect(a.get('tokenExchange')).toBe(custom);
     expect(createAuthConverterRegistry().get('tokenExchange')).not.toBe(custom);
@@ -75,8 +79,12 @@ describe('auth converter registry', () => {
     expect(() => convertToStrategy(r, undefined)).toThrow('external auth config is nil');
     expect(() => convertToStrategy(r, cfg({ type: 'nope' }))).toThrow('unsupported auth type: nope');
     expect(() => convertToStrategy(r, cfg({ type: 'tokenExchange' }))).toThrow('nil');
-    expect(convertToStrategy(r, cfg({ type: 'headerInjection', headerInjection: { headerName: 'X-Key', valueSecretRef: { name: 'h', key: 'v' } } })))
-      .toEqual({ type: 'header_injection', headerInjection: { headerName: 'X-Key' } });
+    expect(
+      convertToStrategy(
+        r,
+        cfg({ type: 'headerInjection', headerInjection: { headerName: 'X-Key', valueSecretRef: { name: 'h', key: 'v' } } }),
+      ),
+    ).toEqual({ type: 'header_injection', headerInjection: { headerName: 'X-Key' } });
     const config = cfg({ type: 'headerInjection', headerInjection: { headerName: 'X-Key', valueSecretRef: { name: 'h', key: 'v' } } });
     const strategy = convertToStrategy(r, config);
     const resolved = await resolveSecretsForStrategy(r, config, strategy, ctxWith(secret('h', { v: HEADER_VALUE })));
@@ -108,11 +116,18 @@ describe('tokenExchange', () => {
     expect(te.convert(cfg(full))).toEqual({
       type: 'token_exchange',
       tokenExchange: {
-        tokenUrl: 'https://sts.example.com/token', clientId: 'client', audience: 'api', scopes: ['a', 'b'],
-        subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token', subjectProviderName: 'okta',
+        tokenUrl: 'https://sts.example.com/token',
+        clientId: 'client',
+        audience: 'api',
+        scopes: ['a', 'b'],
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+        subjectProviderName: 'okta',
       },
     });
-    expect(te.convert(cfg({ type: 'tokenExchange', tokenExchange: { tokenUrl: 'u' } }))).toEqual({ type: 'token_exchange', tokenExchange: { tokenUrl: 'u' } });
+    expect(te.convert(cfg({ type: 'tokenExchange', tokenExchange: { tokenUrl: 'u' } }))).toEqual({
+      type: 'token_exchange',
+      tokenExchange: { tokenUrl: 'u' },
+    });
     expect(() => te.convert(cfg({ type: 'tokenExchange' }))).toThrow('token exchange config is nil');
   });
 
@@ -151,10 +166,16 @@ describe('tokenExchange', () => {
     const config = cfg(full);
     const s = te.convert(config);
     await rejects(() => te.resolveSecrets(config, null as unknown as BackendAuthStrategy, ctxWith()), 'token exchange strategy is nil');
-    await rejects(() => te.resolveSecrets(cfg({ type: 'tokenExchange' }), { type: 'token_exchange' }, ctxWith()), 'token exchange strategy is nil');
+    await rejects(
+      () => te.resolveSecrets(cfg({ type: 'tokenExchange' }), { type: 'token_exchange' }, ctxWith()),
+      'token exchange strategy is nil',
+    );
     await rejects(() => te.resolveSecrets(cfg({ type: 'tokenExchange' }), s, ctxWith()), 'token exchange config is nil');
     await rejects(() => te.resolveSecrets(config, s, ctxWith()), `failed to get secret ${NS}/te: Secret ${NS}/te not found`);
-    await rejects(() => te.resolveSecrets(config, s, ctxWith(secret('te', { other: CLIENT_SECRET }))), `secret ${NS}/te does not contain key secret`);
+    await rejects(
+      () => te.resolveSecrets(config, s, ctxWith(secret('te', { other: CLIENT_SECRET }))),
+      `secret ${NS}/te does not contain key secret`,
+    );
   });
 });
 
@@ -174,7 +195,10 @@ describe('headerInjection', () => {
     await rejects(() => hi.resolveSecrets(config, s, ctxWith(secret('h', { x: HEADER_VALUE }))), 'does not contain key v');
     await rejects(() => hi.resolveSecrets(config, { type: 'header_injection' }, ctxWith()), 'header injection strategy is nil');
     // Both nil: the strategy check comes first.
-    await rejects(() => hi.resolveSecrets(cfg({ type: 'headerInjection' }), { type: 'header_injection' }, ctxWith()), 'header injection strategy is nil');
+    await rejects(
+      () => hi.resolveSecrets(cfg({ type: 'headerInjection' }), { type: 'header_injection' }, ctxWith()),
+      'header injection strategy is nil',
+    );
     await rejects(() => hi.resolveSecrets(cfg({ type: 'headerInjection' }), s, ctxWith()), 'header injection config is nil');
     const noRef = cfg({ type: 'headerInjection', headerInjection: { headerName: 'X' } });
     await rejects(() => hi.resolveSecrets(noRef, hi.convert(noRef), ctxWith()), 'valueSecretRef is nil');
@@ -207,20 +231,35 @@ describe('unauthenticated, upstreamInject, awsSts, obo', () => {
 
   it('awsSts maps every field and copies role mappings', async () => {
     const a = r.get('awsSts');
-    const mappings = [{ claim: 'admins', roleArn: 'arn:aws:iam::1:role/a', priority: 1 }, { matcher: 'x', roleArn: 'arn:aws:iam::1:role/b' }];
+    const mappings = [
+      { claim: 'admins', roleArn: 'arn:aws:iam::1:role/a', priority: 1 },
+      { matcher: 'x', roleArn: 'arn:aws:iam::1:role/b' },
+    ];
     const config = cfg({
       type: 'awsSts',
       awsSts: {
-        region: 'eu-west-1', service: 'aws-mcp', fallbackRoleArn: 'arn:aws:iam::1:role/f', roleMappings: mappings,
-        roleClaim: 'groups', sessionDuration: 3600, sessionNameClaim: 'sub', subjectProviderName: 'okta',
+        region: 'eu-west-1',
+        service: 'aws-mcp',
+        fallbackRoleArn: 'arn:aws:iam::1:role/f',
+        roleMappings: mappings,
+        roleClaim: 'groups',
+        sessionDuration: 3600,
+        sessionNameClaim: 'sub',
+        subjectProviderName: 'okta',
       },
     });
     const s = a.convert(config);
     expect(s).toEqual({
       type: 'aws_sts',
       awsSts: {
-        region: 'eu-west-1', service: 'aws-mcp', fallbackRoleArn: 'arn:aws:iam::1:role/f', roleMappings: mappings,
-        roleClaim: 'groups', sessionDuration: 3600, sessionNameClaim: 'sub', subjectProviderName: 'okta',
+        region: 'eu-west-1',
+        service: 'aws-mcp',
+        fallbackRoleArn: 'arn:aws:iam::1:role/f',
+        roleMappings: mappings,
+        roleClaim: 'groups',
+        sessionDuration: 3600,
+        sessionNameClaim: 'sub',
+        subjectProviderName: 'okta',
       },
     });
     expect(s.awsSts?.roleMappings).not.toBe(mappings);
@@ -255,10 +294,18 @@ describe('xaa', () => {
   const full = {
     type: 'xaa',
     xaa: {
-      idpTokenUrl: 'https://idp/token', idpClientId: 'idp-client', idpClientSecretRef: { name: 'idp', key: 'k' },
-      targetTokenUrl: 'https://target/token', insecureTargetTokenUrl: false, targetClientId: 'tc',
-      targetClientSecretRef: { name: 'target', key: 'k' }, targetAudience: 'aud', targetResource: 'res',
-      scopes: ['s'], subjectProviderName: 'okta', subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
+      idpTokenUrl: 'https://idp/token',
+      idpClientId: 'idp-client',
+      idpClientSecretRef: { name: 'idp', key: 'k' },
+      targetTokenUrl: 'https://target/token',
+      insecureTargetTokenUrl: false,
+      targetClientId: 'tc',
+      targetClientSecretRef: { name: 'target', key: 'k' },
+      targetAudience: 'aud',
+      targetResource: 'res',
+      scopes: ['s'],
+      subjectProviderName: 'okta',
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
     },
   };
 
@@ -266,19 +313,32 @@ describe('xaa', () => {
     expect(x.convert(cfg(full))).toEqual({
       type: 'xaa',
       xaa: {
-        idpTokenUrl: 'https://idp/token', idpClientId: 'idp-client', targetTokenUrl: 'https://target/token',
-        insecureTargetTokenUrl: false, targetClientId: 'tc', targetAudience: 'aud', targetResource: 'res', scopes: ['s'],
-        subjectProviderName: 'okta', subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
+        idpTokenUrl: 'https://idp/token',
+        idpClientId: 'idp-client',
+        targetTokenUrl: 'https://target/token',
+        insecureTargetTokenUrl: false,
+        targetClientId: 'tc',
+        targetAudience: 'aud',
+        targetResource: 'res',
+        scopes: ['s'],
+        subjectProviderName: 'okta',
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
       },
     });
-    expect(x.convert(cfg({ type: 'xaa', xaa: { idpTokenUrl: 'i', targetTokenUrl: 't', targetAudience: 'a' } })))
-      .toEqual({ type: 'xaa', xaa: { idpTokenUrl: 'i', targetTokenUrl: 't', targetAudience: 'a' } });
+    expect(x.convert(cfg({ type: 'xaa', xaa: { idpTokenUrl: 'i', targetTokenUrl: 't', targetAudience: 'a' } }))).toEqual({
+      type: 'xaa',
+      xaa: { idpTokenUrl: 'i', targetTokenUrl: 't', targetAudience: 'a' },
+    });
     expect(() => x.convert(cfg({ type: 'xaa' }))).toThrow('xaa config is nil');
   });
 
   it('resolves both secrets, only one, or none', async () => {
     const config = cfg(full);
-    const both = await x.resolveSecrets(config, x.convert(config), ctxWith(secret('idp', { k: IDP_SECRET }), secret('target', { k: TARGET_SECRET })));
+    const both = await x.resolveSecrets(
+      config,
+      x.convert(config),
+      ctxWith(secret('idp', { k: IDP_SECRET }), secret('target', { k: TARGET_SECRET })),
+    );
     expect([both.xaa?.idpClientSecret, both.xaa?.targetClientSecret]).toEqual([IDP_SECRET, TARGET_SECRET]);
     const idpOnly = cfg({ type: 'xaa', xaa: { ...full.xaa, targetClientSecretRef: undefined } });
     const one = await x.resolveSecrets(idpOnly, x.convert(idpOnly), ctxWith(secret('idp', { k: IDP_SECRET })));
@@ -294,7 +354,10 @@ describe('xaa', () => {
     const s = x.convert(config);
     await rejects(() => x.resolveSecrets(config, { type: 'xaa' }, ctxWith()), 'xaa strategy is nil');
     await rejects(() => x.resolveSecrets(cfg({ type: 'xaa' }), s, ctxWith()), 'xaa config is nil');
-    await rejects(() => x.resolveSecrets(config, s, ctxWith(secret('target', { k: TARGET_SECRET }))), 'failed to resolve IdP client secret: failed to get secret');
+    await rejects(
+      () => x.resolveSecrets(config, s, ctxWith(secret('target', { k: TARGET_SECRET }))),
+      'failed to resolve IdP client secret: failed to get secret',
+    );
     await rejects(
       () => x.resolveSecrets(config, s, ctxWith(secret('idp', { k: IDP_SECRET }), secret('target', { other: TARGET_SECRET }))),
       `failed to resolve target client secret: secret ${NS}/target does not contain key k`,
@@ -304,7 +367,11 @@ describe('xaa', () => {
 
 describe('readSecretValue', () => {
   const ref = { name: 's', key: 'k' };
-  const read = (s: unknown) => readSecretValue({ namespace: NS, direct: { getSecret: () => Promise.resolve(s as never), getConfigMap: () => Promise.reject(new Error('unused')) } }, ref);
+  const read = (s: unknown) =>
+    readSecretValue(
+      { namespace: NS, direct: { getSecret: () => Promise.resolve(s as never), getConfigMap: () => Promise.reject(new Error('unused')) } },
+      ref,
+    );
 
   it('decodes base64 data, prefers stringData, accepts empty values and UTF-8', async () => {
     expect(await read({ metadata: { name: 's' }, data: secretData({ k: CLIENT_SECRET }) })).toBe(CLIENT_SECRET);
@@ -340,22 +407,56 @@ describe('discoverAndResolveAuth', () => {
   it('no ref → null; success returns the resolved strategy', async () => {
     const { cache, deps } = setup();
     expect(await discoverAndResolveAuth(undefined, NS, deps)).toBeNull();
-    cache.set('MCPExternalAuthConfig', authConfig('a', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'secret' } } }));
-    expect(await discoverAndResolveAuth({ name: 'a' }, NS, deps)).toEqual({ type: 'token_exchange', tokenExchange: { tokenUrl: 'u', clientSecret: CLIENT_SECRET } });
+    cache.set(
+      'MCPExternalAuthConfig',
+      authConfig('a', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'secret' } } }),
+    );
+    expect(await discoverAndResolveAuth({ name: 'a' }, NS, deps)).toEqual({
+      type: 'token_exchange',
+      tokenExchange: { tokenUrl: 'u', clientSecret: CLIENT_SECRET },
+    });
   });
 
   it.each([
     ['missing config', undefined, 'failed to get MCPExternalAuthConfig a: MCPExternalAuthConfig a not found'],
-    ['unknown type', { type: 'bearerToken', bearerToken: { tokenSecretRef: { name: 'te', key: 'secret' } } }, 'failed to get converter for auth type bearerToken: unsupported auth type: bearerToken'],
-    ['embeddedAuthServer', { type: 'embeddedAuthServer', embeddedAuthServer: {} }, 'failed to get converter for auth type embeddedAuthServer: unsupported auth type: embeddedAuthServer'],
+    [
+      'unknown type',
+      { type: 'bearerToken', bearerToken: { tokenSecretRef: { name: 'te', key: 'secret' } } },
+      'failed to get converter for auth type bearerToken: unsupported auth type: bearerToken',
+    ],
+    [
+      'embeddedAuthServer',
+      { type: 'embeddedAuthServer', embeddedAuthServer: {} },
+      'failed to get converter for auth type embeddedAuthServer: unsupported auth type: embeddedAuthServer',
+    ],
     ['convert error', { type: 'tokenExchange' }, 'failed to convert to strategy: token exchange config is nil'],
-    ['missing secret', { type: 'headerInjection', headerInjection: { headerName: 'X', valueSecretRef: { name: 'gone', key: 'k' } } }, `failed to resolve secrets: failed to get secret ${NS}/gone: Secret ${NS}/gone not found`],
-    ['missing key', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'nope' } } }, `failed to resolve secrets: secret ${NS}/te does not contain key nope`],
+    [
+      'missing secret',
+      { type: 'headerInjection', headerInjection: { headerName: 'X', valueSecretRef: { name: 'gone', key: 'k' } } },
+      `failed to resolve secrets: failed to get secret ${NS}/gone: Secret ${NS}/gone not found`,
+    ],
+    [
+      'missing key',
+      { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'nope' } } },
+      `failed to resolve secrets: secret ${NS}/te does not contain key nope`,
+    ],
     ['no type', {}, 'MCPExternalAuthConfig "a": spec.type is required'],
     ['type of wrong type', { type: ['tokenExchange'] }, 'MCPExternalAuthConfig "a": spec.type must be a string, got array'],
-    ['sub-config of wrong type', { type: 'tokenExchange', tokenExchange: 'x' }, 'failed to convert to strategy: MCPExternalAuthConfig "a": spec.tokenExchange must be an object, got string'],
-    ['secret ref of wrong type', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: 'te' } }, 'spec.tokenExchange.clientSecretRef must be an object, got string'],
-    ['secret ref without key', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te' } } }, 'spec.tokenExchange.clientSecretRef.key is required'],
+    [
+      'sub-config of wrong type',
+      { type: 'tokenExchange', tokenExchange: 'x' },
+      'failed to convert to strategy: MCPExternalAuthConfig "a": spec.tokenExchange must be an object, got string',
+    ],
+    [
+      'secret ref of wrong type',
+      { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: 'te' } },
+      'spec.tokenExchange.clientSecretRef must be an object, got string',
+    ],
+    [
+      'secret ref without key',
+      { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te' } } },
+      'spec.tokenExchange.clientSecretRef.key is required',
+    ],
   ])('%s', async (_name, spec, message) => {
     const { cache, deps } = setup();
     if (spec !== undefined) cache.set('MCPExternalAuthConfig', authConfig('a', spec));
@@ -364,16 +465,33 @@ describe('discoverAndResolveAuth', () => {
 
   it('wraps a cache read failure and an API failure reading the Secret', async () => {
     const { cache, direct, deps } = setup();
-    const broken = { ...cache, get: () => { throw new Error('cache exploded'); } };
-    await rejects(() => discoverAndResolveAuth({ name: 'a' }, NS, { ...deps, reader: broken }), 'failed to get MCPExternalAuthConfig a: cache exploded');
-    cache.set('MCPExternalAuthConfig', authConfig('a', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'secret' } } }));
+    const broken = {
+      ...cache,
+      get: () => {
+        throw new Error('cache exploded');
+      },
+    };
+    await rejects(
+      () => discoverAndResolveAuth({ name: 'a' }, NS, { ...deps, reader: broken }),
+      'failed to get MCPExternalAuthConfig a: cache exploded',
+    );
+    cache.set(
+      'MCPExternalAuthConfig',
+      authConfig('a', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'secret' } } }),
+    );
     direct.failWith('Secret', NS, 'te', new Error('secrets "te" is forbidden'));
-    await rejects(() => discoverAndResolveAuth({ name: 'a' }, NS, deps), `failed to resolve secrets: failed to get secret ${NS}/te: secrets "te" is forbidden`);
+    await rejects(
+      () => discoverAndResolveAuth({ name: 'a' }, NS, deps),
+      `failed to resolve secrets: failed to get secret ${NS}/te: secrets "te" is forbidden`,
+    );
   });
 
   it('reads the Secret on every call (rotation takes effect at once, nothing cached)', async () => {
     const { cache, direct, deps } = setup();
-    cache.set('MCPExternalAuthConfig', authConfig('a', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'secret' } } }));
+    cache.set(
+      'MCPExternalAuthConfig',
+      authConfig('a', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'secret' } } }),
+    );
     expect((await discoverAndResolveAuth({ name: 'a' }, NS, deps))?.tokenExchange?.clientSecret).toBe(CLIENT_SECRET);
     direct.setSecret(secret('te', { secret: 'rotated' }));
     expect((await discoverAndResolveAuth({ name: 'a' }, NS, deps))?.tokenExchange?.clientSecret).toBe('rotated');
@@ -384,11 +502,20 @@ describe('discoverAndResolveAuth', () => {
     const { cache, deps } = setup();
     const apiKey: AuthConverter = {
       strategyType: 'api_key',
-      convert: (config) => ({ type: 'api_key', custom: { header: (config.spec as unknown as { apiKey: { header: string } }).apiKey.header } }),
-      resolveSecrets: async (_config, strategy, context) => ({ ...strategy, custom: { ...strategy.custom, value: await readSecretValue(context, { name: 'te', key: 'secret' }) } }),
+      convert: (config) => ({
+        type: 'api_key',
+        custom: { header: (config.spec as unknown as { apiKey: { header: string } }).apiKey.header },
+      }),
+      resolveSecrets: async (_config, strategy, context) => ({
+        ...strategy,
+        custom: { ...strategy.custom, value: await readSecretValue(context, { name: 'te', key: 'secret' }) },
+      }),
     };
     deps.converters.register('apiKey', apiKey);
     cache.set('MCPExternalAuthConfig', authConfig('a', { type: 'apiKey', apiKey: { header: 'X-Key' } }));
-    expect(await discoverAndResolveAuth({ name: 'a' }, NS, deps)).toEqual({ type: 'api_key', custom: { header: 'X-Key', value: CLIENT_SECRET } });
+    expect(await discoverAndResolveAuth({ name: 'a' }, NS, deps)).toEqual({
+      type: 'api_key',
+      custom: { header: 'X-Key', value: CLIENT_SECRET },
+    });
   });
 });

@@ -22,10 +22,12 @@ const withSecrets: Setup = (h) => {
   h.direct.setSecret(secret('te-secret', { 'client-secret': CLIENT_SECRET }));
   h.direct.setSecret(secret('hdr', { v: HEADER_VALUE }));
 };
-const withAuth = (spec: Record<string, unknown>): Setup => (h) => {
-  withSecrets(h);
-  h.put(authConfig('auth', spec));
-};
+const withAuth =
+  (spec: Record<string, unknown>): Setup =>
+  (h) => {
+    withSecrets(h);
+    h.put(authConfig('auth', spec));
+  };
 const te = (extra: Record<string, unknown> = {}) => ({
   type: 'tokenExchange',
   tokenExchange: { tokenUrl: 'https://sts', clientSecretRef: { name: 'te-secret', key: 'client-secret' }, ...extra },
@@ -36,51 +38,265 @@ const ref = { externalAuthConfigRef: { name: 'auth' } };
 
 const rows: Row[] = [
   // Wrong JSON types in every field conversion reads.
-  { name: 'metadata is a string', kind: 'MCPServer', object: { ...server('s'), metadata: 'x' } as unknown as KubeObject, expect: malformed('MCPServer "s": metadata must be an object, got string') },
-  { name: 'metadata.namespace is a number', kind: 'MCPServer', object: server('s', {}, READY, { namespace: 5 }), expect: malformed('metadata.namespace must be a string, got number') },
-  { name: 'annotations is an array', kind: 'MCPServer', object: server('s', {}, READY, { annotations: ['a'] }), expect: malformed('MCPServer "s": metadata.annotations must be an object, got array') },
-  { name: 'an annotation value is a number', kind: 'MCPServer', object: server('s', {}, READY, { annotations: { a: 'b', n: 1 } }), expect: malformed('metadata.annotations["n"] must be a string, got number') },
-  { name: 'spec is a string', kind: 'MCPServer', object: obj('MCPServer', 's', 'spec!', READY, {}), expect: malformed('MCPServer "s": spec must be an object, got string') },
-  { name: 'spec is an array', kind: 'MCPRemoteProxy', object: obj('MCPRemoteProxy', 'p', [1], READY, {}), expect: malformed('MCPRemoteProxy "p": spec must be an object, got array') },
-  { name: 'status is a number', kind: 'MCPServer', object: server('s', {}, 7 as unknown as Record<string, unknown>), expect: malformed('MCPServer "s": status must be an object, got number') },
-  { name: 'status.url is an object', kind: 'MCPServer', object: server('s', {}, { url: { host: 'x' }, phase: 'Ready' }), expect: malformed('status.url must be a string, got object') },
-  { name: 'status.phase is a boolean', kind: 'MCPRemoteProxy', object: proxy('p', {}, { url: 'http://p', phase: true }), expect: malformed('status.phase must be a string, got boolean') },
-  { name: 'spec.transport is a number', kind: 'MCPServer', object: server('s', { transport: 1 }, READY), expect: malformed('spec.transport must be a string, got number') },
-  { name: 'spec.proxyMode is an array', kind: 'MCPServer', object: server('s', { proxyMode: ['sse'] }, READY), expect: malformed('spec.proxyMode must be a string, got array') },
-  { name: 'spec.externalAuthConfigRef is a string', kind: 'MCPServer', object: server('s', { externalAuthConfigRef: 'auth' }, READY), expect: malformed('MCPServer "s": spec.externalAuthConfigRef must be an object, got string') },
-  { name: 'spec.externalAuthConfigRef.name is a number', kind: 'MCPServer', object: server('s', { externalAuthConfigRef: { name: 3 } }, READY), expect: malformed('spec.externalAuthConfigRef.name must be a string, got number') },
-  { name: 'spec.externalAuthConfigRef.name empty', kind: 'MCPServer', object: server('s', { externalAuthConfigRef: {} }, READY), expect: malformed('spec.externalAuthConfigRef.name is required') },
-  { name: 'spec.remoteUrl is a number (proxy)', kind: 'MCPRemoteProxy', object: proxy('p', { remoteUrl: 42 }, READY), expect: malformed('MCPRemoteProxy "p": spec.remoteUrl must be a string, got number') },
-  { name: 'spec.remoteURL is null (proxy) → absent', kind: 'MCPRemoteProxy', object: proxy('p', { remoteURL: null }, READY), expect: 'served' },
-  { name: 'spec.remoteUrl is an object (entry)', kind: 'MCPServerEntry', object: entry('e', { remoteUrl: { u: 1 } }), expect: malformed('MCPServerEntry "e": spec.remoteUrl must be a string, got object') },
-  { name: 'spec.caBundleRef is a string', kind: 'MCPServerEntry', object: entry('e', { caBundleRef: 'ca' }), expect: malformed('spec.caBundleRef must be an object, got string') },
-  { name: 'spec.caBundleRef.configMapRef is an array', kind: 'MCPServerEntry', object: entry('e', { caBundleRef: { configMapRef: [] } }), expect: malformed('spec.caBundleRef.configMapRef must be an object, got array') },
-  { name: 'configMapRef.key is a number', kind: 'MCPServerEntry', object: entry('e', { caBundleRef: { configMapRef: { name: 'ca', key: 1 } } }), expect: malformed('spec.caBundleRef.configMapRef.key must be a string, got number') },
-  { name: 'configMapRef.name empty', kind: 'MCPServerEntry', object: entry('e', { caBundleRef: { configMapRef: { key: 'ca.crt' } } }), expect: malformed('spec.caBundleRef.configMapRef.name is required') },
-  { name: 'headerForward is a string', kind: 'MCPServerEntry', object: entry('e', { headerForward: 'x' }), expect: malformed('spec.headerForward must be an object, got string') },
-  { name: 'addPlaintextHeaders value is a number', kind: 'MCPServerEntry', object: entry('e', { headerForward: { addPlaintextHeaders: { A: 1 } } }), expect: malformed('spec.headerForward.addPlaintextHeaders["A"] must be a string, got number') },
-  { name: 'addHeadersFromSecret is an object', kind: 'MCPServerEntry', object: entry('e', { headerForward: { addHeadersFromSecret: { a: 1 } } }), expect: malformed('spec.headerForward.addHeadersFromSecret must be an array, got object') },
-  { name: 'addHeadersFromSecret item is a string', kind: 'MCPServerEntry', object: entry('e', { headerForward: { addHeadersFromSecret: ['X'] } }), expect: malformed('spec.headerForward.addHeadersFromSecret[0] must be an object, got string') },
-  { name: 'addHeadersFromSecret headerName missing', kind: 'MCPServerEntry', object: entry('e', { headerForward: { addHeadersFromSecret: [{ valueSecretRef: { name: 'hdr', key: 'v' } }] } }), expect: malformed('spec.headerForward.addHeadersFromSecret[0].headerName is required') },
-  { name: 'malformed beats not-Valid (entry)', kind: 'MCPServerEntry', object: entry('e', { transport: {} }, { phase: 'Pending' }), expect: malformed('spec.transport must be a string, got object') },
-  { name: 'groupRef of a wrong type does not matter to conversion', kind: 'MCPServer', object: server('s', { groupRef: 12 }, READY), expect: 'served' },
+  {
+    name: 'metadata is a string',
+    kind: 'MCPServer',
+    object: { ...server('s'), metadata: 'x' } as unknown as KubeObject,
+    expect: malformed('MCPServer "s": metadata must be an object, got string'),
+  },
+  {
+    name: 'metadata.namespace is a number',
+    kind: 'MCPServer',
+    object: server('s', {}, READY, { namespace: 5 }),
+    expect: malformed('metadata.namespace must be a string, got number'),
+  },
+  {
+    name: 'annotations is an array',
+    kind: 'MCPServer',
+    object: server('s', {}, READY, { annotations: ['a'] }),
+    expect: malformed('MCPServer "s": metadata.annotations must be an object, got array'),
+  },
+  {
+    name: 'an annotation value is a number',
+    kind: 'MCPServer',
+    object: server('s', {}, READY, { annotations: { a: 'b', n: 1 } }),
+    expect: malformed('metadata.annotations["n"] must be a string, got number'),
+  },
+  {
+    name: 'spec is a string',
+    kind: 'MCPServer',
+    object: obj('MCPServer', 's', 'spec!', READY, {}),
+    expect: malformed('MCPServer "s": spec must be an object, got string'),
+  },
+  {
+    name: 'spec is an array',
+    kind: 'MCPRemoteProxy',
+    object: obj('MCPRemoteProxy', 'p', [1], READY, {}),
+    expect: malformed('MCPRemoteProxy "p": spec must be an object, got array'),
+  },
+  {
+    name: 'status is a number',
+    kind: 'MCPServer',
+    object: server('s', {}, 7 as unknown as Record<string, unknown>),
+    expect: malformed('MCPServer "s": status must be an object, got number'),
+  },
+  {
+    name: 'status.url is an object',
+    kind: 'MCPServer',
+    object: server('s', {}, { url: { host: 'x' }, phase: 'Ready' }),
+    expect: malformed('status.url must be a string, got object'),
+  },
+  {
+    name: 'status.phase is a boolean',
+    kind: 'MCPRemoteProxy',
+    object: proxy('p', {}, { url: 'http://p', phase: true }),
+    expect: malformed('status.phase must be a string, got boolean'),
+  },
+  {
+    name: 'spec.transport is a number',
+    kind: 'MCPServer',
+    object: server('s', { transport: 1 }, READY),
+    expect: malformed('spec.transport must be a string, got number'),
+  },
+  {
+    name: 'spec.proxyMode is an array',
+    kind: 'MCPServer',
+    object: server('s', { proxyMode: ['sse'] }, READY),
+    expect: malformed('spec.proxyMode must be a string, got array'),
+  },
+  {
+    name: 'spec.externalAuthConfigRef is a string',
+    kind: 'MCPServer',
+    object: server('s', { externalAuthConfigRef: 'auth' }, READY),
+    expect: malformed('MCPServer "s": spec.externalAuthConfigRef must be an object, got string'),
+  },
+  {
+    name: 'spec.externalAuthConfigRef.name is a number',
+    kind: 'MCPServer',
+    object: server('s', { externalAuthConfigRef: { name: 3 } }, READY),
+    expect: malformed('spec.externalAuthConfigRef.name must be a string, got number'),
+  },
+  {
+    name: 'spec.externalAuthConfigRef.name empty',
+    kind: 'MCPServer',
+    object: server('s', { externalAuthConfigRef: {} }, READY),
+    expect: malformed('spec.externalAuthConfigRef.name is required'),
+  },
+  {
+    name: 'spec.remoteUrl is a number (proxy)',
+    kind: 'MCPRemoteProxy',
+    object: proxy('p', { remoteUrl: 42 }, READY),
+    expect: malformed('MCPRemoteProxy "p": spec.remoteUrl must be a string, got number'),
+  },
+  {
+    name: 'spec.remoteURL is null (proxy) → absent',
+    kind: 'MCPRemoteProxy',
+    object: proxy('p', { remoteURL: null }, READY),
+    expect: 'served',
+  },
+  {
+    name: 'spec.remoteUrl is an object (entry)',
+    kind: 'MCPServerEntry',
+    object: entry('e', { remoteUrl: { u: 1 } }),
+    expect: malformed('MCPServerEntry "e": spec.remoteUrl must be a string, got object'),
+  },
+  {
+    name: 'spec.caBundleRef is a string',
+    kind: 'MCPServerEntry',
+    object: entry('e', { caBundleRef: 'ca' }),
+    expect: malformed('spec.caBundleRef must be an object, got string'),
+  },
+  {
+    name: 'spec.caBundleRef.configMapRef is an array',
+    kind: 'MCPServerEntry',
+    object: entry('e', { caBundleRef: { configMapRef: [] } }),
+    expect: malformed('spec.caBundleRef.configMapRef must be an object, got array'),
+  },
+  {
+    name: 'configMapRef.key is a number',
+    kind: 'MCPServerEntry',
+    object: entry('e', { caBundleRef: { configMapRef: { name: 'ca', key: 1 } } }),
+    expect: malformed('spec.caBundleRef.configMapRef.key must be a string, got number'),
+  },
+  {
+    name: 'configMapRef.name empty',
+    kind: 'MCPServerEntry',
+    object: entry('e', { caBundleRef: { configMapRef: { key: 'ca.crt' } } }),
+    expect: malformed('spec.caBundleRef.configMapRef.name is required'),
+  },
+  {
+    name: 'headerForward is a string',
+    kind: 'MCPServerEntry',
+    object: entry('e', { headerForward: 'x' }),
+    expect: malformed('spec.headerForward must be an object, got string'),
+  },
+  {
+    name: 'addPlaintextHeaders value is a number',
+    kind: 'MCPServerEntry',
+    object: entry('e', { headerForward: { addPlaintextHeaders: { A: 1 } } }),
+    expect: malformed('spec.headerForward.addPlaintextHeaders["A"] must be a string, got number'),
+  },
+  {
+    name: 'addHeadersFromSecret is an object',
+    kind: 'MCPServerEntry',
+    object: entry('e', { headerForward: { addHeadersFromSecret: { a: 1 } } }),
+    expect: malformed('spec.headerForward.addHeadersFromSecret must be an array, got object'),
+  },
+  {
+    name: 'addHeadersFromSecret item is a string',
+    kind: 'MCPServerEntry',
+    object: entry('e', { headerForward: { addHeadersFromSecret: ['X'] } }),
+    expect: malformed('spec.headerForward.addHeadersFromSecret[0] must be an object, got string'),
+  },
+  {
+    name: 'addHeadersFromSecret headerName missing',
+    kind: 'MCPServerEntry',
+    object: entry('e', { headerForward: { addHeadersFromSecret: [{ valueSecretRef: { name: 'hdr', key: 'v' } }] } }),
+    expect: malformed('spec.headerForward.addHeadersFromSecret[0].headerName is required'),
+  },
+  {
+    name: 'malformed beats not-Valid (entry)',
+    kind: 'MCPServerEntry',
+    object: entry('e', { transport: {} }, { phase: 'Pending' }),
+    expect: malformed('spec.transport must be a string, got object'),
+  },
+  {
+    name: 'groupRef of a wrong type does not matter to conversion',
+    kind: 'MCPServer',
+    object: server('s', { groupRef: 12 }, READY),
+    expect: 'served',
+  },
 
   // Missing pieces.
-  { name: 'no spec (server) → no URL decision still made', kind: 'MCPServer', object: obj('MCPServer', 's', undefined, READY, {}), expect: 'served' },
-  { name: 'no status (server)', kind: 'MCPServer', object: server('s'), expect: { code: 'no-url', message: 'MCPServer "s" has no status.url yet' } },
-  { name: 'no status (entry)', kind: 'MCPServerEntry', object: entry('e', {}, {}), expect: { code: 'entry-not-valid', message: 'is not Valid (status.phase "")' } },
-  { name: 'null spec and status (proxy)', kind: 'MCPRemoteProxy', object: obj('MCPRemoteProxy', 'p', null, null, {}), expect: { code: 'no-url', message: 'no status.url' } },
-  { name: 'unknown transport (proxy) falls back', kind: 'MCPRemoteProxy', object: proxy('p', { transport: 'websocket' }, READY), expect: 'served' },
-  { name: 'unparsable URL', kind: 'MCPServerEntry', object: entry('e', { remoteUrl: 'https://h/%zz' }), expect: { code: 'invalid-url', message: 'invalid URL escape in path' } },
+  {
+    name: 'no spec (server) → no URL decision still made',
+    kind: 'MCPServer',
+    object: obj('MCPServer', 's', undefined, READY, {}),
+    expect: 'served',
+  },
+  {
+    name: 'no status (server)',
+    kind: 'MCPServer',
+    object: server('s'),
+    expect: { code: 'no-url', message: 'MCPServer "s" has no status.url yet' },
+  },
+  {
+    name: 'no status (entry)',
+    kind: 'MCPServerEntry',
+    object: entry('e', {}, {}),
+    expect: { code: 'entry-not-valid', message: 'is not Valid (status.phase "")' },
+  },
+  {
+    name: 'null spec and status (proxy)',
+    kind: 'MCPRemoteProxy',
+    object: obj('MCPRemoteProxy', 'p', null, null, {}),
+    expect: { code: 'no-url', message: 'no status.url' },
+  },
+  {
+    name: 'unknown transport (proxy) falls back',
+    kind: 'MCPRemoteProxy',
+    object: proxy('p', { transport: 'websocket' }, READY),
+    expect: 'served',
+  },
+  {
+    name: 'unparsable URL',
+    kind: 'MCPServerEntry',
+    object: entry('e', { remoteUrl: 'https://h/%zz' }),
+    expect: { code: 'invalid-url', message: 'invalid URL escape in path' },
+  },
 
   // Auth failures: each fails closed.
-  { name: 'unknown auth type', kind: 'MCPServer', object: server('s', ref, READY), setup: withAuth({ type: 'kerberos' }), expect: authFail('failed to get converter for auth type kerberos: unsupported auth type: kerberos') },
-  { name: 'bearerToken (unsupported upstream)', kind: 'MCPServer', object: server('s', ref, READY), setup: withAuth({ type: 'bearerToken', bearerToken: { tokenSecretRef: { name: 'te-secret', key: 'client-secret' } } }), expect: authFail('unsupported auth type: bearerToken') },
-  { name: 'missing auth config', kind: 'MCPRemoteProxy', object: proxy('p', ref, READY), setup: withSecrets, expect: authFail('failed to get MCPExternalAuthConfig auth: MCPExternalAuthConfig auth not found') },
-  { name: 'auth config spec is a string', kind: 'MCPServer', object: server('s', ref, READY), setup: withAuth('x' as unknown as Record<string, unknown>), expect: authFail('MCPExternalAuthConfig "auth": spec must be an object, got string') },
-  { name: 'auth sub-config scopes has a number', kind: 'MCPServer', object: server('s', ref, READY), setup: withAuth(te({ scopes: ['a', 2] })), expect: authFail('failed to convert to strategy: MCPExternalAuthConfig "auth": spec.tokenExchange.scopes[1] must be a string, got number') },
-  { name: 'missing Secret', kind: 'MCPServer', object: server('s', ref, READY), setup: withAuth(te({ clientSecretRef: { name: 'nope', key: 'k' } })), expect: authFail(`failed to resolve secrets: failed to get secret ${NS}/nope: Secret ${NS}/nope not found`) },
-  { name: 'missing key', kind: 'MCPServerEntry', object: entry('e', ref), setup: withAuth(te({ clientSecretRef: { name: 'te-secret', key: 'nope' } })), expect: authFail(`secret ${NS}/te-secret does not contain key nope`) },
+  {
+    name: 'unknown auth type',
+    kind: 'MCPServer',
+    object: server('s', ref, READY),
+    setup: withAuth({ type: 'kerberos' }),
+    expect: authFail('failed to get converter for auth type kerberos: unsupported auth type: kerberos'),
+  },
+  {
+    name: 'bearerToken (unsupported upstream)',
+    kind: 'MCPServer',
+    object: server('s', ref, READY),
+    setup: withAuth({ type: 'bearerToken', bearerToken: { tokenSecretRef: { name: 'te-secret', key: 'client-secret' } } }),
+    expect: authFail('unsupported auth type: bearerToken'),
+  },
+  {
+    name: 'missing auth config',
+    kind: 'MCPRemoteProxy',
+    object: proxy('p', ref, READY),
+    setup: withSecrets,
+    expect: authFail('failed to get MCPExternalAuthConfig auth: MCPExternalAuthConfig auth not found'),
+  },
+  {
+    name: 'auth config spec is a string',
+    kind: 'MCPServer',
+    object: server('s', ref, READY),
+    setup: withAuth('x' as unknown as Record<string, unknown>),
+    expect: authFail('MCPExternalAuthConfig "auth": spec must be an object, got string'),
+  },
+  {
+    name: 'auth sub-config scopes has a number',
+    kind: 'MCPServer',
+    object: server('s', ref, READY),
+    setup: withAuth(te({ scopes: ['a', 2] })),
+    expect: authFail(
+      'failed to convert to strategy: MCPExternalAuthConfig "auth": spec.tokenExchange.scopes[1] must be a string, got number',
+    ),
+  },
+  {
+    name: 'missing Secret',
+    kind: 'MCPServer',
+    object: server('s', ref, READY),
+    setup: withAuth(te({ clientSecretRef: { name: 'nope', key: 'k' } })),
+    expect: authFail(`failed to resolve secrets: failed to get secret ${NS}/nope: Secret ${NS}/nope not found`),
+  },
+  {
+    name: 'missing key',
+    kind: 'MCPServerEntry',
+    object: entry('e', ref),
+    setup: withAuth(te({ clientSecretRef: { name: 'te-secret', key: 'nope' } })),
+    expect: authFail(`secret ${NS}/te-secret does not contain key nope`),
+  },
   {
     name: 'invalid base64',
     kind: 'MCPServer',
@@ -101,7 +317,15 @@ const rows: Row[] = [
     },
     expect: authFail('failed to get secret team-ns/te-secret: secrets "te-secret" is forbidden'),
   },
-  { name: 'obo', kind: 'MCPServer', object: server('s', ref, READY), setup: withAuth({ type: 'obo', obo: {} }), expect: authFail('failed to convert to strategy: vMCP OBO converter: on-behalf-of (OBO) external auth type requires an enterprise build') },
+  {
+    name: 'obo',
+    kind: 'MCPServer',
+    object: server('s', ref, READY),
+    setup: withAuth({ type: 'obo', obo: {} }),
+    expect: authFail(
+      'failed to convert to strategy: vMCP OBO converter: on-behalf-of (OBO) external auth type requires an enterprise build',
+    ),
+  },
   { name: 'valid token exchange is served', kind: 'MCPServer', object: server('s', ref, READY), setup: withAuth(te()), expect: 'served' },
 ];
 
@@ -117,7 +341,12 @@ describe('bad input: each row has a clear outcome, no crash, no secret value any
       // No cache keys an object without metadata; a reader that returns it anyway still must not crash us.
       const base = h;
       const reader: CacheReader = { ...base.cache, get: <T extends KubeObject>() => row.object as T };
-      const discoverer = createKubernetesDiscoverer({ namespace: NS, reader, direct: base.direct, logger: { debug: (message: string) => void base.logs.push({ level: 'debug', message }) } });
+      const discoverer = createKubernetesDiscoverer({
+        namespace: NS,
+        reader,
+        direct: base.direct,
+        logger: { debug: (message: string) => void base.logs.push({ level: 'debug', message }) },
+      });
       h = { ...base, discoverer };
     }
     const resolution = await h.discoverer.resolveWorkload({ name, type: row.kind });

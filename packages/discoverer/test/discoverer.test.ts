@@ -10,14 +10,18 @@ const tokenExchangeAuth = (name = 'te-auth') =>
   authConfig(name, {
     type: 'tokenExchange',
     tokenExchange: {
-      tokenUrl: 'https://sts.example.com/token', clientId: 'cid', clientSecretRef: { name: 'te-secret', key: 'client-secret' },
-      audience: 'backend', scopes: ['read'], subjectTokenType: 'access_token',
+      tokenUrl: 'https://sts.example.com/token',
+      clientId: 'cid',
+      clientSecretRef: { name: 'te-secret', key: 'client-secret' },
+      audience: 'backend',
+      scopes: ['read'],
+      subjectTokenType: 'access_token',
     },
   });
 const teSecret = () => secret('te-secret', { 'client-secret': CLIENT_SECRET });
 const ready = (url = 'http://fetch.team-ns.svc:8080') => ({ url, phase: 'Ready' });
 
-describe('MCPServer (upstream\'s conversion scenarios)', () => {
+describe("MCPServer (upstream's conversion scenarios)", () => {
   it('#1 token exchange resolved from the Secret', async () => {
     const h = harness();
     h.put(server('s', { externalAuthConfigRef: { name: 'te-auth' } }, ready()));
@@ -27,8 +31,12 @@ describe('MCPServer (upstream\'s conversion scenarios)', () => {
     expect(b?.authConfig).toEqual({
       type: 'token_exchange',
       tokenExchange: {
-        tokenUrl: 'https://sts.example.com/token', clientId: 'cid', clientSecret: CLIENT_SECRET, audience: 'backend',
-        scopes: ['read'], subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+        tokenUrl: 'https://sts.example.com/token',
+        clientId: 'cid',
+        clientSecret: CLIENT_SECRET,
+        audience: 'backend',
+        scopes: ['read'],
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
       },
     });
     expect(b?.authConfigRef).toBe('te-auth');
@@ -38,7 +46,9 @@ describe('MCPServer (upstream\'s conversion scenarios)', () => {
   it('#2 header injection', async () => {
     const h = harness();
     h.put(server('s', { externalAuthConfigRef: { name: 'hi' } }, ready()));
-    h.put(authConfig('hi', { type: 'headerInjection', headerInjection: { headerName: 'X-API-Key', valueSecretRef: { name: 'hs', key: 'v' } } }));
+    h.put(
+      authConfig('hi', { type: 'headerInjection', headerInjection: { headerName: 'X-API-Key', valueSecretRef: { name: 'hs', key: 'v' } } }),
+    );
     h.direct.setSecret(secret('hs', { v: HEADER_VALUE }));
     const b = await h.discoverer.getWorkloadAsBackend({ name: 's', type: 'MCPServer' });
     expect(b?.authConfig).toEqual({ type: 'header_injection', headerInjection: { headerName: 'X-API-Key', headerValue: HEADER_VALUE } });
@@ -78,7 +88,11 @@ describe('MCPServer (upstream\'s conversion scenarios)', () => {
     const h = harness();
     h.put(server('fetch', { transport: 'streamable-http' }, ready()));
     expect(await h.discoverer.getWorkloadAsBackend({ name: 'fetch', type: 'MCPServer' })).toEqual({
-      id: 'fetch', name: 'fetch', baseUrl: 'http://fetch.team-ns.svc:8080', transportType: 'streamable-http', type: '',
+      id: 'fetch',
+      name: 'fetch',
+      baseUrl: 'http://fetch.team-ns.svc:8080',
+      transportType: 'streamable-http',
+      type: '',
       healthStatus: 'healthy',
       metadata: { tool_type: 'mcp', workload_type: 'mcp_server', workload_status: 'Ready', namespace: NS },
     });
@@ -112,7 +126,7 @@ describe('MCPServer (upstream\'s conversion scenarios)', () => {
   });
 });
 
-describe('listWorkloadsInGroup (upstream\'s scenarios)', () => {
+describe("listWorkloadsInGroup (upstream's scenarios)", () => {
   it('selects by exact group, servers then proxies then entries, each sorted by name', async () => {
     const h = harness();
     h.put(server('s-b'));
@@ -125,9 +139,12 @@ describe('listWorkloadsInGroup (upstream\'s scenarios)', () => {
     h.put(entry('e2'));
     h.put(entry('e-other', { groupRef: { name: 'TEAM-A' } }));
     expect(await h.discoverer.listWorkloadsInGroup(GROUP)).toEqual([
-      { name: 's-a', type: 'MCPServer' }, { name: 's-b', type: 'MCPServer' },
-      { name: 'p1', type: 'MCPRemoteProxy' }, { name: 'p2', type: 'MCPRemoteProxy' },
-      { name: 'e1', type: 'MCPServerEntry' }, { name: 'e2', type: 'MCPServerEntry' },
+      { name: 's-a', type: 'MCPServer' },
+      { name: 's-b', type: 'MCPServer' },
+      { name: 'p1', type: 'MCPRemoteProxy' },
+      { name: 'p2', type: 'MCPRemoteProxy' },
+      { name: 'e1', type: 'MCPServerEntry' },
+      { name: 'e2', type: 'MCPServerEntry' },
     ]);
     expect(await h.discoverer.listWorkloadsInGroup('other')).toEqual([{ name: 's-other', type: 'MCPServer' }]);
     expect(await h.discoverer.listWorkloadsInGroup('nobody')).toEqual([]);
@@ -135,34 +152,64 @@ describe('listWorkloadsInGroup (upstream\'s scenarios)', () => {
 
   it('a cache failure names the kind', async () => {
     const h = harness();
-    const reader: CacheReader = { ...h.cache, list: (kind) => { if (kind === 'MCPRemoteProxy') throw new Error('boom'); return h.cache.list(kind); } };
+    const reader: CacheReader = {
+      ...h.cache,
+      list: (kind) => {
+        if (kind === 'MCPRemoteProxy') throw new Error('boom');
+        return h.cache.list(kind);
+      },
+    };
     const d = createKubernetesDiscoverer({ namespace: NS, reader, direct: h.direct });
     await expect(d.listWorkloadsInGroup(GROUP)).rejects.toThrow('failed to list MCPRemoteProxies: boom');
   });
 });
 
-describe('MCPRemoteProxy (upstream\'s conversion scenarios)', () => {
+describe("MCPRemoteProxy (upstream's conversion scenarios)", () => {
   it('#12 basic fields incl. remote_url; #15 URL from status.url', async () => {
     const h = harness();
     h.put(proxy('p', { transport: 'sse' }, { url: 'http://p.team-ns.svc:8080', phase: 'Ready' }));
     expect(await h.discoverer.getWorkloadAsBackend({ name: 'p', type: 'MCPRemoteProxy' })).toEqual({
-      id: 'p', name: 'p', baseUrl: 'http://p.team-ns.svc:8080', transportType: 'sse', type: '', healthStatus: 'healthy',
-      metadata: { tool_type: 'mcp', workload_type: 'remote_proxy', workload_status: 'Ready', remote_url: 'https://remote.example.com/mcp', namespace: NS },
+      id: 'p',
+      name: 'p',
+      baseUrl: 'http://p.team-ns.svc:8080',
+      transportType: 'sse',
+      type: '',
+      healthStatus: 'healthy',
+      metadata: {
+        tool_type: 'mcp',
+        workload_type: 'remote_proxy',
+        workload_status: 'Ready',
+        remote_url: 'https://remote.example.com/mcp',
+        namespace: NS,
+      },
     });
   });
 
   it('accepts the v0.7.0 remoteURL spelling and string groupRef', async () => {
     const h = harness();
-    h.put(proxy('p', { remoteUrl: undefined, remoteURL: 'https://legacy.example.com', groupRef: GROUP }, { url: 'http://p', phase: 'Ready' }));
-    expect((await h.discoverer.getWorkloadAsBackend({ name: 'p', type: 'MCPRemoteProxy' }))?.metadata['remote_url']).toBe('https://legacy.example.com');
+    h.put(
+      proxy('p', { remoteUrl: undefined, remoteURL: 'https://legacy.example.com', groupRef: GROUP }, { url: 'http://p', phase: 'Ready' }),
+    );
+    expect((await h.discoverer.getWorkloadAsBackend({ name: 'p', type: 'MCPRemoteProxy' }))?.metadata['remote_url']).toBe(
+      'https://legacy.example.com',
+    );
     expect(await h.discoverer.listWorkloadsInGroup(GROUP)).toEqual([{ name: 'p', type: 'MCPRemoteProxy' }]);
   });
 
   it('#13 annotations filtered', async () => {
     const h = harness();
-    h.put(proxy('p', {}, { url: 'http://p', phase: 'Ready' }, { annotations: { 'kubernetes.io/x': '1', keep: 'me', tool_type: 'spoofed' } }));
+    h.put(
+      proxy('p', {}, { url: 'http://p', phase: 'Ready' }, { annotations: { 'kubernetes.io/x': '1', keep: 'me', tool_type: 'spoofed' } }),
+    );
     const m = (await h.discoverer.getWorkloadAsBackend({ name: 'p', type: 'MCPRemoteProxy' }))?.metadata;
-    expect(m).toEqual({ keep: 'me', tool_type: 'mcp', workload_type: 'remote_proxy', workload_status: 'Ready', remote_url: 'https://remote.example.com/mcp', namespace: NS });
+    expect(m).toEqual({
+      keep: 'me',
+      tool_type: 'mcp',
+      workload_type: 'remote_proxy',
+      workload_status: 'Ready',
+      remote_url: 'https://remote.example.com/mcp',
+      namespace: NS,
+    });
   });
 
   it('#16 proxy + token exchange', async () => {
@@ -170,7 +217,9 @@ describe('MCPRemoteProxy (upstream\'s conversion scenarios)', () => {
     h.put(proxy('p', { externalAuthConfigRef: { name: 'te-auth' } }, { url: 'http://p', phase: 'Ready' }));
     h.put(tokenExchangeAuth());
     h.direct.setSecret(teSecret());
-    expect((await h.discoverer.getWorkloadAsBackend({ name: 'p', type: 'MCPRemoteProxy' }))?.authConfig?.tokenExchange?.clientSecret).toBe(CLIENT_SECRET);
+    expect((await h.discoverer.getWorkloadAsBackend({ name: 'p', type: 'MCPRemoteProxy' }))?.authConfig?.tokenExchange?.clientSecret).toBe(
+      CLIENT_SECRET,
+    );
   });
 
   it('#18 Ready with an empty status.url → null', async () => {
@@ -180,13 +229,24 @@ describe('MCPRemoteProxy (upstream\'s conversion scenarios)', () => {
   });
 });
 
-describe('MCPServerEntry (upstream\'s conversion scenarios)', () => {
+describe("MCPServerEntry (upstream's conversion scenarios)", () => {
   it('#21 #23 #33 Valid entry: URL = remoteUrl, server_entry metadata, healthy, type entry', async () => {
     const h = harness();
     h.put(entry('e'));
     expect(await h.discoverer.getWorkloadAsBackend({ name: 'e', type: 'MCPServerEntry' })).toEqual({
-      id: 'e', name: 'e', baseUrl: 'https://mcp.example.com/mcp', transportType: 'streamable-http', type: 'entry', healthStatus: 'healthy',
-      metadata: { tool_type: 'mcp', workload_type: 'server_entry', workload_status: 'Valid', remote_url: 'https://mcp.example.com/mcp', namespace: NS },
+      id: 'e',
+      name: 'e',
+      baseUrl: 'https://mcp.example.com/mcp',
+      transportType: 'streamable-http',
+      type: 'entry',
+      healthStatus: 'healthy',
+      metadata: {
+        tool_type: 'mcp',
+        workload_type: 'server_entry',
+        workload_status: 'Valid',
+        remote_url: 'https://mcp.example.com/mcp',
+        namespace: NS,
+      },
     });
   });
 
@@ -208,9 +268,16 @@ describe('MCPServerEntry (upstream\'s conversion scenarios)', () => {
 
   it('a cache read error throws "failed to get <Kind>: …"', async () => {
     const h = harness();
-    const reader: CacheReader = { ...h.cache, get: () => { throw new Error('informer gone'); } };
+    const reader: CacheReader = {
+      ...h.cache,
+      get: () => {
+        throw new Error('informer gone');
+      },
+    };
     const d = createKubernetesDiscoverer({ namespace: NS, reader, direct: h.direct });
-    await expect(d.getWorkloadAsBackend({ name: 'e', type: 'MCPServerEntry' })).rejects.toThrow('failed to get MCPServerEntry: informer gone');
+    await expect(d.getWorkloadAsBackend({ name: 'e', type: 'MCPServerEntry' })).rejects.toThrow(
+      'failed to get MCPServerEntry: informer gone',
+    );
   });
 
   it('#24 sse transport', async () => {
@@ -221,9 +288,23 @@ describe('MCPServerEntry (upstream\'s conversion scenarios)', () => {
 
   it('#25 annotations filtered', async () => {
     const h = harness();
-    h.put(entry('e', {}, { phase: 'Valid' }, { annotations: { 'deployment.kubernetes.io/revision': '2', 'k8s.io/a': 'b', 'example.com/owner': 'me' } }));
+    h.put(
+      entry(
+        'e',
+        {},
+        { phase: 'Valid' },
+        { annotations: { 'deployment.kubernetes.io/revision': '2', 'k8s.io/a': 'b', 'example.com/owner': 'me' } },
+      ),
+    );
     const m = (await h.discoverer.getWorkloadAsBackend({ name: 'e', type: 'MCPServerEntry' }))?.metadata;
-    expect(Object.keys(m ?? {}).sort()).toEqual(['example.com/owner', 'namespace', 'remote_url', 'tool_type', 'workload_status', 'workload_type']);
+    expect(Object.keys(m ?? {}).sort()).toEqual([
+      'example.com/owner',
+      'namespace',
+      'remote_url',
+      'tool_type',
+      'workload_status',
+      'workload_type',
+    ]);
   });
 
   it('#26 empty remoteUrl → null (no-url)', async () => {
@@ -243,7 +324,10 @@ describe('MCPServerEntry (upstream\'s conversion scenarios)', () => {
     const h = harness();
     h.put(entry('e', { remoteUrl: `https://user:${CLIENT_SECRET}@host:port/` }));
     const r = await h.discoverer.resolveWorkload({ name: 'e', type: 'MCPServerEntry' });
-    expect(r.reason).toEqual({ code: 'invalid-url', message: 'MCPServerEntry "e": spec.remoteUrl is not a valid URL: invalid port after host' });
+    expect(r.reason).toEqual({
+      code: 'invalid-url',
+      message: 'MCPServerEntry "e": spec.remoteUrl is not a valid URL: invalid port after host',
+    });
     assertNoSecret(r);
   });
 
@@ -297,28 +381,37 @@ describe('MCPServerEntry (upstream\'s conversion scenarios)', () => {
 
   it('headerForward: identifiers kept, secret values read directly into headerForwardSecretValues', async () => {
     const h = harness();
-    h.put(entry('stripe', {
-      headerForward: {
-        addPlaintextHeaders: { 'X-Tenant': 'acme' },
-        addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: { name: 'stripe-key', key: 'k' } }],
-      },
-    }));
+    h.put(
+      entry('stripe', {
+        headerForward: {
+          addPlaintextHeaders: { 'X-Tenant': 'acme' },
+          addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: { name: 'stripe-key', key: 'k' } }],
+        },
+      }),
+    );
     h.direct.setSecret(secret('stripe-key', { k: HEADER_VALUE }));
     const b = await h.discoverer.getWorkloadAsBackend({ name: 'stripe', type: 'MCPServerEntry' });
-    expect(b?.headerForward).toEqual({ addPlaintextHeaders: { 'X-Tenant': 'acme' }, addHeadersFromSecret: { 'X-API-Key': 'HEADER_FORWARD_X_API_KEY_STRIPE' } });
+    expect(b?.headerForward).toEqual({
+      addPlaintextHeaders: { 'X-Tenant': 'acme' },
+      addHeadersFromSecret: { 'X-API-Key': 'HEADER_FORWARD_X_API_KEY_STRIPE' },
+    });
     expect(b?.headerForwardSecretValues).toEqual({ 'X-API-Key': HEADER_VALUE });
     expect(h.direct.reads).toEqual([{ kind: 'Secret', namespace: NS, name: 'stripe-key' }]);
     // Rotation: the next conversion reads the Secret again (no cached value).
     h.direct.setSecret(secret('stripe-key', { k: 'rotated-value' }));
-    expect((await h.discoverer.getWorkloadAsBackend({ name: 'stripe', type: 'MCPServerEntry' }))?.headerForwardSecretValues).toEqual({ 'X-API-Key': 'rotated-value' });
+    expect((await h.discoverer.getWorkloadAsBackend({ name: 'stripe', type: 'MCPServerEntry' }))?.headerForwardSecretValues).toEqual({
+      'X-API-Key': 'rotated-value',
+    });
     assertNoSecret(h.logs);
   });
 
   it('headerForward: a missing Secret or key excludes the entry (fail closed), naming the header, never the value', async () => {
     const h = harness();
-    h.put(entry('stripe', {
-      headerForward: { addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: { name: 'stripe-key', key: 'k' } }] },
-    }));
+    h.put(
+      entry('stripe', {
+        headerForward: { addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: { name: 'stripe-key', key: 'k' } }] },
+      }),
+    );
     const missing = await h.discoverer.resolveWorkload({ name: 'stripe', type: 'MCPServerEntry' });
     expect(missing).toEqual({
       backend: null,
@@ -329,11 +422,15 @@ describe('MCPServerEntry (upstream\'s conversion scenarios)', () => {
     });
     h.direct.setSecret(secret('stripe-key', { other: HEADER_VALUE }));
     const noKey = await h.discoverer.resolveWorkload({ name: 'stripe', type: 'MCPServerEntry' });
-    expect(noKey.reason?.message).toBe(`MCPServerEntry "stripe": forwarded header not resolved: header X-API-Key: secret ${NS}/stripe-key does not contain key k`);
+    expect(noKey.reason?.message).toBe(
+      `MCPServerEntry "stripe": forwarded header not resolved: header X-API-Key: secret ${NS}/stripe-key does not contain key k`,
+    );
     assertNoSecret([missing, noKey, h.logs]);
     // Positive control: with the key present the same entry is served.
     h.direct.setSecret(secret('stripe-key', { k: HEADER_VALUE }));
-    expect((await h.discoverer.getWorkloadAsBackend({ name: 'stripe', type: 'MCPServerEntry' }))?.headerForwardSecretValues).toEqual({ 'X-API-Key': HEADER_VALUE });
+    expect((await h.discoverer.getWorkloadAsBackend({ name: 'stripe', type: 'MCPServerEntry' }))?.headerForwardSecretValues).toEqual({
+      'X-API-Key': HEADER_VALUE,
+    });
   });
 
   it('headerForward: valueSecretRef without a key is malformed', async () => {
@@ -353,7 +450,13 @@ describe('MCPServerEntry (upstream\'s conversion scenarios)', () => {
     const d = createKubernetesDiscoverer({
       namespace: NS,
       reader: h.cache,
-      direct: { ...direct, getConfigMap: () => { controller.abort(new Error('shutting down')); return Promise.reject(new Error('aborted')); } },
+      direct: {
+        ...direct,
+        getConfigMap: () => {
+          controller.abort(new Error('shutting down'));
+          return Promise.reject(new Error('aborted'));
+        },
+      },
     });
     await expect(d.resolveWorkload({ name: 'e', type: 'MCPServerEntry' }, controller.signal)).rejects.toThrow('shutting down');
     await expect(d.resolveWorkload({ name: 'e', type: 'MCPServerEntry' }, controller.signal)).rejects.toThrow('shutting down');

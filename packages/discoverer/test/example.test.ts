@@ -24,12 +24,17 @@ describe('examples/custom-auth.ts (the README custom converter)', () => {
     h.put(server('s', { externalAuthConfigRef: { name: 'k' } }, { url: 'http://s', phase: 'Ready' }));
     h.put(authConfig('k', { type: 'apiKey', apiKey: { header: 'X-Key', secretRef: { name: 'key', key: 'v' } } }));
     h.direct.setSecret(secret('key', { v: 'one' }));
-    expect((await h.discoverer.getWorkloadAsBackend({ name: 's', type: 'MCPServer' }))?.authConfig).toEqual({ type: 'api_key', custom: { header: 'X-Key', value: 'one' } });
+    expect((await h.discoverer.getWorkloadAsBackend({ name: 's', type: 'MCPServer' }))?.authConfig).toEqual({
+      type: 'api_key',
+      custom: { header: 'X-Key', value: 'one' },
+    });
     const secretKind = h.plan.kinds.find((k) => k.kind === 'Secret')!;
     expect(secretKind.mapToBackends({ metadata: { name: 'key' } }, h.cache)).toEqual(['s']);
     h.direct.setSecret(secret('key', { v: 'two' }));
     expect((await h.discoverer.getWorkloadAsBackend({ name: 's', type: 'MCPServer' }))?.authConfig?.custom?.['value']).toBe('two');
     h.put(authConfig('k', { type: 'apiKey', apiKey: { header: 'X-Key' } }));
-    expect((await h.discoverer.resolveWorkload({ name: 's', type: 'MCPServer' })).reason?.message).toContain('failed to resolve secrets: secretRef is nil');
+    expect((await h.discoverer.resolveWorkload({ name: 's', type: 'MCPServer' })).reason?.message).toContain(
+      'failed to resolve secrets: secretRef is nil',
+    );
   });
 });

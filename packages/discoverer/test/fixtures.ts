@@ -10,10 +10,22 @@ export function server(name: string, spec: Json = {}, status: Json | undefined =
   return obj('MCPServer', name, { groupRef: { name: GROUP }, ...spec }, status, meta);
 }
 export function proxy(name: string, spec: Json = {}, status: Json | undefined = undefined, meta: Json = {}): KubeObject {
-  return obj('MCPRemoteProxy', name, { groupRef: { name: GROUP }, remoteUrl: 'https://remote.example.com/mcp', transport: 'streamable-http', ...spec }, status, meta);
+  return obj(
+    'MCPRemoteProxy',
+    name,
+    { groupRef: { name: GROUP }, remoteUrl: 'https://remote.example.com/mcp', transport: 'streamable-http', ...spec },
+    status,
+    meta,
+  );
 }
 export function entry(name: string, spec: Json = {}, status: Json | undefined = { phase: 'Valid' }, meta: Json = {}): KubeObject {
-  return obj('MCPServerEntry', name, { groupRef: { name: GROUP }, remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http', ...spec }, status, meta);
+  return obj(
+    'MCPServerEntry',
+    name,
+    { groupRef: { name: GROUP }, remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http', ...spec },
+    status,
+    meta,
+  );
 }
 export function authConfig(name: string, spec: Json): KubeObject {
   return obj('MCPExternalAuthConfig', name, spec, undefined, {});

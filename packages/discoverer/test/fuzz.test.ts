@@ -5,7 +5,15 @@ import type { WorkloadType } from '../src/index.ts';
 import { GROUP, NS } from './fixtures.ts';
 import { assertNoSecret, harness, secret, PLANTED } from './harness.ts';
 
-const CODES = new Set(['no-url', 'entry-not-valid', 'invalid-url', 'auth-unresolved', 'ca-bundle-unreadable', 'header-forward-unresolved', 'malformed']);
+const CODES = new Set([
+  'no-url',
+  'entry-not-valid',
+  'invalid-url',
+  'auth-unresolved',
+  'ca-bundle-unreadable',
+  'header-forward-unresolved',
+  'malformed',
+]);
 
 /** Any JSON, biased towards the shapes conversion reads so deep fields get exercised. */
 const json = fc.jsonValue({ maxDepth: 3 });
@@ -17,16 +25,19 @@ const spec = fc.record(
     remoteUrl: fc.oneof(fc.webUrl(), fc.string(), json),
     externalAuthConfigRef: fc.oneof(fc.constant({ name: 'auth' }), json),
     caBundleRef: fc.oneof(fc.constant({ configMapRef: { name: 'ca' } }), json),
-    headerForward: fc.oneof(
-      fc.constant({ addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }] }),
-      json,
-    ),
+    headerForward: fc.oneof(fc.constant({ addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }] }), json),
   },
   { requiredKeys: [] },
 );
 const object = fc.record({
   spec: fc.oneof(spec, json),
-  status: fc.oneof(fc.record({ url: fc.oneof(fc.webUrl(), json), phase: fc.oneof(fc.constantFrom('Ready', 'Valid', 'Failed'), json) }, { requiredKeys: [] }), json),
+  status: fc.oneof(
+    fc.record(
+      { url: fc.oneof(fc.webUrl(), json), phase: fc.oneof(fc.constantFrom('Ready', 'Valid', 'Failed'), json) },
+      { requiredKeys: [] },
+    ),
+    json,
+  ),
   annotations: fc.oneof(fc.dictionary(fc.string(), fc.string()), json),
   kind: fc.constantFrom<WorkloadType>('MCPServer', 'MCPRemoteProxy', 'MCPServerEntry'),
 });
@@ -38,7 +49,11 @@ describe('fuzz: arbitrary JSON never crashes conversion, the plan or the indexes
         const h = harness();
         h.direct.setSecret(secret('te', { k: PLANTED[0] }));
         h.direct.setConfigMap({ metadata: { name: 'ca', namespace: NS }, data: { 'ca.crt': 'PEM' } });
-        h.put({ kind: 'MCPExternalAuthConfig', metadata: { name: 'auth' }, spec: { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'k' } } } } as KubeObject);
+        h.put({
+          kind: 'MCPExternalAuthConfig',
+          metadata: { name: 'auth' },
+          spec: { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te', key: 'k' } } },
+        } as KubeObject);
         const o = { kind, metadata: { name: 'x', namespace: NS, annotations }, spec: s, status } as unknown as KubeObject;
         h.put(o);
         for (const k of h.plan.kinds) {

@@ -10,7 +10,11 @@ export function secret(name: string, values: Record<string, string>, extra: Part
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS }, data: secretData(values), ...extra };
 }
 
-export interface LogLine { level: string; message: string; fields?: Record<string, unknown> }
+export interface LogLine {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
 
 export function harness(options: { converters?: AuthConverterRegistry } = {}) {
   const plan = kubernetesWatchPlan({ group: GROUP });
@@ -18,7 +22,8 @@ export function harness(options: { converters?: AuthConverterRegistry } = {}) {
   const direct = createMemoryDirectReader();
   const logs: LogLine[] = [];
   const logger = {
-    debug: (message: string, fields?: Record<string, unknown>) => void logs.push({ level: 'debug', message, ...(fields ? { fields } : {}) }),
+    debug: (message: string, fields?: Record<string, unknown>) =>
+      void logs.push({ level: 'debug', message, ...(fields ? { fields } : {}) }),
     warn: (message: string, fields?: Record<string, unknown>) => void logs.push({ level: 'warn', message, ...(fields ? { fields } : {}) }),
   };
   const discoverer = createKubernetesDiscoverer({
@@ -34,7 +39,10 @@ export function harness(options: { converters?: AuthConverterRegistry } = {}) {
 
 /** Throws if any planted secret value occurs in the JSON of `value`. */
 export function assertNoSecret(value: unknown): void {
-  const text = typeof value === 'string' ? value : JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { message: v.message, cause: v.cause } : v));
+  const text =
+    typeof value === 'string'
+      ? value
+      : JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { message: v.message, cause: v.cause } : v));
   for (const planted of PLANTED) {
     if (text.includes(planted)) throw new Error(`planted secret value found in: ${text.slice(0, 200)}`);
     const b64 = Buffer.from(planted).toString('base64');

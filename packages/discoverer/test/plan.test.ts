@@ -29,7 +29,12 @@ describe('kubernetesWatchPlan: shape', () => {
       ['ConfigMap', true],
     ]);
     expect(plan.kinds.map((k) => k.resource.plural)).toEqual([
-      'mcpservers', 'mcpremoteproxies', 'mcpserverentries', 'mcpexternalauthconfigs', 'secrets', 'configmaps',
+      'mcpservers',
+      'mcpremoteproxies',
+      'mcpserverentries',
+      'mcpexternalauthconfigs',
+      'secrets',
+      'configmaps',
     ]);
   });
 
@@ -66,7 +71,14 @@ describe('kubernetesWatchPlan: transforms', () => {
   it('MCPServer keeps exactly what conversion reads', () => {
     const input = server(
       'fetch',
-      { image: 'img', env: [{ name: 'A', value: 'B' }], transport: 'stdio', proxyMode: 'sse', externalAuthConfigRef: { name: 'auth', extra: 1 }, resources: {} },
+      {
+        image: 'img',
+        env: [{ name: 'A', value: 'B' }],
+        transport: 'stdio',
+        proxyMode: 'sse',
+        externalAuthConfigRef: { name: 'auth', extra: 1 },
+        resources: {},
+      },
       { url: 'http://fetch', phase: 'Ready', conditions: [{ type: 'Ready' }], message: 'm' },
       meta,
     );
@@ -74,8 +86,13 @@ describe('kubernetesWatchPlan: transforms', () => {
       apiVersion: 'toolhive.stacklok.dev/v1beta1',
       kind: 'MCPServer',
       metadata: {
-        name: 'fetch', namespace: NS, uid: 'uid-fetch', resourceVersion: '1', generation: 3,
-        deletionTimestamp: '2026-01-02T00:00:00Z', annotations: { team: 'blue' },
+        name: 'fetch',
+        namespace: NS,
+        uid: 'uid-fetch',
+        resourceVersion: '1',
+        generation: 3,
+        deletionTimestamp: '2026-01-02T00:00:00Z',
+        annotations: { team: 'blue' },
       },
       spec: { groupRef: { name: GROUP }, transport: 'stdio', proxyMode: 'sse', externalAuthConfigRef: { name: 'auth' } },
       status: { url: 'http://fetch', phase: 'Ready' },
@@ -83,33 +100,61 @@ describe('kubernetesWatchPlan: transforms', () => {
   });
 
   it('MCPRemoteProxy and MCPServerEntry keep their read fields, drop the rest', () => {
-    const p = kindOf('MCPRemoteProxy').transform!(proxy('p', { oidcConfig: { issuer: 'x' }, headerForward: { addPlaintextHeaders: { a: 'b' } }, remoteURL: 'https://old' }, { url: 'u', phase: 'Ready', externalUrl: 'e' }, meta)) as unknown as Record<string, Record<string, unknown>>;
+    const p = kindOf('MCPRemoteProxy').transform!(
+      proxy(
+        'p',
+        { oidcConfig: { issuer: 'x' }, headerForward: { addPlaintextHeaders: { a: 'b' } }, remoteURL: 'https://old' },
+        { url: 'u', phase: 'Ready', externalUrl: 'e' },
+        meta,
+      ),
+    ) as unknown as Record<string, Record<string, unknown>>;
     expect(Object.keys(p['spec']!).sort()).toEqual(['groupRef', 'remoteURL', 'remoteUrl', 'transport']);
     expect(p['status']).toEqual({ url: 'u', phase: 'Ready' });
     expect(p['metadata']!['managedFields']).toBeUndefined();
 
-    const e = kindOf('MCPServerEntry').transform!(entry('e', {
-      allowPrivateEndpoint: true,
-      headerForward: { addPlaintextHeaders: { a: 'b' }, addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }], junk: 1 },
-      caBundleRef: { configMapRef: { name: 'ca', key: 'pem', optional: true } },
-    }, { phase: 'Valid', conditions: [] }, meta)) as unknown as Record<string, Record<string, unknown>>;
+    const e = kindOf('MCPServerEntry').transform!(
+      entry(
+        'e',
+        {
+          allowPrivateEndpoint: true,
+          headerForward: {
+            addPlaintextHeaders: { a: 'b' },
+            addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }],
+            junk: 1,
+          },
+          caBundleRef: { configMapRef: { name: 'ca', key: 'pem', optional: true } },
+        },
+        { phase: 'Valid', conditions: [] },
+        meta,
+      ),
+    ) as unknown as Record<string, Record<string, unknown>>;
     expect(e['spec']).toEqual({
-      groupRef: { name: GROUP }, remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http',
-      headerForward: { addPlaintextHeaders: { a: 'b' }, addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }] },
+      groupRef: { name: GROUP },
+      remoteUrl: 'https://mcp.example.com/mcp',
+      transport: 'streamable-http',
+      headerForward: {
+        addPlaintextHeaders: { a: 'b' },
+        addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }],
+      },
       caBundleRef: { configMapRef: { name: 'ca', key: 'pem' } },
     });
     expect(e['status']).toEqual({ phase: 'Valid' });
   });
 
   it('preserves wrong-typed values so conversion can report them', () => {
-    const input = obj('MCPServer', 'bad', { groupRef: 'legacy', externalAuthConfigRef: 'auth', transport: 7, proxyMode: ['x'] }, 'broken', { annotations: 'nope' });
+    const input = obj('MCPServer', 'bad', { groupRef: 'legacy', externalAuthConfigRef: 'auth', transport: 7, proxyMode: ['x'] }, 'broken', {
+      annotations: 'nope',
+    });
     expect(kindOf('MCPServer').transform!(input)).toMatchObject({
       metadata: { name: 'bad', annotations: 'nope' },
       spec: { groupRef: 'legacy', externalAuthConfigRef: 'auth', transport: 7, proxyMode: ['x'] },
       status: 'broken',
     });
     const specString = obj('MCPServerEntry', 'bad', 'a string', undefined, { annotations: { ok: 'x', n: 5 } });
-    expect(kindOf('MCPServerEntry').transform!(specString)).toMatchObject({ spec: 'a string', metadata: { annotations: { ok: 'x', n: 5 } } });
+    expect(kindOf('MCPServerEntry').transform!(specString)).toMatchObject({
+      spec: 'a string',
+      metadata: { annotations: { ok: 'x', n: 5 } },
+    });
   });
 
   it('never throws on garbage', () => {
@@ -122,12 +167,23 @@ describe('kubernetesWatchPlan: transforms', () => {
 
   it('MCPExternalAuthConfig keeps the whole spec (pluggable converters) and drops status', () => {
     const spec = { type: 'custom', custom: { deep: { a: 1 } } };
-    const out = kindOf('MCPExternalAuthConfig').transform!({ ...authConfig('a', spec), status: { configHash: 'h' }, metadata: { name: 'a', managedFields, annotations: { x: 'y' } } } as unknown as KubeObject);
+    const out = kindOf('MCPExternalAuthConfig').transform!({
+      ...authConfig('a', spec),
+      status: { configHash: 'h' },
+      metadata: { name: 'a', managedFields, annotations: { x: 'y' } },
+    } as unknown as KubeObject);
     expect(out).toEqual({ apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'MCPExternalAuthConfig', metadata: { name: 'a' }, spec });
   });
 
   it('Secret and ConfigMap keep identity metadata only, never data', () => {
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: NS, resourceVersion: '9', managedFields, annotations: { a: 'b' } }, data: { k: 'c2VjcmV0' }, stringData: { k: 'secret' }, type: 'Opaque' };
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: NS, resourceVersion: '9', managedFields, annotations: { a: 'b' } },
+      data: { k: 'c2VjcmV0' },
+      stringData: { k: 'secret' },
+      type: 'Opaque',
+    };
     for (const kind of ['Secret', 'ConfigMap']) {
       const out = kindOf(kind).transform!(secret);
       expect(out).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: NS, resourceVersion: '9' } });
@@ -143,15 +199,56 @@ describe('kubernetesWatchPlan: indexes and mapToBackends', () => {
     cache.set('MCPServer', server('s-other', { groupRef: { name: 'other' }, externalAuthConfigRef: { name: 'auth' } }));
     cache.set('MCPServer', server('s-noauth'));
     cache.set('MCPRemoteProxy', proxy('p1', { externalAuthConfigRef: { name: 'auth' } }));
-    cache.set('MCPServerEntry', entry('e1', { groupRef: 'team-a', externalAuthConfigRef: { name: 'auth' }, caBundleRef: { configMapRef: { name: 'ca', key: 'ca.crt' } } }));
+    cache.set(
+      'MCPServerEntry',
+      entry('e1', {
+        groupRef: 'team-a',
+        externalAuthConfigRef: { name: 'auth' },
+        caBundleRef: { configMapRef: { name: 'ca', key: 'ca.crt' } },
+      }),
+    );
     cache.set('MCPServerEntry', entry('e2', { caBundleRef: { configMapRef: { name: 'ca' } } }));
     cache.set('MCPServerEntry', entry('e-other', { groupRef: { name: 'other' }, caBundleRef: { configMapRef: { name: 'ca' } } }));
-    cache.set('MCPServerEntry', entry('e-hf', { headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 'hf-secret', key: 'k' } }, { headerName: 'Y', valueSecretRef: { name: 'te-secret', key: 'y' } }] } }));
-    cache.set('MCPServerEntry', entry('e-hf-other', { groupRef: { name: 'other' }, headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 'hf-secret', key: 'k' } }] } }));
-    cache.set('MCPExternalAuthConfig', authConfig('auth', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te-secret', key: 'k' } } }));
-    cache.set('MCPExternalAuthConfig', authConfig('xaa', { type: 'xaa', xaa: { idpClientSecretRef: { name: 'idp', key: 'k' }, targetClientSecretRef: { name: 'target', key: 'k' } } }));
-    cache.set('MCPExternalAuthConfig', authConfig('hi', { type: 'headerInjection', headerInjection: { headerName: 'X', valueSecretRef: { name: 'te-secret', key: 'other' } } }));
-    cache.set('MCPExternalAuthConfig', authConfig('bearer', { type: 'bearerToken', bearerToken: { tokenSecretRef: { name: 'bt', key: 'k' } } }));
+    cache.set(
+      'MCPServerEntry',
+      entry('e-hf', {
+        headerForward: {
+          addHeadersFromSecret: [
+            { headerName: 'X', valueSecretRef: { name: 'hf-secret', key: 'k' } },
+            { headerName: 'Y', valueSecretRef: { name: 'te-secret', key: 'y' } },
+          ],
+        },
+      }),
+    );
+    cache.set(
+      'MCPServerEntry',
+      entry('e-hf-other', {
+        groupRef: { name: 'other' },
+        headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 'hf-secret', key: 'k' } }] },
+      }),
+    );
+    cache.set(
+      'MCPExternalAuthConfig',
+      authConfig('auth', { type: 'tokenExchange', tokenExchange: { tokenUrl: 'u', clientSecretRef: { name: 'te-secret', key: 'k' } } }),
+    );
+    cache.set(
+      'MCPExternalAuthConfig',
+      authConfig('xaa', {
+        type: 'xaa',
+        xaa: { idpClientSecretRef: { name: 'idp', key: 'k' }, targetClientSecretRef: { name: 'target', key: 'k' } },
+      }),
+    );
+    cache.set(
+      'MCPExternalAuthConfig',
+      authConfig('hi', {
+        type: 'headerInjection',
+        headerInjection: { headerName: 'X', valueSecretRef: { name: 'te-secret', key: 'other' } },
+      }),
+    );
+    cache.set(
+      'MCPExternalAuthConfig',
+      authConfig('bearer', { type: 'bearerToken', bearerToken: { tokenSecretRef: { name: 'bt', key: 'k' } } }),
+    );
     return cache;
   }
   const mapOf = (kind: string, o: KubeObject, cache: ReturnType<typeof setup>) => [...kindOf(kind).mapToBackends(o, cache)].sort();
@@ -171,9 +268,24 @@ describe('kubernetesWatchPlan: indexes and mapToBackends', () => {
 
   it('indexes: authConfig, caBundleConfigMap, secret', () => {
     const cache = setup();
-    expect(cache.byIndex('MCPServer', AUTH_CONFIG_INDEX, 'auth').map((o) => o.metadata.name).sort()).toEqual(['s-other', 's1']);
-    expect(cache.byIndex('MCPServerEntry', CA_BUNDLE_CONFIG_MAP_INDEX, 'ca').map((o) => o.metadata.name).sort()).toEqual(['e-other', 'e1', 'e2']);
-    expect(cache.byIndex('MCPExternalAuthConfig', SECRET_INDEX, 'te-secret').map((o) => o.metadata.name).sort()).toEqual(['auth', 'hi']);
+    expect(
+      cache
+        .byIndex('MCPServer', AUTH_CONFIG_INDEX, 'auth')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['s-other', 's1']);
+    expect(
+      cache
+        .byIndex('MCPServerEntry', CA_BUNDLE_CONFIG_MAP_INDEX, 'ca')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['e-other', 'e1', 'e2']);
+    expect(
+      cache
+        .byIndex('MCPExternalAuthConfig', SECRET_INDEX, 'te-secret')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['auth', 'hi']);
     expect(cache.byIndex('MCPExternalAuthConfig', SECRET_INDEX, 'idp').map((o) => o.metadata.name)).toEqual(['xaa']);
     expect(cache.byIndex('MCPExternalAuthConfig', SECRET_INDEX, 'target').map((o) => o.metadata.name)).toEqual(['xaa']);
     expect(cache.byIndex('MCPExternalAuthConfig', SECRET_INDEX, 'bt').map((o) => o.metadata.name)).toEqual(['bearer']);
@@ -196,7 +308,12 @@ describe('kubernetesWatchPlan: indexes and mapToBackends', () => {
     const cache = setup();
     expect(mapOf('Secret', { metadata: { name: 'te-secret' } }, cache)).toEqual(['e-hf', 'e1', 'p1', 's1']);
     expect(mapOf('Secret', { metadata: { name: 'hf-secret' } }, cache)).toEqual(['e-hf']);
-    expect(cache.byIndex('MCPServerEntry', HEADER_FORWARD_SECRET_INDEX, 'hf-secret').map((o) => o.metadata.name).sort()).toEqual(['e-hf', 'e-hf-other']);
+    expect(
+      cache
+        .byIndex('MCPServerEntry', HEADER_FORWARD_SECRET_INDEX, 'hf-secret')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['e-hf', 'e-hf-other']);
     cache.set('MCPServer', server('s2', { externalAuthConfigRef: { name: 'hi' } }));
     expect(mapOf('Secret', { metadata: { name: 'te-secret' } }, cache)).toEqual(['e-hf', 'e1', 'p1', 's1', 's2']);
     expect(mapOf('Secret', { metadata: { name: 'idp' } }, cache)).toEqual([]);

@@ -19,10 +19,22 @@ import { harness } from './harness.ts';
 
 describe('transport parsing', () => {
   it.each([
-    ['stdio', 'stdio'], ['STDIO', 'stdio'], ['sse', 'sse'], ['SSE', 'sse'],
-    ['streamable-http', 'streamable-http'], ['STREAMABLE-HTTP', 'streamable-http'], ['inspector', 'inspector'], ['INSPECTOR', 'inspector'],
-    ['', undefined], ['Sse', undefined], ['Stdio', undefined], ['http', undefined], [' sse', undefined], ['streamable_http', undefined],
-    ['__proto__', undefined], ['toString', undefined],
+    ['stdio', 'stdio'],
+    ['STDIO', 'stdio'],
+    ['sse', 'sse'],
+    ['SSE', 'sse'],
+    ['streamable-http', 'streamable-http'],
+    ['STREAMABLE-HTTP', 'streamable-http'],
+    ['inspector', 'inspector'],
+    ['INSPECTOR', 'inspector'],
+    ['', undefined],
+    ['Sse', undefined],
+    ['Stdio', undefined],
+    ['http', undefined],
+    [' sse', undefined],
+    ['streamable_http', undefined],
+    ['__proto__', undefined],
+    ['toString', undefined],
   ])('%j → %j', (input, expected) => {
     expect(parseTransportType(input)).toBe(expected);
   });
@@ -67,15 +79,29 @@ describe('MCPServer transport truth table (HEAD)', () => {
 
 describe('phase → health', () => {
   it.each([
-    ['Ready', 'healthy'], ['Failed', 'unhealthy'], ['Terminating', 'unhealthy'], ['Stopped', 'unhealthy'],
-    ['Pending', 'unknown'], ['Running', 'unknown'], ['', 'unknown'], ['ready', 'unknown'],
+    ['Ready', 'healthy'],
+    ['Failed', 'unhealthy'],
+    ['Terminating', 'unhealthy'],
+    ['Stopped', 'unhealthy'],
+    ['Pending', 'unknown'],
+    ['Running', 'unknown'],
+    ['', 'unknown'],
+    ['ready', 'unknown'],
   ])('MCPServer %j → %s', (phase, health) => expect(mcpServerPhaseToHealth(phase)).toBe(health));
   it.each([
-    ['Ready', 'healthy'], ['Failed', 'unhealthy'], ['Terminating', 'unhealthy'], ['Pending', 'unknown'],
-    ['Stopped', 'unknown'], ['', 'unknown'],
+    ['Ready', 'healthy'],
+    ['Failed', 'unhealthy'],
+    ['Terminating', 'unhealthy'],
+    ['Pending', 'unknown'],
+    ['Stopped', 'unknown'],
+    ['', 'unknown'],
   ])('MCPRemoteProxy %j → %s', (phase, health) => expect(mcpRemoteProxyPhaseToHealth(phase)).toBe(health));
   it.each([
-    ['Valid', 'healthy'], ['Failed', 'unhealthy'], ['Pending', 'unknown'], ['Ready', 'unknown'], ['', 'unknown'],
+    ['Valid', 'healthy'],
+    ['Failed', 'unhealthy'],
+    ['Pending', 'unknown'],
+    ['Ready', 'unknown'],
+    ['', 'unknown'],
   ])('MCPServerEntry %j → %s', (phase, health) => expect(mcpServerEntryPhaseToHealth(phase)).toBe(health));
 });
 
@@ -100,28 +126,45 @@ describe('metadata', () => {
       namespace: '',
     });
     expect(Object.fromEntries(Object.entries(m).filter(([k]) => k !== '__proto__'))).toEqual({
-      'Kubernetes.io/upper': 'kept', 'example.kubernetes.io/x': 'kept', 'app.k8s.io/name': 'kept',
+      'Kubernetes.io/upper': 'kept',
+      'example.kubernetes.io/x': 'kept',
+      'app.k8s.io/name': 'kept',
       // Only proxies and entries set remote_url, and namespace is set only when the object has one (as upstream),
       // so these annotations stay.
       remote_url: 'spoof',
       namespace: 'spoof',
-      tool_type: 'mcp', workload_type: 'mcp_server', workload_status: '',
+      tool_type: 'mcp',
+      workload_type: 'mcp_server',
+      workload_status: '',
     });
     expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(m, '__proto__')?.value).toBe('kept as a key');
   });
 });
 
-describe('headerForward (upstream\'s scenarios)', () => {
+describe("headerForward (upstream's scenarios)", () => {
   const f = new FieldReader('MCPServerEntry "t"');
-  const hf = (headerForward: unknown, name = 'stripe') => headerForwardFromSpec(f, headerForward === undefined ? {} : { headerForward }, name);
+  const hf = (headerForward: unknown, name = 'stripe') =>
+    headerForwardFromSpec(f, headerForward === undefined ? {} : { headerForward }, name);
 
   it.each([
     ['no headerForward', undefined, undefined],
     ['empty headerForward', {}, undefined],
-    ['plaintext only, verbatim', { addPlaintextHeaders: { 'X-Trace': 'on', 'x-lower': 'v' } }, { addPlaintextHeaders: { 'X-Trace': 'on', 'x-lower': 'v' } }],
-    ['secret only', { addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: { name: 's', key: 'k' } }] }, { addHeadersFromSecret: { 'X-API-Key': 'HEADER_FORWARD_X_API_KEY_STRIPE' } }],
-    ['mixed', { addPlaintextHeaders: { A: 'b' }, addHeadersFromSecret: [{ headerName: 'Authorization', valueSecretRef: { name: 's', key: 'k' } }] }, { addPlaintextHeaders: { A: 'b' }, addHeadersFromSecret: { Authorization: 'HEADER_FORWARD_AUTHORIZATION_STRIPE' } }],
+    [
+      'plaintext only, verbatim',
+      { addPlaintextHeaders: { 'X-Trace': 'on', 'x-lower': 'v' } },
+      { addPlaintextHeaders: { 'X-Trace': 'on', 'x-lower': 'v' } },
+    ],
+    [
+      'secret only',
+      { addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: { name: 's', key: 'k' } }] },
+      { addHeadersFromSecret: { 'X-API-Key': 'HEADER_FORWARD_X_API_KEY_STRIPE' } },
+    ],
+    [
+      'mixed',
+      { addPlaintextHeaders: { A: 'b' }, addHeadersFromSecret: [{ headerName: 'Authorization', valueSecretRef: { name: 's', key: 'k' } }] },
+      { addPlaintextHeaders: { A: 'b' }, addHeadersFromSecret: { Authorization: 'HEADER_FORWARD_AUTHORIZATION_STRIPE' } },
+    ],
     ['nil valueSecretRef skipped → nothing', { addHeadersFromSecret: [{ headerName: 'X-API-Key' }] }, undefined],
     ['null valueSecretRef skipped', { addHeadersFromSecret: [{ headerName: 'X-API-Key', valueSecretRef: null }] }, undefined],
   ])('%s', (_name, input, expected) => {
@@ -140,10 +183,13 @@ describe('headerForward (upstream\'s scenarios)', () => {
   });
 
   it('#39 static/dynamic parity: JSON equals the operator manifest', () => {
-    const out = hf({
-      addPlaintextHeaders: { 'X-Copilot-Integration-Id': 'vscode-chat' },
-      addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'copilot', key: 'token' } }],
-    }, 'github-copilot-fake');
+    const out = hf(
+      {
+        addPlaintextHeaders: { 'X-Copilot-Integration-Id': 'vscode-chat' },
+        addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'copilot', key: 'token' } }],
+      },
+      'github-copilot-fake',
+    );
     expect(JSON.stringify(out)).toBe(
       '{"addPlaintextHeaders":{"X-Copilot-Integration-Id":"vscode-chat"},"addHeadersFromSecret":{"X-Api-Key":"HEADER_FORWARD_X_API_KEY_GITHUB_COPILOT_FAKE"}}',
     );
@@ -156,9 +202,11 @@ describe('headerForward (upstream\'s scenarios)', () => {
   });
 });
 
-describe('fetchCABundleData (upstream\'s scenario)', () => {
+describe("fetchCABundleData (upstream's scenario)", () => {
   const direct = createMemoryDirectReader({
-    configMaps: [{ metadata: { name: 'ca', namespace: NS }, data: { 'ca.crt': 'PEM-A', 'bundle.pem': 'PEM-B' }, binaryData: { bin: 'QQ==' } }],
+    configMaps: [
+      { metadata: { name: 'ca', namespace: NS }, data: { 'ca.crt': 'PEM-A', 'bundle.pem': 'PEM-B' }, binaryData: { bin: 'QQ==' } },
+    ],
   });
   it.each([
     ['nil configMapRef', undefined, 'CABundleRef.configMapRef is nil'],
@@ -178,9 +226,20 @@ describe('fetchCABundleData (upstream\'s scenario)', () => {
 
 describe('URL syntax check (Go url.Parse leniency)', () => {
   it.each([
-    'https://mcp.example.com/mcp', 'http://127.0.0.1:8080/sse#frag', 'http://[::1]:80/x', 'http://[fe80::1%25en0]/',
-    '', 'relative/path', '/abs', 'mailto:someone', 'https://user:pa%20ss@host/', 'http://host:/', 'https://h/p?q=%zz',
-    'https://ünïcode.example/', 'http://a_b.example/', 'https://h/%E2%9C%93',
+    'https://mcp.example.com/mcp',
+    'http://127.0.0.1:8080/sse#frag',
+    'http://[::1]:80/x',
+    'http://[fe80::1%25en0]/',
+    '',
+    'relative/path',
+    '/abs',
+    'mailto:someone',
+    'https://user:pa%20ss@host/',
+    'http://host:/',
+    'https://h/p?q=%zz',
+    'https://ünïcode.example/',
+    'http://a_b.example/',
+    'https://h/%E2%9C%93',
   ])('accepts %j', (url) => expect(checkUrlSyntax(url)).toBeUndefined());
   it.each([
     [':foo', 'missing protocol scheme'],
@@ -205,8 +264,16 @@ describe('URL syntax check (Go url.Parse leniency)', () => {
 
 describe('backend URL rule (http/https, port 1–65535, a valid host)', () => {
   it.each([
-    'https://mcp.example.com/mcp', 'http://10.0.0.1:8080/sse', 'HTTP://h:1/', 'https://h:65535', 'http://[::1]:80/x', 'http://h:/',
-    'https://user:pw@h/mcp', 'https://TOKEN@h', 'https://ünïcode.example/', 'https://h/p?q=1#f',
+    'https://mcp.example.com/mcp',
+    'http://10.0.0.1:8080/sse',
+    'HTTP://h:1/',
+    'https://h:65535',
+    'http://[::1]:80/x',
+    'http://h:/',
+    'https://user:pw@h/mcp',
+    'https://TOKEN@h',
+    'https://ünïcode.example/',
+    'https://h/p?q=1#f',
   ])('accepts %j', (url) => expect(checkBackendUrl(url)).toBeUndefined());
   it.each([
     ['javascript:alert(1)', 'it must start with http:// or https://'],

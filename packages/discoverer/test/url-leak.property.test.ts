@@ -10,14 +10,24 @@ const READY = { phase: 'Ready' };
 /** The three places a URL enters the discoverer, each with a planted URL. */
 const placements = [
   { field: 'MCPServer status.url', object: (url: string) => server('s', {}, { ...READY, url }), kind: 'MCPServer' as const, name: 's' },
-  { field: 'MCPRemoteProxy status.url', object: (url: string) => proxy('p', {}, { ...READY, url }), kind: 'MCPRemoteProxy' as const, name: 'p' },
+  {
+    field: 'MCPRemoteProxy status.url',
+    object: (url: string) => proxy('p', {}, { ...READY, url }),
+    kind: 'MCPRemoteProxy' as const,
+    name: 'p',
+  },
   {
     field: 'MCPRemoteProxy spec.remoteUrl',
     object: (url: string) => proxy('p', { remoteUrl: url }, { ...READY, url: 'http://proxy:8080' }),
     kind: 'MCPRemoteProxy' as const,
     name: 'p',
   },
-  { field: 'MCPServerEntry spec.remoteUrl', object: (url: string) => entry('e', { remoteUrl: url }), kind: 'MCPServerEntry' as const, name: 'e' },
+  {
+    field: 'MCPServerEntry spec.remoteUrl',
+    object: (url: string) => entry('e', { remoteUrl: url }),
+    kind: 'MCPServerEntry' as const,
+    name: 'e',
+  },
 ];
 
 async function outputsFor(placement: (typeof placements)[number], url: string): Promise<{ served: boolean; text: string }> {

@@ -16,8 +16,14 @@ function v070Server(name: string, status: Record<string, unknown>, spec: Record<
 
 describe('v0.7.0 rules on a v1alpha1 cluster', () => {
   it.each([
-    ['Running', 'healthy'], ['Ready', 'healthy'], ['Failed', 'unhealthy'], ['Terminating', 'unhealthy'], ['Stopped', 'unhealthy'],
-    ['Pending', 'unknown'], ['', 'unknown'], ['running', 'unknown'],
+    ['Running', 'healthy'],
+    ['Ready', 'healthy'],
+    ['Failed', 'unhealthy'],
+    ['Terminating', 'unhealthy'],
+    ['Stopped', 'unhealthy'],
+    ['Pending', 'unknown'],
+    ['', 'unknown'],
+    ['running', 'unknown'],
   ])('MCPServer at v1alpha1: %j → %s', (phase, health) => expect(mcpServerPhaseToHealth(phase, TOOLHIVE_V1ALPHA1)).toBe(health));
 
   it('the same Running at v1beta1 stays unknown (HEAD: the phase was renamed Ready)', () => {

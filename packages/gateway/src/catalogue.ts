@@ -12,9 +12,7 @@ import type { Prompt, Resource, Tool } from '@modelcontextprotocol/sdk/types.js'
  * With either rule, if two tools still end up with the same name the first backend by that order (by id for
  * `prefix`) keeps it and the other is reported as a conflict: a name is never routed ambiguously.
  */
-export type ConflictResolution =
-  | { strategy: 'prefix'; format?: string }
-  | { strategy: 'priority'; order?: readonly string[] };
+export type ConflictResolution = { strategy: 'prefix'; format?: string } | { strategy: 'priority'; order?: readonly string[] };
 
 /** The default rule: `{ strategy: 'prefix', format: '{workload}_' }`. */
 export const DEFAULT_CONFLICT_RESOLUTION: ConflictResolution = Object.freeze({ strategy: 'prefix', format: '{workload}_' });
@@ -72,7 +70,9 @@ function mergeNamed<T extends Named>(
   rule: ConflictResolution,
 ): { entries: CatalogueEntry<T>[]; conflicts: ToolConflict[] } {
   if (rule.strategy !== 'prefix' && rule.strategy !== 'priority') {
-    throw new Error(`unknown tool conflict strategy ${JSON.stringify((rule as { strategy: unknown }).strategy)} (use "prefix" or "priority")`);
+    throw new Error(
+      `unknown tool conflict strategy ${JSON.stringify((rule as { strategy: unknown }).strategy)} (use "prefix" or "priority")`,
+    );
   }
   const format = rule.strategy === 'prefix' ? (rule.format ?? '{workload}_') : '';
   const byName = new Map<string, CatalogueEntry<T>>();
@@ -99,11 +99,17 @@ function mergeNamed<T extends Named>(
  *
  * @throws Error when `rule.strategy` is unknown.
  */
-export function mergeTools(sources: readonly BackendTools[], rule: ConflictResolution = DEFAULT_CONFLICT_RESOLUTION): {
+export function mergeTools(
+  sources: readonly BackendTools[],
+  rule: ConflictResolution = DEFAULT_CONFLICT_RESOLUTION,
+): {
   tools: CatalogueTool[];
   conflicts: ToolConflict[];
 } {
-  const { entries, conflicts } = mergeNamed(sources.map((s) => ({ backendId: s.backendId, items: s.tools })), rule);
+  const { entries, conflicts } = mergeNamed(
+    sources.map((s) => ({ backendId: s.backendId, items: s.tools })),
+    rule,
+  );
   return { tools: entries.map((e) => ({ name: e.name, backendId: e.backendId, originalName: e.originalName, tool: e.item })), conflicts };
 }
 
@@ -115,7 +121,10 @@ export function mergePrompts(
   sources: readonly { backendId: string; prompts: readonly Prompt[] }[],
   rule: ConflictResolution = DEFAULT_CONFLICT_RESOLUTION,
 ): { prompts: CataloguePrompt[]; conflicts: ToolConflict[] } {
-  const { entries, conflicts } = mergeNamed(sources.map((s) => ({ backendId: s.backendId, items: s.prompts })), rule);
+  const { entries, conflicts } = mergeNamed(
+    sources.map((s) => ({ backendId: s.backendId, items: s.prompts })),
+    rule,
+  );
   return { prompts: entries, conflicts };
 }
 

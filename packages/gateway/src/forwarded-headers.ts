@@ -15,7 +15,9 @@ export function forwardedHeaders(backend: Backend): ForwardedHeaders {
   for (const name of Object.keys(backend.headerForward?.addHeadersFromSecret ?? {})) {
     const value = Object.hasOwn(values, name) ? values[name] : undefined;
     if (typeof value !== 'string') {
-      return { unavailable: `forwarded header ${name} has no resolved value (headerForwardSecretValues); is the discoverer older than this gateway?` };
+      return {
+        unavailable: `forwarded header ${name} has no resolved value (headerForwardSecretValues); is the discoverer older than this gateway?`,
+      };
     }
     headers[name] = value;
   }

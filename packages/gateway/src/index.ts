@@ -24,7 +24,14 @@ export type {
 export { combineHealth, isServing } from './health.ts';
 export type { BackendHealth, ConnectionState, ObservedHealth } from './health.ts';
 export { BUILT_IN_STRATEGIES, resolveOutgoingAuth } from './outgoing-auth.ts';
-export type { AuthRequest, OutgoingAuth, OutgoingAuthOptions, OutgoingAuthResolution, StrategyFactory, SubjectTokenProvider } from './outgoing-auth.ts';
+export type {
+  AuthRequest,
+  OutgoingAuth,
+  OutgoingAuthOptions,
+  OutgoingAuthResolution,
+  StrategyFactory,
+  SubjectTokenProvider,
+} from './outgoing-auth.ts';
 export { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE, TokenExchangeClient } from './token-exchange.ts';
 export type { FetchFunction, TokenExchangeClientOptions } from './token-exchange.ts';
 export { forwardedHeaders } from './forwarded-headers.ts';

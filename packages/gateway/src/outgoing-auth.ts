@@ -77,7 +77,9 @@ export function resolveOutgoingAuth(backend: Backend, options: OutgoingAuthOptio
       }
       const value = hi.headerValue ?? fromEnv(env, hi.headerValueEnv);
       if (value === undefined) {
-        return { unavailable: `auth strategy "header_injection": no value for header ${hi.headerName} (headerValue unset, environment variable ${hi.headerValueEnv ?? '(none)'} unset)` };
+        return {
+          unavailable: `auth strategy "header_injection": no value for header ${hi.headerName} (headerValue unset, environment variable ${hi.headerValueEnv ?? '(none)'} unset)`,
+        };
       }
       const headers = { [hi.headerName]: value };
       return { auth: { headers: () => headers } };

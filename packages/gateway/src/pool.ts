@@ -215,7 +215,11 @@ export class BackendPool {
     routes: new Map(),
     signature: '[]',
   };
-  #prompts: { prompts: CataloguePrompt[]; routes: Map<string, CataloguePrompt>; signature: string } = { prompts: [], routes: new Map(), signature: '[]' };
+  #prompts: { prompts: CataloguePrompt[]; routes: Map<string, CataloguePrompt>; signature: string } = {
+    prompts: [],
+    routes: new Map(),
+    signature: '[]',
+  };
   #resources: { resources: CatalogueResource[]; routes: Map<string, CatalogueResource>; signature: string } = {
     resources: [],
     routes: new Map(),
@@ -508,7 +512,10 @@ export class BackendPool {
       if (slot.client === client) this.#enqueue(slot, () => this.#lost(slot, client, 'connection closed by the backend'));
     };
     this.#metric('connection', { backendId: slot.id, event: 'connected', durationMs: this.#timers.now() - startedAt });
-    this.#options.logger?.info?.(`backend ${slot.id}: connected (${offer.tools.length} tools)`, { backend: slot.id, tools: offer.tools.length });
+    this.#options.logger?.info?.(`backend ${slot.id}: connected (${offer.tools.length} tools)`, {
+      backend: slot.id,
+      tools: offer.tools.length,
+    });
     this.#scheduleProbe(slot, client);
     this.#emitHealth(slot);
     this.#updateCatalogue();
@@ -550,18 +557,27 @@ export class BackendPool {
       return out;
     };
     const params = (cursor: string | undefined) => (cursor === undefined ? {} : { cursor });
-    const tools = capabilities?.tools === undefined ? [] : await all(async (c) => {
-      const r = await client.listTools(params(c), options);
-      return { items: r.tools, nextCursor: r.nextCursor };
-    });
-    const prompts = capabilities?.prompts === undefined ? [] : await all(async (c) => {
-      const r = await client.listPrompts(params(c), options);
-      return { items: r.prompts, nextCursor: r.nextCursor };
-    });
-    const resources = capabilities?.resources === undefined ? [] : await all(async (c) => {
-      const r = await client.listResources(params(c), options);
-      return { items: r.resources, nextCursor: r.nextCursor };
-    });
+    const tools =
+      capabilities?.tools === undefined
+        ? []
+        : await all(async (c) => {
+            const r = await client.listTools(params(c), options);
+            return { items: r.tools, nextCursor: r.nextCursor };
+          });
+    const prompts =
+      capabilities?.prompts === undefined
+        ? []
+        : await all(async (c) => {
+            const r = await client.listPrompts(params(c), options);
+            return { items: r.prompts, nextCursor: r.nextCursor };
+          });
+    const resources =
+      capabilities?.resources === undefined
+        ? []
+        : await all(async (c) => {
+            const r = await client.listResources(params(c), options);
+            return { items: r.resources, nextCursor: r.nextCursor };
+          });
     return { tools, prompts, resources };
   }
 
@@ -708,17 +724,26 @@ export class BackendPool {
     );
     const rule = this.#options.conflictResolution ?? DEFAULT_CONFLICT_RESOLUTION;
 
-    const merged = mergeTools(serving.map((slot) => ({ backendId: slot.id, tools: slot.offer.tools })), rule);
+    const merged = mergeTools(
+      serving.map((slot) => ({ backendId: slot.id, tools: slot.offer.tools })),
+      rule,
+    );
     const signature = JSON.stringify(merged.tools.map((t) => [t.backendId, t.tool]));
     const toolsChanged = signature !== this.#catalogue.signature;
     this.#catalogue = { ...merged, routes: new Map(merged.tools.map((t) => [t.name, t])), signature };
 
-    const { prompts } = mergePrompts(serving.map((slot) => ({ backendId: slot.id, prompts: slot.offer.prompts })), rule);
+    const { prompts } = mergePrompts(
+      serving.map((slot) => ({ backendId: slot.id, prompts: slot.offer.prompts })),
+      rule,
+    );
     const promptSignature = JSON.stringify(prompts.map((p) => [p.backendId, p.item]));
     const promptsChanged = promptSignature !== this.#prompts.signature;
     this.#prompts = { prompts, routes: new Map(prompts.map((p) => [p.name, p])), signature: promptSignature };
 
-    const { resources } = mergeResources(serving.map((slot) => ({ backendId: slot.id, resources: slot.offer.resources })), rule);
+    const { resources } = mergeResources(
+      serving.map((slot) => ({ backendId: slot.id, resources: slot.offer.resources })),
+      rule,
+    );
     const resourceSignature = JSON.stringify(resources.map((r) => [r.backendId, r.resource]));
     const resourcesChanged = resourceSignature !== this.#resources.signature;
     this.#resources = { resources, routes: new Map(resources.map((r) => [r.uri, r])), signature: resourceSignature };

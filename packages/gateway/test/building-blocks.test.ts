@@ -27,7 +27,10 @@ describe('combineHealth', () => {
     expect(combineHealth(registry, observed)).toBe(combined);
   });
   it('serves healthy and degraded only', () => {
-    expect(['healthy', 'degraded', 'unknown', 'unhealthy', 'unauthenticated'].filter((h) => isServing(h as never))).toEqual(['healthy', 'degraded']);
+    expect(['healthy', 'degraded', 'unknown', 'unhealthy', 'unauthenticated'].filter((h) => isServing(h as never))).toEqual([
+      'healthy',
+      'degraded',
+    ]);
   });
 });
 
@@ -43,10 +46,14 @@ describe('connectionKey', () => {
 
 describe('forwardedHeaders', () => {
   it('plaintext and resolved secret headers; an unresolved one is an error, not an omission', () => {
-    expect(forwardedHeaders(backend('a', {
-      headerForward: { addPlaintextHeaders: { 'X-T': 't' }, addHeadersFromSecret: { 'X-K': 'ID' } },
-      headerForwardSecretValues: { 'X-K': 'v' },
-    }))).toEqual({ headers: { 'X-T': 't', 'X-K': 'v' } });
+    expect(
+      forwardedHeaders(
+        backend('a', {
+          headerForward: { addPlaintextHeaders: { 'X-T': 't' }, addHeadersFromSecret: { 'X-K': 'ID' } },
+          headerForwardSecretValues: { 'X-K': 'v' },
+        }),
+      ),
+    ).toEqual({ headers: { 'X-T': 't', 'X-K': 'v' } });
     expect(forwardedHeaders(backend('a', { headerForward: { addHeadersFromSecret: { 'X-K': 'ID' } } })).unavailable).toContain('X-K');
     expect(forwardedHeaders(backend('a'))).toEqual({ headers: {} });
   });

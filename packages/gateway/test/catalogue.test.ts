@@ -20,12 +20,19 @@ describe('mergeTools', () => {
   });
 
   it('prefix with a custom format', () => {
-    expect(mergeTools(sources, { strategy: 'prefix', format: '{workload}.' }).tools.map((t) => t.name)).toEqual(['docs.search', 'github.issues', 'github.search']);
+    expect(mergeTools(sources, { strategy: 'prefix', format: '{workload}.' }).tools.map((t) => t.name)).toEqual([
+      'docs.search',
+      'github.issues',
+      'github.search',
+    ]);
   });
 
   it('priority: own names; the first backend in order wins a conflict, the loser is reported', () => {
     const { tools, conflicts } = mergeTools(sources, { strategy: 'priority', order: ['github'] });
-    expect(tools.map((t) => [t.name, t.backendId])).toEqual([['issues', 'github'], ['search', 'github']]);
+    expect(tools.map((t) => [t.name, t.backendId])).toEqual([
+      ['issues', 'github'],
+      ['search', 'github'],
+    ]);
     expect(conflicts).toEqual([{ name: 'search', backendId: 'docs', originalName: 'search', keptBackendId: 'github' }]);
     // Without an order: by backend id.
     expect(mergeTools(sources, { strategy: 'priority' }).tools.find((t) => t.name === 'search')?.backendId).toBe('docs');
@@ -42,6 +49,8 @@ describe('mergeTools', () => {
 
   it('does not depend on the input order; rejects an unknown strategy', () => {
     expect(mergeTools([...sources].reverse())).toEqual(mergeTools(sources));
-    expect(() => mergeTools(sources, { strategy: 'manual' } as never)).toThrow('unknown tool conflict strategy "manual" (use "prefix" or "priority")');
+    expect(() => mergeTools(sources, { strategy: 'manual' } as never)).toThrow(
+      'unknown tool conflict strategy "manual" (use "prefix" or "priority")',
+    );
   });
 });

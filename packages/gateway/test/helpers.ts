@@ -121,5 +121,13 @@ function failingTransport(message: string): Transport {
 }
 
 export function backend(id: string, overrides: Partial<Backend> = {}): Backend {
-  return { id, name: id, baseUrl: `http://${id}.test/mcp`, transportType: 'streamable-http', healthStatus: 'healthy', metadata: {}, ...overrides };
+  return {
+    id,
+    name: id,
+    baseUrl: `http://${id}.test/mcp`,
+    transportType: 'streamable-http',
+    healthStatus: 'healthy',
+    metadata: {},
+    ...overrides,
+  };
 }

@@ -34,26 +34,34 @@ function newPool(options: Partial<ConstructorParameters<typeof BackendPool>[0]> 
 const WAIT = { timeout: 20_000, interval: 50 };
 
 describe('BackendPool over HTTP', () => {
-  it.each(['streamable-http', 'sse'] as const)('%s: header injection and forwarded headers on every request, auth winning', async (transport) => {
-    const server = await serve({ name: 'docs', tools: ['search'], transport });
-    const { registry, pool } = newPool();
-    registry.upsert(backend('docs', {
-      baseUrl: server.url,
-      transportType: transport,
-      authConfig: { type: 'header_injection', headerInjection: { headerName: 'X-Api-Key', headerValue: INJECTED } },
-      headerForward: { addPlaintextHeaders: { 'X-Tenant': 'acme', 'X-Api-Key': 'forwarded-loses' }, addHeadersFromSecret: { 'X-Partner-Key': 'HEADER_FORWARD_X_PARTNER_KEY_DOCS' } },
-      headerForwardSecretValues: { 'X-Partner-Key': HEADER_SECRET },
-    }));
-    await vi.waitFor(() => expect(pool.tools().map((t) => t.name)).toEqual(['docs_search']), WAIT);
-    const result = await pool.callTool('docs_search', { text: 'q' });
-    expect(result.content).toEqual([{ type: 'text', text: 'docs/search: q' }]);
-    const headers = server.callHeaders.get('search')!.at(-1)!;
-    expect(headers['x-api-key']).toBe(INJECTED);
-    expect(headers['x-tenant']).toBe('acme');
-    expect(headers['x-partner-key']).toBe(HEADER_SECRET);
-    expect(server.requests.length).toBeGreaterThan(1);
-    for (const request of server.requests) expect(request['x-partner-key']).toBe(HEADER_SECRET);
-  });
+  it.each(['streamable-http', 'sse'] as const)(
+    '%s: header injection and forwarded headers on every request, auth winning',
+    async (transport) => {
+      const server = await serve({ name: 'docs', tools: ['search'], transport });
+      const { registry, pool } = newPool();
+      registry.upsert(
+        backend('docs', {
+          baseUrl: server.url,
+          transportType: transport,
+          authConfig: { type: 'header_injection', headerInjection: { headerName: 'X-Api-Key', headerValue: INJECTED } },
+          headerForward: {
+            addPlaintextHeaders: { 'X-Tenant': 'acme', 'X-Api-Key': 'forwarded-loses' },
+            addHeadersFromSecret: { 'X-Partner-Key': 'HEADER_FORWARD_X_PARTNER_KEY_DOCS' },
+          },
+          headerForwardSecretValues: { 'X-Partner-Key': HEADER_SECRET },
+        }),
+      );
+      await vi.waitFor(() => expect(pool.tools().map((t) => t.name)).toEqual(['docs_search']), WAIT);
+      const result = await pool.callTool('docs_search', { text: 'q' });
+      expect(result.content).toEqual([{ type: 'text', text: 'docs/search: q' }]);
+      const headers = server.callHeaders.get('search')!.at(-1)!;
+      expect(headers['x-api-key']).toBe(INJECTED);
+      expect(headers['x-tenant']).toBe('acme');
+      expect(headers['x-partner-key']).toBe(HEADER_SECRET);
+      expect(server.requests.length).toBeGreaterThan(1);
+      for (const request of server.requests) expect(request['x-partner-key']).toBe(HEADER_SECRET);
+    },
+  );
 
   it('token_exchange: the subject token of the call context is exchanged (RFC 8693) and cached', async () => {
     const exchanges: URLSearchParams[] = [];
@@ -73,10 +81,20 @@ describe('BackendPool over HTTP', () => {
     const { registry, pool } = newPool({
       auth: { subjectToken: ({ context }) => `token-of-${(context as { user?: string } | undefined)?.user ?? 'gateway'}` },
     });
-    registry.upsert(backend('api', {
-      baseUrl: server.url,
-      authConfig: { type: 'token_exchange', tokenExchange: { tokenUrl: `http://127.0.0.1:${(sts.address() as AddressInfo).port}/token`, clientId: 'gw', clientSecret: 'cs', audience: 'api' } },
-    }));
+    registry.upsert(
+      backend('api', {
+        baseUrl: server.url,
+        authConfig: {
+          type: 'token_exchange',
+          tokenExchange: {
+            tokenUrl: `http://127.0.0.1:${(sts.address() as AddressInfo).port}/token`,
+            clientId: 'gw',
+            clientSecret: 'cs',
+            audience: 'api',
+          },
+        },
+      }),
+    );
     await vi.waitFor(() => expect(pool.tools()).toHaveLength(1), WAIT);
     await pool.callTool('api_whoami', {}, { context: { user: 'alice' } });
     await pool.callTool('api_whoami', {}, { context: { user: 'alice' } });

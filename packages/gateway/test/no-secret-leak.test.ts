@@ -19,7 +19,13 @@ afterEach(async () => {
 async function listen(handler: http.RequestListener): Promise<string> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  closers.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -33,7 +39,9 @@ it('credentials echoed back by a failing backend or token endpoint never appear 
   const sts = await listen((req, res) => {
     received.push(String(req.headers.authorization));
     const basic = Buffer.from(String(req.headers.authorization).replace('Basic ', ''), 'base64').toString();
-    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_client', error_description: `bad ${basic}` }));
+    res
+      .writeHead(400, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: 'invalid_client', error_description: `bad ${basic}` }));
   });
 
   const output: string[] = [];
@@ -49,21 +57,28 @@ it('credentials echoed back by a failing backend or token endpoint never appear 
   closers.push(() => pool.close());
   pool.on('healthChanged', record);
   pool.on('toolsChanged', record);
-  registry.upsert(backend('echo', {
-    baseUrl: `${echo}/mcp`,
-    authConfig: { type: 'header_injection', headerInjection: { headerName: 'X-Api-Key', headerValue: INJECTED } },
-    headerForward: { addHeadersFromSecret: { 'X-Partner': 'HEADER_FORWARD_X_PARTNER_ECHO' } },
-    headerForwardSecretValues: { 'X-Partner': FORWARDED },
-  }));
-  registry.upsert(backend('exchange', {
-    baseUrl: `${echo}/mcp`,
-    authConfig: { type: 'token_exchange', tokenExchange: { tokenUrl: `${sts}/token`, clientId: 'gw', clientSecret: CLIENT_SECRET } },
-  }));
+  registry.upsert(
+    backend('echo', {
+      baseUrl: `${echo}/mcp`,
+      authConfig: { type: 'header_injection', headerInjection: { headerName: 'X-Api-Key', headerValue: INJECTED } },
+      headerForward: { addHeadersFromSecret: { 'X-Partner': 'HEADER_FORWARD_X_PARTNER_ECHO' } },
+      headerForwardSecretValues: { 'X-Partner': FORWARDED },
+    }),
+  );
+  registry.upsert(
+    backend('exchange', {
+      baseUrl: `${echo}/mcp`,
+      authConfig: { type: 'token_exchange', tokenExchange: { tokenUrl: `${sts}/token`, clientId: 'gw', clientSecret: CLIENT_SECRET } },
+    }),
+  );
 
-  await vi.waitFor(() => {
-    expect(pool.health('echo')?.state).toBe('retrying');
-    expect(pool.health('exchange')?.state).toBe('retrying');
-  }, { timeout: 20_000, interval: 20 });
+  await vi.waitFor(
+    () => {
+      expect(pool.health('echo')?.state).toBe('retrying');
+      expect(pool.health('exchange')?.state).toBe('retrying');
+    },
+    { timeout: 20_000, interval: 20 },
+  );
   await expect(pool.callTool('echo_anything')).rejects.toThrow('not offered');
   record(pool.healthAll());
 

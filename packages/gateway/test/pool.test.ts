@@ -101,7 +101,12 @@ describe('BackendPool: connections follow the registry', () => {
     const { registry, network, timers, pool, toolEvents, healthEvents, names } = setup({ backoff: { initialMs: 100, maxMs: 1000 } });
     registry.upsert(backend('late'));
     await pool.idle();
-    expect(pool.health('late')).toMatchObject({ health: 'unhealthy', observed: 'unhealthy', state: 'retrying', reason: 'connect failed: backend late is down' });
+    expect(pool.health('late')).toMatchObject({
+      health: 'unhealthy',
+      observed: 'unhealthy',
+      state: 'retrying',
+      reason: 'connect failed: backend late is down',
+    });
     expect(timers.pending()).toEqual([100]);
     timers.advance(100);
     await pool.idle();
@@ -118,8 +123,14 @@ describe('BackendPool: connections follow the registry', () => {
     expect(toolEvents).toHaveLength(1);
     expect(pool.health('late')).toMatchObject({ health: 'healthy', state: 'connected' });
     expect(healthEvents.map((h) => `${h.state}:${h.health}`)).toEqual([
-      'connecting:unknown', 'retrying:unhealthy', 'connecting:unhealthy', 'retrying:unhealthy', 'connecting:unhealthy', 'retrying:unhealthy',
-      'connecting:unhealthy', 'connected:healthy',
+      'connecting:unknown',
+      'retrying:unhealthy',
+      'connecting:unhealthy',
+      'retrying:unhealthy',
+      'connecting:unhealthy',
+      'retrying:unhealthy',
+      'connecting:unhealthy',
+      'connected:healthy',
     ]);
     // Connected: only the probe timer is left.
     expect(timers.pending()).toEqual([10_000]);
@@ -212,22 +223,34 @@ describe('BackendPool: connections follow the registry', () => {
     pool.on('resourcesChanged', ({ resources }) => events.push(`resources:${resources.map((r) => r.uri).join(',')}`));
     for (const id of ['a', 'b']) {
       const server = echoServer(id, []);
-      server.registerPrompt('greet', { description: `greeting of ${id}` }, () => ({ messages: [{ role: 'user', content: { type: 'text', text: `hello from ${id}` } }] }));
+      server.registerPrompt('greet', { description: `greeting of ${id}` }, () => ({
+        messages: [{ role: 'user', content: { type: 'text', text: `hello from ${id}` } }],
+      }));
       server.registerResource('readme', `file:///${id}/README`, {}, (uri) => ({ contents: [{ uri: uri.href, text: `readme of ${id}` }] }));
       server.registerResource('shared', 'file:///shared', {}, (uri) => ({ contents: [{ uri: uri.href, text: `shared from ${id}` }] }));
       network.up(id, server);
       registry.upsert(backend(id));
     }
     await pool.idle();
-    expect(pool.prompts().map((p) => [p.name, p.backendId])).toEqual([['a_greet', 'a'], ['b_greet', 'b']]);
-    expect(pool.resources().map((r) => [r.uri, r.backendId])).toEqual([['file:///a/README', 'a'], ['file:///b/README', 'b'], ['file:///shared', 'a']]);
+    expect(pool.prompts().map((p) => [p.name, p.backendId])).toEqual([
+      ['a_greet', 'a'],
+      ['b_greet', 'b'],
+    ]);
+    expect(pool.resources().map((r) => [r.uri, r.backendId])).toEqual([
+      ['file:///a/README', 'a'],
+      ['file:///b/README', 'b'],
+      ['file:///shared', 'a'],
+    ]);
     expect((await pool.getPrompt('b_greet')).messages[0]!.content).toEqual({ type: 'text', text: 'hello from b' });
     expect((await pool.readResource('file:///shared')).contents[0]).toMatchObject({ text: 'shared from a' });
     expect((await pool.readResource('file:///b/README')).contents[0]).toMatchObject({ text: 'readme of b' });
     await expect(pool.getPrompt('greet')).rejects.toThrow('prompt "greet" is not offered by any healthy backend');
     registry.remove('a');
     await pool.idle();
-    expect(pool.resources().map((r) => [r.uri, r.backendId])).toEqual([['file:///b/README', 'b'], ['file:///shared', 'b']]);
+    expect(pool.resources().map((r) => [r.uri, r.backendId])).toEqual([
+      ['file:///b/README', 'b'],
+      ['file:///shared', 'b'],
+    ]);
     expect(events.at(-2)).toBe('prompts:b_greet');
     expect(events.at(-1)).toBe('resources:file:///b/README,file:///shared');
   });
@@ -261,11 +284,27 @@ describe('BackendPool: connections follow the registry', () => {
 
 describe('BackendPool: never connected without its auth', () => {
   it.each([
-    ['aws_sts', { type: 'aws_sts', awsSts: { region: 'eu-west-1' } }, 'auth strategy "aws_sts" is not implemented by @vmcp/gateway; provide one with auth.strategies["aws_sts"]'],
-    ['upstream_inject', { type: 'upstream_inject', upstreamInject: { providerName: 'github' } }, 'auth strategy "upstream_inject" is not implemented'],
+    [
+      'aws_sts',
+      { type: 'aws_sts', awsSts: { region: 'eu-west-1' } },
+      'auth strategy "aws_sts" is not implemented by @vmcp/gateway; provide one with auth.strategies["aws_sts"]',
+    ],
+    [
+      'upstream_inject',
+      { type: 'upstream_inject', upstreamInject: { providerName: 'github' } },
+      'auth strategy "upstream_inject" is not implemented',
+    ],
     ['a custom type', { type: 'my_plugin', custom: { key: 'k' } }, 'auth strategy "my_plugin" is not implemented'],
-    ['token_exchange without a subject token', { type: 'token_exchange', tokenExchange: { tokenUrl: 'https://sts.test/token' } }, 'needs a subject token'],
-    ['header_injection without a value', { type: 'header_injection', headerInjection: { headerName: 'X', headerValueEnv: 'VMCP_TEST_UNSET_VAR' } }, 'environment variable VMCP_TEST_UNSET_VAR unset'],
+    [
+      'token_exchange without a subject token',
+      { type: 'token_exchange', tokenExchange: { tokenUrl: 'https://sts.test/token' } },
+      'needs a subject token',
+    ],
+    [
+      'header_injection without a value',
+      { type: 'header_injection', headerInjection: { headerName: 'X', headerValueEnv: 'VMCP_TEST_UNSET_VAR' } },
+      'environment variable VMCP_TEST_UNSET_VAR unset',
+    ],
   ] as const)('%s → unavailable with a reason, no transport created, no retry', async (_name, authConfig, reason) => {
     const { registry, network, pool, timers } = setup({ auth: { env: {} } });
     network.up('a', echoServer('a', ['t']));
@@ -294,7 +333,14 @@ describe('BackendPool: never connected without its auth', () => {
   it('auth.strategies implements further types', async () => {
     const seen: string[] = [];
     const { registry, network, pool } = setup({
-      auth: { strategies: { aws_sts: (strategy) => { seen.push(strategy.awsSts?.region ?? ''); return { auth: { headers: () => ({ 'X-Signed': 'yes' }) } }; } } },
+      auth: {
+        strategies: {
+          aws_sts: (strategy) => {
+            seen.push(strategy.awsSts?.region ?? '');
+            return { auth: { headers: () => ({ 'X-Signed': 'yes' }) } };
+          },
+        },
+      },
     });
     network.up('a', echoServer('a', ['t']));
     registry.upsert(backend('a', { authConfig: { type: 'aws_sts', awsSts: { region: 'eu-west-1' } } }));
@@ -321,12 +367,17 @@ describe('BackendPool: hooks and isolation', () => {
     const { registry, network, timers, pool } = setup({
       health: { intervalMs: 1000 },
       metrics: {
-        connection: (e) => { events.push(`connection:${e.backendId}:${e.event}`); throw new Error('hook bug'); },
+        connection: (e) => {
+          events.push(`connection:${e.backendId}:${e.event}`);
+          throw new Error('hook bug');
+        },
         probe: (e) => events.push(`probe:${e.backendId}:${e.ok}`),
         call: (e) => events.push(`call:${e.backendId}:${e.tool}:${e.ok}`),
       },
     });
-    pool.on('toolsChanged', () => { throw new Error('listener bug'); });
+    pool.on('toolsChanged', () => {
+      throw new Error('listener bug');
+    });
     network.up('a', echoServer('a', ['t']));
     registry.upsert(backend('a'));
     await pool.idle();

@@ -33,7 +33,14 @@ describe('README', () => {
     vi.spyOn(console, 'info').mockImplementation(() => undefined);
     const registry = createDynamicRegistry();
     const { pool, counts } = instrumentedPool(registry);
-    registry.upsert({ id: 'docs', name: 'docs', baseUrl: server.url, transportType: 'streamable-http', healthStatus: 'healthy', metadata: {} });
+    registry.upsert({
+      id: 'docs',
+      name: 'docs',
+      baseUrl: server.url,
+      transportType: 'streamable-http',
+      healthStatus: 'healthy',
+      metadata: {},
+    });
     await vi.waitFor(() => expect(pool.tools()).toHaveLength(1), { timeout: 20_000 });
     await pool.callTool('docs_search', {});
     await pool.close();

@@ -17,10 +17,17 @@ function fakeEndpoint(respond: (form: URLSearchParams, n: number) => { status?: 
 
 describe('TokenExchangeClient (RFC 8693)', () => {
   it('sends the RFC 8693 form with Basic client auth and returns the access token', async () => {
-    const endpoint = fakeEndpoint((form) => ({ body: { access_token: `exchanged-for-${form.get('subject_token')}`, token_type: 'Bearer', expires_in: 300 } }));
+    const endpoint = fakeEndpoint((form) => ({
+      body: { access_token: `exchanged-for-${form.get('subject_token')}`, token_type: 'Bearer', expires_in: 300 },
+    }));
     const client = new TokenExchangeClient({
-      tokenUrl: 'https://sts.test/token', clientId: 'vmcp gw', clientSecret: SECRET, audience: 'backend', scopes: ['read', 'write'],
-      fetch: endpoint.fetch, timers: new ManualTimers(),
+      tokenUrl: 'https://sts.test/token',
+      clientId: 'vmcp gw',
+      clientSecret: SECRET,
+      audience: 'backend',
+      scopes: ['read', 'write'],
+      fetch: endpoint.fetch,
+      timers: new ManualTimers(),
     });
     expect(await client.token('user-token')).toBe('exchanged-for-user-token');
     const call = endpoint.calls[0]!;
@@ -52,7 +59,12 @@ describe('TokenExchangeClient (RFC 8693)', () => {
 
   it('does not cache a token without expires_in; client_id goes in the form when there is no secret', async () => {
     const endpoint = fakeEndpoint((_f, n) => ({ body: { access_token: `t${n}` } }));
-    const client = new TokenExchangeClient({ tokenUrl: 'https://sts.test/token', clientId: 'public', fetch: endpoint.fetch, timers: new ManualTimers() });
+    const client = new TokenExchangeClient({
+      tokenUrl: 'https://sts.test/token',
+      clientId: 'public',
+      fetch: endpoint.fetch,
+      timers: new ManualTimers(),
+    });
     expect([await client.token('s'), await client.token('s')]).toEqual(['t1', 't2']);
     expect(endpoint.calls[0]!.form.get('client_id')).toBe('public');
     expect(endpoint.calls[0]!.headers.has('authorization')).toBe(false);
@@ -62,11 +74,19 @@ describe('TokenExchangeClient (RFC 8693)', () => {
   it('errors name the endpoint without credentials and the OAuth error, never a token or the secret', async () => {
     const endpoint = fakeEndpoint(() => ({ status: 400, body: { error: 'invalid_grant', error_description: `bad ${SECRET}` } }));
     const client = new TokenExchangeClient({
-      tokenUrl: 'https://user:pw-PLANTED@sts.test/token?x=1', clientId: 'c', clientSecret: SECRET, fetch: endpoint.fetch, timers: new ManualTimers(),
+      tokenUrl: 'https://user:pw-PLANTED@sts.test/token?x=1',
+      clientId: 'c',
+      clientSecret: SECRET,
+      fetch: endpoint.fetch,
+      timers: new ManualTimers(),
     });
     const error = await client.token('subject-PLANTED').catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe('token exchange at https://sts.test/token failed: HTTP 400 invalid_grant');
-    const noToken = new TokenExchangeClient({ tokenUrl: 'https://sts.test/t', fetch: fakeEndpoint(() => ({ body: {} })).fetch, timers: new ManualTimers() });
+    const noToken = new TokenExchangeClient({
+      tokenUrl: 'https://sts.test/t',
+      fetch: fakeEndpoint(() => ({ body: {} })).fetch,
+      timers: new ManualTimers(),
+    });
     await expect(noToken.token('s')).rejects.toThrow('token exchange at https://sts.test/t: the response has no access_token');
     await expect(noToken.token('')).rejects.toThrow('token_exchange: the subject token is empty');
   });

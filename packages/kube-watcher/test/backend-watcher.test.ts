@@ -41,7 +41,9 @@ function serve(items: unknown[], rv = '10'): void {
   };
 }
 
-function make(extra: Partial<BackendWatcherOptions> & { delayMs?: number; started?: (n: string) => void; finished?: (n: string) => void } = {}): BackendWatcher {
+function make(
+  extra: Partial<BackendWatcherOptions> & { delayMs?: number; started?: (n: string) => void; finished?: (n: string) => void } = {},
+): BackendWatcher {
   const { delayMs, started, finished, ...rest } = extra;
   const w: BackendWatcher = new BackendWatcher({
     kubeConfig: api.kubeConfig(),
@@ -49,7 +51,11 @@ function make(extra: Partial<BackendWatcherOptions> & { delayMs?: number; starte
     groupRef: 'g',
     registry,
     plan: configMapPlan('g'),
-    discoverer: configMapDiscoverer(() => w.reader, { ...(delayMs ? { delayMs } : {}), ...(started ? { started } : {}), ...(finished ? { finished } : {}) }),
+    discoverer: configMapDiscoverer(() => w.reader, {
+      ...(delayMs ? { delayMs } : {}),
+      ...(started ? { started } : {}),
+      ...(finished ? { finished } : {}),
+    }),
     logger,
     reflector: { watchList: false, backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
     ...rest,
@@ -66,10 +72,26 @@ describe('BackendWatcher construction (upstream NewBackendWatcher parity)', () =
     expect(() => new BackendWatcher({ ...ok, namespace: '', groupRef: '' })).toThrow('namespace cannot be empty');
     expect(() => new BackendWatcher({ ...ok, groupRef: '', registry: undefined as never })).toThrow('groupRef cannot be empty');
     expect(() => new BackendWatcher({ ...ok, registry: undefined as never })).toThrow('registry cannot be nil');
-    expect(() => new BackendWatcher({ ...ok, groupRef: 'other/g', plan: configMapPlan('g'), discoverer: configMapDiscoverer(() => { throw new Error(); }) })).toThrow(
-      'groupRef "other/g" names namespace "other" but the watcher watches namespace "ns"',
-    );
-    expect(() => new BackendWatcher({ ...ok, discoverer: configMapDiscoverer(() => { throw new Error(); }) })).toThrow('a custom discoverer needs its watch plan');
+    expect(
+      () =>
+        new BackendWatcher({
+          ...ok,
+          groupRef: 'other/g',
+          plan: configMapPlan('g'),
+          discoverer: configMapDiscoverer(() => {
+            throw new Error();
+          }),
+        }),
+    ).toThrow('groupRef "other/g" names namespace "other" but the watcher watches namespace "ns"');
+    expect(
+      () =>
+        new BackendWatcher({
+          ...ok,
+          discoverer: configMapDiscoverer(() => {
+            throw new Error();
+          }),
+        }),
+    ).toThrow('a custom discoverer needs its watch plan');
   });
 
   it('accepts namespace/name and an unreachable server without touching the network', () => {
@@ -106,7 +128,14 @@ describe('BackendWatcher lifecycle', () => {
 
     const s = w.status();
     expect(s).toMatchObject({ state: 'running', synced: true, group: 'g', registry: { backends: 0 } });
-    expect(s.kinds[0]).toMatchObject({ kind: 'CM', resource: 'configmaps', connected: true, synced: true, resourceVersion: '13', listPath: 'paginated-list' });
+    expect(s.kinds[0]).toMatchObject({
+      kind: 'CM',
+      resource: 'configmaps',
+      connected: true,
+      synced: true,
+      resourceVersion: '13',
+      listPath: 'paginated-list',
+    });
     expect(s.kinds[0]!.lastEventTime).toMatch(/^\d{4}-/);
     await w.stop();
     await run; // start() resolves after a graceful stop
@@ -118,7 +147,15 @@ describe('BackendWatcher lifecycle', () => {
     let allowed = false;
     api.script = (req, res) => {
       if (!allowed) {
-        return void res.writeHead(403).end(statusBody(403, 'Forbidden', 'configmaps is forbidden: User "bob" cannot list resource "configmaps" in API group "" in the namespace "ns"'));
+        return void res
+          .writeHead(403)
+          .end(
+            statusBody(
+              403,
+              'Forbidden',
+              'configmaps is forbidden: User "bob" cannot list resource "configmaps" in API group "" in the namespace "ns"',
+            ),
+          );
       }
       if (!req.watch) return void res.writeHead(200).end(listBody([cm('a', '1', 'g', 'http://a')], '1'));
       res.writeHead(200);
@@ -175,8 +212,28 @@ describe('BackendWatcher lifecycle', () => {
   it('a throwing map function is reported and does not stop the watcher', async () => {
     serve([cm('a', '1', 'g', 'http://a')]);
     const plan = configMapPlan('g');
-    const boom = { ...plan, kinds: [{ ...plan.kinds[0]!, mapToBackends: (o: { metadata: { name: string } }) => { if (o.metadata.name === 'bad') throw new Error('map bug'); return [o.metadata.name]; } }] };
-    const w: BackendWatcher = new BackendWatcher({ kubeConfig: api.kubeConfig(), namespace: 'ns', groupRef: 'g', registry, plan: boom, discoverer: configMapDiscoverer(() => w.reader), logger, reflector: { watchList: false } });
+    const boom = {
+      ...plan,
+      kinds: [
+        {
+          ...plan.kinds[0]!,
+          mapToBackends: (o: { metadata: { name: string } }) => {
+            if (o.metadata.name === 'bad') throw new Error('map bug');
+            return [o.metadata.name];
+          },
+        },
+      ],
+    };
+    const w: BackendWatcher = new BackendWatcher({
+      kubeConfig: api.kubeConfig(),
+      namespace: 'ns',
+      groupRef: 'g',
+      registry,
+      plan: boom,
+      discoverer: configMapDiscoverer(() => w.reader),
+      logger,
+      reflector: { watchList: false },
+    });
     watchers.push(w);
     void w.start();
     expect(await w.waitForCacheSync()).toBe(true);
@@ -192,7 +249,10 @@ describe('BackendWatcher with a required: false kind', () => {
   // CM (required) plus MCPServerEntry marked required: false; the script answers the entry paths with `entries`.
   function planWithOptional(): WatchPlan<'CM'> {
     const base = configMapPlan('g');
-    return { ...base, kinds: [...base.kinds, { kind: 'MCPServerEntry', resource: MCPServerEntryResource, mapToBackends: () => [], required: false }] };
+    return {
+      ...base,
+      kinds: [...base.kinds, { kind: 'MCPServerEntry', resource: MCPServerEntryResource, mapToBackends: () => [], required: false }],
+    };
   }
   const forbidden = statusBody(
     403,
@@ -204,9 +264,11 @@ describe('BackendWatcher with a required: false kind', () => {
       if (req.path.endsWith('/mcpserverentries')) {
         const mode = entries();
         if (mode === 403) return void res.writeHead(403).end(forbidden);
-        if (mode === 404) return void res.writeHead(404).end(statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+        if (mode === 404)
+          return void res.writeHead(404).end(statusBody(404, 'NotFound', 'the server could not find the requested resource'));
       }
-      if (!req.watch) return void res.writeHead(200).end(listBody(req.path.endsWith('/configmaps') ? [cm('a', '1', 'g', 'http://a')] : [], '1'));
+      if (!req.watch)
+        return void res.writeHead(200).end(listBody(req.path.endsWith('/configmaps') ? [cm('a', '1', 'g', 'http://a')] : [], '1'));
       res.writeHead(200);
       res.flushHeaders();
     };
@@ -241,8 +303,16 @@ describe('BackendWatcher with a required: false kind', () => {
     expect(registry.count()).toBe(0); // workers wait for the sync
     const entry = w.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
     expect(entry).toMatchObject({ required: false, synced: false, tolerated: false, lastError: { status: 403 } });
-    expect(entry.lastError!.message).toMatch(/^list mcpserverentries\.toolhive\.stacklok\.dev in namespace "ns": 403 Forbidden \(.*cannot list resource "mcpserverentries"/);
-    expect(logs.some((l) => l.startsWith('warn list mcpserverentries.toolhive.stacklok.dev in namespace "ns": 403 Forbidden') && l.includes('cache sync waits until this permission is granted'))).toBe(true);
+    expect(entry.lastError!.message).toMatch(
+      /^list mcpserverentries\.toolhive\.stacklok\.dev in namespace "ns": 403 Forbidden \(.*cannot list resource "mcpserverentries"/,
+    );
+    expect(
+      logs.some(
+        (l) =>
+          l.startsWith('warn list mcpserverentries.toolhive.stacklok.dev in namespace "ns": 403 Forbidden') &&
+          l.includes('cache sync waits until this permission is granted'),
+      ),
+    ).toBe(true);
     const waiting = w.waitForCacheSync(undefined, 3000);
     mode = 'ok';
     expect(await waiting).toBe(true);
@@ -258,12 +328,14 @@ describe('BackendWatcher with a required: false kind', () => {
     api.script = (req, res) => {
       if (req.path.endsWith('/mcpserverentries') && !granted) {
         const mode = entries.shift() ?? 403;
-        if (mode === 404) return void res.writeHead(404).end(statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+        if (mode === 404)
+          return void res.writeHead(404).end(statusBody(404, 'NotFound', 'the server could not find the requested resource'));
         saw403 = true;
         return void res.writeHead(403).end(forbidden);
       }
       if (req.path.endsWith('/configmaps') && !saw403) return void res.writeHead(500).end(statusBody(500, 'InternalError', 'not yet'));
-      if (!req.watch) return void res.writeHead(200).end(listBody(req.path.endsWith('/configmaps') ? [cm('a', '1', 'g', 'http://a')] : [], '1'));
+      if (!req.watch)
+        return void res.writeHead(200).end(listBody(req.path.endsWith('/configmaps') ? [cm('a', '1', 'g', 'http://a')] : [], '1'));
       res.writeHead(200);
       res.flushHeaders();
     };

@@ -22,7 +22,11 @@ describeIntegration('BackendWatcher under faults', () => {
 
   /** What the registry must hold: in-group proxies with a status.url, by name → URL (independent of the discoverer). */
   async function expected(kube: Kube): Promise<Map<string, string>> {
-    const items = (await kube.list('mcpremoteproxies')) as { metadata: { name: string }; spec?: { groupRef?: { name?: string } }; status?: { url?: string } }[];
+    const items = (await kube.list('mcpremoteproxies')) as {
+      metadata: { name: string };
+      spec?: { groupRef?: { name?: string } };
+      status?: { url?: string };
+    }[];
     return new Map(items.filter((o) => o.spec?.groupRef?.name === 'eng' && o.status?.url).map((o) => [o.metadata.name, o.status!.url!]));
   }
 
@@ -31,11 +35,15 @@ describeIntegration('BackendWatcher under faults', () => {
   }
 
   async function converged(kube: Kube, registry: DynamicRegistry, what: string): Promise<void> {
-    await eventually(async () => {
-      const want = await expected(kube);
-      const got = actual(registry);
-      return want.size === got.size && [...want].every(([k, v]) => got.get(k) === v);
-    }, 60_000, what);
+    await eventually(
+      async () => {
+        const want = await expected(kube);
+        const got = actual(registry);
+        return want.size === got.size && [...want].every(([k, v]) => got.get(k) === v);
+      },
+      60_000,
+      what,
+    );
     expect(actual(registry)).toEqual(await expected(kube));
   }
 
@@ -53,12 +61,16 @@ describeIntegration('BackendWatcher under faults', () => {
   async function setup(extra: Partial<BackendWatcherOptions> = {}) {
     const ns = await retry(() => cp.createNamespace('fault'));
     const kube = new Kube(cp.kubeConfig, ns);
-    for (let i = 0; i < 10; i++) await kube.create('mcpremoteproxies', 'MCPRemoteProxy', `p${i}`, proxySpec('eng'), { url: `http://p${i}:8080` });
+    for (let i = 0; i < 10; i++)
+      await kube.create('mcpremoteproxies', 'MCPRemoteProxy', `p${i}`, proxySpec('eng'), { url: `http://p${i}:8080` });
     const registry = createDynamicRegistry();
     const lines: string[] = [];
     const log = (m: string): void => void lines.push(m);
     const watcher = new BackendWatcher({
-      kubeConfig: cp.kubeConfig, namespace: ns, groupRef: 'eng', registry,
+      kubeConfig: cp.kubeConfig,
+      namespace: ns,
+      groupRef: 'eng',
+      registry,
       logger: { debug: log, info: log, warn: log, error: log },
       reflector: { backoff: { initialMs: 200, maxMs: 2000 } },
       ...extra,
@@ -102,7 +114,9 @@ describeIntegration('BackendWatcher under faults', () => {
   }, 120_000);
 
   it('API server paused beyond the inactivity deadline: the dead watch is abandoned and changes flow again', async () => {
-    const { kube, registry, watcher, done, lines } = await setup({ reflector: { inactivityTimeoutMs: 2000, backoff: { initialMs: 200, maxMs: 1000 } } });
+    const { kube, registry, watcher, done, lines } = await setup({
+      reflector: { inactivityTimeoutMs: 2000, backoff: { initialMs: 200, maxMs: 1000 } },
+    });
     cp.pause();
     try {
       await new Promise((r) => setTimeout(r, 3500));
@@ -122,7 +136,9 @@ describeIntegration('BackendWatcher under faults', () => {
     // A long first backoff keeps the watcher away while objects change AND etcd is compacted, so its resume point is
     // gone when it comes back. 4 s was not enough: an API server restart can take longer than that on a busy machine,
     // and a watcher that reconnects before the compaction sees the deletes as events and never meets a 410.
-    const { kube, registry, watcher, done, lines } = await setup({ reflector: { backoff: { initialMs: 25_000, maxMs: 25_000, jitter: 0 } } });
+    const { kube, registry, watcher, done, lines } = await setup({
+      reflector: { backoff: { initialMs: 25_000, maxMs: 25_000, jitter: 0 } },
+    });
     await cp.stopApiServer();
     await new Promise((r) => setTimeout(r, 300));
     await cp.startApiServer();
@@ -132,7 +148,7 @@ describeIntegration('BackendWatcher under faults', () => {
     await cp.compact({ restartApiServer: true });
     await converged(kube, registry, 'convergence after compaction');
     for (let i = 0; i < 4; i++) expect(registry.get(`p${i}`)).toBeUndefined();
-    console.log("DEBUGLINES", lines.join("\n"));
+    console.log('DEBUGLINES', lines.join('\n'));
     expect(lines.some((l) => /410|Expired|too old/.test(l))).toBe(true);
     await watcher.stop();
     await done;

@@ -31,7 +31,12 @@ describe('IndexedStore', () => {
     const store = new IndexedStore<Obj>({ byRef: (o) => Object.values(o.data ?? {}) });
     store.set('a', { metadata: { name: 'a' }, data: { x: 'r1', y: 'r2' } });
     store.set('b', { metadata: { name: 'b' }, data: { x: 'r1' } });
-    expect(store.byIndex('byRef', 'r1').map((o) => o.metadata.name).sort()).toEqual(['a', 'b']);
+    expect(
+      store
+        .byIndex('byRef', 'r1')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     store.set('a', { metadata: { name: 'a' }, data: { x: 'r3' } });
     expect(store.byIndex('byRef', 'r1').map((o) => o.metadata.name)).toEqual(['b']);
     expect(store.byIndex('byRef', 'r2')).toEqual([]);
@@ -43,7 +48,14 @@ describe('IndexedStore', () => {
 
   it('an indexer that throws is reported and the object stays readable by name', () => {
     const bad: string[] = [];
-    const store = new IndexedStore<Obj>({ i: () => { throw new Error('bad'); } }, (index, name) => bad.push(`${index}:${name}`));
+    const store = new IndexedStore<Obj>(
+      {
+        i: () => {
+          throw new Error('bad');
+        },
+      },
+      (index, name) => bad.push(`${index}:${name}`),
+    );
     store.set('a', { metadata: { name: 'a' } });
     expect(store.get('a')).toBeDefined();
     expect(bad).toEqual(['i:a']);
@@ -55,7 +67,10 @@ describe('Informer', () => {
     let phase = 1;
     api.script = (req, res) => {
       if (!req.watch) {
-        if (phase === 1) return void res.writeHead(200).end(listBody([obj('a', '1', { data: { ref: 's1' } }), obj('b', '2', { data: { ref: 's2' } })], '5'));
+        if (phase === 1)
+          return void res
+            .writeHead(200)
+            .end(listBody([obj('a', '1', { data: { ref: 's1' } }), obj('b', '2', { data: { ref: 's2' } })], '5'));
         // relist: a unchanged, b changed, c new; "vanished" ones get tombstones
         return void res.writeHead(200).end(listBody([obj('b', '9', { data: { ref: 's1' } }), obj('c', '10')], '20'));
       }
@@ -74,7 +89,10 @@ describe('Informer', () => {
       namespace: 'ns',
       kind: 'ConfigMap',
       resource: ConfigMapResource,
-      transform: (o) => ({ metadata: { name: o.metadata.name, resourceVersion: o.metadata.resourceVersion ?? '' }, data: (o as Obj).data ?? {} }),
+      transform: (o) => ({
+        metadata: { name: o.metadata.name, resourceVersion: o.metadata.resourceVersion ?? '' },
+        data: (o as Obj).data ?? {},
+      }),
       indexers: { byRef: (o) => (o.data?.ref ? [o.data.ref] : []) },
       onError: (_e, info) => errors.push(info),
       reflector: { watchList: false, backoff: { initialMs: 10, jitter: 0 } },
@@ -83,7 +101,9 @@ describe('Informer', () => {
       onAdd: (o) => log.push(`add ${o.metadata.name}@${o.metadata.resourceVersion}`),
       onUpdate: (o, n) => log.push(`update ${o.metadata.name} ${o.metadata.resourceVersion}->${n.metadata.resourceVersion}`),
       onDelete: (o) =>
-        log.push(o instanceof DeletedFinalStateUnknown ? `tombstone ${o.key}@${o.object.metadata.resourceVersion}` : `delete ${o.metadata.name}`),
+        log.push(
+          o instanceof DeletedFinalStateUnknown ? `tombstone ${o.key}@${o.object.metadata.resourceVersion}` : `delete ${o.metadata.name}`,
+        ),
     });
     const syncs: number[] = [];
     informer.onSynced(() => syncs.push(log.length));
@@ -106,7 +126,13 @@ describe('Informer', () => {
       hold(res);
     };
     const log: string[] = [];
-    const informer = new Informer({ client: new KubeHttpClient(api.kubeConfig()), namespace: 'ns', kind: 'ConfigMap', resource: ConfigMapResource, reflector: { watchList: false } });
+    const informer = new Informer({
+      client: new KubeHttpClient(api.kubeConfig()),
+      namespace: 'ns',
+      kind: 'ConfigMap',
+      resource: ConfigMapResource,
+      reflector: { watchList: false },
+    });
     informer.addHandlers({ onAdd: (o) => log.push(`add ${o.metadata.name}`), onUpdate: (_o, n) => log.push(`update ${n.metadata.name}`) });
     void informer.run(ac.signal);
     await eventually(() => api.lists().length === 2 && api.watches().length === 2, 5000, 'relist');
@@ -129,7 +155,11 @@ describe('Informer', () => {
       onError: (e, info) => errors.push({ e, info }),
       reflector: { watchList: false },
     });
-    informer.addHandlers({ onAdd: () => { throw new Error('handler bug'); } });
+    informer.addHandlers({
+      onAdd: () => {
+        throw new Error('handler bug');
+      },
+    });
     informer.addHandlers({ onAdd: (o) => seen.push(o.metadata.name) });
     void informer.run(ac.signal);
     await eventually(() => seen.length === 3, 5000, 'all adds');
@@ -138,13 +168,22 @@ describe('Informer', () => {
     expect(errors[0]!.e.message).toBe('handler bug');
     expect(errors[0]!.info).toMatchObject({ kind: 'ConfigMap', source: 'handler' });
     // Each report names the object that failed and the notification, not just the event type.
-    expect(errors.map((x) => [x.info.object, x.info.event])).toEqual([['a', 'add'], ['b', 'add'], ['c', 'add']]);
+    expect(errors.map((x) => [x.info.object, x.info.event])).toEqual([
+      ['a', 'add'],
+      ['b', 'add'],
+      ['c', 'add'],
+    ]);
     expect(informer.hasSynced()).toBe(true);
     expect(api.lists()).toHaveLength(1); // a handler error never triggers a relist
   });
 
   it('InformerCacheReader reads by kind and rejects kinds that are not watched', () => {
-    const informer = new Informer({ client: new KubeHttpClient(api.kubeConfig()), namespace: 'ns', kind: 'ConfigMap', resource: ConfigMapResource });
+    const informer = new Informer({
+      client: new KubeHttpClient(api.kubeConfig()),
+      namespace: 'ns',
+      kind: 'ConfigMap',
+      resource: ConfigMapResource,
+    });
     informer.startRelist();
     informer.relistItem(obj('a', '1') as unknown as KubeObject);
     informer.endRelist('1');
@@ -155,4 +194,3 @@ describe('Informer', () => {
     expect(() => reader.byIndex('ConfigMap', 'x', 'y')).toThrow('no index "x"');
   });
 });
-

@@ -3,7 +3,14 @@ import { MCPExternalAuthConfigResource, MCPServerEntryResource, MCPServerResourc
 import type { Discoverer, TypedWorkload } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { eventually } from '@vmcp/vitest-config/poll';
-import { BackendWatcher, KubeHttpClient, resolveToolHiveVersions, ToolHiveKindNotServedError, type BackendWatcherOptions, type WatcherStatus } from '../src/index.ts';
+import {
+  BackendWatcher,
+  KubeHttpClient,
+  resolveToolHiveVersions,
+  ToolHiveKindNotServedError,
+  type BackendWatcherOptions,
+  type WatcherStatus,
+} from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
 import type { ServerResponse } from 'node:http';
 import { ScriptedApi, event, listBody, statusBody } from './helpers/scripted-api.ts';
@@ -60,14 +67,22 @@ describe('initial-reconcile barrier', () => {
     serve(items);
     const cacheSyncMs: number[] = [];
     const barrierMs: number[] = [];
-    const w = make({ delayMs: 20, workers: 2, metrics: { cacheSynced: (ms) => cacheSyncMs.push(ms), initialReconcile: (ms) => barrierMs.push(ms) } });
+    const w = make({
+      delayMs: 20,
+      workers: 2,
+      metrics: { cacheSynced: (ms) => cacheSyncMs.push(ms), initialReconcile: (ms) => barrierMs.push(ms) },
+    });
     void w.start();
     const seen: WatcherStatus[] = [];
-    await eventually(() => {
-      const s = w.status();
-      if (s.cachesSynced && !s.synced) seen.push(s);
-      return s.cachesSynced && !s.synced;
-    }, 5000, 'caches synced, barrier not yet passed');
+    await eventually(
+      () => {
+        const s = w.status();
+        if (s.cachesSynced && !s.synced) seen.push(s);
+        return s.cachesSynced && !s.synced;
+      },
+      5000,
+      'caches synced, barrier not yet passed',
+    );
     expect(w.hasSynced()).toBe(false);
     // The pass holds every source object's name (the other group's too: each is checked once).
     expect(seen[0]!.initialReconcile).toMatchObject({ started: true, passed: false, total: 60 });
@@ -76,7 +91,11 @@ describe('initial-reconcile barrier', () => {
     // The very moment it is true: every servable backend is served.
     expect(registry.count()).toBe(40);
     const s = w.status();
-    expect(s).toMatchObject({ synced: true, cachesSynced: true, initialReconcile: { started: true, passed: true, total: 60, done: 60, pending: 0, pendingNames: [] } });
+    expect(s).toMatchObject({
+      synced: true,
+      cachesSynced: true,
+      initialReconcile: { started: true, passed: true, total: 60, done: 60, pending: 0, pendingNames: [] },
+    });
     expect(Object.keys(s.exclusions)).toHaveLength(20); // 10 without a URL, 10 of another group
     expect(cacheSyncMs).toHaveLength(1);
     expect(barrierMs).toHaveLength(1);
@@ -91,7 +110,14 @@ describe('initial-reconcile barrier', () => {
       getWorkloadAsBackend: (wl: TypedWorkload<'CM'>) =>
         wl.name === 'bad'
           ? Promise.reject(new Error('boom for bad'))
-          : Promise.resolve({ id: wl.name, name: wl.name, baseUrl: 'http://good', transportType: 'sse', healthStatus: 'healthy', metadata: {} }),
+          : Promise.resolve({
+              id: wl.name,
+              name: wl.name,
+              baseUrl: 'http://good',
+              transportType: 'sse',
+              healthStatus: 'healthy',
+              metadata: {},
+            }),
     };
     const warnings: string[] = [];
     const w = make({ discoverer: failing, logger: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} } });
@@ -152,13 +178,22 @@ describe('API discovery of toolhive.stacklok.dev', () => {
   function serveDiscovery(versions: Record<string, string[]>): void {
     api.script = (req, res) => {
       if (req.path === '/apis/toolhive.stacklok.dev') {
-        if (Object.keys(versions).length === 0) return void res.writeHead(404).end(statusBody(404, 'NotFound', 'the server could not find the requested resource'));
-        return void res.writeHead(200).end(JSON.stringify({ kind: 'APIGroup', name: 'toolhive.stacklok.dev', versions: Object.keys(versions).map((v) => ({ groupVersion: `toolhive.stacklok.dev/${v}`, version: v })) }));
+        if (Object.keys(versions).length === 0)
+          return void res.writeHead(404).end(statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+        return void res.writeHead(200).end(
+          JSON.stringify({
+            kind: 'APIGroup',
+            name: 'toolhive.stacklok.dev',
+            versions: Object.keys(versions).map((v) => ({ groupVersion: `toolhive.stacklok.dev/${v}`, version: v })),
+          }),
+        );
       }
       const m = /^\/apis\/toolhive\.stacklok\.dev\/(v1\w+)$/.exec(req.path);
       if (m) {
         const plurals = versions[m[1]!] ?? [];
-        return void res.writeHead(200).end(JSON.stringify({ kind: 'APIResourceList', resources: plurals.flatMap((p) => [{ name: p }, { name: `${p}/status` }]) }));
+        return void res
+          .writeHead(200)
+          .end(JSON.stringify({ kind: 'APIResourceList', resources: plurals.flatMap((p) => [{ name: p }, { name: `${p}/status` }]) }));
       }
       res.writeHead(404).end(statusBody(404, 'NotFound', 'no'));
     };
@@ -184,8 +219,16 @@ describe('API discovery of toolhive.stacklok.dev', () => {
 
   it('a missing required kind is fatal: the error names the kind and the served versions and points at ToolHive', async () => {
     serveDiscovery({ v1alpha1: ['mcpexternalauthconfigs'] });
-    const w = make({ plan: { kinds: [{ kind: 'MCPServer', resource: MCPServerResource, mapToBackends: () => [] }], sources: [{ kind: 'MCPServer', groupOf: () => '' }] } });
-    const err = await w.start().then(() => undefined, (e: unknown) => e);
+    const w = make({
+      plan: {
+        kinds: [{ kind: 'MCPServer', resource: MCPServerResource, mapToBackends: () => [] }],
+        sources: [{ kind: 'MCPServer', groupOf: () => '' }],
+      },
+    });
+    const err = await w.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ToolHiveKindNotServedError);
     const message = (err as Error).message;
     expect(message).toContain('MCPServer is not served');
@@ -197,8 +240,15 @@ describe('API discovery of toolhive.stacklok.dev', () => {
 
   it('a cluster without the group at all says so', async () => {
     serveDiscovery({});
-    const w = make({ plan: { kinds: [{ kind: 'MCPServer', resource: MCPServerResource, mapToBackends: () => [] }], sources: [{ kind: 'MCPServer', groupOf: () => '' }] } });
-    await expect(w.start()).rejects.toThrow(/MCPServer is not served: the cluster does not serve the API group toolhive\.stacklok\.dev at all; install ToolHive's operator/);
+    const w = make({
+      plan: {
+        kinds: [{ kind: 'MCPServer', resource: MCPServerResource, mapToBackends: () => [] }],
+        sources: [{ kind: 'MCPServer', groupOf: () => '' }],
+      },
+    });
+    await expect(w.start()).rejects.toThrow(
+      /MCPServer is not served: the cluster does not serve the API group toolhive\.stacklok\.dev at all; install ToolHive's operator/,
+    );
   });
 
   it('retries discovery while the API server fails, reporting it, and a missing optional kind is tolerated', async () => {
@@ -206,7 +256,8 @@ describe('API discovery of toolhive.stacklok.dev', () => {
     serveDiscovery({ v1alpha1: ['mcpservers'] });
     const discovery = api.script;
     api.script = (req, res, i) => {
-      if (failing && req.path.startsWith('/apis/toolhive')) return void res.writeHead(503).end(statusBody(503, 'ServiceUnavailable', 'etcd down'));
+      if (failing && req.path.startsWith('/apis/toolhive'))
+        return void res.writeHead(503).end(statusBody(503, 'ServiceUnavailable', 'etcd down'));
       if (req.path.endsWith('/mcpservers')) {
         if (!req.watch) return void res.writeHead(200).end(listBody([], '1'));
         res.writeHead(200);

@@ -27,7 +27,8 @@ describeIntegration('README Usage example', () => {
     const ns = await env.newNamespace('readme');
     const kube = new Kube(env.kubeConfig, ns);
     const names = Array.from({ length: 30 }, (_, i) => `srv-${String(i).padStart(2, '0')}`);
-    for (const n of names) await kube.create('mcpservers', 'MCPServer', n, serverSpec('engineering'), { url: `http://${n}:8080`, phase: 'Ready' });
+    for (const n of names)
+      await kube.create('mcpservers', 'MCPServer', n, serverSpec('engineering'), { url: `http://${n}:8080`, phase: 'Ready' });
     await kube.create('mcpservers', 'MCPServer', 'elsewhere', serverSpec('research'), { url: 'http://elsewhere:8080', phase: 'Ready' });
 
     const code = await usageExample();

@@ -62,14 +62,21 @@ describeIntegration('Reflector list paths on a real API server', () => {
     for (let i = 0; i < OBJECTS; i += 20) {
       await Promise.all(
         Array.from({ length: Math.min(20, OBJECTS - i) }, (_, j) =>
-          core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `cm-${String(i + j).padStart(3, '0')}` }, data: { k: 'v' } } }),
+          core.createNamespacedConfigMap({
+            namespace: ns,
+            body: { metadata: { name: `cm-${String(i + j).padStart(3, '0')}` }, data: { k: 'v' } },
+          }),
         ),
       );
     }
     return { ns, core };
   }
 
-  function run(ns: string, store: ReflectorStore, watchList: boolean): { reflector: Reflector; errors: { error: Error; info: ReflectorErrorInfo }[] } {
+  function run(
+    ns: string,
+    store: ReflectorStore,
+    watchList: boolean,
+  ): { reflector: Reflector; errors: { error: Error; info: ReflectorErrorInfo }[] } {
     const ac = new AbortController();
     stops.push(ac);
     const errors: { error: Error; info: ReflectorErrorInfo }[] = [];

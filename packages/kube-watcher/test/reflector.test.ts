@@ -121,7 +121,12 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
       if (api.watches().length === 1) {
         stream = res;
         // A progress bookmark before the end of the initial events does not count.
-        return hold(res, event('ADDED', obj('a', '1')), event('BOOKMARK', { metadata: { resourceVersion: '5' } }), event('ADDED', obj('b', '2')));
+        return hold(
+          res,
+          event('ADDED', obj('a', '1')),
+          event('BOOKMARK', { metadata: { resourceVersion: '5' } }),
+          event('ADDED', obj('b', '2')),
+        );
       }
       hold(res);
     };
@@ -129,7 +134,13 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
     const { reflector } = start(store, { watchList: true });
     await eventually(() => reflector.status().connected, 5000, 'connected');
     const w = api.watches()[0]!;
-    expect(Object.fromEntries(w.query)).toMatchObject({ watch: '1', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true', resourceVersion: '' });
+    expect(Object.fromEntries(w.query)).toMatchObject({
+      watch: '1',
+      sendInitialEvents: 'true',
+      resourceVersionMatch: 'NotOlderThan',
+      allowWatchBookmarks: 'true',
+      resourceVersion: '',
+    });
     await new Promise((r) => setTimeout(r, 50));
     expect(reflector.status().synced).toBe(false);
     expect(store.log).toEqual([]);
@@ -215,9 +226,12 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
   it('falls back to the paginated LIST when the server refuses sendInitialEvents, says so in status(), and relists that way after 410', async () => {
     const refusal = 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled';
     api.script = (req, res) => {
-      if (req.watch && req.query.get('sendInitialEvents') === 'true') return void res.writeHead(422).end(statusBody(422, 'Invalid', refusal));
-      if (!req.watch) return void res.writeHead(200).end(listBody(api.lists().length === 1 ? [obj('a', '1')] : [], String(api.lists().length * 10)));
-      if (api.watches().length === 2) return hold(res, event('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' }));
+      if (req.watch && req.query.get('sendInitialEvents') === 'true')
+        return void res.writeHead(422).end(statusBody(422, 'Invalid', refusal));
+      if (!req.watch)
+        return void res.writeHead(200).end(listBody(api.lists().length === 1 ? [obj('a', '1')] : [], String(api.lists().length * 10)));
+      if (api.watches().length === 2)
+        return hold(res, event('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' }));
       hold(res);
     };
     const store = new RecordingStore();
@@ -291,7 +305,14 @@ describe('Reflector', () => {
   it('treats an empty PartialObjectMetadataList ("items": null) as an empty list', async () => {
     api.script = (req, res) => {
       if (req.watch) return hold(res);
-      res.writeHead(200).end(JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '7' }, items: null }));
+      res.writeHead(200).end(
+        JSON.stringify({
+          kind: 'PartialObjectMetadataList',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: { resourceVersion: '7' },
+          items: null,
+        }),
+      );
     };
     const store = new RecordingStore();
     const { reflector } = start(store, { metadataOnly: true });

@@ -24,7 +24,12 @@ describeIntegration('BackendWatcher on a real API server', () => {
   };
 
   afterEach(async () => {
-    await Promise.all(running.map(async (r) => { await r.watcher.stop(); await r.done; }));
+    await Promise.all(
+      running.map(async (r) => {
+        await r.watcher.stop();
+        await r.done;
+      }),
+    );
     running = [];
     logLines.length = 0;
   });
@@ -68,7 +73,12 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await kube.create('mcpservers', 'MCPServer', 'control', serverSpec('eng'), { url: 'http://control:8080', phase: 'Ready' });
     await kube.create('mcpremoteproxies', 'MCPRemoteProxy', 'proxy-control', proxySpec('eng'), { url: 'http://pc:8080', phase: 'Ready' });
     await eventually(() => registry.get('control') && registry.get('proxy-control'), 10_000, 'controls served');
-    expect(registry.list().map((b) => b.id).sort()).toEqual(['control', 'proxy-control']);
+    expect(
+      registry
+        .list()
+        .map((b) => b.id)
+        .sort(),
+    ).toEqual(['control', 'proxy-control']);
   });
 
   it('upstream scenarios with HEAD semantics: the version moves only on effective changes', async () => {
@@ -103,7 +113,10 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { phase: 'Pending' });
     await consistently(() => !registry.get('srv'), 500, 'not served without url');
     await kube.setStatus('mcpservers', 'srv', { url: 'http://srv-proxy:8080', phase: 'Ready' });
-    expect(await eventually(() => registry.get('srv'), 10_000, 'served')).toMatchObject({ baseUrl: 'http://srv-proxy:8080', healthStatus: 'healthy' });
+    expect(await eventually(() => registry.get('srv'), 10_000, 'served')).toMatchObject({
+      baseUrl: 'http://srv-proxy:8080',
+      healthStatus: 'healthy',
+    });
     await kube.setStatus('mcpservers', 'srv', { url: 'http://srv-proxy:8080', phase: 'Failed' });
     await eventually(() => registry.get('srv')?.healthStatus === 'unhealthy', 10_000, 'unhealthy');
     await kube.patchSpec('mcpservers', 'srv', { groupRef: { name: 'research' } });
@@ -129,13 +142,19 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await kube.create('mcpremoteproxies', 'MCPRemoteProxy', 'px', proxySpec('eng'), { phase: 'Pending' });
     await consistently(() => !registry.get('px'), 500, 'not served without url');
     await kube.setStatus('mcpremoteproxies', 'px', { url: 'http://px:8080', phase: 'Ready' });
-    expect(await eventually(() => registry.get('px'), 10_000, 'served once the url appears')).toMatchObject({ baseUrl: 'http://px:8080', healthStatus: 'healthy' });
+    expect(await eventually(() => registry.get('px'), 10_000, 'served once the url appears')).toMatchObject({
+      baseUrl: 'http://px:8080',
+      healthStatus: 'healthy',
+    });
     await kube.setStatus('mcpremoteproxies', 'px', { url: 'http://px:8080', phase: 'Failed' });
     await eventually(() => registry.get('px')?.healthStatus === 'unhealthy', 10_000, 'unhealthy after Failed');
     await kube.patchSpec('mcpremoteproxies', 'px', { groupRef: { name: 'research' } });
     await eventually(() => !registry.get('px'), 10_000, 'removed after moving out');
     await kube.patchSpec('mcpremoteproxies', 'px', { groupRef: { name: 'eng' } });
-    expect(await eventually(() => registry.get('px'), 10_000, 'back after moving in')).toMatchObject({ baseUrl: 'http://px:8080', healthStatus: 'unhealthy' });
+    expect(await eventually(() => registry.get('px'), 10_000, 'back after moving in')).toMatchObject({
+      baseUrl: 'http://px:8080',
+      healthStatus: 'unhealthy',
+    });
   });
 
   it('MCPServerEntry: a remoteUrl change is reflected; moving out of and back into the group', async () => {
@@ -157,8 +176,15 @@ describeIntegration('BackendWatcher on a real API server', () => {
       type: 'headerInjection',
       headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'api-key', key: 'key' } },
     });
-    await kube.create('mcpservers', 'MCPServer', 'gh', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), { url: 'http://gh:8080', phase: 'Ready' });
-    await eventually(() => registry.get('gh')?.authConfig?.headerInjection?.headerValue === 'vmcp-planted-secret-one', 10_000, 'auth resolved');
+    await kube.create('mcpservers', 'MCPServer', 'gh', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
+      url: 'http://gh:8080',
+      phase: 'Ready',
+    });
+    await eventually(
+      () => registry.get('gh')?.authConfig?.headerInjection?.headerValue === 'vmcp-planted-secret-one',
+      10_000,
+      'auth resolved',
+    );
 
     const t0 = Date.now();
     await kube.putSecret('api-key', { key: 'vmcp-planted-secret-two' });
@@ -167,7 +193,9 @@ describeIntegration('BackendWatcher on a real API server', () => {
     console.log(`[measure] Secret rotation reflected in the registry in ${rotationMs} ms`);
     expect(rotationMs).toBeLessThan(2000);
 
-    await kube.patchSpec('mcpexternalauthconfigs', 'hdr', { headerInjection: { headerName: 'X-Other-Key', valueSecretRef: { name: 'api-key', key: 'key' } } });
+    await kube.patchSpec('mcpexternalauthconfigs', 'hdr', {
+      headerInjection: { headerName: 'X-Other-Key', valueSecretRef: { name: 'api-key', key: 'key' } },
+    });
     await eventually(() => registry.get('gh')?.authConfig?.headerInjection?.headerName === 'X-Other-Key', 10_000, 'auth config change');
 
     // The informer caches hold no secret value (Secrets are metadata-only), and no log line carries one.
@@ -186,7 +214,10 @@ describeIntegration('BackendWatcher on a real API server', () => {
       type: 'headerInjection',
       headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'late', key: 'key' } },
     });
-    await kube.create('mcpservers', 'MCPServer', 's', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), { url: 'http://s:8080', phase: 'Ready' });
+    await kube.create('mcpservers', 'MCPServer', 's', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
+      url: 'http://s:8080',
+      phase: 'Ready',
+    });
     await consistently(() => !registry.get('s'), 500, 'not served without its secret');
     await kube.putSecret('late', { key: 'vmcp-planted-secret-late' });
     await eventually(() => registry.get('s'), 10_000, 'served once the secret exists');
@@ -196,7 +227,13 @@ describeIntegration('BackendWatcher on a real API server', () => {
     const { kube, registry } = await setup();
     const pem = (n: string) => `-----BEGIN CERTIFICATE-----\nMIIB${n}\n-----END CERTIFICATE-----\n`;
     await kube.putConfigMap('ca', { 'ca.crt': pem('AAAA') });
-    await kube.create('mcpserverentries', 'MCPServerEntry', 'docs', entrySpec('eng', { caBundleRef: { configMapRef: { name: 'ca', key: 'ca.crt' } } }), { phase: 'Valid' });
+    await kube.create(
+      'mcpserverentries',
+      'MCPServerEntry',
+      'docs',
+      entrySpec('eng', { caBundleRef: { configMapRef: { name: 'ca', key: 'ca.crt' } } }),
+      { phase: 'Valid' },
+    );
     await eventually(() => registry.get('docs')?.caBundleData?.includes('MIIBAAAA'), 10_000, 'ca bundle');
     await kube.putConfigMap('ca', { 'ca.crt': pem('BBBB') });
     await eventually(() => registry.get('docs')?.caBundleData?.includes('MIIBBBBB'), 10_000, 'ca bundle updated');
@@ -230,7 +267,14 @@ describeIntegration('BackendWatcher on a real API server', () => {
     expect(await watcher.waitForCacheSync()).toBe(true);
     await eventually(() => registry.count() === 0, 5000, 'stale seed removed');
     const s = watcher.status();
-    expect(s.kinds.map((k) => k.kind)).toEqual(['MCPServer', 'MCPRemoteProxy', 'MCPServerEntry', 'MCPExternalAuthConfig', 'Secret', 'ConfigMap']);
+    expect(s.kinds.map((k) => k.kind)).toEqual([
+      'MCPServer',
+      'MCPRemoteProxy',
+      'MCPServerEntry',
+      'MCPExternalAuthConfig',
+      'Secret',
+      'ConfigMap',
+    ]);
     expect(s.kinds.every((k) => k.synced && k.resourceVersion !== '')).toBe(true);
     expect(s.kinds.every((k) => k.listPath === 'watch-list' && k.watchListUnsupported === undefined)).toBe(true); // streamed initial lists
     await eventually(() => watcher.status().kinds.every((k) => k.connected), 5000, 'all watches connected');
@@ -251,17 +295,34 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await kube.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(false) } });
     await kube.rbac.createNamespacedRoleBinding({
       namespace: ns,
-      body: { metadata: { name: 'vmcp' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' }, subjects: [{ kind: 'User', name: `alice-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }] },
+      body: {
+        metadata: { name: 'vmcp' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' },
+        subjects: [{ kind: 'User', name: `alice-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }],
+      },
     });
     await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
     const registry = createDynamicRegistry();
-    const watcher = new BackendWatcher({ kubeConfig: user, namespace: ns, groupRef: 'eng', registry, logger, reflector: { backoff: { initialMs: 100, maxMs: 500 } } });
+    const watcher = new BackendWatcher({
+      kubeConfig: user,
+      namespace: ns,
+      groupRef: 'eng',
+      registry,
+      logger,
+      reflector: { backoff: { initialMs: 100, maxMs: 500 } },
+    });
     running.push({ watcher, done: watcher.start() });
     expect(await watcher.waitForCacheSync(undefined, 1500)).toBe(false);
     const err = await eventually(() => watcher.status().kinds.find((k) => k.kind === 'MCPServer')?.lastError, 5000, 'error reported');
     // The initial list is a streaming list, i.e. a watch request: the verb RBAC refuses is "watch".
-    expect(err.message).toMatch(new RegExp(`^watch mcpservers\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot watch resource "mcpservers"`));
-    expect(logLines.some((l) => l.startsWith(`warn watch mcpservers.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`))).toBe(true);
+    expect(err.message).toMatch(
+      new RegExp(
+        `^watch mcpservers\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot watch resource "mcpservers"`,
+      ),
+    );
+    expect(logLines.some((l) => l.startsWith(`warn watch mcpservers.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`))).toBe(
+      true,
+    );
     expect(watcher.hasSynced()).toBe(false);
 
     await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
@@ -313,7 +374,10 @@ describeIntegration('BackendWatcher on a real API server', () => {
       type: 'headerInjection',
       headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'slow', key: 'key' } },
     });
-    await kube.create('mcpservers', 'MCPServer', 'slow', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), { url: 'http://slow:8080', phase: 'Ready' });
+    await kube.create('mcpservers', 'MCPServer', 'slow', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
+      url: 'http://slow:8080',
+      phase: 'Ready',
+    });
     await eventually(() => registry.get('slow')?.authConfig?.headerInjection?.headerValue === 'fast-value', 10_000, 'served');
     await eventually(() => watcher.status().queue.inFlight.length === 0 && watcher.status().queue.depth === 0, 5000, 'queue idle');
     // One Secret event → one reconcile of "slow", whose Secret read now takes 800 ms.
@@ -332,11 +396,16 @@ describeIntegration('BackendWatcher on a real API server', () => {
     // envtest installs every CRD, so point the entry kind at a version the API server does not serve: a real 404.
     // API discovery would pick a served version instead; without it, the informer's 404 policy is what decides.
     const base = kubernetesWatchPlan({ group: 'eng' });
-    const plan = { ...base, kinds: base.kinds.map((k) => (k.kind === 'MCPServerEntry' ? { ...k, resource: { ...k.resource, version: 'v0missing' } } : k)) };
+    const plan = {
+      ...base,
+      kinds: base.kinds.map((k) => (k.kind === 'MCPServerEntry' ? { ...k, resource: { ...k.resource, version: 'v0missing' } } : k)),
+    };
     const { kube, registry, watcher } = await setup({ extra: { plan, discoverApiVersions: false } });
     const entry = watcher.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
     expect(entry).toMatchObject({ required: false, synced: false, tolerated: true, lastError: { status: 404 } });
-    expect(logLines.some((l) => l.startsWith('warn optional kind MCPServerEntry is not installed (no CRD), continuing without it'))).toBe(true);
+    expect(logLines.some((l) => l.startsWith('warn optional kind MCPServerEntry is not installed (no CRD), continuing without it'))).toBe(
+      true,
+    );
     await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
     await eventually(() => registry.get('srv'), 10_000, 'other kinds served');
   });
@@ -348,19 +417,38 @@ describeIntegration('BackendWatcher on a real API server', () => {
     const kube = new Kube(env.kubeConfig, ns);
     const user = await env.addUser({ name: `bob-${ns}` });
     const rules = (withEntriesList: boolean) => [
-      { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpservers', 'mcpremoteproxies', 'mcpexternalauthconfigs'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpserverentries'], verbs: withEntriesList ? ['get', 'list', 'watch'] : ['get', 'list'] },
+      {
+        apiGroups: ['toolhive.stacklok.dev'],
+        resources: ['mcpservers', 'mcpremoteproxies', 'mcpexternalauthconfigs'],
+        verbs: ['get', 'list', 'watch'],
+      },
+      {
+        apiGroups: ['toolhive.stacklok.dev'],
+        resources: ['mcpserverentries'],
+        verbs: withEntriesList ? ['get', 'list', 'watch'] : ['get', 'list'],
+      },
       { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch'] },
     ];
     await kube.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(false) } });
     await kube.rbac.createNamespacedRoleBinding({
       namespace: ns,
-      body: { metadata: { name: 'vmcp' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' }, subjects: [{ kind: 'User', name: `bob-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }] },
+      body: {
+        metadata: { name: 'vmcp' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' },
+        subjects: [{ kind: 'User', name: `bob-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }],
+      },
     });
     await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
     await kube.create('mcpserverentries', 'MCPServerEntry', 'ent', entrySpec('eng'), { phase: 'Valid' });
     const registry = createDynamicRegistry();
-    const watcher = new BackendWatcher({ kubeConfig: user, namespace: ns, groupRef: 'eng', registry, logger, reflector: { backoff: { initialMs: 100, maxMs: 500 } } });
+    const watcher = new BackendWatcher({
+      kubeConfig: user,
+      namespace: ns,
+      groupRef: 'eng',
+      registry,
+      logger,
+      reflector: { backoff: { initialMs: 100, maxMs: 500 } },
+    });
     running.push({ watcher, done: watcher.start() });
 
     expect(await watcher.waitForCacheSync(AbortSignal.timeout(3000))).toBe(false);
@@ -368,9 +456,24 @@ describeIntegration('BackendWatcher on a real API server', () => {
     expect(registry.count()).toBe(0); // nothing is served from a half-synced cache
     const entry = watcher.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
     expect(entry).toMatchObject({ required: false, synced: false, tolerated: false, lastError: { status: 403 } });
-    expect(entry.lastError!.message).toMatch(new RegExp(`^watch mcpserverentries\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot watch resource "mcpserverentries"`));
-    expect(watcher.status().kinds.filter((k) => k.kind !== 'MCPServerEntry').every((k) => k.synced)).toBe(true);
-    expect(logLines.some((l) => l.startsWith(`warn watch mcpserverentries.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`) && l.includes('cache sync waits until this permission is granted'))).toBe(true);
+    expect(entry.lastError!.message).toMatch(
+      new RegExp(
+        `^watch mcpserverentries\\.toolhive\\.stacklok\\.dev in namespace "${ns}": 403 Forbidden \\(.*cannot watch resource "mcpserverentries"`,
+      ),
+    );
+    expect(
+      watcher
+        .status()
+        .kinds.filter((k) => k.kind !== 'MCPServerEntry')
+        .every((k) => k.synced),
+    ).toBe(true);
+    expect(
+      logLines.some(
+        (l) =>
+          l.startsWith(`warn watch mcpserverentries.toolhive.stacklok.dev in namespace "${ns}": 403 Forbidden`) &&
+          l.includes('cache sync waits until this permission is granted'),
+      ),
+    ).toBe(true);
 
     await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
     expect(await watcher.waitForCacheSync(undefined, 10_000)).toBe(true);

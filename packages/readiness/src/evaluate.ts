@@ -83,8 +83,7 @@ export async function evaluateReadiness(
   request: { verbose: boolean; signal?: AbortSignal | undefined },
 ): Promise<HealthAnswer<ReadinessBody>> {
   const { watcher } = options;
-  const withChecks = (body: ReadinessBody, checks: CheckResult[]): ReadinessBody =>
-    request.verbose ? { ...body, checks } : body;
+  const withChecks = (body: ReadinessBody, checks: CheckResult[]): ReadinessBody => (request.verbose ? { ...body, checks } : body);
 
   if (watcher === undefined) {
     return { statusCode: 200, body: withChecks({ status: 'ready', mode: 'static' }, [ok('static-mode')]) };

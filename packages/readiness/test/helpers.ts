@@ -94,4 +94,3 @@ export class FakeSource implements ReadinessSource {
     for (const waiter of [...this.#waiters]) waiter();
   }
 }
-

@@ -84,10 +84,7 @@ describe('readinessHandler on node:http', () => {
     const url = await serve(readinessHandler({ watcher: source, timeoutMs: 50 }));
     const notReady = (await (await fetch(`${url}/readyz?verbose`)).json()) as ReadinessBody;
     expect(notReady).toMatchObject({ status: 'not_ready', reason: 'cache_sync_pending' });
-    expect(notReady.checks!.map((c) => c.line)).toEqual([
-      '[+]watcher ok',
-      '[-]cache-sync failed: reason cache_sync_pending',
-    ]);
+    expect(notReady.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[-]cache-sync failed: reason cache_sync_pending']);
     source.sync();
     const ready = (await (await fetch(`${url}/readyz?verbose=1`)).json()) as ReadinessBody;
     expect(ready.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[+]cache-sync ok']);

@@ -19,7 +19,13 @@ describe('?verbose with readinessProgress', () => {
     expect(answer.body.checks).toEqual([
       { name: 'watcher', ok: true, line: '[+]watcher ok' },
       { name: 'cache-sync', ok: true, line: '[+]cache-sync ok (6/6 kinds)', done: 6, total: 6 },
-      { name: 'initial-reconcile', ok: false, line: '[-]initial-reconcile failed: reason initial_reconcile_pending (412/1000 backends)', done: 412, total: 1000 },
+      {
+        name: 'initial-reconcile',
+        ok: false,
+        line: '[-]initial-reconcile failed: reason initial_reconcile_pending (412/1000 backends)',
+        done: 412,
+        total: 1000,
+      },
     ]);
   });
 
@@ -37,7 +43,11 @@ describe('?verbose with readinessProgress', () => {
     const w = source(true, { cacheSync: { synced: 6, total: 6 }, initialReconcile: { started: true, done: 1000, total: 1000 } });
     const verbose = await evaluateReadiness({ watcher: w }, { verbose: true });
     expect(verbose.statusCode).toBe(200);
-    expect(verbose.body.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[+]cache-sync ok (6/6 kinds)', '[+]initial-reconcile ok (1000/1000 backends)']);
+    expect(verbose.body.checks!.map((c) => c.line)).toEqual([
+      '[+]watcher ok',
+      '[+]cache-sync ok (6/6 kinds)',
+      '[+]initial-reconcile ok (1000/1000 backends)',
+    ]);
     expect((await evaluateReadiness({ watcher: w }, { verbose: false })).body).toEqual({ status: 'ready', mode: 'dynamic' });
   });
 

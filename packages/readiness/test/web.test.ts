@@ -27,9 +27,7 @@ describe('Web Request → Response handlers', () => {
   it('stop waiting when request.signal aborts', async () => {
     const source = new FakeSource();
     const client = new AbortController();
-    const pending = webReadinessHandler({ watcher: source, timeoutMs: 60_000 })(
-      new Request('http://x/readyz', { signal: client.signal }),
-    );
+    const pending = webReadinessHandler({ watcher: source, timeoutMs: 60_000 })(new Request('http://x/readyz', { signal: client.signal }));
     await eventually(() => source.waits === 1);
     client.abort();
     const res = await pending;

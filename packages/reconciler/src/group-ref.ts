@@ -17,8 +17,7 @@ export interface GroupRef {
 // DNS-1123 subdomain (object names of custom resources) and label (namespace names), as the API server validates them.
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const SUBDOMAIN_RULE =
-  "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters";
+const SUBDOMAIN_RULE = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters";
 const LABEL_RULE = "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 
 /** True if `name` is a valid Kubernetes object name (DNS-1123 subdomain), as used for custom resources. */
@@ -64,9 +63,7 @@ export function parseGroupRef(groupRef: string, namespace: string): GroupRef {
     if (first === '') throw new Error(`groupRef "${groupRef}" has an empty namespace part`);
     if (second === '') throw new Error(`groupRef "${groupRef}" has an empty name part`);
     if (first !== namespace) {
-      throw new Error(
-        `groupRef "${groupRef}" names namespace "${first}" but the watcher watches namespace "${namespace}"`,
-      );
+      throw new Error(`groupRef "${groupRef}" names namespace "${first}" but the watcher watches namespace "${namespace}"`);
     }
     name = second;
   }

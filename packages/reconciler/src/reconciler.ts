@@ -136,7 +136,10 @@ export class BackendReconciler<TType extends string = string> {
   async #decide(name: string, signal: AbortSignal | undefined): Promise<Result> {
     const candidates = this.#lookup(name);
     const inGroup = candidates.filter((c) => c.group === this.group);
-    this.#trackConflict(name, inGroup.map((c) => c.kind));
+    this.#trackConflict(
+      name,
+      inGroup.map((c) => c.kind),
+    );
 
     const winner = inGroup[0];
     if (winner === undefined) {
@@ -156,10 +159,9 @@ export class BackendReconciler<TType extends string = string> {
       const reason: ExclusionReason = { code: 'conversion-error', message: `${winner.kind} "${name}": ${message}` };
       // Remove first so a backend we can no longer convert is not served stale while the caller backs off.
       this.#remove(name, reason, winner.kind);
-      throw new Error(
-        `cannot convert ${winner.kind} "${name}" in namespace "${this.namespace}" to a backend: ${message}`,
-        { cause: caught },
-      );
+      throw new Error(`cannot convert ${winner.kind} "${name}" in namespace "${this.namespace}" to a backend: ${message}`, {
+        cause: caught,
+      });
     }
     return this.#remove(name, resolution.reason, winner.kind);
   }
@@ -210,8 +212,7 @@ export class BackendReconciler<TType extends string = string> {
         {
           code: 'name-conflict',
           message:
-            `${shadowed.join(', ')} "${name}" not served: ${kind} "${name}" in the same group takes precedence ` +
-            `(rename one of them)`,
+            `${shadowed.join(', ')} "${name}" not served: ${kind} "${name}" in the same group takes precedence ` + `(rename one of them)`,
         },
         firstShadowed,
       );

@@ -25,12 +25,27 @@ function object(kind: string, name: string, spec: Json, status?: Json, rv = '1')
     ...(status === undefined ? {} : { status }),
   } as KubeObject;
 }
-const server = (name: string, group: string, spec: Json = {}, status: Json | undefined = { url: `http://${name}.svc:8080/mcp`, phase: 'Running' }, rv = '1') =>
-  object('MCPServer', name, { groupRef: { name: group }, ...spec }, status, rv);
+const server = (
+  name: string,
+  group: string,
+  spec: Json = {},
+  status: Json | undefined = { url: `http://${name}.svc:8080/mcp`, phase: 'Running' },
+  rv = '1',
+) => object('MCPServer', name, { groupRef: { name: group }, ...spec }, status, rv);
 const proxy = (name: string, group: string) =>
-  object('MCPRemoteProxy', name, { groupRef: { name: group }, remoteUrl: 'https://remote.example.com/mcp', transport: 'streamable-http' }, { url: `http://${name}-proxy.svc:8080/mcp`, phase: 'Ready' });
+  object(
+    'MCPRemoteProxy',
+    name,
+    { groupRef: { name: group }, remoteUrl: 'https://remote.example.com/mcp', transport: 'streamable-http' },
+    { url: `http://${name}-proxy.svc:8080/mcp`, phase: 'Ready' },
+  );
 const entry = (name: string, group: string, spec: Json = {}, phase = 'Valid') =>
-  object('MCPServerEntry', name, { groupRef: { name: group }, remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http', ...spec }, { phase });
+  object(
+    'MCPServerEntry',
+    name,
+    { groupRef: { name: group }, remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http', ...spec },
+    { phase },
+  );
 const metadataOnly = (kind: 'Secret' | 'ConfigMap', name: string) =>
   ({ apiVersion: 'v1', kind, metadata: { name, namespace: NS, resourceVersion: '1' } }) as KubeObject;
 
@@ -65,12 +80,14 @@ function setup() {
 }
 
 function assertNoSecret(value: unknown): void {
-  const text = JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { message: v.message, cause: v.cause } : v instanceof Map ? [...v] : v));
+  const text = JSON.stringify(value, (_k, v: unknown) =>
+    v instanceof Error ? { message: v.message, cause: v.cause } : v instanceof Map ? [...v] : v,
+  );
   expect(text).not.toContain(SECRET_VALUE);
   expect(text).not.toContain(Buffer.from(SECRET_VALUE).toString('base64'));
 }
 
-describe('upstream\'s workload scenarios with the real Kubernetes discoverer', () => {
+describe("upstream's workload scenarios with the real Kubernetes discoverer", () => {
   it('MCPServer in group with a URL → upserted under its name; its status URL is the base URL', async () => {
     const t = setup();
     await t.reconcileAll(t.put(server('s', GROUP)));
@@ -138,7 +155,11 @@ describe('repeated events', () => {
     const t = setup();
     await t.reconcileAll(t.put(server('s', GROUP)));
     for (let rv = 2; rv < 7; rv++) {
-      const status = { url: 'http://s.svc:8080/mcp', phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: `2026-01-0${rv}T00:00:00Z` }] };
+      const status = {
+        url: 'http://s.svc:8080/mcp',
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: `2026-01-0${rv}T00:00:00Z` }],
+      };
       const results = await t.reconcileAll(t.put(server('s', GROUP, {}, status, String(rv))));
       expect(results).toEqual([{ action: 'upsert', changed: false }]);
     }
@@ -170,7 +191,10 @@ describe('a dependency appearing later', () => {
 
     // The auth config appears, its Secret does not exist yet.
     const authEvent = t.put(
-      object('MCPExternalAuthConfig', 'hi', { type: 'headerInjection', headerInjection: { headerName: 'X-API-Key', valueSecretRef: { name: 'hs', key: 'v' } } }),
+      object('MCPExternalAuthConfig', 'hi', {
+        type: 'headerInjection',
+        headerInjection: { headerName: 'X-API-Key', valueSecretRef: { name: 'hs', key: 'v' } },
+      }),
     );
     expect(authEvent).toEqual(['s']);
     const [second] = await t.reconcileAll(authEvent);
@@ -178,14 +202,27 @@ describe('a dependency appearing later', () => {
     expect(second?.reason?.message).toContain('hs');
 
     // The Secret appears: its metadata-only event maps through the auth config to the backend.
-    t.direct.setSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hs', namespace: NS }, data: secretData({ v: SECRET_VALUE }) });
+    t.direct.setSecret({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'hs', namespace: NS },
+      data: secretData({ v: SECRET_VALUE }),
+    });
     const secretEvent = t.put(metadataOnly('Secret', 'hs'));
     expect(secretEvent).toEqual(['s']);
     expect(await t.reconcileAll(secretEvent)).toEqual([{ action: 'upsert', changed: true }]);
-    expect(t.registry.get('s')?.authConfig).toEqual({ type: 'header_injection', headerInjection: { headerName: 'X-API-Key', headerValue: SECRET_VALUE } });
+    expect(t.registry.get('s')?.authConfig).toEqual({
+      type: 'header_injection',
+      headerInjection: { headerName: 'X-API-Key', headerValue: SECRET_VALUE },
+    });
 
     // Rotation: a new value is an effective change; the same value again is not.
-    t.direct.setSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hs', namespace: NS }, data: secretData({ v: `${SECRET_VALUE}-2` }) });
+    t.direct.setSecret({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'hs', namespace: NS },
+      data: secretData({ v: `${SECRET_VALUE}-2` }),
+    });
     expect(await t.reconcileAll(t.put(metadataOnly('Secret', 'hs')))).toEqual([{ action: 'upsert', changed: true }]);
     expect(await t.reconcileAll(t.put(metadataOnly('Secret', 'hs')))).toEqual([{ action: 'upsert', changed: false }]);
     expect(t.registry.version()).toBe(2);
@@ -199,8 +236,18 @@ describe('a dependency appearing later', () => {
 
   it('a stop during conversion (Secret read aborted) leaves the served backend in place', async () => {
     const t = setup();
-    t.put(object('MCPExternalAuthConfig', 'hi', { type: 'headerInjection', headerInjection: { headerName: 'X-API-Key', valueSecretRef: { name: 'hs', key: 'v' } } }));
-    t.direct.setSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hs', namespace: NS }, data: secretData({ v: SECRET_VALUE }) });
+    t.put(
+      object('MCPExternalAuthConfig', 'hi', {
+        type: 'headerInjection',
+        headerInjection: { headerName: 'X-API-Key', valueSecretRef: { name: 'hs', key: 'v' } },
+      }),
+    );
+    t.direct.setSecret({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'hs', namespace: NS },
+      data: secretData({ v: SECRET_VALUE }),
+    });
     await t.reconcileAll(t.put(server('s', GROUP, { externalAuthConfigRef: { name: 'hi' } })));
     expect(t.registry.count()).toBe(1);
 

@@ -102,7 +102,14 @@ describe('with the real registry and the Kubernetes watch plan', () => {
   });
 
   it('a stale seed entry is removed by the safety-net re-check', async () => {
-    const stale: Backend = { id: 'seeded', name: 'seeded', baseUrl: 'http://old/mcp', transportType: 'sse', healthStatus: 'healthy', metadata: {} };
+    const stale: Backend = {
+      id: 'seeded',
+      name: 'seeded',
+      baseUrl: 'http://old/mcp',
+      transportType: 'sse',
+      healthStatus: 'healthy',
+      metadata: {},
+    };
     const t = setup([stale]);
     expect(t.reconciler.namesToResync()).toEqual(['seeded']);
     for (const name of t.reconciler.namesToResync()) await t.reconciler.reconcile({ name });

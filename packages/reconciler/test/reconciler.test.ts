@@ -29,7 +29,7 @@ function setup(opts: { withReasons?: boolean; group?: string } = {}) {
 
 // Upstream HEAD's reconciler unit-test scenarios, adapted: the version counts effective changes only. Each runs against a
 // discoverer with `resolveWorkload` and one with only `getWorkloadAsBackend`.
-describe.each([true, false])('upstream\'s workload scenarios (resolveWorkload: %s)', (withReasons) => {
+describe.each([true, false])("upstream's workload scenarios (resolveWorkload: %s)", (withReasons) => {
   it('1. MCPServer in group, discoverer returns a backend → one upsert (id = name), version 1', async () => {
     const t = setup({ withReasons });
     t.reader.set('Server', obj('s1', 'g'));
@@ -187,9 +187,7 @@ describe('cross-kind name collisions', () => {
     expect(t.reconciler.conflicts()).toEqual([{ name: 'x', kinds: ['Proxy', 'Entry'] }]);
     const exclusion = t.reconciler.exclusions().get('x');
     expect(exclusion).toMatchObject({ kind: 'Entry', reason: { code: 'name-conflict' } });
-    expect(exclusion?.reason.message).toBe(
-      'Entry "x" not served: Proxy "x" in the same group takes precedence (rename one of them)',
-    );
+    expect(exclusion?.reason.message).toBe('Entry "x" not served: Proxy "x" in the same group takes precedence (rename one of them)');
 
     // A third kind joins: the conflict changes and is reported again.
     t.reader.set('Server', obj('x', 'g'));
@@ -208,7 +206,7 @@ describe('cross-kind name collisions', () => {
     expect(t.reconciler.exclusions().has('x')).toBe(false);
   });
 
-  it('a conflict whose winner is not servable stays reported, with the winner\'s reason as the exclusion', async () => {
+  it("a conflict whose winner is not servable stays reported, with the winner's reason as the exclusion", async () => {
     const t = setup();
     t.reader.set('Server', obj('x', 'g'));
     t.reader.set('Proxy', obj('x', 'g'));

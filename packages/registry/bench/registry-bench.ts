@@ -171,7 +171,9 @@ console.log(`@vmcp/registry benchmark — ${SIZE.toLocaleString('en-US')} backen
 const width = Math.max(...results.map((r) => r.name.length));
 console.log(`${'operation'.padEnd(width)}  ${'ops/s'.padStart(14)}  ${'ns/op'.padStart(12)}`);
 for (const r of results) {
-  console.log(`${r.name.padEnd(width)}  ${Math.round(r.ops).toLocaleString('en-US').padStart(14)}  ${r.nsPerOp.toFixed(r.nsPerOp < 100 ? 1 : 0).padStart(12)}`);
+  console.log(
+    `${r.name.padEnd(width)}  ${Math.round(r.ops).toLocaleString('en-US').padStart(14)}  ${r.nsPerOp.toFixed(r.nsPerOp < 100 ? 1 : 0).padStart(12)}`,
+  );
 }
 if (heapPerBackend !== undefined) console.log(`\nretained heap per stored backend: ${Math.round(heapPerBackend)} bytes`);
 if (sink === -1) console.log('unreachable');

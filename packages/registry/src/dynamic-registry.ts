@@ -42,10 +42,7 @@ function defaultListenerErrorHandler(error: unknown): void {
  *
  * Not safe for concurrent use across worker threads (JavaScript objects are not shared between them anyway).
  */
-export function createDynamicRegistry(
-  initial?: Iterable<Backend>,
-  options: DynamicRegistryOptions = {},
-): DynamicRegistry {
+export function createDynamicRegistry(initial?: Iterable<Backend>, options: DynamicRegistryOptions = {}): DynamicRegistry {
   const entries = initialEntries(initial);
   const listCache = new ListCache();
   const reportListenerError = options.onListenerError ?? defaultListenerErrorHandler;

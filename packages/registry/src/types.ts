@@ -6,13 +6,7 @@ export type BackendType = '' | 'container' | 'proxy' | 'entry';
 
 /** The auth strategy types upstream HEAD produces. Custom converters may produce others. */
 export type KnownAuthStrategyType =
-  | 'unauthenticated'
-  | 'header_injection'
-  | 'token_exchange'
-  | 'upstream_inject'
-  | 'aws_sts'
-  | 'obo'
-  | 'xaa';
+  'unauthenticated' | 'header_injection' | 'token_exchange' | 'upstream_inject' | 'aws_sts' | 'obo' | 'xaa';
 
 /** `header_injection`: send `headerName` with a fixed value. */
 export interface HeaderInjectionStrategy {

@@ -16,7 +16,10 @@ describe('createDynamicRegistry: construction', () => {
   });
 
   it('keeps the last of duplicate ids in the initial contents', () => {
-    const registry = createDynamicRegistry([minimalBackend('a', { baseUrl: 'http://first' }), minimalBackend('a', { baseUrl: 'http://last' })]);
+    const registry = createDynamicRegistry([
+      minimalBackend('a', { baseUrl: 'http://first' }),
+      minimalBackend('a', { baseUrl: 'http://last' }),
+    ]);
     expect(registry.count()).toBe(1);
     expect(registry.get('a')?.baseUrl).toBe('http://last');
     expect(registry.version()).toBe(0);
@@ -56,7 +59,12 @@ describe('createDynamicRegistry: reads', () => {
     expect(registry.list()).not.toBe(first);
     first.pop();
     first.push(minimalBackend('intruder'));
-    expect(registry.list().map((b) => b.id).sort()).toEqual(['a', 'b']);
+    expect(
+      registry
+        .list()
+        .map((b) => b.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(registry.count()).toBe(2);
   });
 
@@ -137,7 +145,11 @@ describe('createDynamicRegistry: upsert', () => {
   it.each([
     ['a non-string id', { ...minimalBackend('x'), id: 42 }, /backend ID must be a string, got number/],
     ['null', null, /a backend must be an object, got null/],
-    ['a function in metadata', minimalBackend('fn', { metadata: { f: (() => 1) as unknown as string } }), /backend "fn": cannot store backend\.metadata\.f: a function/],
+    [
+      'a function in metadata',
+      minimalBackend('fn', { metadata: { f: (() => 1) as unknown as string } }),
+      /backend "fn": cannot store backend\.metadata\.f: a function/,
+    ],
     ['a Date', { ...minimalBackend('d'), when: new Date(0) }, /backend "d": cannot store backend\.when: a Date instance/],
     ['NaN', { ...minimalBackend('n'), weight: Number.NaN }, /backend "n": cannot store backend\.weight: the number NaN/],
   ])('rejects %s with a clear error and no change', (_label, input, message) => {
@@ -174,7 +186,12 @@ describe('createDynamicRegistry: remove', () => {
   it('two removes of different backends → version 2; removing one of three leaves the other two', () => {
     const registry = createDynamicRegistry([minimalBackend('a'), minimalBackend('b'), minimalBackend('c')]);
     expect(registry.remove('b')).toBe(true);
-    expect(registry.list().map((b) => b.id).sort()).toEqual(['a', 'c']);
+    expect(
+      registry
+        .list()
+        .map((b) => b.id)
+        .sort(),
+    ).toEqual(['a', 'c']);
     expect(registry.remove('a')).toBe(true);
     expect(registry.remove('a')).toBe(false);
     expect(registry.version()).toBe(2);
@@ -212,7 +229,7 @@ describe('createDynamicRegistry: version', () => {
 });
 
 describe('createDynamicRegistry: immutability', () => {
-  it('never freezes or retains the caller\'s object', () => {
+  it("never freezes or retains the caller's object", () => {
     const input = fullBackend('a');
     const registry = createDynamicRegistry();
     registry.upsert(input);
@@ -225,7 +242,7 @@ describe('createDynamicRegistry: immutability', () => {
     expect(registry.get('a')).toEqual(fullBackend('a'));
   });
 
-  it('the initial iterable\'s objects are not retained either', () => {
+  it("the initial iterable's objects are not retained either", () => {
     const input = [fullBackend('a')];
     const registry = createDynamicRegistry(input);
     input[0]!.metadata['tool_type'] = 'changed';
@@ -428,7 +445,12 @@ describe('createDynamicRegistry: listeners that change the registry', () => {
     registry.upsert(minimalBackend('a'));
     const expected = [1, 2, 3, 4, 5];
     expect(seen).toEqual([expected, expected, expected]);
-    expect(registry.list().map((b) => b.id).sort()).toEqual(['ax', 'axx', 'axxx']);
+    expect(
+      registry
+        .list()
+        .map((b) => b.id)
+        .sort(),
+    ).toEqual(['ax', 'axx', 'axxx']);
   });
 
   it('replaying delivered events reproduces the state even when listeners change the registry', () => {

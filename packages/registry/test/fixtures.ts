@@ -33,5 +33,13 @@ export function fullBackend(id: string, overrides: Partial<Backend> = {}): Backe
 
 /** The smallest valid backend. */
 export function minimalBackend(id: string, overrides: Partial<Backend> = {}): Backend {
-  return { id, name: id, baseUrl: `http://${id}.svc:8080/mcp`, transportType: 'streamable-http', healthStatus: 'unknown', metadata: {}, ...overrides };
+  return {
+    id,
+    name: id,
+    baseUrl: `http://${id}.svc:8080/mcp`,
+    transportType: 'streamable-http',
+    healthStatus: 'unknown',
+    metadata: {},
+    ...overrides,
+  };
 }

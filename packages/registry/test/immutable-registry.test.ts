@@ -18,7 +18,12 @@ describe('createImmutableRegistry', () => {
     const registry = createImmutableRegistry(
       statuses.map((healthStatus, i) => minimalBackend(`b${i}`, { healthStatus, transportType: i % 2 ? 'sse' : 'streamable-http' })),
     );
-    expect(registry.list().map((b) => b.healthStatus).sort()).toEqual([...statuses].sort());
+    expect(
+      registry
+        .list()
+        .map((b) => b.healthStatus)
+        .sort(),
+    ).toEqual([...statuses].sort());
   });
 
   it('duplicate ids: the last one wins', () => {

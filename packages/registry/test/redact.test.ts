@@ -80,7 +80,14 @@ describe('redactAuthStrategy', () => {
     expect(redactAuthStrategy(strategies[4]!)).toEqual({ type: 'aws_sts', awsSts: strategies[4]!.awsSts });
     expect(redactAuthStrategy(strategies[6]!)).toEqual({
       type: 'xaa',
-      xaa: { idpTokenUrl: 'https://idp/token', idpClientId: 'i', idpClientSecretEnv: 'IDP_SECRET', targetTokenUrl: 'https://target/token', targetAudience: 'target', insecureTargetTokenUrl: false },
+      xaa: {
+        idpTokenUrl: 'https://idp/token',
+        idpClientId: 'i',
+        idpClientSecretEnv: 'IDP_SECRET',
+        targetTokenUrl: 'https://target/token',
+        targetAudience: 'target',
+        insecureTargetTokenUrl: false,
+      },
       redacted: ['xaa.idpClientSecret', 'xaa.targetClientSecret'],
     });
     expect(redactAuthStrategy(strategies[7]!)).toEqual({ type: 'my_custom', redacted: ['custom'] });
@@ -95,7 +102,11 @@ describe('redactAuthStrategy', () => {
     } as unknown as BackendAuthStrategy;
     const redacted = redactAuthStrategy(strategy);
     expect(JSON.stringify(redacted)).not.toContain(PLANTED);
-    expect(redacted).toEqual({ type: 'token_exchange', tokenExchange: { tokenUrl: 'https://idp' }, redacted: ['tokenExchange.refreshToken', 'somethingNew'] });
+    expect(redacted).toEqual({
+      type: 'token_exchange',
+      tokenExchange: { tokenUrl: 'https://idp' },
+      redacted: ['tokenExchange.refreshToken', 'somethingNew'],
+    });
   });
 
   it('does not modify its input', () => {

@@ -44,7 +44,9 @@ const sortById = (backends: Backend[]): Backend[] => [...backends].sort((x, y) =
 /** JSON is a faithful model of equality for these values (no undefined properties are generated). */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
   );
 
 describe('DynamicRegistry properties', () => {

@@ -18,7 +18,11 @@ export async function controlPlaneVersions(client: KubeHttpClient): Promise<{ ku
   let kubeApiServer = KUBE_APISERVER_VERSION;
   try {
     // `/version` is a non-resource URL: the target only names it in an error.
-    const v = await client.getJson<{ gitVersion?: string }>({ target: { verb: 'get', resource: { group: '', plural: 'version' } }, path: '/version', accept: 'application/json' });
+    const v = await client.getJson<{ gitVersion?: string }>({
+      target: { verb: 'get', resource: { group: '', plural: 'version' } },
+      path: '/version',
+      accept: 'application/json',
+    });
     if (typeof v.gitVersion === 'string' && v.gitVersion !== '') kubeApiServer = v.gitVersion;
   } catch {
     // The pinned version is still right; /version is only a cross-check.

@@ -67,7 +67,10 @@ async function main(): Promise<number> {
       mode: plan.mode,
       machine: { ...machine, loadAverageEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
       phases,
-      peers: { toolhive: toolhiveBinary === undefined ? `not run: ${toolhiveSkipped ?? 'not asked (--toolhive)'}` : TOOLHIVE_VERSION, nodePeers: plan.unbundled ? 'unbundled' : 'bundled' },
+      peers: {
+        toolhive: toolhiveBinary === undefined ? `not run: ${toolhiveSkipped ?? 'not asked (--toolhive)'}` : TOOLHIVE_VERSION,
+        nodePeers: plan.unbundled ? 'unbundled' : 'bundled',
+      },
     };
   } finally {
     await cp.stop();

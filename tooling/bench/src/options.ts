@@ -45,7 +45,10 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
     else if (a === '--toolhive') toolhive = true;
     else if (a === '--no-toolhive') toolhive = false;
     else if (a === '--unbundled') unbundled = true;
-    else throw new Error(`unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled)`);
+    else
+      throw new Error(
+        `unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled)`,
+      );
   }
   const stamp = today.toISOString().slice(0, 19).replace(/:/g, '-');
   const defaultOut = quick ? undefined : `results/${stamp}.json`;

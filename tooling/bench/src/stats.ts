@@ -35,7 +35,10 @@ export function summarize(samples: readonly number[]): Summary {
 
 /** Median of the samples. @throws RangeError on no samples. */
 export function median(samples: readonly number[]): number {
-  return percentile([...samples].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...samples].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /** ours / baseline, or null when the baseline is 0 (no meaningful ratio). */

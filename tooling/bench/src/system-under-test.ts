@@ -61,8 +61,14 @@ function stderrLogger(): Record<'debug' | 'info' | 'warn' | 'error', (msg: strin
 
 /** A short account of the watcher's state, for a phase's error message. */
 export function describeStatus(watcher: WatcherLike): string {
-  const s = watcher.status() as { state?: string; synced?: boolean; kinds?: { kind: string; synced: boolean; lastError?: { message: string } }[] };
-  const kinds = (s.kinds ?? []).map((k) => `${k.kind}:${k.synced ? 'synced' : 'not synced'}${k.lastError ? ` (${k.lastError.message})` : ''}`);
+  const s = watcher.status() as {
+    state?: string;
+    synced?: boolean;
+    kinds?: { kind: string; synced: boolean; lastError?: { message: string } }[];
+  };
+  const kinds = (s.kinds ?? []).map(
+    (k) => `${k.kind}:${k.synced ? 'synced' : 'not synced'}${k.lastError ? ` (${k.lastError.message})` : ''}`,
+  );
   return `watcher ${s.state ?? '?'}, synced=${String(s.synced)}; ${kinds.join('; ')}`;
 }
 

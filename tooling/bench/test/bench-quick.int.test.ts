@@ -10,7 +10,11 @@ const root = path.resolve(import.meta.dirname, '..');
 // the table is printed. It checks behaviour (exit status, table rows), never timings. ToolHive's Go peer is left
 // out (it needs a Go build of minutes); `pnpm bench` runs it.
 itIntegration('pnpm bench:quick runs every phase and prints the table', () => {
-  const run = spawnSync(process.execPath, ['--expose-gc', '--conditions=@vmcp/source', 'src/main.ts', '--quick'], { cwd: root, encoding: 'utf8', timeout: 180_000 });
+  const run = spawnSync(process.execPath, ['--expose-gc', '--conditions=@vmcp/source', 'src/main.ts', '--quick'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
   if (run.status !== 0) throw new Error(`bench:quick exited ${String(run.status)}\n${run.stdout}\n${run.stderr.slice(-4000)}`);
   expect(run.stdout).toContain('### Cold start and memory, 200 MCPServers, one process per system');
   expect(run.stdout).toMatch(/\| process start → registry complete, median \| \d+ ms \| — \| \d+ ms \|/); // ToolHive not run in quick mode

@@ -41,8 +41,15 @@ describe('runPool', () => {
 
 describe('churn correlation', () => {
   it('pairs acknowledgements with deliveries and counts the undelivered', () => {
-    const acks = new Map([[1, 10], [2, 20], [3, 30]]);
-    const seen = new Map([[1, 15], [3, 29]]);
+    const acks = new Map([
+      [1, 10],
+      [2, 20],
+      [3, 30],
+    ]);
+    const seen = new Map([
+      [1, 15],
+      [3, 29],
+    ]);
     expect(correlate(acks, seen)).toEqual({ latencies: [5, -1], missing: 1 });
   });
 });

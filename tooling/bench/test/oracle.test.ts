@@ -10,7 +10,13 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const meta = (name: string, annotations: Record<string, string> = {}) => ({ name, namespace: ns, annotations });
 const server = (name: string, group: string | null, status: Record<string, unknown>, spec: Record<string, unknown> = {}): RawObject => ({
   metadata: meta(name),
-  spec: { image: 'i', transport: 'streamable-http', proxyMode: 'streamable-http', ...(group ? { groupRef: { name: group } } : {}), ...spec },
+  spec: {
+    image: 'i',
+    transport: 'streamable-http',
+    proxyMode: 'streamable-http',
+    ...(group ? { groupRef: { name: group } } : {}),
+    ...spec,
+  },
   status,
 });
 const proxy = (name: string, group: string, status: Record<string, unknown>): RawObject => ({
@@ -23,7 +29,15 @@ const entry = (name: string, group: string, phase: string): RawObject => ({
   spec: { remoteUrl: `https://${name}.remote`, transport: 'streamable-http', groupRef: { name: group } },
   status: { phase },
 });
-const snap = (parts: Partial<Snapshot>): Snapshot => ({ namespace: ns, servers: [], proxies: [], entries: [], authConfigs: [], secrets: [], ...parts });
+const snap = (parts: Partial<Snapshot>): Snapshot => ({
+  namespace: ns,
+  servers: [],
+  proxies: [],
+  entries: [],
+  authConfigs: [],
+  secrets: [],
+  ...parts,
+});
 
 describe('oracle', () => {
   it('requires status.url for servers and phase Valid for entries', () => {
@@ -34,7 +48,11 @@ describe('oracle', () => {
     const e = expectedBackends(s, 'g1');
     expect([...e.keys()].sort()).toEqual(['a', 'c']);
     expect(e.get('a')).toMatchObject({ baseUrl: 'http://a', healthStatus: 'healthy', type: '', transportType: 'streamable-http' });
-    expect(e.get('c')).toMatchObject({ baseUrl: 'https://c.remote', type: 'entry', metadata: { workload_type: 'server_entry', remote_url: 'https://c.remote' } });
+    expect(e.get('c')).toMatchObject({
+      baseUrl: 'https://c.remote',
+      type: 'entry',
+      metadata: { workload_type: 'server_entry', remote_url: 'https://c.remote' },
+    });
   });
 
   it('picks by precedence among in-group objects only, and does not fall back when the winner is unservable', () => {
@@ -43,7 +61,12 @@ describe('oracle', () => {
       proxies: [proxy('x', 'g1', { url: 'http://x-proxy', phase: 'Failed' }), proxy('y', 'g1', { url: 'http://y-proxy', phase: 'Ready' })],
     });
     const e = expectedBackends(s, 'g1');
-    expect(e.get('x')).toMatchObject({ kind: 'MCPRemoteProxy', baseUrl: 'http://x-proxy', healthStatus: 'unhealthy', transportType: 'sse' });
+    expect(e.get('x')).toMatchObject({
+      kind: 'MCPRemoteProxy',
+      baseUrl: 'http://x-proxy',
+      healthStatus: 'unhealthy',
+      transportType: 'sse',
+    });
     expect(e.has('y')).toBe(false);
   });
 
@@ -82,7 +105,10 @@ describe('oracle exclusions and URL rules', () => {
         server('js', 'g1', { url: 'javascript:alert(1)', phase: 'Ready' }),
         server('noauth', 'g1', { url: 'http://n' }, { externalAuthConfigRef: { name: 'missing' } }),
       ],
-      proxies: [proxy('dup', 'g1', { url: 'http://dup-proxy', phase: 'Ready' }), proxy('badport', 'g1', { url: 'http://p:99999', phase: 'Ready' })],
+      proxies: [
+        proxy('dup', 'g1', { url: 'http://dup-proxy', phase: 'Ready' }),
+        proxy('badport', 'g1', { url: 'http://p:99999', phase: 'Ready' }),
+      ],
       entries: [entry('pending', 'g1', 'Pending'), entry('dup', 'g2', 'Valid')],
     });
     const { backends, exclusions } = expectedState(s, 'g1');
@@ -100,9 +126,13 @@ describe('oracle exclusions and URL rules', () => {
 
   it('refuses every hostile URL the generator writes, and accepts the ordinary ones', () => {
     for (const url of [...HOSTILE_URLS, ...HOSTILE_REMOTE_URLS]) {
-      expect(expectedState(snap({ servers: [server('h', 'g1', { url, phase: 'Ready' })] }), 'g1').exclusions.get('h')?.code, url).toBe('invalid-url');
+      expect(expectedState(snap({ servers: [server('h', 'g1', { url, phase: 'Ready' })] }), 'g1').exclusions.get('h')?.code, url).toBe(
+        'invalid-url',
+      );
     }
-    expect(expectedBackends(snap({ servers: [server('h', 'g1', { url: 'http://h-1.svc:8080/mcp', phase: 'Ready' })] }), 'g1').has('h')).toBe(true);
+    expect(
+      expectedBackends(snap({ servers: [server('h', 'g1', { url: 'http://h-1.svc:8080/mcp', phase: 'Ready' })] }), 'g1').has('h'),
+    ).toBe(true);
   });
 
   it('diffExclusions compares name, kind and code', () => {
@@ -120,15 +150,30 @@ describe('diffRegistry', () => {
   const s = snap({ servers: [server('a', 'g1', { url: 'http://a', phase: 'Ready' })] });
   const expected = expectedBackends(s, 'g1');
   const backend = (over: Partial<Backend> = {}): Backend => ({
-    id: 'a', name: 'a', baseUrl: 'http://a', transportType: 'streamable-http', type: '', healthStatus: 'healthy',
-    metadata: { tool_type: 'mcp', workload_type: 'mcp_server', workload_status: 'Ready', namespace: ns }, ...over,
+    id: 'a',
+    name: 'a',
+    baseUrl: 'http://a',
+    transportType: 'streamable-http',
+    type: '',
+    healthStatus: 'healthy',
+    metadata: { tool_type: 'mcp', workload_type: 'mcp_server', workload_status: 'Ready', namespace: ns },
+    ...over,
   });
   it('is empty when the registry matches', () => {
     expect(diffRegistry([backend()], expected)).toEqual([]);
   });
   it('reports missing, unexpected and changed fields, never a secret value', () => {
     expect(diffRegistry([], expected)).toMatchObject([{ id: 'a', problem: 'missing' }]);
-    const d = diffRegistry([backend({ healthStatus: 'unknown', authConfig: { type: 'header_injection', headerInjection: { headerName: 'X', headerValue: 'TOPSECRET' } } }), backend({ id: 'zz' })], expected);
+    const d = diffRegistry(
+      [
+        backend({
+          healthStatus: 'unknown',
+          authConfig: { type: 'header_injection', headerInjection: { headerName: 'X', headerValue: 'TOPSECRET' } },
+        }),
+        backend({ id: 'zz' }),
+      ],
+      expected,
+    );
     expect(d.map((x) => x.problem)).toEqual(['field', 'field', 'field', 'unexpected']);
     expect(JSON.stringify(d)).not.toContain('TOPSECRET');
   });
@@ -136,7 +181,10 @@ describe('diffRegistry', () => {
 
 describe('seeded generation', () => {
   it('replays the same operations for the same seed', () => {
-    const run = (seed: number) => { const r = new Rng(seed); return Array.from({ length: 50 }, (_, i) => generateOperation(r, i, 520)); };
+    const run = (seed: number) => {
+      const r = new Rng(seed);
+      return Array.from({ length: 50 }, (_, i) => generateOperation(r, i, 520));
+    };
     expect(run(42)).toEqual(run(42));
     expect(run(42)).not.toEqual(run(43));
   });

@@ -26,7 +26,10 @@ const dest = mkdtempSync(path.join(tmpdir(), 'vmcp-pack-'));
 const run = (script, args) => execFileSync(process.execPath, [script, ...args], { stdio: 'inherit' });
 try {
   execFileSync('pnpm', ['pack', '--pack-destination', dest], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const tarball = path.join(dest, readdirSync(dest).find((f) => f.endsWith('.tgz')));
+  const tarball = path.join(
+    dest,
+    readdirSync(dest).find((f) => f.endsWith('.tgz')),
+  );
   run(binOf('publint', 'publint'), ['--strict', tarball]);
   run(binOf('@arethetypeswrong/cli', 'attw'), ['--profile', 'esm-only', '--no-emoji', tarball]);
 } finally {

@@ -40,7 +40,10 @@ export async function ensureNamespace(client: KubeHttpClient, namespace: string)
 
 /** Creates `object` (with its status) in `namespace`, at the collection its kind lives in. */
 export function applyObject(client: KubeHttpClient, object: ManifestObject, namespace: string): Promise<ManifestObject> {
-  return createWithStatus<ManifestObject>(client, resourceOf(object), namespace, { ...object, metadata: { ...object.metadata, namespace } });
+  return createWithStatus<ManifestObject>(client, resourceOf(object), namespace, {
+    ...object,
+    metadata: { ...object.metadata, namespace },
+  });
 }
 
 /** Applies the example resources (with status) into `namespace`; returns how many objects were created. */

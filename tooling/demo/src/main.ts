@@ -22,7 +22,8 @@ const say = (line: string): void => void process.stderr.write(`[vmcp-demo] ${lin
 /** Runs the demo until the service exits (Ctrl-C, SIGTERM, or a failure); resolves the service's exit code. */
 export async function runDemo(argv: readonly string[], env: NodeJS.ProcessEnv, options: { intervalMs?: number } = {}): Promise<number> {
   const service = flagValue(argv, '--service');
-  if (service === undefined) throw new DemoArgumentError('--service PATH is required: the service command to run (apps/vmcp-watcher/bin/vmcp-watcher.js)');
+  if (service === undefined)
+    throw new DemoArgumentError('--service PATH is required: the service command to run (apps/vmcp-watcher/bin/vmcp-watcher.js)');
   const args = argv.filter((arg, i) => arg !== '--service' && argv[i - 1] !== '--service' && !arg.startsWith('--service='));
   const { namespace, group } = demoTarget(args, env);
 

@@ -26,7 +26,10 @@ export class DemoArgumentError extends Error {
 /** The namespace and group the service will use: flag, else environment, else the demo's default. */
 export function demoTarget(args: readonly string[], env: NodeJS.ProcessEnv): { namespace: string; group: string } {
   const pick = (flag: string, envVar: string, fallback: string) => flagValue(args, flag) ?? (env[envVar] || undefined) ?? fallback;
-  return { namespace: pick('--namespace', 'VMCP_NAMESPACE', DEMO_DEFAULTS.namespace), group: pick('--group', 'VMCP_GROUP', DEMO_DEFAULTS.group) };
+  return {
+    namespace: pick('--namespace', 'VMCP_NAMESPACE', DEMO_DEFAULTS.namespace),
+    group: pick('--group', 'VMCP_GROUP', DEMO_DEFAULTS.group),
+  };
 }
 
 /**

@@ -5,7 +5,14 @@ import { servingUrl } from '../src/main.ts';
 describe('the service command line of the demo', () => {
   it('fills in the demo defaults and the control plane kubeconfig', () => {
     expect(serviceArgs([], {}, '/tmp/kc')).toEqual([
-      '--namespace', 'vmcp-demo', '--group', 'engineering', '--listen', '127.0.0.1:8080', '--kubeconfig', '/tmp/kc',
+      '--namespace',
+      'vmcp-demo',
+      '--group',
+      'engineering',
+      '--listen',
+      '127.0.0.1:8080',
+      '--kubeconfig',
+      '/tmp/kc',
     ]);
     expect(demoTarget([], {})).toEqual({ namespace: DEMO_DEFAULTS.namespace, group: DEMO_DEFAULTS.group });
   });
@@ -25,7 +32,7 @@ describe('the service command line of the demo', () => {
     expect(() => serviceArgs(['--context', 'c'], {}, '/tmp/kc')).toThrow('--context cannot be used with the demo');
   });
 
-  it('finds the URL in the service\'s serving log line only', () => {
+  it("finds the URL in the service's serving log line only", () => {
     expect(servingUrl(JSON.stringify({ level: 'info', msg: 'serving', url: 'http://127.0.0.1:8080/' }))).toBe('http://127.0.0.1:8080/');
     expect(servingUrl(JSON.stringify({ msg: 'listening', port: 8080 }))).toBeUndefined();
     expect(servingUrl('not json')).toBeUndefined();

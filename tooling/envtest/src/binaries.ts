@@ -13,8 +13,7 @@ export interface ControlPlaneBinaries {
 
 /** The result of looking for the binaries without building anything. */
 export type BinaryLookup =
-  | { found: true; binaries: ControlPlaneBinaries }
-  | { found: false; reason: string; expected: { etcd: string; kubeApiserver: string } };
+  { found: true; binaries: ControlPlaneBinaries } | { found: false; reason: string; expected: { etcd: string; kubeApiserver: string } };
 
 /**
  * Root of the binary cache: `$VMCP_ENVTEST_CACHE`, else `${XDG_CACHE_HOME:-~/.cache}/vmcp-envtest`.

@@ -124,13 +124,16 @@ async function buildOne(t: Target, go: string, log: (l: string) => void, env: No
   if (t.module !== undefined) {
     // Relative: a wrapper module under this package's go/; absolute: another package's (the bench's Go peer).
     cwd = path.resolve(packageRoot(), 'go', t.module);
-    if (!existsSync(path.join(cwd, 'go.mod'))) throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore tooling/envtest/go from git.');
+    if (!existsSync(path.join(cwd, 'go.mod')))
+      throw new BinaryBuildError(`wrapper module ${cwd}/go.mod is missing`, 'restore tooling/envtest/go from git.');
     goArgs = ['build', ...t.args, '-o', tmp, t.pkg];
   } else {
     cwd = path.dirname(out);
     goArgs = ['install', ...t.args, `${t.pkg}@${t.version}`];
   }
-  log(`building ${t.name} ${t.version} from ${t.module === undefined ? `${t.pkg}@${t.version}` : cwd} (${t.estimate} on 2 cores when the Go caches are cold)`);
+  log(
+    `building ${t.name} ${t.version} from ${t.module === undefined ? `${t.pkg}@${t.version}` : cwd} (${t.estimate} on 2 cores when the Go caches are cold)`,
+  );
   const started = Date.now();
   const tick = setInterval(() => log(`  …still building ${t.name} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
   try {
@@ -148,7 +151,9 @@ async function buildOne(t: Target, go: string, log: (l: string) => void, env: No
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
       child.on('error', reject);
-      child.on('close', (code, signal) => (code === 0 ? resolve(text) : reject(new Error(`go build exited with ${signal ?? code}:\n${text.trim()}`))));
+      child.on('close', (code, signal) =>
+        code === 0 ? resolve(text) : reject(new Error(`go build exited with ${signal ?? code}:\n${text.trim()}`)),
+      );
     });
     if (output.trim()) log(output.trim());
     if (t.module === undefined) renameSync(path.join(gobin, path.basename(t.pkg)), tmp);

@@ -53,7 +53,9 @@ async function cmdStart(args: string[]): Promise<number> {
   });
   const s = cp.stats();
   const mb = (b: number | undefined): string => (b === undefined ? '?' : `${Math.round(b / 1048576)} MB`);
-  say(`control plane ready at ${cp.server} in ${(s.totalStartMs / 1000).toFixed(1)} s (RSS etcd ${mb(s.etcdRssBytes)}, kube-apiserver ${mb(s.apiServerRssBytes)})`);
+  say(
+    `control plane ready at ${cp.server} in ${(s.totalStartMs / 1000).toFixed(1)} s (RSS etcd ${mb(s.etcdRssBytes)}, kube-apiserver ${mb(s.apiServerRssBytes)})`,
+  );
   say(`logs: ${cp.logs.apiServer}, ${cp.logs.etcd}`);
   const kubeconfig = values['kubeconfig-out'] ?? cp.kubeconfigPath;
   say(`export KUBECONFIG=${kubeconfig}`);

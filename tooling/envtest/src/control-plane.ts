@@ -180,7 +180,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       const [clientPort, peerPort] = [await freePort(), await freePort()];
       etcdPort = clientPort;
       rmSync(path.join(dir, 'etcd-data'), { recursive: true, force: true });
-      return startEtcd({ binary: bin.etcd, dataDir: path.join(dir, 'etcd-data'), logFile: logs.etcd, clientPort, peerPort, reaper }, startTimeoutMs);
+      return startEtcd(
+        { binary: bin.etcd, dataDir: path.join(dir, 'etcd-data'), logFile: logs.etcd, clientPort, peerPort, reaper },
+        startTimeoutMs,
+      );
     });
     const etcdStartMs = Date.now() - tEtcd;
     const etcdUrl = etcdClientUrl(etcdPort);
@@ -188,7 +191,16 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const tApi = Date.now();
     let apiConfig: ApiServerConfig | undefined;
     apiServer = await withPortRetry('kube-apiserver', async () => {
-      apiConfig = { binary: bin.kubeApiserver, etcdUrl, port: await freePort(), certDir: path.join(dir, 'cert-dir'), logFile: logs.apiServer, pki, extraArgs: options.apiServerArgs ?? [], reaper };
+      apiConfig = {
+        binary: bin.kubeApiserver,
+        etcdUrl,
+        port: await freePort(),
+        certDir: path.join(dir, 'cert-dir'),
+        logFile: logs.apiServer,
+        pki,
+        extraArgs: options.apiServerArgs ?? [],
+        reaper,
+      };
       return launchApiServer(apiConfig, adminTls, startTimeoutMs);
     });
     const apiServerStartMs = Date.now() - tApi;
@@ -232,7 +244,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       installCRDs,
       async createNamespace(prefix = 'test') {
         const name = `${prefix}-${randomBytes(4).toString('hex')}`;
-        const res = await request(`${server}/api/v1/namespaces`, { method: 'POST', tls: adminTls, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+        const res = await request(`${server}/api/v1/namespaces`, {
+          method: 'POST',
+          tls: adminTls,
+          body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        });
         if (res.status !== 201) throw new Error(`creating namespace ${name} failed: HTTP ${res.status} ${res.body}`);
         return name;
       },
@@ -241,7 +257,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       },
       async startApiServer() {
         if (stopped) throw new Error('startApiServer: the control plane was stopped');
-        if (apiServer && !apiServer.status) throw new Error('startApiServer: kube-apiserver is already running (call stopApiServer() first)');
+        if (apiServer && !apiServer.status)
+          throw new Error('startApiServer: kube-apiserver is already running (call stopApiServer() first)');
         // Same port: clients keep their kubeconfig. A port grabbed by someone else meanwhile is reported, not retried.
         apiServer = await launchApiServer(cfg, adminTls, startTimeoutMs);
       },

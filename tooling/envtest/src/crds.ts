@@ -40,7 +40,9 @@ export function loadCrds(paths: readonly string[]): CrdDocument[] {
         const value = doc.toJS() as Partial<CrdDocument> | null;
         if (!value || value.kind !== 'CustomResourceDefinition') continue;
         if (!value.metadata?.name || !value.spec?.group || !value.spec.names?.plural || !Array.isArray(value.spec.versions)) {
-          throw new Error(`${file}: CustomResourceDefinition ${value.metadata?.name ?? '(no name)'} lacks metadata.name, spec.group, spec.names.plural or spec.versions`);
+          throw new Error(
+            `${file}: CustomResourceDefinition ${value.metadata?.name ?? '(no name)'} lacks metadata.name, spec.group, spec.names.plural or spec.versions`,
+          );
         }
         out.push(value as CrdDocument);
       }
@@ -72,7 +74,8 @@ async function createOrUpdate(server: string, tls: TlsIdentity, crd: CrdDocument
 async function isReady(server: string, tls: TlsIdentity, crd: CrdDocument): Promise<boolean> {
   const got = await request(`${server}${CRD_API}/${crd.metadata.name}`, { tls });
   if (got.status !== 200) return false;
-  const conditions = (JSON.parse(got.body) as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions ?? [];
+  const conditions =
+    (JSON.parse(got.body) as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions ?? [];
   const isTrue = (t: string): boolean => conditions.some((c) => c.type === t && c.status === 'True');
   if (!isTrue('Established') || !isTrue('NamesAccepted')) return false;
   // Established is not enough: clients use discovery, which lags behind. Wait for the plural in every served version.

@@ -23,16 +23,22 @@ export const etcdClientUrl = (port: number): string => `http://127.0.0.1:${port}
  */
 export async function startEtcd(cfg: EtcdConfig, timeoutMs: number): Promise<ManagedProcess> {
   const url = etcdClientUrl(cfg.clientPort);
-  const proc = new ManagedProcess('etcd', cfg.binary, [
-    `--advertise-client-urls=${url}`,
-    `--data-dir=${cfg.dataDir}`,
-    `--listen-client-urls=${url}`,
-    `--listen-peer-urls=http://127.0.0.1:${cfg.peerPort}`,
-    `--initial-advertise-peer-urls=http://127.0.0.1:${cfg.peerPort}`,
-    `--initial-cluster=default=http://127.0.0.1:${cfg.peerPort}`,
-    '--unsafe-no-fsync=true',
-    '--log-level=warn',
-  ], cfg.logFile, { reaper: cfg.reaper });
+  const proc = new ManagedProcess(
+    'etcd',
+    cfg.binary,
+    [
+      `--advertise-client-urls=${url}`,
+      `--data-dir=${cfg.dataDir}`,
+      `--listen-client-urls=${url}`,
+      `--listen-peer-urls=http://127.0.0.1:${cfg.peerPort}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${cfg.peerPort}`,
+      `--initial-cluster=default=http://127.0.0.1:${cfg.peerPort}`,
+      '--unsafe-no-fsync=true',
+      '--log-level=warn',
+    ],
+    cfg.logFile,
+    { reaper: cfg.reaper },
+  );
   try {
     await waitUntil(
       `etcd health at ${url}/health`,
@@ -68,7 +74,8 @@ export async function compactEtcd(clientUrl: string): Promise<number> {
   };
   const range = await post('/v3/kv/range', { key: b64(COMPACT_REV_KEY) });
   const current = Number((range['header'] as { revision?: string } | undefined)?.revision);
-  if (!Number.isSafeInteger(current) || current <= 0) throw new Error(`etcd /v3/kv/range returned no header.revision: ${JSON.stringify(range)}`);
+  if (!Number.isSafeInteger(current) || current <= 0)
+    throw new Error(`etcd /v3/kv/range returned no header.revision: ${JSON.stringify(range)}`);
   // Record the revision the put itself will create (current + 1, or higher if someone else wrote in between) and
   // compact at it: it is <= the newest revision once the put is done, and nothing older survives.
   const revision = current + 1;

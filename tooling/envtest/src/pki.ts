@@ -35,7 +35,10 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {
-      throw new Error('the `openssl` command is not on PATH; @vmcp/envtest issues its test certificates with it. Install OpenSSL (Debian: apt-get install openssl).', { cause: error });
+      throw new Error(
+        'the `openssl` command is not on PATH; @vmcp/envtest issues its test certificates with it. Install OpenSSL (Debian: apt-get install openssl).',
+        { cause: error },
+      );
     }
     throw new Error(`openssl ${args[0]} failed: ${e.stderr?.trim() || e.message}`, { cause: error });
   }
@@ -63,8 +66,24 @@ export async function createPki(dir: string): Promise<PkiFiles> {
   await Promise.all(
     ['serving-ca', 'client-ca'].map((ca) =>
       openssl(
-        ['req', '-x509', '-new', ...EC, '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-days', '7', '-subj', `/O=envtest/CN=envtest-${ca}`,
-          '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,digitalSignature'],
+        [
+          'req',
+          '-x509',
+          '-new',
+          ...EC,
+          '-keyout',
+          `${ca}.key`,
+          '-out',
+          `${ca}.crt`,
+          '-days',
+          '7',
+          '-subj',
+          `/O=envtest/CN=envtest-${ca}`,
+          '-addext',
+          'basicConstraints=critical,CA:TRUE',
+          '-addext',
+          'keyUsage=critical,keyCertSign,digitalSignature',
+        ],
         dir,
       ),
     ),
@@ -76,7 +95,27 @@ export async function createPki(dir: string): Promise<PkiFiles> {
   await Promise.all([
     (async () => {
       await openssl(['req', '-new', ...EC, '-keyout', 'apiserver.key', '-out', 'apiserver.csr', '-subj', '/O=envtest/CN=localhost'], dir);
-      await openssl(['x509', '-req', '-in', 'apiserver.csr', '-CA', 'serving-ca.crt', '-CAkey', 'serving-ca.key', '-set_serial', serial(), '-days', '7', '-extfile', 'apiserver.ext', '-out', 'apiserver.crt'], dir);
+      await openssl(
+        [
+          'x509',
+          '-req',
+          '-in',
+          'apiserver.csr',
+          '-CA',
+          'serving-ca.crt',
+          '-CAkey',
+          'serving-ca.key',
+          '-set_serial',
+          serial(),
+          '-days',
+          '7',
+          '-extfile',
+          'apiserver.ext',
+          '-out',
+          'apiserver.crt',
+        ],
+        dir,
+      );
     })(),
     (async () => {
       await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'sa.key'], dir);
@@ -112,7 +151,27 @@ export async function issueClientCert(ca: ClientCa, dir: string, name: string, g
   const ext = path.join(dir, `${base}.ext`);
   writeFileSync(ext, 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\n');
   await openssl(['req', '-new', ...EC, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', subject(name, groups)], dir);
-  await openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', serial(), '-days', '7', '-extfile', ext, '-out', `${base}.crt`], dir);
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${base}.csr`,
+      '-CA',
+      ca.cert,
+      '-CAkey',
+      ca.key,
+      '-set_serial',
+      serial(),
+      '-days',
+      '7',
+      '-extfile',
+      ext,
+      '-out',
+      `${base}.crt`,
+    ],
+    dir,
+  );
   const cert = path.join(dir, `${base}.crt`);
   const key = path.join(dir, `${base}.key`);
   return { cert, key, certPem: readFileSync(cert, 'utf8'), keyPem: readFileSync(key, 'utf8') };

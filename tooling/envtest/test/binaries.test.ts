@@ -25,7 +25,9 @@ function fakeExe(file: string): void {
 describe('binary cache', () => {
   it('keys the cache by name and version under VMCP_ENVTEST_CACHE, else XDG_CACHE_HOME, else ~/.cache', () => {
     expect(cachedBinaryPath('etcd', { VMCP_ENVTEST_CACHE: '/c' })).toBe(`/c/etcd-${ETCD_VERSION}/etcd`);
-    expect(cachedBinaryPath('kube-apiserver', { XDG_CACHE_HOME: '/x' })).toBe(`/x/vmcp-envtest/kube-apiserver-${KUBE_APISERVER_VERSION}/kube-apiserver`);
+    expect(cachedBinaryPath('kube-apiserver', { XDG_CACHE_HOME: '/x' })).toBe(
+      `/x/vmcp-envtest/kube-apiserver-${KUBE_APISERVER_VERSION}/kube-apiserver`,
+    );
     expect(cacheRoot({})).toBe(path.join(os.homedir(), '.cache', 'vmcp-envtest'));
   });
 
@@ -49,7 +51,10 @@ describe('binary cache', () => {
     writeFileSync(api, 'not executable');
     expect(findBinaries(env).found).toBe(false);
     chmodSync(api, 0o755);
-    expect(findBinaries(env)).toEqual({ found: true, binaries: { etcd: cachedBinaryPath('etcd', env), kubeApiserver: api, source: 'cache' } });
+    expect(findBinaries(env)).toEqual({
+      found: true,
+      binaries: { etcd: cachedBinaryPath('etcd', env), kubeApiserver: api, source: 'cache' },
+    });
   });
 
   it('prefers KUBEBUILDER_ASSETS when it holds both binaries, and falls back to the cache otherwise', () => {
@@ -60,7 +65,10 @@ describe('binary cache', () => {
     expect(findBinaries({ KUBEBUILDER_ASSETS: assets, VMCP_ENVTEST_CACHE: cache }).found).toBe(false);
     fakeExe(path.join(assets, 'kube-apiserver'));
     const r = findBinaries({ KUBEBUILDER_ASSETS: assets, VMCP_ENVTEST_CACHE: cache });
-    expect(r).toEqual({ found: true, binaries: { etcd: path.join(assets, 'etcd'), kubeApiserver: path.join(assets, 'kube-apiserver'), source: 'KUBEBUILDER_ASSETS' } });
+    expect(r).toEqual({
+      found: true,
+      binaries: { etcd: path.join(assets, 'etcd'), kubeApiserver: path.join(assets, 'kube-apiserver'), source: 'KUBEBUILDER_ASSETS' },
+    });
   });
 });
 
@@ -96,7 +104,10 @@ describe('ensureBinaries', () => {
     const cache = tmp();
     const go = path.join(dir, 'go');
     // A fake go: new enough, but `go build` fails after writing half a file to its -o target.
-    writeFileSync(go, '#!/bin/sh\nif [ "$1" = env ]; then echo go1.26.8; exit 0; fi\nwhile [ "$1" != -o ]; do shift; done\necho half > "$2"\necho "compile: boom" >&2\nexit 2\n');
+    writeFileSync(
+      go,
+      '#!/bin/sh\nif [ "$1" = env ]; then echo go1.26.8; exit 0; fi\nwhile [ "$1" != -o ]; do shift; done\necho half > "$2"\necho "compile: boom" >&2\nexit 2\n',
+    );
     chmodSync(go, 0o755);
     const lines: string[] = [];
     const error = await ensureBinaries({ env: { VMCP_ENVTEST_CACHE: cache }, go, log: (l) => lines.push(l) }).catch((e: unknown) => e);

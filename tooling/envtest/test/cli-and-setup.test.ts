@@ -17,7 +17,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** Runs the CLI from source; resolves with its exit code and output. */
 function cli(args: string[], env: NodeJS.ProcessEnv, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@vmcp/source', 'src/cli.ts', ...args], { cwd: pkg, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@vmcp/source', 'src/cli.ts', ...args], {
+      cwd: pkg,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -70,7 +74,9 @@ describe('envtest global setup without binaries', () => {
     vi.stubEnv('KUBEBUILDER_ASSETS', '');
     try {
       const { project } = fakeProject();
-      await expect(createEnvtestGlobalSetup({ required: true })(project)).rejects.toThrow(/required here \(CI=true\) but cannot run: control-plane binaries missing/);
+      await expect(createEnvtestGlobalSetup({ required: true })(project)).rejects.toThrow(
+        /required here \(CI=true\) but cannot run: control-plane binaries missing/,
+      );
     } finally {
       vi.unstubAllEnvs();
     }
@@ -94,22 +100,26 @@ describe('envtest global setup without binaries', () => {
 });
 
 describeIntegration('vmcp-envtest start', () => {
-  itIntegration('starts a plane with CRDs, writes a working kubeconfig, and stops cleanly on SIGINT', async () => {
-    const out = path.join(tmp, 'kc', 'admin.yaml');
-    let checked: Promise<string> | undefined;
-    const r = await cli(['start', '--crds', 'test/fixtures', '--kubeconfig-out', out], process.env, (stdout, child) => {
-      if (checked || !stdout.includes('\n')) return;
-      checked = (async () => {
-        const { readFileSync } = await import('node:fs');
-        const kc = kubeConfigFromYaml(readFileSync(stdout.trim(), 'utf8'));
-        const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
-        return ns.metadata?.name ?? '';
-      })().finally(() => child.kill('SIGINT'));
-    });
-    expect(r.stdout.trim()).toBe(out);
-    await expect(checked).resolves.toBe('default');
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/control plane ready at https:\/\/127\.0\.0\.1:\d+ in [\d.]+ s/);
-    expect(r.stderr).toContain('stopped');
-  }, 120_000);
+  itIntegration(
+    'starts a plane with CRDs, writes a working kubeconfig, and stops cleanly on SIGINT',
+    async () => {
+      const out = path.join(tmp, 'kc', 'admin.yaml');
+      let checked: Promise<string> | undefined;
+      const r = await cli(['start', '--crds', 'test/fixtures', '--kubeconfig-out', out], process.env, (stdout, child) => {
+        if (checked || !stdout.includes('\n')) return;
+        checked = (async () => {
+          const { readFileSync } = await import('node:fs');
+          const kc = kubeConfigFromYaml(readFileSync(stdout.trim(), 'utf8'));
+          const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
+          return ns.metadata?.name ?? '';
+        })().finally(() => child.kill('SIGINT'));
+      });
+      expect(r.stdout.trim()).toBe(out);
+      await expect(checked).resolves.toBe('default');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/control plane ready at https:\/\/127\.0\.0\.1:\d+ in [\d.]+ s/);
+      expect(r.stderr).toContain('stopped');
+    },
+    120_000,
+  );
 });

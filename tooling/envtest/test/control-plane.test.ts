@@ -99,7 +99,10 @@ describeIntegration('startControlPlane (a private plane, shared by the tests of 
     const custom = cp.kubeConfig.makeApiClient(CustomObjectsApi);
     const objects = KubernetesObjectApi.makeApiClient(cp.kubeConfig);
 
-    const list0 = (await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL })) as { metadata: { resourceVersion: string }; items: Widget[] };
+    const list0 = (await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL })) as {
+      metadata: { resourceVersion: string };
+      items: Widget[];
+    };
     expect(list0.items).toEqual([]);
 
     const watched = watchUntil(
@@ -109,38 +112,72 @@ describeIntegration('startControlPlane (a private plane, shared by the tests of 
       (ev) => ev.some((e) => e.type === 'DELETED'),
     );
 
-    const created = await objects.create<Widget>({ apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: { name: 'w1', namespace: ns }, spec: { size: 3, color: 'red' } });
+    const created = await objects.create<Widget>({
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'Widget',
+      metadata: { name: 'w1', namespace: ns },
+      spec: { size: 3, color: 'red' },
+    });
     expect(created.metadata?.uid).toBeTruthy();
-    const got = (await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name: 'w1' })) as Widget;
+    const got = (await custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: ns,
+      plural: PLURAL,
+      name: 'w1',
+    })) as Widget;
     expect(got.spec).toEqual({ size: 3, color: 'red' });
-    const list1 = (await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL })) as { items: Widget[] };
+    const list1 = (await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL })) as {
+      items: Widget[];
+    };
     expect(list1.items.map((w) => w.metadata?.name)).toEqual(['w1']);
 
     // Schema validation is live: a negative size is rejected by the apiserver.
-    const invalid = await objects.create<Widget>({ apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: { name: 'bad', namespace: ns }, spec: { size: -1 } }).catch((e: unknown) => e);
+    const invalid = await objects
+      .create<Widget>({ apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: { name: 'bad', namespace: ns }, spec: { size: -1 } })
+      .catch((e: unknown) => e);
     expect(statusOf(invalid)).toBe(422);
 
     await custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name: 'w1' });
     const { events, error } = await watched;
     expect(error).toBeNull();
     expect(events.map((e) => `${e.type}:${(e.object['metadata'] as { name: string }).name}`)).toEqual(['ADDED:w1', 'DELETED:w1']);
-    const gone = await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name: 'w1' }).catch((e: unknown) => e);
+    const gone = await custom
+      .getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name: 'w1' })
+      .catch((e: unknown) => e);
     expect(statusOf(gone)).toBe(404);
   });
 
   itIntegration('updates status only through the status subresource', async () => {
     const custom = cp.kubeConfig.makeApiClient(CustomObjectsApi);
     const base = { group: GROUP, version: VERSION, namespace: ns, plural: PLURAL };
-    await custom.createNamespacedCustomObject({ ...base, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: { name: 's1' }, spec: { size: 1 }, status: { phase: 'Ignored' } } });
+    await custom.createNamespacedCustomObject({
+      ...base,
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'Widget',
+        metadata: { name: 's1' },
+        spec: { size: 1 },
+        status: { phase: 'Ignored' },
+      },
+    });
     const created = (await custom.getNamespacedCustomObject({ ...base, name: 's1' })) as Widget;
     expect(created.status).toBeUndefined(); // status is dropped on create when the subresource is enabled
 
-    const updated = (await custom.replaceNamespacedCustomObjectStatus({ ...base, name: 's1', body: { ...created, status: { phase: 'Ready' } } })) as Widget;
+    const updated = (await custom.replaceNamespacedCustomObjectStatus({
+      ...base,
+      name: 's1',
+      body: { ...created, status: { phase: 'Ready' } },
+    })) as Widget;
     expect(updated.status?.phase).toBe('Ready');
     expect(updated.metadata?.generation).toBe(created.metadata?.generation); // status writes do not bump generation
 
     // A main-resource update cannot change status.
-    const again = (await custom.replaceNamespacedCustomObject({ ...base, name: 's1', body: { ...updated, spec: { size: 2 }, status: { phase: 'Hacked' } } })) as Widget;
+    const again = (await custom.replaceNamespacedCustomObject({
+      ...base,
+      name: 's1',
+      body: { ...updated, spec: { size: 2 }, status: { phase: 'Hacked' } },
+    })) as Widget;
     expect(again.spec?.size).toBe(2);
     expect(again.status?.phase).toBe('Ready');
   });
@@ -154,86 +191,123 @@ describeIntegration('startControlPlane (a private plane, shared by the tests of 
     expect(String((denied as ApiException<string>).body)).toContain('User \\"alice\\" cannot list resource \\"configmaps\\"');
 
     const rbac = cp.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
-    await rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'cm-reader' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }] } });
+    await rbac.createNamespacedRole({
+      namespace: ns,
+      body: { metadata: { name: 'cm-reader' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }] },
+    });
     // Granted to a group alice is in (O=team-b), which proves the certificate's groups are honoured too.
     await rbac.createNamespacedRoleBinding({
       namespace: ns,
-      body: { metadata: { name: 'team-b-reads' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-b' }] },
+      body: {
+        metadata: { name: 'team-b-reads' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-b' }],
+      },
     });
     // RBAC changes reach the authorizer through an informer: allow a moment.
-    await expect.poll(async () => (await asAlice.listNamespacedConfigMap({ namespace: ns }).then(() => 200, (e: unknown) => statusOf(e))), { timeout: 10_000 }).toBe(200);
+    await expect
+      .poll(
+        async () =>
+          await asAlice.listNamespacedConfigMap({ namespace: ns }).then(
+            () => 200,
+            (e: unknown) => statusOf(e),
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(200);
     // Still nothing outside the granted verbs.
     const write = await asAlice.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'x' } } }).catch((e: unknown) => e);
     expect(statusOf(write)).toBe(403);
   });
 
-  itIntegration('stopApiServer/startApiServer keeps the data and the address', async () => {
-    const core = cp.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'survivor' }, data: { k: 'v' } } });
-    const server = cp.server;
-    const oldPid = cp.stats().apiServerPid!;
-    await cp.stopApiServer();
-    expect(groupAlive(oldPid)).toBe(false);
-    const down = await core.readNamespacedConfigMap({ namespace: ns, name: 'survivor' }).catch((e: unknown) => e);
-    expect(down).toBeInstanceOf(Error); // connection refused
-    const t = Date.now();
-    await cp.startApiServer();
-    console.log(`[envtest] kube-apiserver restarted in ${Date.now() - t} ms`);
-    expect(cp.server).toBe(server);
-    expect(cp.stats().apiServerPid).not.toBe(oldPid);
-    const cm = await core.readNamespacedConfigMap({ namespace: ns, name: 'survivor' });
-    expect(cm.data).toEqual({ k: 'v' });
-  }, 120_000);
+  itIntegration(
+    'stopApiServer/startApiServer keeps the data and the address',
+    async () => {
+      const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'survivor' }, data: { k: 'v' } } });
+      const server = cp.server;
+      const oldPid = cp.stats().apiServerPid!;
+      await cp.stopApiServer();
+      expect(groupAlive(oldPid)).toBe(false);
+      const down = await core.readNamespacedConfigMap({ namespace: ns, name: 'survivor' }).catch((e: unknown) => e);
+      expect(down).toBeInstanceOf(Error); // connection refused
+      const t = Date.now();
+      await cp.startApiServer();
+      console.log(`[envtest] kube-apiserver restarted in ${Date.now() - t} ms`);
+      expect(cp.server).toBe(server);
+      expect(cp.stats().apiServerPid).not.toBe(oldPid);
+      const cm = await core.readNamespacedConfigMap({ namespace: ns, name: 'survivor' });
+      expect(cm.data).toEqual({ k: 'v' });
+    },
+    120_000,
+  );
 
-  itIntegration('pause() stalls requests until resume()', async () => {
-    const core = cp.kubeConfig.makeApiClient(CoreV1Api);
-    cp.pause();
-    try {
-      const stalled = await Promise.race([
-        core.readNamespace({ name: ns }).then(() => 'answered', () => 'failed'),
-        new Promise((r) => setTimeout(() => r('hung'), 2000)),
-      ]);
-      expect(stalled).toBe('hung');
-    } finally {
-      cp.resume();
-    }
-    const ns1 = await core.readNamespace({ name: ns });
-    expect(ns1.metadata?.name).toBe(ns);
-  }, 60_000);
+  itIntegration(
+    'pause() stalls requests until resume()',
+    async () => {
+      const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+      cp.pause();
+      try {
+        const stalled = await Promise.race([
+          core.readNamespace({ name: ns }).then(
+            () => 'answered',
+            () => 'failed',
+          ),
+          new Promise((r) => setTimeout(() => r('hung'), 2000)),
+        ]);
+        expect(stalled).toBe('hung');
+      } finally {
+        cp.resume();
+      }
+      const ns1 = await core.readNamespace({ name: ns });
+      expect(ns1.metadata?.name).toBe(ns);
+    },
+    60_000,
+  );
 
-  itIntegration('compact() makes a watch from an old resourceVersion fail with 410 Gone', async () => {
-    const core = cp.kubeConfig.makeApiClient(CoreV1Api);
-    const cm = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'old' } } });
-    const oldRv = cm.metadata!.resourceVersion!;
-    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'newer' } } });
-    const url = `/api/v1/namespaces/${ns}/configmaps`;
+  itIntegration(
+    'compact() makes a watch from an old resourceVersion fail with 410 Gone',
+    async () => {
+      const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+      const cm = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'old' } } });
+      const oldRv = cm.metadata!.resourceVersion!;
+      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'newer' } } });
+      const url = `/api/v1/namespaces/${ns}/configmaps`;
 
-    const revision = await cp.compact();
-    expect(revision).toBeGreaterThan(Number(oldRv));
-    const { events, error } = await watchUntil(cp.kubeConfig, url, { resourceVersion: oldRv }, () => false);
-    const code = events.find((e) => e.type === 'ERROR')?.object['code'] ?? (error as { statusCode?: number } | null)?.statusCode;
-    expect(code, `events ${JSON.stringify(events)} error ${String(error)}`).toBe(410);
+      const revision = await cp.compact();
+      expect(revision).toBeGreaterThan(Number(oldRv));
+      const { events, error } = await watchUntil(cp.kubeConfig, url, { resourceVersion: oldRv }, () => false);
+      const code = events.find((e) => e.type === 'ERROR')?.object['code'] ?? (error as { statusCode?: number } | null)?.statusCode;
+      expect(code, `events ${JSON.stringify(events)} error ${String(error)}`).toBe(410);
 
-    // A fresh list gives a resourceVersion one can watch from again.
-    const list = await core.listNamespacedConfigMap({ namespace: ns });
-    const after = await watchUntil(cp.kubeConfig, url, { resourceVersion: list.metadata!.resourceVersion! }, (ev) => ev.length > 0, 3000);
-    expect(after.events.filter((e) => e.type === 'ERROR')).toEqual([]);
-  }, 120_000);
+      // A fresh list gives a resourceVersion one can watch from again.
+      const list = await core.listNamespacedConfigMap({ namespace: ns });
+      const after = await watchUntil(cp.kubeConfig, url, { resourceVersion: list.metadata!.resourceVersion! }, (ev) => ev.length > 0, 3000);
+      expect(after.events.filter((e) => e.type === 'ERROR')).toEqual([]);
+    },
+    120_000,
+  );
 
-  itIntegration('stop() leaves no process (the reaper included), no open port and no temp dir', async () => {
-    const { etcdPid, apiServerPid, reaperPid } = cp.stats();
-    expect(reaperPid).toBeGreaterThan(0);
-    expect(groupAlive(reaperPid!)).toBe(true); // its own group (detached)
-    const ports = [new URL(cp.server).port, new URL(cp.etcdUrl).port].map(Number);
-    const dir = cp.dir;
-    await cp.stop();
-    await cp.stop(); // idempotent
-    for (const pid of [etcdPid!, apiServerPid!, reaperPid!]) expect(groupAlive(pid)).toBe(false);
-    expect(cp.stats().reaperPid).toBeUndefined();
-    for (const port of ports) expect(await isPortFree(port)).toBe(true);
-    expect(existsSync(dir)).toBe(false);
-    const leftovers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(dir));
-    expect(leftovers).toEqual([]);
-    await expect(cp.startApiServer()).rejects.toThrow(/stopped/);
-  }, 60_000);
+  itIntegration(
+    'stop() leaves no process (the reaper included), no open port and no temp dir',
+    async () => {
+      const { etcdPid, apiServerPid, reaperPid } = cp.stats();
+      expect(reaperPid).toBeGreaterThan(0);
+      expect(groupAlive(reaperPid!)).toBe(true); // its own group (detached)
+      const ports = [new URL(cp.server).port, new URL(cp.etcdUrl).port].map(Number);
+      const dir = cp.dir;
+      await cp.stop();
+      await cp.stop(); // idempotent
+      for (const pid of [etcdPid!, apiServerPid!, reaperPid!]) expect(groupAlive(pid)).toBe(false);
+      expect(cp.stats().reaperPid).toBeUndefined();
+      for (const port of ports) expect(await isPortFree(port)).toBe(true);
+      expect(existsSync(dir)).toBe(false);
+      const leftovers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.includes(dir));
+      expect(leftovers).toEqual([]);
+      await expect(cp.startApiServer()).rejects.toThrow(/stopped/);
+    },
+    60_000,
+  );
 });

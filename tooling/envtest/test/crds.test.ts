@@ -14,7 +14,12 @@ describe('loadCrds', () => {
   });
 
   it('reads a single file, multi-document, JSON too', () => {
-    const crd = (n: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `${n}s.a.b` }, spec: { group: 'a.b', names: { kind: n, plural: `${n}s` }, versions: [{ name: 'v1', served: true }] } });
+    const crd = (n: string) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${n}s.a.b` },
+      spec: { group: 'a.b', names: { kind: n, plural: `${n}s` }, versions: [{ name: 'v1', served: true }] },
+    });
     writeFileSync(path.join(dir, 'one.json'), JSON.stringify(crd('x')));
     writeFileSync(path.join(dir, 'ignored.txt'), 'not yaml: [');
     expect(loadCrds([path.join(dir, 'one.json')]).map((c) => c.spec.names.plural)).toEqual(['xs']);

@@ -9,7 +9,9 @@ describeIntegration('shared control plane (vitest integration)', () => {
   const env = useEnvtest({ crds: [fixtures] });
 
   itIntegration('gives the admin a working kubeconfig and fresh namespaces', async () => {
-    console.log(`[envtest] shared plane ${env.server}: ready in ${env.stats.totalStartMs} ms, RSS etcd ${env.stats.etcdRssBytes} B, kube-apiserver ${env.stats.apiServerRssBytes} B`);
+    console.log(
+      `[envtest] shared plane ${env.server}: ready in ${env.stats.totalStartMs} ms, RSS etcd ${env.stats.etcdRssBytes} B, kube-apiserver ${env.stats.apiServerRssBytes} B`,
+    );
     const core = env.kubeConfig.makeApiClient(CoreV1Api);
     const a = await env.newNamespace();
     const b = await env.newNamespace('other');

@@ -86,7 +86,10 @@ describe('turbo follows shared configuration into the task hashes', () => {
       const users = usersOf.get(config) ?? new Set<string>();
       const expected = affected.flatMap((task) => tasksOf(after, task, users));
       expect(expected.length, `no package uses ${config}`).toBeGreaterThan(0);
-      expect([...expected].filter((taskId) => !moved.has(taskId)), 'tasks whose hash did not change').toEqual([]);
+      expect(
+        [...expected].filter((taskId) => !moved.has(taskId)),
+        'tasks whose hash did not change',
+      ).toEqual([]);
     });
   }
 });

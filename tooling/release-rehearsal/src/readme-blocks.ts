@@ -37,8 +37,16 @@ export function readmeBlocks(markdown: string): ReadmeBlock[] {
     }
     const kind = marker?.[1];
     const mode: BlockMode = kind === 'fragment' ? 'fragment' : kind === 'run' ? 'run' : kind === 'run envtest' ? 'run-envtest' : 'check';
-    if (mode === 'fragment' && !marker?.[2]) throw new Error(`README line ${i}: a fragment marker must say why: <!-- ts: fragment (why) -->`);
-    blocks.push({ index: blocks.length + 1, line: i + 1, code, mode, ...(marker?.[2] ? { reason: marker[2] } : {}), imports: importsOf(code) });
+    if (mode === 'fragment' && !marker?.[2])
+      throw new Error(`README line ${i}: a fragment marker must say why: <!-- ts: fragment (why) -->`);
+    blocks.push({
+      index: blocks.length + 1,
+      line: i + 1,
+      code,
+      mode,
+      ...(marker?.[2] ? { reason: marker[2] } : {}),
+      imports: importsOf(code),
+    });
     i = end;
   }
   return blocks;

@@ -31,7 +31,12 @@ export async function ensureVerdaccio(log: (line: string) => void): Promise<stri
   // Verdaccio 6.10's dependency tree asks for a node-fetch that does not install on Node 24; 2.7.0 does.
   writeFileSync(
     path.join(tmp, 'package.json'),
-    JSON.stringify({ name: 'vmcp-verdaccio', private: true, dependencies: { verdaccio: VERDACCIO_VERSION }, overrides: { 'node-fetch': '2.7.0' } }),
+    JSON.stringify({
+      name: 'vmcp-verdaccio',
+      private: true,
+      dependencies: { verdaccio: VERDACCIO_VERSION },
+      overrides: { 'node-fetch': '2.7.0' },
+    }),
   );
   await execFileP('npm', ['install', '--no-fund', '--no-audit', '--loglevel=error'], { cwd: tmp, maxBuffer: 16 * 1024 * 1024 });
   rmSync(dir, { recursive: true, force: true });
@@ -93,7 +98,10 @@ export async function startVerdaccio(log: (line: string) => void): Promise<Local
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`verdaccio exited with ${child.exitCode}:\n${output}`);
-    const up = await fetch(`${url}-/ping`).then((r) => r.ok, () => false);
+    const up = await fetch(`${url}-/ping`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > deadline) throw new Error(`verdaccio did not answer on ${url} within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));

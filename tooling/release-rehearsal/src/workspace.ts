@@ -20,7 +20,8 @@ export function publicPackages(root = REPO_ROOT): WorkspacePackage[] {
   const workspace = parse(readFileSync(path.join(root, 'pnpm-workspace.yaml'), 'utf8')) as { packages: string[] };
   const found: WorkspacePackage[] = [];
   for (const glob of workspace.packages) {
-    if (!glob.endsWith('/*') || glob.slice(0, -2).includes('*')) throw new Error(`pnpm-workspace.yaml: glob ${glob} is not of the form dir/*`);
+    if (!glob.endsWith('/*') || glob.slice(0, -2).includes('*'))
+      throw new Error(`pnpm-workspace.yaml: glob ${glob} is not of the form dir/*`);
     const parent = path.join(root, glob.slice(0, -2));
     if (!existsSync(parent)) continue;
     for (const entry of readdirSync(parent, { withFileTypes: true })) {

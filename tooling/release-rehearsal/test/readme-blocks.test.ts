@@ -9,11 +9,24 @@ const fence = '```';
 describe('readmeBlocks', () => {
   it('reads the marker on the line before each TypeScript block', () => {
     const md = [
-      `${fence}ts`, "import { a } from '@vmcp/api';", fence,
-      '<!-- ts: run -->', `${fence}ts`, "import x from 'express';", fence,
-      '<!-- ts: run envtest -->', `${fence}ts`, 'void 0;', fence,
-      '<!-- ts: fragment (signatures only) -->', `${fence}ts`, 'f(): void;', fence,
-      `${fence}sh`, 'npm i', fence,
+      `${fence}ts`,
+      "import { a } from '@vmcp/api';",
+      fence,
+      '<!-- ts: run -->',
+      `${fence}ts`,
+      "import x from 'express';",
+      fence,
+      '<!-- ts: run envtest -->',
+      `${fence}ts`,
+      'void 0;',
+      fence,
+      '<!-- ts: fragment (signatures only) -->',
+      `${fence}ts`,
+      'f(): void;',
+      fence,
+      `${fence}sh`,
+      'npm i',
+      fence,
     ].join('\n');
     expect(readmeBlocks(md).map((b) => [b.index, b.mode, b.reason, b.imports])).toEqual([
       [1, 'check', undefined, ['@vmcp/api']],
@@ -29,11 +42,11 @@ describe('readmeBlocks', () => {
   });
 
   it('finds package imports, not node: or relative ones', () => {
-    expect(importsOf("import a from 'node:fs';\nimport { b } from './b.ts';\nimport type { C } from '@kubernetes/client-node';\nconst d = await import('@vmcp/envtest/vitest');\nimport 'x/y';")).toEqual([
-      '@kubernetes/client-node',
-      '@vmcp/envtest',
-      'x',
-    ]);
+    expect(
+      importsOf(
+        "import a from 'node:fs';\nimport { b } from './b.ts';\nimport type { C } from '@kubernetes/client-node';\nconst d = await import('@vmcp/envtest/vitest');\nimport 'x/y';",
+      ),
+    ).toEqual(['@kubernetes/client-node', '@vmcp/envtest', 'x']);
   });
 });
 

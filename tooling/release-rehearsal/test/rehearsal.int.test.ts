@@ -24,7 +24,8 @@ const say = (line: string): void => {
   process.stderr.write(`[vmcp-rehearsal] ${line}\n`);
 };
 const PACKAGES = publicPackages();
-const TYPESCRIPT = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/typescript/package.json'), 'utf8')) as { version: string }).version;
+const TYPESCRIPT = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/typescript/package.json'), 'utf8')) as { version: string })
+  .version;
 const work = mkdtempSync(path.join(os.tmpdir(), 'vmcp-rehearsal-'));
 
 /** Plain npm as a user of the release would run it: `@vmcp/*` from the local registry, the rest from the public one. */
@@ -58,7 +59,10 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
     const t0 = Date.now();
     registry = await startVerdaccio(say);
     const stage = path.join(work, 'stage');
-    const { stdout } = await execFileP('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await execFileP('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+      cwd: REPO_ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     for (const file of stdout.split('\0').filter((f) => f !== '' && existsSync(path.join(REPO_ROOT, f)))) {
       mkdirSync(path.dirname(path.join(stage, file)), { recursive: true });
       cpSync(path.join(REPO_ROOT, file), path.join(stage, file));
@@ -69,10 +73,17 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
       cpSync(dist, path.join(stage, pkg.dir, 'dist'), { recursive: true });
     }
     // pnpm publish resolves `workspace:` from the installed siblings: link the stage's workspace from the store.
-    await execFileP('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--ignore-scripts', '--reporter=silent'], { cwd: stage, maxBuffer: 64 * 1024 * 1024 });
+    await execFileP('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--ignore-scripts', '--reporter=silent'], {
+      cwd: stage,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     // changesets reads git for tags; a throwaway repository is enough.
     await execFileP('git', ['init', '-q', '-b', 'main'], { cwd: stage });
-    await execFileP('git', ['-c', 'user.name=rehearsal', '-c', 'user.email=rehearsal@localhost', 'commit', '-q', '--allow-empty', '-m', 'stage'], { cwd: stage });
+    await execFileP(
+      'git',
+      ['-c', 'user.name=rehearsal', '-c', 'user.email=rehearsal@localhost', 'commit', '-q', '--allow-empty', '-m', 'stage'],
+      { cwd: stage },
+    );
     writeFileSync(
       path.join(stage, '.changeset/rehearsal.md'),
       `---\n${PACKAGES.map((p) => `'${p.name}': patch`).join('\n')}\n---\n\nRelease rehearsal.\n`,
@@ -81,7 +92,12 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
     const publishEnv = { ...process.env, npm_config_userconfig: registry.npmrc, npm_config_registry: registry.url };
     await execFileP(process.execPath, [changeset, 'version'], { cwd: stage, env: publishEnv });
     const out = await execFileP(process.execPath, [changeset, 'publish'], { cwd: stage, env: publishEnv, maxBuffer: 64 * 1024 * 1024 });
-    say(`changeset publish:\n${(out.stdout + out.stderr).split('\n').filter((l) => /published|error/i.test(l)).join('\n')}`);
+    say(
+      `changeset publish:\n${(out.stdout + out.stderr)
+        .split('\n')
+        .filter((l) => /published|error/i.test(l))
+        .join('\n')}`,
+    );
     for (const pkg of PACKAGES) {
       const res = await fetch(`${registry.url}${pkg.name.replace('/', '%2f')}`);
       if (!res.ok) continue;
@@ -116,7 +132,9 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
       const size = duBytes(path.join(dir, 'node_modules'));
       sizes.push([pkg.name, mb(size)]);
       say(`${pkg.name}@${version} alone: ${mb(size)} installed in ${Math.round((Date.now() - t0) / 1000)} s`);
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'node_modules', pkg.name, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'node_modules', pkg.name, 'package.json'), 'utf8')) as {
+        exports: Record<string, unknown>;
+      };
       for (const subpath of Object.keys(manifest.exports).filter((k) => k !== './package.json')) {
         const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
         // vitest's own entry points need vitest running; importing them outside a test is expected to fail loudly.
@@ -146,33 +164,41 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
     });
 
     const runnable = blocks.filter((b) => b.mode === 'run' || b.mode === 'run-envtest');
-    it.each(runnable.map((b) => [b.index, b] as const))('README example %i runs against the installed packages', async (_i, block) => {
-      // The example's other imports, at the rehearsal's versions for our packages (added after the size was taken).
-      const extra = block.imports.filter((i) => i !== pkg.name).map((i) => (published.has(i) ? `${i}@${published.get(i)}` : i));
-      if (extra.length > 0) await npm(dir, ['install', ...extra], registry);
-      const file = path.join(dir, `readme-example-${block.index}.ts`);
-      writeFileSync(file, block.code);
-      if (block.mode === 'run') {
-        const { stdout } = await execFileP(process.execPath, [file], { cwd: dir, timeout: 120_000 });
-        say(`${pkg.name} README example ${block.index}: ${stdout.split('\n').length} lines of output`);
-        return;
-      }
-      // A long-running example: it gets the API server's kubeconfig and its namespace (`toolhive`), must sync and
-      // print the registry (a JSON-ish list line), then stop cleanly on SIGTERM.
-      await ensureToolhiveNamespace();
-      const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, KUBECONFIG: env.kubeconfigPath }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const deadline = Date.now() + 90_000;
-      while (!/^\[/m.test(output) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-      child.kill('SIGTERM');
-      const code = await exited;
-      say(`${pkg.name} README example ${block.index} (against the test API server): printed, then stopped on SIGTERM with ${code}`);
-      expect(output, output).toMatch(/^\[/m);
-      expect(code, output).toBe(0);
-    }, 300_000);
+    it.each(runnable.map((b) => [b.index, b] as const))(
+      'README example %i runs against the installed packages',
+      async (_i, block) => {
+        // The example's other imports, at the rehearsal's versions for our packages (added after the size was taken).
+        const extra = block.imports.filter((i) => i !== pkg.name).map((i) => (published.has(i) ? `${i}@${published.get(i)}` : i));
+        if (extra.length > 0) await npm(dir, ['install', ...extra], registry);
+        const file = path.join(dir, `readme-example-${block.index}.ts`);
+        writeFileSync(file, block.code);
+        if (block.mode === 'run') {
+          const { stdout } = await execFileP(process.execPath, [file], { cwd: dir, timeout: 120_000 });
+          say(`${pkg.name} README example ${block.index}: ${stdout.split('\n').length} lines of output`);
+          return;
+        }
+        // A long-running example: it gets the API server's kubeconfig and its namespace (`toolhive`), must sync and
+        // print the registry (a JSON-ish list line), then stop cleanly on SIGTERM.
+        await ensureToolhiveNamespace();
+        const child = spawn(process.execPath, [file], {
+          cwd: dir,
+          env: { ...process.env, KUBECONFIG: env.kubeconfigPath },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+        child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        const deadline = Date.now() + 90_000;
+        while (!/^\[/m.test(output) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+        child.kill('SIGTERM');
+        const code = await exited;
+        say(`${pkg.name} README example ${block.index} (against the test API server): printed, then stopped on SIGTERM with ${code}`);
+        expect(output, output).toMatch(/^\[/m);
+        expect(code, output).toBe(0);
+      },
+      300_000,
+    );
   });
 
   /** The namespace the long-running examples watch (`toolhive`); the plane is the run's, so create it once. */
@@ -197,7 +223,10 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
       const imports = new Set(checked.flatMap((b) => b.block.imports));
       // A third-party import without its own types gets its DefinitelyTyped package, when there is one.
       for (const name of [...imports].filter((n) => !n.startsWith('@'))) {
-        const types = await fetch(`${registry.url}@types%2f${name}`).then((r) => r.ok, () => false);
+        const types = await fetch(`${registry.url}@types%2f${name}`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (types) imports.add(`@types/${name}`);
       }
       const specs = [...imports].map((i) => (published.has(i) ? `${i}@${published.get(i)}` : i));
@@ -207,33 +236,42 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
       for (const { pkg, block } of checked) writeFileSync(path.join(dir, `${pkg.name.replace('/', '__')}-${block.index}.ts`), block.code);
     }, 600_000);
 
-    it.each(['nodenext', 'bundler'])('moduleResolution %s: no errors', async (resolution) => {
-      const tsconfig = path.join(dir, `tsconfig.${resolution}.json`);
-      writeFileSync(
-        tsconfig,
-        JSON.stringify({
-          compilerOptions: {
-            strict: true,
-            noEmit: true,
-            target: 'es2023',
-            lib: ['es2024', 'dom'],
-            module: resolution === 'nodenext' ? 'nodenext' : 'preserve',
-            moduleResolution: resolution,
-            types: ['node'],
-            skipLibCheck: false,
-            allowImportingTsExtensions: true,
-          },
-          include: ['*.ts'],
-        }),
-      );
-      const result = await execFileP(process.execPath, [path.join(dir, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { cwd: dir }).then(
-        () => '',
-        (error: { stdout?: string; message?: string }) => error.stdout || (error.message ?? 'tsc failed'),
-      );
-      say(`tsc (${resolution}) over ${checked.length} README blocks: ${result === '' ? 'no errors' : 'errors'}`);
-      expect(result).toBe('');
-    }, 300_000);
+    it.each(['nodenext', 'bundler'])(
+      'moduleResolution %s: no errors',
+      async (resolution) => {
+        const tsconfig = path.join(dir, `tsconfig.${resolution}.json`);
+        writeFileSync(
+          tsconfig,
+          JSON.stringify({
+            compilerOptions: {
+              strict: true,
+              noEmit: true,
+              target: 'es2023',
+              lib: ['es2024', 'dom'],
+              module: resolution === 'nodenext' ? 'nodenext' : 'preserve',
+              moduleResolution: resolution,
+              types: ['node'],
+              skipLibCheck: false,
+              allowImportingTsExtensions: true,
+            },
+            include: ['*.ts'],
+          }),
+        );
+        const result = await execFileP(process.execPath, [path.join(dir, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], {
+          cwd: dir,
+        }).then(
+          () => '',
+          (error: { stdout?: string; message?: string }) => error.stdout || (error.message ?? 'tsc failed'),
+        );
+        say(`tsc (${resolution}) over ${checked.length} README blocks: ${result === '' ? 'no errors' : 'errors'}`);
+        expect(result).toBe('');
+      },
+      300_000,
+    );
 
-    it.skip.each(fragments.map((f) => [f.pkg.name, f.block.index, f.block.reason ?? ''] as const))('%s README block %i is a fragment: %s', () => {});
+    it.skip.each(fragments.map((f) => [f.pkg.name, f.block.index, f.block.reason ?? ''] as const))(
+      '%s README block %i is a fragment: %s',
+      () => {},
+    );
   });
 });

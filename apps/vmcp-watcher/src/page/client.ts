@@ -82,10 +82,12 @@ function authCell(b: ShownBackend): HTMLElement {
     for (const [key, value] of Object.entries(auth)) {
       if (key === 'type' || key === 'redacted' || value === null || typeof value !== 'object') continue;
       for (const [field, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') td.append(el('span', `${field}: ${String(v)}`, 'auth-field muted'));
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+          td.append(el('span', `${field}: ${String(v)}`, 'auth-field muted'));
       }
     }
-    if (Array.isArray(auth.redacted) && auth.redacted.length > 0) td.append(el('span', `secret set: ${auth.redacted.join(', ')}`, 'auth-field muted'));
+    if (Array.isArray(auth.redacted) && auth.redacted.length > 0)
+      td.append(el('span', `secret set: ${auth.redacted.join(', ')}`, 'auth-field muted'));
   }
   return td;
 }
@@ -96,7 +98,11 @@ function row(b: ShownBackend): HTMLElement {
   if (b.id === flashId) tr.className = 'flash';
   if (b.omitted !== undefined) {
     tr.append(el('td', b.name));
-    const note = el('td', `not shown: its data is ${b.omitted.bytes ?? 'over'} bytes, over the ${b.omitted.limitBytes}-byte limit`, 'muted');
+    const note = el(
+      'td',
+      `not shown: its data is ${b.omitted.bytes ?? 'over'} bytes, over the ${b.omitted.limitBytes}-byte limit`,
+      'muted',
+    );
     note.colSpan = 5;
     tr.append(note);
     return tr;

@@ -83,10 +83,7 @@ function typeOf(config: MCPExternalAuthConfig): unknown {
  * Converts an auth config with the converter of its type. Errors: `external auth config is nil`,
  * `unsupported auth type: <type>`, or the converter's own error, unwrapped.
  */
-export function convertToStrategy(
-  registry: AuthConverterRegistry,
-  config: MCPExternalAuthConfig | null | undefined,
-): BackendAuthStrategy {
+export function convertToStrategy(registry: AuthConverterRegistry, config: MCPExternalAuthConfig | null | undefined): BackendAuthStrategy {
   if (config === null || config === undefined) throw new Error('external auth config is nil');
   return registry.get(String(typeOf(config))).convert(config);
 }

@@ -23,9 +23,5 @@ export interface AuthConverter {
   /** The `type` of the strategies it produces, e.g. `token_exchange`. */
   readonly strategyType: string;
   convert(config: MCPExternalAuthConfig): BackendAuthStrategy;
-  resolveSecrets(
-    config: MCPExternalAuthConfig,
-    strategy: BackendAuthStrategy,
-    context: AuthConverterContext,
-  ): Promise<BackendAuthStrategy>;
+  resolveSecrets(config: MCPExternalAuthConfig, strategy: BackendAuthStrategy, context: AuthConverterContext): Promise<BackendAuthStrategy>;
 }

@@ -39,7 +39,10 @@ export function headerForwardFromSpec(fields: FieldReader, spec: JsonObject, ent
     if (fields.object(header['valueSecretRef'], `${path}.valueSecretRef`) === undefined) return;
     if (headerName === '') fields.fail(`${path}.headerName`, 'is required');
     Object.defineProperty(identifiers, headerName, {
-      value: headerForwardIdentifier(headerName, entryName), enumerable: true, writable: true, configurable: true,
+      value: headerForwardIdentifier(headerName, entryName),
+      enumerable: true,
+      writable: true,
+      configurable: true,
     });
   });
   if (Object.keys(identifiers).length > 0) out.addHeadersFromSecret = identifiers;

@@ -39,7 +39,8 @@ export async function convertMCPServerEntry(name: string, object: KubeObject, ct
   if (urlProblem !== undefined) return excluded('invalid-url', `${common.label}: spec.remoteUrl is not a valid URL: ${urlProblem}`);
   if (remoteUrl === '') return excluded('no-url', `${common.label} has an empty spec.remoteUrl`);
   const usableProblem = checkBackendUrl(remoteUrl);
-  if (usableProblem !== undefined) return excluded('invalid-url', `${common.label}: spec.remoteUrl is not a usable backend URL: ${usableProblem}`);
+  if (usableProblem !== undefined)
+    return excluded('invalid-url', `${common.label}: spec.remoteUrl is not a usable backend URL: ${usableProblem}`);
 
   let backend: Backend = {
     id: name,
@@ -72,7 +73,11 @@ export async function convertMCPServerEntry(name: string, object: KubeObject, ct
   if (headerForward !== undefined) backend = { ...backend, headerForward };
   if (headerSecretRefs.length > 0) {
     try {
-      const values = await resolveHeaderForwardSecrets(headerSecretRefs, { namespace: common.namespace, direct: ctx.direct, signal: ctx.signal });
+      const values = await resolveHeaderForwardSecrets(headerSecretRefs, {
+        namespace: common.namespace,
+        direct: ctx.direct,
+        signal: ctx.signal,
+      });
       backend = { ...backend, headerForwardSecretValues: values };
     } catch (error) {
       if (ctx.signal?.aborted === true) throw error;

@@ -89,7 +89,11 @@ function checkHost(host: string): string | undefined {
     if (!validOptionalPort(colonPort)) return 'invalid port after host';
     const zone = host.slice(0, close).indexOf('%25');
     if (zone >= 0) {
-      return checkEscapes(host.slice(0, zone), 'host') ?? checkEscapes(host.slice(zone, close), 'zone') ?? checkEscapes(host.slice(close), 'host');
+      return (
+        checkEscapes(host.slice(0, zone), 'host') ??
+        checkEscapes(host.slice(zone, close), 'zone') ??
+        checkEscapes(host.slice(close), 'host')
+      );
     }
     return checkEscapes(host, 'host');
   }
@@ -103,13 +107,13 @@ function checkHost(host: string): string | undefined {
 
 const isHex = (c: string): boolean => /^[0-9A-Fa-f]$/.test(c);
 // ASCII characters Go allows unescaped in a host (besides letters and digits).
-const HOST_SAFE = new Set("-_.~!$&'()*+,;=:[]<>\"");
+const HOST_SAFE = new Set('-_.~!$&\'()*+,;=:[]<>"');
 
 type EscapeMode = 'host' | 'zone' | 'userinfo' | 'path' | 'fragment';
 const PART: Record<EscapeMode, string> = { host: 'host', zone: 'IPv6 zone', userinfo: 'userinfo', path: 'path', fragment: 'fragment' };
 
 function checkEscapes(s: string, mode: EscapeMode): string | undefined {
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const c = s.charAt(i);
     if (c === '%') {
       const escape = s.slice(i, i + 3);

@@ -73,8 +73,7 @@ const serverSpec = (v: unknown): unknown =>
   pickWith(v, { groupRef: nameOnly, transport: keep, proxyMode: keep, externalAuthConfigRef: nameOnly });
 const proxySpec = (v: unknown): unknown =>
   pickWith(v, { groupRef: nameOnly, transport: keep, remoteUrl: keep, remoteURL: keep, externalAuthConfigRef: nameOnly });
-const headerForward = (v: unknown): unknown =>
-  pickWith(v, { addPlaintextHeaders: keep, addHeadersFromSecret: keep });
+const headerForward = (v: unknown): unknown => pickWith(v, { addPlaintextHeaders: keep, addHeadersFromSecret: keep });
 const entrySpec = (v: unknown): unknown =>
   pickWith(v, {
     groupRef: nameOnly,

@@ -5,9 +5,4 @@
  * @module
  */
 export { createMemoryCacheReader, type MemoryCacheReader } from '../memory/memory-cache-reader.ts';
-export {
-  createMemoryDirectReader,
-  secretData,
-  type DirectRead,
-  type MemoryDirectReader,
-} from '../memory/memory-direct-reader.ts';
+export { createMemoryDirectReader, secretData, type DirectRead, type MemoryDirectReader } from '../memory/memory-direct-reader.ts';

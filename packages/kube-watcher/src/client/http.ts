@@ -113,7 +113,11 @@ export class KubeHttpClient {
     opts.signal?.throwIfAborted();
     const url = this.url(opts.path, opts.query);
     const transport = url.protocol === 'https:' ? https : http;
-    const headers: Record<string, string> = { ...(reqOpts.headers as Record<string, string>), Accept: opts.accept, 'User-Agent': this.#userAgent };
+    const headers: Record<string, string> = {
+      ...(reqOpts.headers as Record<string, string>),
+      Accept: opts.accept,
+      'User-Agent': this.#userAgent,
+    };
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body.value);
     if (opts.body !== undefined && payload !== undefined) {
       headers['Content-Type'] = opts.body.contentType;

@@ -10,11 +10,15 @@ const keepAliveAgents = new WeakMap<object, http.Agent>();
  * Proxy agents (subclasses) are left alone.
  */
 export function withKeepAlive(agent: unknown): http.Agent | undefined {
-  if (!(agent instanceof http.Agent) || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent as http.Agent | undefined;
+  if (!(agent instanceof http.Agent) || (agent.constructor !== https.Agent && agent.constructor !== http.Agent))
+    return agent as http.Agent | undefined;
   let ka = keepAliveAgents.get(agent);
   if (ka === undefined) {
     const options = (agent as http.Agent & { options: https.AgentOptions }).options;
-    ka = agent.constructor === https.Agent ? new https.Agent({ ...options, keepAlive: true }) : new http.Agent({ ...options, keepAlive: true });
+    ka =
+      agent.constructor === https.Agent
+        ? new https.Agent({ ...options, keepAlive: true })
+        : new http.Agent({ ...options, keepAlive: true });
     keepAliveAgents.set(agent, ka);
   }
   return ka;

@@ -84,7 +84,13 @@ export async function listPages(
 }
 
 // A function of its own so that no page outlives its loop iteration in a suspended caller's frame.
-function fetchPage(client: KubeHttpClient, target: RequestTarget, path: string, opts: ListOptions, cont: string | undefined): Promise<KubeList> {
+function fetchPage(
+  client: KubeHttpClient,
+  target: RequestTarget,
+  path: string,
+  opts: ListOptions,
+  cont: string | undefined,
+): Promise<KubeList> {
   return client.getJson<KubeList>({
     target,
     path,
@@ -101,7 +107,12 @@ function fetchPage(client: KubeHttpClient, target: RequestTarget, path: string, 
 }
 
 /** Paginated LIST collected into one array (for callers that want the whole list; the reflector streams pages). */
-export async function listAll(client: KubeHttpClient, resource: ResourceDescriptor, namespace: string, opts: ListOptions = {}): Promise<ListResult> {
+export async function listAll(
+  client: KubeHttpClient,
+  resource: ResourceDescriptor,
+  namespace: string,
+  opts: ListOptions = {},
+): Promise<ListResult> {
   const items: KubeObject[] = [];
   const res = await listPages(client, resource, namespace, opts, (item) => items.push(item));
   return { items, ...res };

@@ -175,10 +175,7 @@ describe('Controller outcomes', () => {
     await h.clock.advanceAsync(15);
     expect(calls).toBe(3);
     expect(panics).toBe(2);
-    expect(h.errors.map((e) => e.error)).toEqual([
-      new ReconcilePanicError('boom'),
-      new ReconcilePanicError({ code: 42 }),
-    ]);
+    expect(h.errors.map((e) => e.error)).toEqual([new ReconcilePanicError('boom'), new ReconcilePanicError({ code: 42 })]);
     expect(h.errors[0]!.error.message).toBe('panic: boom [recovered]');
     expect(h.errors[1]!.error.message).toBe('panic: {"code":42} [recovered]');
     expect(h.controller.queue.numRequeues('a')).toBe(0);
@@ -265,10 +262,7 @@ describe('Controller concurrency', () => {
     await h.clock.advanceAsync(1);
     expect(at).toEqual([250]);
     expect(limiterCalls).toBe(1);
-    expect(h.errors.map((e) => e.error.message)).toEqual([
-      'fails once',
-      'controller backends: failed to handle the outcome for "a"',
-    ]);
+    expect(h.errors.map((e) => e.error.message)).toEqual(['fails once', 'controller backends: failed to handle the outcome for "a"']);
     expect((h.errors[1]!.error.cause as Error).message).toBe('limiter bug');
     expect(h.controller.inFlight()).toEqual([]);
     h.controller.enqueue('a'); // the key was released and the worker is still alive
@@ -376,9 +370,7 @@ describe('Controller stop', () => {
   it('validates its options', () => {
     const reconcile: ReconcileFn = () => Promise.resolve({});
     expect(() => new Controller({ name: '', reconcile })).toThrow(/name/);
-    expect(() => new Controller({ name: 'c', reconcile, maxConcurrentReconciles: 0 })).toThrow(
-      /maxConcurrentReconciles/,
-    );
+    expect(() => new Controller({ name: 'c', reconcile, maxConcurrentReconciles: 0 })).toThrow(/maxConcurrentReconciles/);
     expect(() => new Controller({ name: 'c', reconcile, gracePeriodMs: -1 })).toThrow(/gracePeriodMs/);
   });
 });
@@ -409,12 +401,7 @@ describe('Controller metrics', () => {
 
     h.controller.enqueue('ok');
     await h.clock.advanceAsync(2000);
-    expect(calls.splice(0)).toEqual([
-      'backends active 1',
-      'backends time 2',
-      'backends total success',
-      'backends active 0',
-    ]);
+    expect(calls.splice(0)).toEqual(['backends active 1', 'backends time 2', 'backends total success', 'backends active 0']);
 
     h.controller.enqueue('fail');
     await flushAsync();

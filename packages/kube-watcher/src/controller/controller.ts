@@ -5,11 +5,7 @@
  */
 import { type Clock, realClock, type TimerHandle } from '../workqueue/clock.ts';
 import type { WorkQueueMetricsProvider } from '../workqueue/metrics.ts';
-import {
-  createRateLimitingQueue,
-  type RateLimitingQueue,
-  type RateLimitingQueueOptions,
-} from '../workqueue/rate-limiting-queue.ts';
+import { createRateLimitingQueue, type RateLimitingQueue, type RateLimitingQueueOptions } from '../workqueue/rate-limiting-queue.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from '../workqueue/rate-limiters.ts';
 import type { ControllerMetrics, ReconcileResultLabel } from './metrics.ts';
 import { isTerminalError, ReconcilePanicError } from './terminal-error.ts';
@@ -76,8 +72,7 @@ export interface ControllerStopResult {
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
 
 type Outcome =
-  | { readonly kind: 'ok'; readonly result: ReconcileResult }
-  | { readonly kind: 'error'; readonly error: Error; readonly panic: boolean };
+  { readonly kind: 'ok'; readonly result: ReconcileResult } | { readonly kind: 'error'; readonly error: Error; readonly panic: boolean };
 
 type State = 'new' | 'running' | 'stopped';
 
@@ -119,9 +114,7 @@ export class Controller {
     if (options.name === '') throw new Error('controller: name must not be empty');
     const workers = options.maxConcurrentReconciles ?? 1;
     if (!Number.isInteger(workers) || workers < 1) {
-      throw new RangeError(
-        `controller ${options.name}: maxConcurrentReconciles must be an integer >= 1, got ${workers}`,
-      );
+      throw new RangeError(`controller ${options.name}: maxConcurrentReconciles must be an integer >= 1, got ${workers}`);
     }
     const grace = options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS;
     if (!(grace >= 0)) {
@@ -290,9 +283,7 @@ export class Controller {
     const after = (result as ReconcileResult).requeueAfterMs;
     if (after !== undefined && (typeof after !== 'number' || Number.isNaN(after) || after === Infinity)) {
       // A bug in the reconciler; retrying with backoff surfaces it without hot-looping or losing the request.
-      const error = new Error(
-        `controller ${this.name}: reconcile of "${request.name}" returned requeueAfterMs=${String(after)}`,
-      );
+      const error = new Error(`controller ${this.name}: reconcile of "${request.name}" returned requeueAfterMs=${String(after)}`);
       return { kind: 'error', error, panic: false };
     }
     return { kind: 'ok', result };

@@ -12,7 +12,7 @@ export const TOOLHIVE_READABLE_VERSIONS: readonly string[] = Object.freeze([TOOL
 
 /** Where to get ToolHive's CRDs: its operator's Helm chart installs them. */
 export const TOOLHIVE_CRDS_HINT =
-    "install ToolHive's operator and its CRDs in this cluster (helm upgrade -i toolhive-operator-crds oci://ghcr.io/stacklok/toolhive/toolhive-operator-crds; see https://docs.stacklok.com/toolhive)";
+  "install ToolHive's operator and its CRDs in this cluster (helm upgrade -i toolhive-operator-crds oci://ghcr.io/stacklok/toolhive/toolhive-operator-crds; see https://docs.stacklok.com/toolhive)";
 
 /** A required kind that no readable version of the group serves. */
 export class ToolHiveKindNotServedError extends Error {
@@ -68,7 +68,12 @@ export async function resolveToolHiveVersions(
 
   let group: ApiGroup;
   try {
-    group = await client.getJson<ApiGroup>({ target: groupTarget, path: `/apis/${TOOLHIVE_API_GROUP}`, accept: 'application/json', signal });
+    group = await client.getJson<ApiGroup>({
+      target: groupTarget,
+      path: `/apis/${TOOLHIVE_API_GROUP}`,
+      accept: 'application/json',
+      signal,
+    });
   } catch (err) {
     if (err instanceof KubeApiError && err.status === 404) return { servedVersions: [], resources, missing: wanted.map((d) => d.kind) };
     throw err;
@@ -87,7 +92,10 @@ export async function resolveToolHiveVersions(
       if (err instanceof KubeApiError && err.status === 404) continue;
       throw err;
     }
-    plurals.set(version, new Set((list.resources ?? []).map((r) => r.name).filter((n): n is string => typeof n === 'string' && !n.includes('/'))));
+    plurals.set(
+      version,
+      new Set((list.resources ?? []).map((r) => r.name).filter((n): n is string => typeof n === 'string' && !n.includes('/'))),
+    );
   }
   const missing: string[] = [];
   for (const d of wanted) {

@@ -1,2 +1,9 @@
 export { Backoff, sleep, type BackoffOptions } from './backoff.ts';
-export { Reflector, type ListPath, type ReflectorErrorInfo, type ReflectorOptions, type ReflectorStatus, type ReflectorStore } from './reflector.ts';
+export {
+  Reflector,
+  type ListPath,
+  type ReflectorErrorInfo,
+  type ReflectorOptions,
+  type ReflectorStatus,
+  type ReflectorStore,
+} from './reflector.ts';

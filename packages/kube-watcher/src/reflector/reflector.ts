@@ -359,7 +359,8 @@ export class Reflector {
     // The server ended a watch (its timeoutSeconds, or an apiserver shutting down gracefully): not an error,
     // re-watch from where we are at once.
     if (a.error === undefined && !a.unfinishedList) return { relist: false, delayMs: 0, fellBack: false };
-    const error = a.error ?? new Error(`${this.describe('watch')}: the server ended the streaming list before its initial-events-end bookmark`);
+    const error =
+      a.error ?? new Error(`${this.describe('watch')}: the server ended the streaming list before its initial-events-end bookmark`);
     // A failure that ends a healthy watch is a first failure: retry after the initial delay (0.8–1.6 s by
     // default), not after whatever earlier faults grew the backoff to. Healthy = accepted by the server and either
     // delivered an event or bookmark, or stayed open at least a second (client-go's "very short watch" bound): a

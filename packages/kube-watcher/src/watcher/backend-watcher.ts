@@ -122,9 +122,7 @@ export class BackendWatcher {
       logger: this.#log,
     };
     this.discoverer =
-      typeof options.discoverer === 'function'
-        ? options.discoverer(context)
-        : (options.discoverer ?? createKubernetesDiscoverer(context));
+      typeof options.discoverer === 'function' ? options.discoverer(context) : (options.discoverer ?? createKubernetesDiscoverer(context));
 
     this.#policy = new InformerErrorPolicy({
       log: this.#log,
@@ -135,7 +133,14 @@ export class BackendWatcher {
     this.#barrier = new InitialReconcileBarrier(this.#clock, (ms) => this.#onBarrierPassed(ms));
     const loop = createControlLoop(
       options,
-      { namespace: this.namespace, group: this.group, discoverer: this.discoverer, reader: this.reader, plan: this.plan, clock: this.#clock },
+      {
+        namespace: this.namespace,
+        group: this.group,
+        discoverer: this.discoverer,
+        reader: this.reader,
+        plan: this.plan,
+        clock: this.#clock,
+      },
       {
         log: this.#log,
         metric: (fn) => this.#metric(fn),
@@ -328,7 +333,8 @@ export class BackendWatcher {
         if (this.#ac.signal.aborted) return undefined;
         const delay = Math.min(DISCOVERY_RETRY_MS.max, DISCOVERY_RETRY_MS.initial * 2 ** attempt);
         const message = err instanceof Error ? err.message : String(err);
-        if (this.#discoveryError !== message) this.#log.warn(`API discovery of toolhive.stacklok.dev failed, retrying in ${delay} ms: ${message}`);
+        if (this.#discoveryError !== message)
+          this.#log.warn(`API discovery of toolhive.stacklok.dev failed, retrying in ${delay} ms: ${message}`);
         this.#discoveryError = message;
         this.#notify();
         if (!(await this.#sleep(delay))) return undefined;
@@ -379,7 +385,13 @@ export class BackendWatcher {
   #onBarrierPassed(ms: number): void {
     this.#readyIso = new Date().toISOString();
     const p = this.#barrier.progress();
-    this.#log.info('initial reconcile done, ready', { namespace: this.namespace, group: this.group, ms, names: p.total, backends: this.registry.count() });
+    this.#log.info('initial reconcile done, ready', {
+      namespace: this.namespace,
+      group: this.group,
+      ms,
+      names: p.total,
+      backends: this.registry.count(),
+    });
     this.#metric((m) => m.initialReconcile?.(ms));
     for (const fn of [...this.#syncWaiters]) fn();
     this.#notify();
@@ -493,4 +505,3 @@ export class BackendWatcher {
     }
   }
 }
-

@@ -75,7 +75,12 @@ function kindStatus(k: ProjectedKind, now: number): KindStatus {
 export function projectStatus(p: ProjectionInput): WatcherStatus {
   const exclusions: WatcherStatus['exclusions'] = {};
   for (const [name, e] of p.reconciler.exclusions()) {
-    exclusions[name] = { ...(e.kind !== undefined ? { kind: e.kind } : {}), code: e.reason.code, message: e.reason.message, since: e.since.toISOString() };
+    exclusions[name] = {
+      ...(e.kind !== undefined ? { kind: e.kind } : {}),
+      code: e.reason.code,
+      message: e.reason.message,
+      since: e.since.toISOString(),
+    };
   }
   const barrier = p.barrier.progress();
   return {

@@ -50,7 +50,10 @@ export function createControlLoop(
       hooks.onDecided(req.name);
     },
     onConflict: (c) => {
-      hooks.log.warn(`backend name "${c.name}" is used by several kinds in group "${parts.group}"; serving ${c.kinds[0]}`, { name: c.name, kinds: c.kinds });
+      hooks.log.warn(`backend name "${c.name}" is used by several kinds in group "${parts.group}"; serving ${c.kinds[0]}`, {
+        name: c.name,
+        kinds: c.kinds,
+      });
       hooks.metric((m) => m.conflicts?.(reconciler.conflicts().length));
     },
   });
@@ -66,7 +69,8 @@ export function createControlLoop(
     ...(o.rateLimiter ? { rateLimiter: o.rateLimiter } : {}),
     ...(o.metrics?.workqueue ? { queueMetrics: o.metrics.workqueue } : {}),
     ...(o.metrics?.controller ? { metrics: o.metrics.controller } : {}),
-    onError: (req, err) => hooks.log.warn(`reconcile of backend "${req.name}" failed, retrying with backoff: ${err.message}`, { name: req.name }),
+    onError: (req, err) =>
+      hooks.log.warn(`reconcile of backend "${req.name}" failed, retrying with backoff: ${err.message}`, { name: req.name }),
     onReconciled: (req, result) => hooks.onReconciled(req.name, result),
   });
   return { reconciler, controller };

@@ -9,11 +9,7 @@ export { type Clock, type TimerHandle, realClock } from './clock.ts';
 export { Fifo } from './fifo.ts';
 export { type GetResult, type WorkQueue, type WorkQueueOptions, createWorkQueue } from './queue.ts';
 export { type DelayingQueue, createDelayingQueue } from './delaying-queue.ts';
-export {
-  type RateLimitingQueue,
-  type RateLimitingQueueOptions,
-  createRateLimitingQueue,
-} from './rate-limiting-queue.ts';
+export { type RateLimitingQueue, type RateLimitingQueueOptions, createRateLimitingQueue } from './rate-limiting-queue.ts';
 export {
   type RateLimiter,
   itemExponentialFailureRateLimiter,

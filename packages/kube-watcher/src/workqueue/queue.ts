@@ -84,8 +84,7 @@ export class BasicWorkQueue<T> implements WorkQueue<T> {
   constructor(options: WorkQueueOptions<T> = {}) {
     this.clock = options.clock ?? realClock;
     this.keyOf = options.keyOf ?? identity;
-    this.metrics =
-      options.metrics === undefined ? undefined : new QueueMetrics(options.name ?? '', options.metrics, this.clock);
+    this.metrics = options.metrics === undefined ? undefined : new QueueMetrics(options.name ?? '', options.metrics, this.clock);
   }
 
   add(item: T): void {

@@ -48,8 +48,7 @@ export function itemExponentialFailureRateLimiter<T>(baseMs: number, maxMs: numb
 export function itemFastSlowRateLimiter<T>(fastMs: number, slowMs: number, maxFastAttempts: number): RateLimiter<T> {
   if (!(fastMs >= 0) || !(slowMs >= 0) || !(maxFastAttempts >= 0)) {
     throw new RangeError(
-      'itemFastSlowRateLimiter: fastMs, slowMs and maxFastAttempts must be >= 0, ' +
-        `got ${fastMs}, ${slowMs}, ${maxFastAttempts}`,
+      'itemFastSlowRateLimiter: fastMs, slowMs and maxFastAttempts must be >= 0, ' + `got ${fastMs}, ${slowMs}, ${maxFastAttempts}`,
     );
   }
   const attempts = new Map<T, number>();

@@ -14,7 +14,10 @@ export function configMapPlan(group: string): WatchPlan<'CM'> {
   };
 }
 
-export function configMapDiscoverer(reader: () => CacheReader, hooks: { delayMs?: number; started?: (n: string) => void; finished?: (n: string) => void } = {}): Discoverer<'CM'> {
+export function configMapDiscoverer(
+  reader: () => CacheReader,
+  hooks: { delayMs?: number; started?: (n: string) => void; finished?: (n: string) => void } = {},
+): Discoverer<'CM'> {
   return {
     listWorkloadsInGroup: () => Promise.resolve([]),
     async getWorkloadAsBackend(w: TypedWorkload<'CM'>): Promise<Backend | null> {

@@ -1,4 +1,11 @@
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  RbacAuthorizationV1Api,
+  setHeaderOptions,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import { TOOLHIVE_API_GROUP, TOOLHIVE_API_VERSION } from '@vmcp/api';
 
 export type Plural = 'mcpservers' | 'mcpremoteproxies' | 'mcpserverentries' | 'mcpexternalauthconfigs' | 'mcpgroups';
@@ -24,7 +31,14 @@ export class Kube {
   }
 
   /** Creates a custom resource; `status` (if any) is written through the status subresource afterwards. */
-  async create(plural: Plural, kind: string, name: string, spec: Record<string, unknown>, status?: Record<string, unknown>, version = TOOLHIVE_API_VERSION): Promise<void> {
+  async create(
+    plural: Plural,
+    kind: string,
+    name: string,
+    spec: Record<string, unknown>,
+    status?: Record<string, unknown>,
+    version = TOOLHIVE_API_VERSION,
+  ): Promise<void> {
     await this.co.createNamespacedCustomObject({
       ...this.#ref(plural, version),
       body: { apiVersion: `${TOOLHIVE_API_GROUP}/${version}`, kind, metadata: { name }, spec },
@@ -75,10 +89,15 @@ export function serverSpec(group: string, extra: Record<string, unknown> = {}): 
 }
 
 export function proxySpec(group: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { remoteUrl: 'https://remote.example.com/mcp', transport: 'streamable-http', proxyPort: 8080, groupRef: { name: group }, ...extra };
+  return {
+    remoteUrl: 'https://remote.example.com/mcp',
+    transport: 'streamable-http',
+    proxyPort: 8080,
+    groupRef: { name: group },
+    ...extra,
+  };
 }
 
 export function entrySpec(group: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http', groupRef: { name: group }, ...extra };
 }
-

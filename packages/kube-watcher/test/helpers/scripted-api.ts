@@ -81,11 +81,21 @@ export class ScriptedApi {
 
 /** A ConfigMap-like object. */
 export function obj(name: string, rv: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', resourceVersion: rv, managedFields: [{ manager: 'x' }] }, ...extra };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'ns', resourceVersion: rv, managedFields: [{ manager: 'x' }] },
+    ...extra,
+  };
 }
 
 export function listBody(items: unknown[], rv: string, cont?: string): string {
-  return JSON.stringify({ kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: rv, ...(cont ? { continue: cont } : {}) }, items });
+  return JSON.stringify({
+    kind: 'ConfigMapList',
+    apiVersion: 'v1',
+    metadata: { resourceVersion: rv, ...(cont ? { continue: cont } : {}) },
+    items,
+  });
 }
 
 export function event(type: string, object: unknown): string {
@@ -95,4 +105,3 @@ export function event(type: string, object: unknown): string {
 export function statusBody(code: number, reason: string, message: string): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
 }
-

@@ -70,7 +70,13 @@ export function watchFrom(
     client,
     target.resource,
     namespace,
-    { resourceVersion, timeoutSeconds: WATCH_TIMEOUT_SECONDS, metadataOnly: target.metadataOnly === true, signal: abort.signal, onConnected: () => connected() },
+    {
+      resourceVersion,
+      timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+      metadataOnly: target.metadataOnly === true,
+      signal: abort.signal,
+      onConnected: () => connected(),
+    },
     (event) => onEvent({ type: event.type, object: event.object as unknown as Record<string, unknown> }),
   ).catch((err: unknown) => {
     if (abort.signal.aborted) return; // closed by us

@@ -28,7 +28,6 @@ export const RESOURCES: Record<SourceKind, ResourceDescriptor> = {
 
 const API_VERSION = `${TOOLHIVE_API_GROUP}/${TOOLHIVE_API_VERSION}`;
 
-
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 /** Whether the op changed nothing because its target was missing. */
@@ -43,7 +42,14 @@ async function ignoreMissing(op: () => Promise<unknown>): Promise<boolean> {
 }
 
 /** POST, or on 409 (already exists) merge-patch. */
-async function createOrPatch(client: KubeHttpClient, resource: ResourceDescriptor, ns: string, name: string, body: Record<string, unknown>, patchBody: unknown): Promise<void> {
+async function createOrPatch(
+  client: KubeHttpClient,
+  resource: ResourceDescriptor,
+  ns: string,
+  name: string,
+  body: Record<string, unknown>,
+  patchBody: unknown,
+): Promise<void> {
   try {
     await createObject(client, resource, ns, body);
   } catch (err) {
@@ -109,7 +115,9 @@ async function applyOnce(client: KubeHttpClient, ns: string, o: Operation): Prom
       return ignoreMissing(() => patchObject(client, RESOURCES[o.kind], ns, o.name, { status }, { subresource: 'status' }));
     }
     case 'move-group':
-      return ignoreMissing(() => patchObject(client, RESOURCES[o.kind], ns, o.name, { spec: { groupRef: o.group === null ? null : { name: o.group } } }));
+      return ignoreMissing(() =>
+        patchObject(client, RESOURCES[o.kind], ns, o.name, { spec: { groupRef: o.group === null ? null : { name: o.group } } }),
+      );
     case 'delete-workload':
       return deleteObject(client, RESOURCES[o.kind], ns, o.name);
     case 'put-auth': {
@@ -129,7 +137,14 @@ async function applyOnce(client: KubeHttpClient, ns: string, o: Operation): Prom
     case 'put-secret': {
       const data = Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, b64(v)]));
       const patchData = Object.fromEntries(SECRET_KEYS.map((k) => [k, o.data[k] === undefined ? null : b64(o.data[k])]));
-      await createOrPatch(client, SecretResource, ns, o.name, { apiVersion: 'v1', kind: 'Secret', metadata: { name: o.name }, type: 'Opaque', data }, { data: patchData });
+      await createOrPatch(
+        client,
+        SecretResource,
+        ns,
+        o.name,
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: o.name }, type: 'Opaque', data },
+        { data: patchData },
+      );
       return true;
     }
     case 'delete-secret':

@@ -21,10 +21,14 @@ export interface ReportedExclusion {
   code: string;
 }
 
-const describeExclusion = (e: { kind?: string | undefined; code: string } | undefined): string => (e === undefined ? '(none)' : `${e.kind ?? '?'} ${e.code}`);
+const describeExclusion = (e: { kind?: string | undefined; code: string } | undefined): string =>
+  e === undefined ? '(none)' : `${e.kind ?? '?'} ${e.code}`;
 
 /** Every difference between the exclusions the watcher reports and the expected ones (name, kind, reason code). */
-export function diffExclusions(actual: Readonly<Record<string, ReportedExclusion>>, expected: ReadonlyMap<string, ExpectedExclusion>): Divergence[] {
+export function diffExclusions(
+  actual: Readonly<Record<string, ReportedExclusion>>,
+  expected: ReadonlyMap<string, ExpectedExclusion>,
+): Divergence[] {
   const out: Divergence[] = [];
   const names = new Set([...Object.keys(actual), ...expected.keys()]);
   for (const name of names) {
@@ -68,7 +72,8 @@ export function diffRegistry(actual: readonly Backend[], expected: ReadonlyMap<s
     for (const field of ['baseUrl', 'transportType', 'type', 'healthStatus', 'authConfigRef', 'authType'] as const) {
       if (got[field] !== want[field]) out.push({ id, problem: 'field', field, expected: want[field], actual: got[field] });
     }
-    if (got.authSecret !== want.authSecret) out.push({ id, problem: 'field', field: 'authSecret', expected: '<secret A>', actual: '<secret B>' });
+    if (got.authSecret !== want.authSecret)
+      out.push({ id, problem: 'field', field: 'authSecret', expected: '<secret A>', actual: '<secret B>' });
     const keys = new Set([...Object.keys(got.metadata), ...Object.keys(want.metadata)]);
     for (const key of [...keys].sort()) {
       const a = got.metadata[key];

@@ -18,12 +18,12 @@ export interface FaultContext {
   applyOperations(n: number): Promise<void>;
 }
 
-
 /** What each fault does, in one line (for the README and logs). */
 export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {
   restart: 'kube-apiserver stopped for 1 s, then started again (etcd keeps the data)',
   pause: 'kube-apiserver SIGSTOPped beyond the watcher’s inactivity deadline, then SIGCONTed',
-  compact: 'watcher black-holed while 3 writes happen, etcd compacted and kube-apiserver restarted (resume gets 410 Gone → relist), then released',
+  compact:
+    'watcher black-holed while 3 writes happen, etcd compacted and kube-apiserver restarted (resume gets 410 Gone → relist), then released',
   drop: 'every watcher connection reset at once, 2 writes right after',
   blackhole: 'watcher connections silently black-holed beyond the inactivity deadline while 4 writes happen',
 };

@@ -21,9 +21,18 @@ export const NAMES: readonly string[] = Array.from({ length: 40 }, (_, i) => `w$
 /** The name of the i-th bulk MCPServer (created before the sequence; see `ConvergenceOptions.bulkServers`). */
 export const bulkName = (i: number): string => `bulk-${String(i).padStart(4, '0')}`;
 /** URLs no gateway can use: each makes its object `invalid-url`. */
-export const HOSTILE_URLS = ['javascript:alert(1)', 'file:///etc/passwd', 'http://h.example.com:99999/mcp', 'https://u:pw@h.example.com:0/mcp'] as const;
+export const HOSTILE_URLS = [
+  'javascript:alert(1)',
+  'file:///etc/passwd',
+  'http://h.example.com:99999/mcp',
+  'https://u:pw@h.example.com:0/mcp',
+] as const;
 /** The hostile URLs the CRDs let into `spec.remoteUrl` (its schema requires `^https?://`). */
-export const HOSTILE_REMOTE_URLS = ['http://h.example.com:99999/mcp', 'https://u:pw@h.example.com:0/mcp', 'https://user:se?cret@h.example.com/mcp'] as const;
+export const HOSTILE_REMOTE_URLS = [
+  'http://h.example.com:99999/mcp',
+  'https://u:pw@h.example.com:0/mcp',
+  'https://user:se?cret@h.example.com/mcp',
+] as const;
 export const AUTH_NAMES = ['auth-a', 'auth-b', 'auth-c'] as const;
 export const SECRET_NAMES = ['sec-a', 'sec-b'] as const;
 export const SECRET_KEYS = ['token', 'other'] as const;
@@ -77,7 +86,9 @@ export function generateOperation(rng: Rng, counter: number, bulk = 0): Operatio
   let kind = rng.pick(SOURCE_KINDS);
   let name = rng.pick(NAMES);
   const group = (): string | null =>
-    kind === 'MCPServerEntry' ? rng.pick([WATCHED_GROUP, WATCHED_GROUP, OTHER_GROUP]) : rng.pick([WATCHED_GROUP, WATCHED_GROUP, OTHER_GROUP, null]);
+    kind === 'MCPServerEntry'
+      ? rng.pick([WATCHED_GROUP, WATCHED_GROUP, OTHER_GROUP])
+      : rng.pick([WATCHED_GROUP, WATCHED_GROUP, OTHER_GROUP, null]);
   const type = rng.weighted<Operation['op']>([
     ['put-workload', 6],
     ['set-status', 6],
@@ -112,7 +123,12 @@ export function generateOperation(rng: Rng, counter: number, bulk = 0): Operatio
         op: 'set-status',
         kind,
         name,
-        url: kind === 'MCPServerEntry' || rng.chance(0.8) ? (rng.chance(0.06) ? rng.pick(HOSTILE_URLS) : `http://${name}-${counter}.svc:8080/mcp`) : null,
+        url:
+          kind === 'MCPServerEntry' || rng.chance(0.8)
+            ? rng.chance(0.06)
+              ? rng.pick(HOSTILE_URLS)
+              : `http://${name}-${counter}.svc:8080/mcp`
+            : null,
         phase: rng.pick(PHASES[kind]),
       };
     case 'move-group':

@@ -45,7 +45,8 @@ export interface ExpectedBackend {
   metadata: Record<string, string>;
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const nameOf = (o: RawObject): string => str(obj(o['metadata'])['name']);
 const groupOf = (o: RawObject): string => str(obj(obj(o['spec'])['groupRef'])['name']);

@@ -1,5 +1,11 @@
 /** Reads what the API server holds in the suite's namespace (full objects, Secrets included) for the oracle. */
-import { MCPExternalAuthConfigResource, MCPRemoteProxyResource, MCPServerEntryResource, MCPServerResource, SecretResource } from '@vmcp/api';
+import {
+  MCPExternalAuthConfigResource,
+  MCPRemoteProxyResource,
+  MCPServerEntryResource,
+  MCPServerResource,
+  SecretResource,
+} from '@vmcp/api';
 import type { KubeHttpClient } from '@vmcp/kube-watcher';
 import { listAll } from '../baseline/bare-client.ts';
 import { retrying } from '../kube/objects.ts';

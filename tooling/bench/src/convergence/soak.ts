@@ -45,7 +45,14 @@ async function main(): Promise<number> {
     for (let run = 1; run <= args.runs && Date.now() < deadline; run++) {
       const seed = args.seed ?? randomSeed();
       log(`run ${run}: seed ${seed}, ${args.operations} operations, ${args.faults} faults, ${args.bulk} bulk servers`);
-      const report = await runConvergence({ seed, operations: args.operations, faults: args.faults, bulkServers: args.bulk, controlPlane: cp, log });
+      const report = await runConvergence({
+        seed,
+        operations: args.operations,
+        faults: args.faults,
+        bulkServers: args.bulk,
+        controlPlane: cp,
+        log,
+      });
       process.stdout.write(`${formatReport(report)}\n`);
       if (report.divergences > 0) return 1;
     }

@@ -77,7 +77,6 @@ export interface ConvergenceReport {
   log: string[];
 }
 
-
 /** The i-th bulk MCPServer: a tenth in the other group, one in 17 without a URL (so not served), the rest served. */
 async function putBulkServer(client: KubeHttpClient, namespace: string, i: number): Promise<void> {
   const name = bulkName(i);
@@ -141,7 +140,8 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
     const namespace = await cp.createNamespace('convergence');
     await prepareNamespace(client, namespace, { placeholderSecret: false });
     // The Secrets exist before the watcher starts (a namespace with auth in use); operations may delete them later.
-    for (const name of SECRET_NAMES) await applyOperation(client, namespace, { op: 'put-secret', name, data: { token: `initial-${name}` } });
+    for (const name of SECRET_NAMES)
+      await applyOperation(client, namespace, { op: 'put-secret', name, data: { token: `initial-${name}` } });
     if (report.bulkServers > 0) {
       const t0 = performance.now();
       await putBulkServers(client, namespace, report.bulkServers);
@@ -196,7 +196,9 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
       };
       report.checks.push(result);
       const expectation = `${result.expectedBackends} backends, ${result.expectedExclusions} exclusions`;
-      report.log.push(`check ${label}: ${result.converged ? `converged in ${ms.toFixed(0)} ms` : `DIVERGED after ${ms.toFixed(0)} ms`} (${expectation})`);
+      report.log.push(
+        `check ${label}: ${result.converged ? `converged in ${ms.toFixed(0)} ms` : `DIVERGED after ${ms.toFixed(0)} ms`} (${expectation})`,
+      );
       if (result.converged) report.longestConvergenceMs = Math.max(report.longestConvergenceMs, ms);
       else {
         report.divergences++;
@@ -210,7 +212,9 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
       if (kinds.length === 0) kinds = faultRng.shuffle(FAULT_KINDS);
       return kinds.shift() as FaultKind;
     };
-    const faultAt = new Set(Array.from({ length: options.faults }, (_, i) => Math.floor(((i + 1) * options.operations) / (options.faults + 1))));
+    const faultAt = new Set(
+      Array.from({ length: options.faults }, (_, i) => Math.floor(((i + 1) * options.operations) / (options.faults + 1))),
+    );
 
     if (report.bulkServers > 0) await check('after the initial (paginated) list');
     for (let i = 1; i <= options.operations; i++) {
@@ -237,7 +241,10 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
 
 /** The figures the suite prints. */
 export function formatReport(r: ConvergenceReport): string {
-  const kv = (o: Record<string, number>): string => Object.entries(o).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)';
+  const kv = (o: Record<string, number>): string =>
+    Object.entries(o)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || '(none)';
   const lines = [
     `convergence suite — seed ${r.seed}`,
     `  operations applied: ${r.operationsApplied} (${kv(r.operationsByType)}; ${r.noOps} no-ops on missing objects)`,
@@ -245,9 +252,17 @@ export function formatReport(r: ConvergenceReport): string {
     `  bulk MCPServers: ${r.bulkServers}`,
     `  checks: ${r.checks.length}; divergences: ${r.divergences}`,
     `  longest time to converge: ${r.longestConvergenceMs.toFixed(0)} ms`,
-    ...r.checks.map((c) => `    ${c.label}: expected ${c.expectedBackends} backends, ${c.expectedExclusions} exclusions — ${c.converged ? `ok in ${c.ms.toFixed(0)} ms` : 'DIVERGED'}`),
+    ...r.checks.map(
+      (c) =>
+        `    ${c.label}: expected ${c.expectedBackends} backends, ${c.expectedExclusions} exclusions — ${c.converged ? `ok in ${c.ms.toFixed(0)} ms` : 'DIVERGED'}`,
+    ),
   ];
   for (const c of r.checks.filter((x) => !x.converged)) lines.push(`  divergence at ${c.label}:`, formatDiff(c.diff));
-  if (r.divergences > 0) lines.push(`  replay: pnpm --filter @vmcp/bench soak --seed ${r.seed} --operations ${r.operations} --faults ${r.faults} --bulk ${r.bulkServers} --runs 1`, '  operation log:', ...r.log.map((l, i) => `    ${i + 1}. ${l}`));
+  if (r.divergences > 0)
+    lines.push(
+      `  replay: pnpm --filter @vmcp/bench soak --seed ${r.seed} --operations ${r.operations} --faults ${r.faults} --bulk ${r.bulkServers} --runs 1`,
+      '  operation log:',
+      ...r.log.map((l, i) => `    ${i + 1}. ${l}`),
+    );
   return lines.join('\n');
 }

@@ -13,7 +13,10 @@ const args = parsePeerArgv(process.argv.slice(2));
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(args.kubeconfig);
 const client = new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-bench' });
-const targets = kubernetesWatchPlan({ group: args.group }).kinds.map((k) => ({ resource: k.resource, ...(k.metadataOnly === true ? { metadataOnly: true } : {}) }));
+const targets = kubernetesWatchPlan({ group: args.group }).kinds.map((k) => ({
+  resource: k.resource,
+  ...(k.metadataOnly === true ? { metadataOnly: true } : {}),
+}));
 emit({ ev: 'watcherStart', at: epochMs() });
 const stores = targets.map(() => new Map<string, unknown>());
 const handles: { close(): void }[] = [];

@@ -25,7 +25,8 @@ registry.subscribe((event) => {
     emit({ ev: 'complete', at, count: registry.count() });
   }
 });
-const warn = (msg: string, fields?: Record<string, unknown>): void => void process.stderr.write(`[ours] ${msg} ${fields ? JSON.stringify(fields) : ''}\n`);
+const warn = (msg: string, fields?: Record<string, unknown>): void =>
+  void process.stderr.write(`[ours] ${msg} ${fields ? JSON.stringify(fields) : ''}\n`);
 const quiet = (): void => undefined;
 const watcher = new BackendWatcher({
   kubeConfig,

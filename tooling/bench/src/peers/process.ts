@@ -33,7 +33,10 @@ export class PeerProcess {
   constructor(kind: PeerKind, cmd: PeerCommand, args: PeerArgs) {
     this.kind = kind;
     this.spawnedAt = epochMs();
-    this.#child = spawn(cmd.command, [...cmd.args, ...peerArgv(args)], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...cmd.env } });
+    this.#child = spawn(cmd.command, [...cmd.args, ...peerArgv(args)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...cmd.env },
+    });
     let pending = '';
     this.#child.stdout.setEncoding('utf8');
     this.#child.stdout.on('data', (chunk: string) => {

@@ -21,7 +21,11 @@ const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(String(flags.get('kubeconfig')));
 const client = new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-bench' });
 const origin = performance.timeOrigin;
-const log = await writeAtRate({ client }, String(flags.get('namespace')), { objects: num('objects'), ratePerSecond: num('rate'), durationMs: num('duration-ms') }, num('first-seq'), (seq, at) =>
-  process.stdout.write(`${JSON.stringify({ ev: 'ack', seq, at: origin + at })}\n`),
+const log = await writeAtRate(
+  { client },
+  String(flags.get('namespace')),
+  { objects: num('objects'), ratePerSecond: num('rate'), durationMs: num('duration-ms') },
+  num('first-seq'),
+  (seq, at) => process.stdout.write(`${JSON.stringify({ ev: 'ack', seq, at: origin + at })}\n`),
 );
 process.stdout.write(`${JSON.stringify({ ev: 'done', achievedRate: log.achievedRate, errors: log.errors })}\n`);

@@ -29,7 +29,21 @@ function runWriter(ctx: BenchContext, namespace: string, p: ChurnParams, firstSe
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [writerScript, '-kubeconfig', ctx.cp.kubeconfigPath, '-namespace', namespace, '-objects', String(p.objects), '-rate', String(p.ratePerSecond), '-duration-ms', String(p.durationMs), '-first-seq', String(firstSeq)],
+      [
+        writerScript,
+        '-kubeconfig',
+        ctx.cp.kubeconfigPath,
+        '-namespace',
+        namespace,
+        '-objects',
+        String(p.objects),
+        '-rate',
+        String(p.ratePerSecond),
+        '-duration-ms',
+        String(p.durationMs),
+        '-first-seq',
+        String(firstSeq),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const acks = new Map<number, number>();
@@ -58,7 +72,13 @@ function runWriter(ctx: BenchContext, namespace: string, p: ChurnParams, firstSe
 }
 
 async function observe(ctx: BenchContext, kind: PeerKind, namespace: string, p: ChurnParams, firstSeq: number, cmd: PeerCommandOptions) {
-  const peer = new PeerProcess(kind, peerCommand(kind, cmd), { kubeconfig: ctx.cp.kubeconfigPath, namespace, group: BENCH_GROUP, expect: p.objects, seqKey: SEQ_ANNOTATION });
+  const peer = new PeerProcess(kind, peerCommand(kind, cmd), {
+    kubeconfig: ctx.cp.kubeconfigPath,
+    namespace,
+    group: BENCH_GROUP,
+    expect: p.objects,
+    seqKey: SEQ_ANNOTATION,
+  });
   const seen = new Map<number, number>();
   peer.onSeq = (seq, at) => {
     if (!seen.has(seq)) seen.set(seq, at);
@@ -75,7 +95,12 @@ async function observe(ctx: BenchContext, kind: PeerKind, namespace: string, p: 
 }
 
 /** Runs the phase. Fails (error set) when writes fail or a system misses acknowledged changes. */
-export async function churnPeersPhase(ctx: BenchContext, p: ChurnParams, kinds: readonly PeerKind[], cmd: PeerCommandOptions): Promise<PhaseResult> {
+export async function churnPeersPhase(
+  ctx: BenchContext,
+  p: ChurnParams,
+  kinds: readonly PeerKind[],
+  cmd: PeerCommandOptions,
+): Promise<PhaseResult> {
   const result: PhaseResult = {
     phase: `Churn, ${p.ratePerSecond} updates/s for ${p.durationMs / 1000} s, writer and each system in its own process`,
     params: { objects: p.objects, ratePerSecond: p.ratePerSecond, durationSeconds: p.durationMs / 1000 },
@@ -92,7 +117,12 @@ export async function churnPeersPhase(ctx: BenchContext, p: ChurnParams, kinds: 
       ctx.log(`  ${kind} run`);
       try {
         const r = await observe(ctx, kind, namespace, p, (i + 1) * 1_000_000, cmd);
-        runs[kind] = { summary: r.latencies.length > 0 ? summarize(r.latencies) : undefined, missing: r.missing, rate: r.writes.achievedRate, errors: r.writes.errors };
+        runs[kind] = {
+          summary: r.latencies.length > 0 ? summarize(r.latencies) : undefined,
+          missing: r.missing,
+          rate: r.writes.achievedRate,
+          errors: r.writes.errors,
+        };
         if (r.missing > 0) failures.push(`${kind} never delivered ${r.missing} acknowledged writes`);
         if (r.writes.errors > 0) failures.push(`${r.writes.errors} writes failed during the ${kind} run`);
       } catch (err) {
@@ -103,7 +133,12 @@ export async function churnPeersPhase(ctx: BenchContext, p: ChurnParams, kinds: 
       const r = runs[k];
       return r === undefined ? null : (f(r) ?? null);
     };
-    const row = (name: string, unit: 'ms' | 'ops/s' | 'count', f: (r: NonNullable<(typeof runs)[PeerKind]>) => number | undefined, target?: string) =>
+    const row = (
+      name: string,
+      unit: 'ms' | 'ops/s' | 'count',
+      f: (r: NonNullable<(typeof runs)[PeerKind]>) => number | undefined,
+      target?: string,
+    ) =>
       figure(name, unit, pick('ours', f), pick('bare', f), target, { toolhive: kinds.includes('toolhive') ? pick('toolhive', f) : null });
     result.figures.push(
       row('write ack → delivered, p50', 'ms', (r) => r.summary?.p50),

@@ -55,7 +55,9 @@ export async function writeAtRate(
     while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     const seq = firstSeq + i;
     const name = serverName(seq % p.objects);
-    const write = patchObject(ctx.client, MCPServerResource, namespace, name, { metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } } }).then(
+    const write = patchObject(ctx.client, MCPServerResource, namespace, name, {
+      metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } },
+    }).then(
       (answer) => {
         if (resourceVersionOf(answer) === '') errors++;
         else {

@@ -25,7 +25,11 @@ export async function settledMemory(): Promise<MemoryReading | undefined> {
 }
 
 /** Per-object growth between two readings, or nulls when either is missing. */
-export function perObject(before: MemoryReading | undefined, after: MemoryReading | undefined, objects: number): { heap: number | null; rss: number | null } {
+export function perObject(
+  before: MemoryReading | undefined,
+  after: MemoryReading | undefined,
+  objects: number,
+): { heap: number | null; rss: number | null } {
   if (!before || !after || objects === 0) return { heap: null, rss: null };
   return { heap: (after.heapUsed - before.heapUsed) / objects, rss: (after.rss - before.rss) / objects };
 }

@@ -37,8 +37,21 @@ export type PeerMedians = Partial<Record<PeerKind, PeerSample>>;
 /** Pause between starts so the previous process's exit and the API server's cleanup do not overlap the next one. */
 const PAUSE_MS = 1000;
 
-async function startOnce(ctx: BenchContext, kind: PeerKind, namespace: string, objects: number, timeoutMs: number, cmd: PeerCommandOptions): Promise<PeerSample> {
-  const peer = new PeerProcess(kind, peerCommand(kind, cmd), { kubeconfig: ctx.cp.kubeconfigPath, namespace, group: BENCH_GROUP, expect: objects, seqKey: '' });
+async function startOnce(
+  ctx: BenchContext,
+  kind: PeerKind,
+  namespace: string,
+  objects: number,
+  timeoutMs: number,
+  cmd: PeerCommandOptions,
+): Promise<PeerSample> {
+  const peer = new PeerProcess(kind, peerCommand(kind, cmd), {
+    kubeconfig: ctx.cp.kubeconfigPath,
+    namespace,
+    group: BENCH_GROUP,
+    expect: objects,
+    seqKey: '',
+  });
   try {
     const complete = await peer.waitFor('complete', timeoutMs);
     const started = await peer.waitFor('watcherStart', 1000);
@@ -59,12 +72,27 @@ async function startOnce(ctx: BenchContext, kind: PeerKind, namespace: string, o
 function medians(samples: PeerSample[]): PeerSample | undefined {
   if (samples.length === 0) return undefined;
   const m = (k: keyof PeerSample): number => median(samples.map((s) => s[k]));
-  return { processToComplete: m('processToComplete'), watcherToComplete: m('watcherToComplete'), processToSynced: m('processToSynced'), rss: m('rss'), heap: m('heap') };
+  return {
+    processToComplete: m('processToComplete'),
+    watcherToComplete: m('watcherToComplete'),
+    processToSynced: m('processToSynced'),
+    rss: m('rss'),
+    heap: m('heap'),
+  };
 }
 
 /** Runs one size; resolves the phase result and the medians per peer (for the per-object figure across sizes). */
-export async function peersPhase(ctx: BenchContext, p: PeersParams, kinds: readonly PeerKind[], cmd: PeerCommandOptions): Promise<{ result: PhaseResult; medians: PeerMedians }> {
-  const result: PhaseResult = { phase: `Cold start and memory, ${p.objects} MCPServers, one process per system`, params: { objects: p.objects, repetitions: p.repetitions }, figures: [] };
+export async function peersPhase(
+  ctx: BenchContext,
+  p: PeersParams,
+  kinds: readonly PeerKind[],
+  cmd: PeerCommandOptions,
+): Promise<{ result: PhaseResult; medians: PeerMedians }> {
+  const result: PhaseResult = {
+    phase: `Cold start and memory, ${p.objects} MCPServers, one process per system`,
+    params: { objects: p.objects, repetitions: p.repetitions },
+    figures: [],
+  };
   const out: PeerMedians = {};
   try {
     const namespace = await ctx.cp.createNamespace(`bench-peers-${p.objects}`);
@@ -72,7 +100,14 @@ export async function peersPhase(ctx: BenchContext, p: PeersParams, kinds: reado
     ctx.log(`peers: populating ${namespace} with ${p.objects} MCPServers`);
     await populateServers(ctx, namespace, p.objects, p.concurrency);
     // Warm the API server's caches once, unmeasured.
-    await listEverything(ctx.client, namespace, kubernetesWatchPlan({ group: BENCH_GROUP }).kinds.map((k) => ({ resource: k.resource, ...(k.metadataOnly === true ? { metadataOnly: true } : {}) })));
+    await listEverything(
+      ctx.client,
+      namespace,
+      kubernetesWatchPlan({ group: BENCH_GROUP }).kinds.map((k) => ({
+        resource: k.resource,
+        ...(k.metadataOnly === true ? { metadataOnly: true } : {}),
+      })),
+    );
     const samples = new Map<PeerKind, PeerSample[]>(kinds.map((k) => [k, []]));
     const errors: string[] = [];
     for (let r = 0; r < p.repetitions; r++) {
@@ -82,7 +117,9 @@ export async function peersPhase(ctx: BenchContext, p: PeersParams, kinds: reado
         try {
           const s = await startOnce(ctx, kind, namespace, p.objects, p.timeoutMs, cmd);
           samples.get(kind)?.push(s);
-          ctx.log(`  rep ${r + 1} ${kind}: process→complete ${s.processToComplete.toFixed(0)} ms, watcher→complete ${s.watcherToComplete.toFixed(0)} ms, RSS ${(s.rss / 1048576).toFixed(0)} MiB`);
+          ctx.log(
+            `  rep ${r + 1} ${kind}: process→complete ${s.processToComplete.toFixed(0)} ms, watcher→complete ${s.watcherToComplete.toFixed(0)} ms, RSS ${(s.rss / 1048576).toFixed(0)} MiB`,
+          );
         } catch (err) {
           errors.push(`${kind}: ${err instanceof Error ? err.message : String(err)}`);
         }
@@ -114,7 +151,10 @@ export async function peersPhase(ctx: BenchContext, p: PeersParams, kinds: reado
 }
 
 /** Heap per additional object between two sizes, per peer (the fixed cost of the runtime and code cancels out). */
-export function perObjectPhase(small: { objects: number; medians: PeerMedians }, large: { objects: number; medians: PeerMedians }): PhaseResult {
+export function perObjectPhase(
+  small: { objects: number; medians: PeerMedians },
+  large: { objects: number; medians: PeerMedians },
+): PhaseResult {
   const per = (k: PeerKind): number | null => {
     const a = small.medians[k];
     const b = large.medians[k];
@@ -129,7 +169,10 @@ export function perObjectPhase(small: { objects: number; medians: PeerMedians },
     phase: `Memory per additional object, ${small.objects} → ${large.objects} MCPServers`,
     params: {},
     figures: [
-      figure('heap per additional object', 'bytes/object', per('ours'), per('bare'), undefined, { toolhive: per('toolhive'), goal: { vs: 'toolhive', atMost: 0.35 } }),
+      figure('heap per additional object', 'bytes/object', per('ours'), per('bare'), undefined, {
+        toolhive: per('toolhive'),
+        goal: { vs: 'toolhive', atMost: 0.35 },
+      }),
       figure('RSS per additional object', 'bytes/object', rss('ours'), rss('bare'), undefined, { toolhive: rss('toolhive') }),
     ],
   };

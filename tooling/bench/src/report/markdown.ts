@@ -23,13 +23,18 @@ function escapeCell(text: string): string {
 
 /** One phase as a heading, its parameters, and a table (or its error). */
 export function phaseMarkdown(phase: PhaseResult): string {
-  const params = Object.entries(phase.params).map(([k, v]) => `${k}=${v}`).join(', ');
+  const params = Object.entries(phase.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   const lines = [`### ${phase.phase}${params === '' ? '' : ` (${params})`}`, ''];
   if (phase.error !== undefined) lines.push(`**FAILED:** ${escapeCell(phase.error)}`, '');
   const threeWay = phase.figures.some((f) => f.toolhive !== undefined);
   if (threeWay) {
     const x = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : `${r.toFixed(2)}×`);
-    lines.push('| figure | ours | ToolHive | bare | ours / ToolHive | ours / bare | target | met |', '|---|---:|---:|---:|---:|---:|---|---|');
+    lines.push(
+      '| figure | ours | ToolHive | bare | ours / ToolHive | ours / bare | target | met |',
+      '|---|---:|---:|---:|---:|---:|---|---|',
+    );
     for (const f of phase.figures) {
       const met = goalMet(f);
       const verdict = met === undefined ? (f.goal === undefined ? '' : 'n/a') : met ? 'yes' : '**no**';
@@ -42,7 +47,9 @@ export function phaseMarkdown(phase: PhaseResult): string {
     lines.push('| figure | ours | baseline | ratio | target |', '|---|---:|---:|---:|---|');
     for (const f of phase.figures) {
       const ratio = f.ratio === null ? '—' : `${f.ratio.toFixed(2)}×`;
-      lines.push(`| ${escapeCell(f.name)} | ${formatValue(f.ours, f.unit)} | ${formatValue(f.baseline, f.unit)} | ${ratio} | ${escapeCell(f.target ?? '')} |`);
+      lines.push(
+        `| ${escapeCell(f.name)} | ${formatValue(f.ours, f.unit)} | ${formatValue(f.baseline, f.unit)} | ${ratio} | ${escapeCell(f.target ?? '')} |`,
+      );
     }
     lines.push('');
   }
@@ -57,7 +64,11 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
     `- Machine: ${m.cpuModel}, ${m.cores} cores available, ${(m.memoryBytes / 1073741824).toFixed(1)} GiB memory, ${m.platform}`,
     `- Node ${m.node}; kube-apiserver ${m.kubeApiServer}; etcd ${m.etcd}`,
-    ...(m.loadAverage ? [`- Load average (1/5/15 min) at start: ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end: ${m.loadAverageEnd.join(' / ')}` : ''} on ${m.cores} cores`] : []),
+    ...(m.loadAverage
+      ? [
+          `- Load average (1/5/15 min) at start: ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end: ${m.loadAverageEnd.join(' / ')}` : ''} on ${m.cores} cores`,
+        ]
+      : []),
     ...(results.peers ? [`- ToolHive peer: ${results.peers.toolhive}; Node peers: ${results.peers.nodePeers}`] : []),
     '- "ours" = BackendWatcher + DynamicRegistry; "ToolHive" = ToolHive\'s Go BackendWatcher + DynamicRegistry; "bare"/"baseline" = bare paginated list + watch over the same `node:https` stack, JSON decode only.',
     '',

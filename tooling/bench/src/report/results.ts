@@ -71,7 +71,14 @@ export interface BenchResults {
 const div = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
 
 /** Builds a figure, computing the ratios; `three` adds ToolHive's value (a three-way figure) and a goal. */
-export function figure(name: string, unit: Unit, ours: number | null, baseline: number | null, target?: string, three?: { toolhive: number | null; goal?: Goal }): Figure {
+export function figure(
+  name: string,
+  unit: Unit,
+  ours: number | null,
+  baseline: number | null,
+  target?: string,
+  three?: { toolhive: number | null; goal?: Goal },
+): Figure {
   const f: Figure = { name, unit, ours, baseline, ratio: div(ours, baseline), ...(target === undefined ? {} : { target }) };
   if (three !== undefined) {
     f.toolhive = three.toolhive;

@@ -35,10 +35,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
  * it over loopback: the first `POST /acquire` starts the one control plane of the run (so a run whose selected
  * files need no cluster never starts one), later calls share it, and every distinct CRD path is installed once.
  */
-export async function startBroker(opts: {
-  planeOptions: ControlPlaneOptions;
-  log: (line: string) => void;
-}): Promise<Broker> {
+export async function startBroker(opts: { planeOptions: ControlPlaneOptions; log: (line: string) => void }): Promise<Broker> {
   const token = randomBytes(24).toString('hex');
   let planePromise: Promise<ControlPlane> | undefined;
   let plane: ControlPlane | undefined;

@@ -133,7 +133,11 @@ function toTestEnv(info: SharedPlaneInfo): TestEnv {
     stats: info.stats,
     async newNamespace(prefix = 'test') {
       const name = `${prefix}-${randomBytes(4).toString('hex')}`;
-      const res = await request(`${info.server}/api/v1/namespaces`, { method: 'POST', tls, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+      const res = await request(`${info.server}/api/v1/namespaces`, {
+        method: 'POST',
+        tls,
+        body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      });
       if (res.status !== 201) throw new Error(`creating namespace ${name} failed: HTTP ${res.status} ${res.body}`);
       return name;
     },
@@ -184,15 +188,25 @@ export function useEnvtest(options: UseEnvtestOptions = {}): TestEnv {
     if (!availability.shared) await releasePrivate();
   }, 60_000);
   const get = (): TestEnv => {
-    if (!env) throw new Error('@vmcp/envtest: the test env is used before useEnvtest()\'s beforeAll ran (or it failed; see the hook error)');
+    if (!env) throw new Error("@vmcp/envtest: the test env is used before useEnvtest()'s beforeAll ran (or it failed; see the hook error)");
     return env;
   };
   return {
-    get kubeConfig() { return get().kubeConfig; },
-    get kubeconfigPath() { return get().kubeconfigPath; },
-    get kubeconfigYaml() { return get().kubeconfigYaml; },
-    get server() { return get().server; },
-    get stats() { return get().stats; },
+    get kubeConfig() {
+      return get().kubeConfig;
+    },
+    get kubeconfigPath() {
+      return get().kubeconfigPath;
+    },
+    get kubeconfigYaml() {
+      return get().kubeconfigYaml;
+    },
+    get server() {
+      return get().server;
+    },
+    get stats() {
+      return get().stats;
+    },
     newNamespace: (prefix?: string) => get().newNamespace(prefix),
     addUser: (user: UserSpec) => get().addUser(user),
   };
