@@ -5,12 +5,12 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { crdDirectory } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
+import { freePort } from '@vmcp/envtest';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BackendListResponse } from '../src/index.ts';
@@ -47,17 +47,6 @@ const haveImage = toolAvailable(
   imageBuilt(),
   `${IMAGE} was not built (the test command's "container image" step runs scripts/image.sh build; it needs buildah and debootstrap)`,
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Real uids of the node processes whose command line contains `needle`. */
 function uidsOf(needle: string): string[] {

@@ -4,8 +4,6 @@
  * Prints the latency from each object change to `notifications/tools/list_changed` at the client.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
@@ -14,7 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { TOOLHIVE_API_GROUP, TOOLHIVE_API_VERSION } from '@vmcp/api';
-import { createPki } from '@vmcp/envtest';
+import { createPki, freePort } from '@vmcp/envtest';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { startGateway, type RunningGateway } from '../src/index.ts';
 import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';
@@ -27,14 +25,6 @@ const WAIT = { timeout: 30_000, interval: 50 };
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 type Plural = 'mcpserverentries' | 'mcpremoteproxies' | 'mcpexternalauthconfigs';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describeIntegration('examples/mcp-gateway on a real API server and real MCP servers', () => {
   const env = useEnvtest();

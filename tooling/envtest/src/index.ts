@@ -15,3 +15,4 @@ export type { KubeconfigParts } from './kubeconfig.ts';
 export { createPki, issueClientCert } from './pki.ts';
 export type { PkiFiles, ClientCa, ClientCert } from './pki.ts';
 export { ETCD_VERSION, KUBE_APISERVER_VERSION } from './versions.ts';
+export { freePort } from './internal/ports.ts';

@@ -5,10 +5,10 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@vmcp/envtest';
 
 export const VERDACCIO_VERSION = '6.10.4';
 const execFileP = promisify(execFile);
@@ -43,17 +43,6 @@ export async function ensureVerdaccio(log: (line: string) => void): Promise<stri
   renameSync(tmp, dir);
   log(`verdaccio installed in ${Math.round((Date.now() - started) / 1000)} s`);
   return cli;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface LocalRegistry {
