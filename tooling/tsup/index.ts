@@ -1,4 +1,5 @@
 import type { Options } from 'tsup';
+import { leaveOut, sideEffectFree } from './bundle-plugins.ts';
 
 // Re-exported so a package's tsup.config.ts can name the type of its default export without depending on tsup itself.
 export type { Options };
@@ -25,8 +26,15 @@ export function libraryConfig(overrides: Options = {}): Options {
 
 /**
  * A deployable entry bundled into ONE file with its dependencies inlined (the service, the bench's peers): Node then
- * resolves and compiles one module instead of ~900, most of them @kubernetes/client-node's generated API, which
- * esbuild's tree-shaking drops. `external` names what must stay out (development-only packages).
+ * resolves and compiles one module instead of ~900. `external` names what must stay out (development-only packages).
+ *
+ * The service imports `@kubernetes/client-node` for `KubeConfig` only. That package has no `"sideEffects": false`,
+ * so esbuild kept every module its index re-exports and the dependencies they import (ws, tar-fs, the generated
+ * API: 3.0 MB, 1.35 MB of it undici), and Node ran all of it at start. The bundle now treats client-node as free of
+ * side effects and leaves undici out: client-node's `KubeConfig` needs undici only to build `fetch` dispatchers for
+ * its generated API clients, which nothing here uses (our REST client is `KubeHttpClient` on `node:https`, and
+ * `KubeConfig.applyToHTTPSOptions` builds `node:https` / proxy agents). Measured: bundle 3.0 MB → under 0.3 MB; heap
+ * after sync -3 MiB; RSS after sync -6 MiB (docs/benchmarks.md).
  */
 export function serviceBundleConfig(overrides: Options = {}): Options {
   const external = (overrides.external ?? []).filter((e): e is string => typeof e === 'string');
@@ -35,6 +43,18 @@ export function serviceBundleConfig(overrides: Options = {}): Options {
     noExternal: [new RegExp(`^(?!${external.map((e) => e.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') || '$^'})`)],
     // esbuild tree-shakes while bundling; tsup's extra Rollup pass took a minute on 4 MB for nothing measurable.
     treeshake: false,
+    // Whitespace and syntax only: identifiers keep their names, so a stack trace still names its functions.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    esbuildPlugins: [
+      sideEffectFree(['@kubernetes/client-node']),
+      leaveOut({
+        undici: {
+          exports: ['Agent', 'ProxyAgent', 'fetch'],
+          reason: "@kubernetes/client-node's fetch-based clients are not used; requests go through KubeHttpClient on node:https",
+        },
+      }),
+    ],
     // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __vmcpCreateRequire } from 'node:module';\nconst require = __vmcpCreateRequire(import.meta.url);",

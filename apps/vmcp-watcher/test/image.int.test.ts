@@ -90,7 +90,7 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
       const config = await imageConfig();
       expect(config.Labels['org.opencontainers.image.version']).toBe(PACKAGE_VERSION);
       expect(config.User).toBe('65532:65532');
-      expect(config.Entrypoint).toEqual(['node', 'dist/cli.js']);
+      expect(config.Entrypoint).toEqual(['node', '--max-semi-space-size=2', 'dist/cli.js']);
       expect(config.WorkingDir).toBe('/app');
       console.log(`[vmcp] image ${IMAGE}: ${await buildah(['images', '--format', '{{.Size}}', IMAGE])}`);
     }, 60_000);

@@ -10,6 +10,7 @@ import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { controlPlaneVersions, startBenchControlPlane } from './control-plane.ts';
 import { parseArgs } from './options.ts';
 import type { PeerKind } from './peers/process.ts';
+import { serviceNodeFlags } from './peers/commands.ts';
 import { ensureToolhivePeer, TOOLHIVE_VERSION } from './peers/toolhive-peer.ts';
 import { churnPeersPhase } from './phases/churn-peers.ts';
 import type { BenchContext } from './phases/context.ts';
@@ -43,7 +44,8 @@ async function main(): Promise<number> {
       log(`SKIPPED ToolHive's Go watcher (its column stays empty): ${toolhiveSkipped}`);
     }
   }
-  const cmd = { unbundled: plan.unbundled, ...(toolhiveBinary === undefined ? {} : { toolhiveBinary }) };
+  const nodeFlags = plan.nodeFlags ?? serviceNodeFlags();
+  const cmd = { unbundled: plan.unbundled, nodeFlags, ...(toolhiveBinary === undefined ? {} : { toolhiveBinary }) };
   const cp = await startBenchControlPlane();
   const phases: PhaseResult[] = [];
   let results: BenchResults;
@@ -70,6 +72,7 @@ async function main(): Promise<number> {
       peers: {
         toolhive: toolhiveBinary === undefined ? `not run: ${toolhiveSkipped ?? 'not asked (--toolhive)'}` : TOOLHIVE_VERSION,
         nodePeers: plan.unbundled ? 'unbundled' : 'bundled',
+        nodeFlags: nodeFlags.join(' ') || '(none)',
       },
     };
   } finally {

@@ -16,12 +16,15 @@ export interface BenchPlan {
   toolhive: boolean;
   /** Run the Node peers from source against the packages' dist instead of the bundle (to measure the bundle). */
   unbundled: boolean;
+  /** Node flags for the Node peers instead of the service image's (to measure a flag before shipping it). */
+  nodeFlags: string[] | undefined;
 }
 
 const CONCURRENCY = 24;
 
 /**
- * Parses `--quick`, `--out <file>`, `--no-out`, `--docs`/`--no-docs`, `--toolhive`/`--no-toolhive`, `--unbundled`.
+ * Parses `--quick`, `--out <file>`, `--no-out`, `--docs`/`--no-docs`, `--toolhive`/`--no-toolhive`, `--unbundled`,
+ * `--node-flags "<flags>"` (space-separated; empty = Node's defaults).
  * Full mode writes `results/<date>.json` and docs/benchmarks.md; quick mode writes neither unless asked, so the
  * test command never touches committed files.
  * @throws Error on an unknown argument.
@@ -32,6 +35,7 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
   let docs: boolean | undefined;
   let toolhive: boolean | undefined;
   let unbundled = false;
+  let nodeFlags: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
@@ -45,14 +49,18 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
     else if (a === '--toolhive') toolhive = true;
     else if (a === '--no-toolhive') toolhive = false;
     else if (a === '--unbundled') unbundled = true;
-    else
+    else if (a === '--node-flags') {
+      const v = argv[++i];
+      if (v === undefined) throw new Error('--node-flags needs a value ("" for Node\'s defaults)');
+      nodeFlags = v.split(/\s+/).filter((f) => f !== '');
+    } else
       throw new Error(
-        `unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled)`,
+        `unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled, --node-flags <flags>)`,
       );
   }
   const stamp = today.toISOString().slice(0, 19).replace(/:/g, '-');
   const defaultOut = quick ? undefined : `results/${stamp}.json`;
-  const common = { out: out === null ? defaultOut : out, writeDocs: docs ?? !quick, toolhive: toolhive ?? !quick, unbundled };
+  const common = { out: out === null ? defaultOut : out, writeDocs: docs ?? !quick, toolhive: toolhive ?? !quick, unbundled, nodeFlags };
   if (quick) {
     return {
       mode: 'quick',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runPool } from '../src/kube/pool.ts';
 import { parseArgs } from '../src/options.ts';
+import { peerCommand, serviceNodeFlags } from '../src/peers/commands.ts';
 import { correlate } from '../src/phases/churn.ts';
 import { phaseMarkdown } from '../src/report/markdown.ts';
 import { figure } from '../src/report/results.ts';
@@ -72,6 +73,34 @@ describe('options', () => {
   });
   it('rejects unknown arguments', () => {
     expect(() => parseArgs(['--fast'])).toThrow(/unknown argument --fast/);
+  });
+  it('--node-flags replaces the service flags; "" means Node defaults; absent leaves them to the Dockerfile', () => {
+    expect(parseArgs(['--node-flags', '--max-semi-space-size=4  --no-opt']).nodeFlags).toEqual(['--max-semi-space-size=4', '--no-opt']);
+    expect(parseArgs(['--node-flags', '']).nodeFlags).toEqual([]);
+    expect(parseArgs([]).nodeFlags).toBeUndefined();
+    expect(() => parseArgs(['--node-flags'])).toThrow(/--node-flags needs a value/);
+  });
+});
+
+describe("Node peers run with the service image's Node flags", () => {
+  it('reads the flags between node and the script of the ENTRYPOINT', () => {
+    expect(serviceNodeFlags('FROM x\nENTRYPOINT ["node", "--a=1", "--b", "dist/cli.js"]\nCMD ["--listen", ":8080"]\n')).toEqual([
+      '--a=1',
+      '--b',
+    ]);
+    expect(serviceNodeFlags('ENTRYPOINT ["node", "dist/cli.js"]\n')).toEqual([]);
+    expect(() => serviceNodeFlags('ENTRYPOINT node dist/cli.js\n')).toThrow();
+    expect(() => serviceNodeFlags('ENTRYPOINT ["/bin/sh", "dist/cli.js"]\n')).toThrow(/no exec-form ENTRYPOINT/);
+    expect(() => serviceNodeFlags('FROM x\n')).toThrow(/found none/);
+  });
+  it("the repository's Dockerfile gives flags, and both Node peers are started with them", () => {
+    const flags = serviceNodeFlags();
+    expect(flags.length).toBeGreaterThan(0);
+    for (const kind of ['ours', 'bare'] as const) {
+      const args = peerCommand(kind, { unbundled: true }).args;
+      expect(args.slice(1, 1 + flags.length)).toEqual(flags);
+      expect(peerCommand(kind, { unbundled: true, nodeFlags: [] }).args).toHaveLength(2);
+    }
   });
 });
 

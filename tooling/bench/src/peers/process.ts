@@ -113,6 +113,11 @@ export class PeerProcess {
     return { rss: m.rss, heap: m.heap };
   }
 
+  /** The peer's process id (to read /proc while it runs). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** The last lines the peer wrote to stderr. */
   stderrTail(): string {
     return this.#stderr.join('').slice(-1500).trim() || '(none)';

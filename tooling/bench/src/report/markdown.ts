@@ -69,7 +69,11 @@ export function resultsMarkdown(results: BenchResults): string {
           `- Load average (1/5/15 min) at start: ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end: ${m.loadAverageEnd.join(' / ')}` : ''} on ${m.cores} cores`,
         ]
       : []),
-    ...(results.peers ? [`- ToolHive peer: ${results.peers.toolhive}; Node peers: ${results.peers.nodePeers}`] : []),
+    ...(results.peers
+      ? [
+          `- ToolHive peer: ${results.peers.toolhive}; Node peers: ${results.peers.nodePeers}, Node flags: ${results.peers.nodeFlags ?? '(not recorded)'}`,
+        ]
+      : []),
     '- "ours" = BackendWatcher + DynamicRegistry; "ToolHive" = ToolHive\'s Go BackendWatcher + DynamicRegistry; "bare"/"baseline" = bare paginated list + watch over the same `node:https` stack, JSON decode only.',
     '',
   ];

@@ -64,8 +64,8 @@ export interface BenchResults {
   mode: 'quick' | 'full';
   machine: MachineInfo;
   phases: PhaseResult[];
-  /** Which peers ran and how: the ToolHive version (or why it did not run), bundled or unbundled Node peers. */
-  peers?: { toolhive: string; nodePeers: 'bundled' | 'unbundled' };
+  /** Which peers ran and how: the ToolHive version (or why it did not run), bundled or unbundled Node peers, their Node flags. */
+  peers?: { toolhive: string; nodePeers: 'bundled' | 'unbundled'; nodeFlags?: string };
 }
 
 const div = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
