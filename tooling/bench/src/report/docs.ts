@@ -11,7 +11,7 @@ Three systems are measured in the same run against the same local control plane 
 \`@vmcp/envtest\`), **each in a process of its own**, repetitions interleaved (the order rotates):
 
 - **ours**: vmcp-watcher's \`BackendWatcher\` feeding a \`DynamicRegistry\` (tooling/bench/src/peers/ours-peer.ts),
-  bundled into one file like the service and started with Node's compile cache;
+  bundled into one file like the service (tooling/tsup \`serviceBundleConfig\`) and started with Node's compile cache;
 - **ToolHive**: ToolHive's own Go \`BackendWatcher\` (\`github.com/stacklok/toolhive\` pkg/vmcp/k8s, imported as a Go
   module at the version tooling/bench/go/toolhive-peer/go.mod pins, never copied) feeding its \`DynamicRegistry\`,
   wrapped to timestamp changes. Upstream's manager leaves controller-runtime's metrics server on its default \`:8080\`,
@@ -27,9 +27,15 @@ Figures:
 - **Cold start**: N ready MCPServers (status.url + phase Ready via the status subresource) exist. Process start
   (just before \`spawn\`) → the registry (bare: the decoded lists) holds all N; watcher start (after every import) →
   complete; process start → caches synced. Medians of the repetitions.
-- **Memory**: RSS and heap after sync, read in each process after a full GC (Node: \`global.gc()\` twice; Go:
-  \`runtime.GC()\` + \`debug.FreeOSMemory()\`, heap = \`HeapAlloc\`). Heap per additional object = the heap
-  difference between the two sizes of a full run divided by the object difference, so the runtime's fixed cost cancels.
+- **Memory**: RSS and heap after sync, read in each process after a full GC that also returns free memory to the OS,
+  the same in both runtimes (Node: \`gc()\` then V8's last-resort \`gc({ type: 'major', flavor: 'last-resort' })\`,
+  which shrinks the young generation and releases pooled pages; Go: \`runtime.GC()\` + \`debug.FreeOSMemory()\`,
+  heap = \`HeapAlloc\`). Until 2026-11-30 the Node peers were read after a plain \`gc()\`, which leaves those pages
+  mapped (at 10,000 objects with Node's default young generation: 138 MiB after a plain \`gc()\`, 108 MiB after the
+  last-resort one). Heap per additional object = the heap difference between the two sizes of a full
+  run divided by the object difference, so the runtime's fixed cost cancels.
+- **Node flags**: both Node peers run with the Node flags of the service image's \`ENTRYPOINT\`
+  (apps/vmcp-watcher/Dockerfile, printed with each run); \`pnpm bench --node-flags "…"\` measures others.
 - **Churn**: a writer in its own process patches an annotation at a fixed offered rate, round-robin over the
   objects, each patch carrying a unique sequence number; latency = the observer's delivery of that number (registry
   upsert; bare: the watch event) − the writer's receipt of the API server's answer, both on the machine's clock.
