@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const APP_DIR = path.resolve(import.meta.dirname, '..');
 
@@ -54,7 +55,7 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
       if (child.exitCode !== null || Date.now() > deadline) {
         throw new Error(`log line not seen (exit ${child.exitCode}); stdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`);
       }
-      await new Promise((r) => setTimeout(r, 25));
+      await sleep(25);
     }
   };
   return {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expectedEngineeringBackendsFile } from '@vmcp/api';
 import { createDynamicRegistry, type Backend, type DynamicRegistry } from '@vmcp/registry';
 import { createService, type Service, type ServiceOptions } from '../src/app.ts';
@@ -179,7 +180,7 @@ export async function openEvents(url: string, headers: Record<string, string> = 
         const found = client.events.find(predicate);
         if (found) return found;
         if (Date.now() > deadline) throw new Error(`event not received in ${ms} ms; got ${JSON.stringify(client.events)}`);
-        await new Promise((r) => setTimeout(r, 10));
+        await sleep(10);
       }
     },
     close: () => abort.abort(),

@@ -13,6 +13,7 @@ import {
 } from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ScriptedApi, event, listBody, statusBody } from './helpers/scripted-api.ts';
 
 let api: ScriptedApi;
@@ -158,7 +159,7 @@ describe('pushed status', () => {
     off();
     const count = pushed.length;
     await w.stop();
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(pushed.length).toBe(count);
   });
 

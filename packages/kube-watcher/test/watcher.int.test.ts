@@ -2,6 +2,7 @@
  * BackendWatcher against a real kube-apiserver + etcd (@vmcp/envtest): upstream's watcher scenarios with HEAD semantics,
  * per-kind lifecycles, dependency fan-out (auth config, Secret rotation, CA ConfigMap), conflicts, v1alpha1, RBAC.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
@@ -361,7 +362,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
         const value = slow ? 'slow-value' : 'fast-value';
         if (slow) {
           events.push(`get ${name}`);
-          await new Promise((r) => setTimeout(r, 800)); // ignores the signal: stop() must wait for it
+          await sleep(800); // ignores the signal: stop() must wait for it
           events.push(`got ${name}`);
         }
         return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, data: { key: Buffer.from(value).toString('base64') } };
