@@ -109,24 +109,35 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await eventually(() => registry.count() === 0, 10_000, 'entry removed');
   });
 
-  it('MCPServer: status.url appearing later, phase changes, moving out of and back into the group, delete', async () => {
-    const { kube, registry } = await setup();
-    await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { phase: 'Pending' });
-    await consistently(() => !registry.get('srv'), 500, 'not served without url');
-    await kube.setStatus('mcpservers', 'srv', { url: 'http://srv-proxy:8080', phase: 'Ready' });
-    expect(await eventually(() => registry.get('srv'), 10_000, 'served')).toMatchObject({
-      baseUrl: 'http://srv-proxy:8080',
-      healthStatus: 'healthy',
-    });
-    await kube.setStatus('mcpservers', 'srv', { url: 'http://srv-proxy:8080', phase: 'Failed' });
-    await eventually(() => registry.get('srv')?.healthStatus === 'unhealthy', 10_000, 'unhealthy');
-    await kube.patchSpec('mcpservers', 'srv', { groupRef: { name: 'research' } });
-    await eventually(() => !registry.get('srv'), 10_000, 'removed after moving out');
-    await kube.patchSpec('mcpservers', 'srv', { groupRef: { name: 'eng' } });
-    await eventually(() => registry.get('srv'), 10_000, 'back after moving in');
-    await kube.delete('mcpservers', 'srv');
-    await eventually(() => !registry.get('srv'), 10_000, 'removed after delete');
-  });
+  // The same life cycle for both kinds whose URL comes from the operator's status.
+  it.each([
+    { plural: 'mcpservers', kind: 'MCPServer', name: 'srv', spec: serverSpec },
+    { plural: 'mcpremoteproxies', kind: 'MCPRemoteProxy', name: 'px', spec: proxySpec },
+  ] as const)(
+    '$kind: status.url appearing later, phase Ready → Failed (unhealthy), moving out of and back into the group, delete',
+    async ({ plural, kind, name, spec }) => {
+      const { kube, registry } = await setup();
+      const url = `http://${name}-proxy:8080`;
+      await kube.create(plural, kind, name, spec('eng'), { phase: 'Pending' });
+      await consistently(() => !registry.get(name), 500, 'not served without url');
+      await kube.setStatus(plural, name, { url, phase: 'Ready' });
+      expect(await eventually(() => registry.get(name), 10_000, 'served once the url appears')).toMatchObject({
+        baseUrl: url,
+        healthStatus: 'healthy',
+      });
+      await kube.setStatus(plural, name, { url, phase: 'Failed' });
+      await eventually(() => registry.get(name)?.healthStatus === 'unhealthy', 10_000, 'unhealthy after Failed');
+      await kube.patchSpec(plural, name, { groupRef: { name: 'research' } });
+      await eventually(() => !registry.get(name), 10_000, 'removed after moving out');
+      await kube.patchSpec(plural, name, { groupRef: { name: 'eng' } });
+      expect(await eventually(() => registry.get(name), 10_000, 'back after moving in')).toMatchObject({
+        baseUrl: url,
+        healthStatus: 'unhealthy',
+      });
+      await kube.delete(plural, name);
+      await eventually(() => !registry.get(name), 10_000, 'removed after delete');
+    },
+  );
 
   it('MCPRemoteProxy: create, URL update, delete', async () => {
     const { kube, registry } = await setup();
@@ -136,26 +147,6 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await eventually(() => registry.get('px')?.baseUrl === 'http://px-2:8080', 10_000, 'url updated');
     await kube.delete('mcpremoteproxies', 'px');
     await eventually(() => !registry.get('px'), 10_000, 'removed');
-  });
-
-  it('MCPRemoteProxy: status.url appearing later, phase Ready → Failed (unhealthy), moving out of and back into the group', async () => {
-    const { kube, registry } = await setup();
-    await kube.create('mcpremoteproxies', 'MCPRemoteProxy', 'px', proxySpec('eng'), { phase: 'Pending' });
-    await consistently(() => !registry.get('px'), 500, 'not served without url');
-    await kube.setStatus('mcpremoteproxies', 'px', { url: 'http://px:8080', phase: 'Ready' });
-    expect(await eventually(() => registry.get('px'), 10_000, 'served once the url appears')).toMatchObject({
-      baseUrl: 'http://px:8080',
-      healthStatus: 'healthy',
-    });
-    await kube.setStatus('mcpremoteproxies', 'px', { url: 'http://px:8080', phase: 'Failed' });
-    await eventually(() => registry.get('px')?.healthStatus === 'unhealthy', 10_000, 'unhealthy after Failed');
-    await kube.patchSpec('mcpremoteproxies', 'px', { groupRef: { name: 'research' } });
-    await eventually(() => !registry.get('px'), 10_000, 'removed after moving out');
-    await kube.patchSpec('mcpremoteproxies', 'px', { groupRef: { name: 'eng' } });
-    expect(await eventually(() => registry.get('px'), 10_000, 'back after moving in')).toMatchObject({
-      baseUrl: 'http://px:8080',
-      healthStatus: 'unhealthy',
-    });
   });
 
   it('MCPServerEntry: a remoteUrl change is reflected; moving out of and back into the group', async () => {

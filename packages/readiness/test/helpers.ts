@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadinessSource } from '../src/index.ts';
+import { expect } from 'vitest';
+import type { ReadinessBody, ReadinessSource } from '../src/index.ts';
 
 /** A real HTTP server on a random local port. */
 export async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
@@ -93,4 +94,35 @@ export class FakeSource implements ReadinessSource {
     this.synced = true;
     for (const waiter of [...this.#waiters]) waiter();
   }
+}
+
+/**
+ * The readiness contract at the timeout, the same for every adapter: `get()` asks a handler whose never-synced
+ * `source` it was given with `timeoutMs: 150`; the answer is a 503 `cache_sync_pending` JSON body sent at the
+ * timeout (not before, and not long after), and the wait's signal is aborted.
+ */
+export async function expectPendingAtTimeout(get: () => Promise<Response>, source: FakeSource): Promise<void> {
+  const started = Date.now();
+  const res = await get();
+  const elapsed = Date.now() - started;
+  expect(res.status).toBe(503);
+  expect(res.headers.get('content-type')).toBe('application/json');
+  expect(await res.text()).toBe('{"status":"not_ready","mode":"dynamic","reason":"cache_sync_pending"}');
+  expect(elapsed).toBeGreaterThanOrEqual(140);
+  expect(elapsed).toBeLessThan(2000);
+  expect(source.lastSignal?.aborted).toBe(true);
+}
+
+/**
+ * The `?verbose` contract, the same for every adapter: `get(query)` asks the readiness path with that query string;
+ * the checks are listed controller-runtime style before and after `source` syncs, and only when asked for.
+ */
+export async function expectVerboseChecks(get: (query: string) => Promise<Response>, source: FakeSource): Promise<void> {
+  const notReady = (await (await get('?verbose')).json()) as ReadinessBody;
+  expect(notReady).toMatchObject({ status: 'not_ready', reason: 'cache_sync_pending' });
+  expect(notReady.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[-]cache-sync failed: reason cache_sync_pending']);
+  source.sync();
+  const ready = (await (await get('?verbose=1')).json()) as ReadinessBody;
+  expect(ready.checks!.map((c) => c.line)).toEqual(['[+]watcher ok', '[+]cache-sync ok']);
+  expect(await (await get('')).json()).not.toHaveProperty('checks');
 }
