@@ -110,6 +110,12 @@ export function backend(id: string, overrides: Partial<Backend> = {}): Backend {
   };
 }
 
+/** Closes the event streams a test opened, then the service it started (if any). For an `afterEach`. */
+export async function closeTestService(svc: TestService | undefined, clients: SseClient[]): Promise<void> {
+  for (const c of clients.splice(0)) c.close();
+  await svc?.close();
+}
+
 /** A service on 127.0.0.1:0 with a fake watcher and captured logs. */
 export interface TestService {
   url: string;

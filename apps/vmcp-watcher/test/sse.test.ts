@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backend, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
+import { backend, closeTestService, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
 const clients: SseClient[] = [];
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await svc?.close();
+  await closeTestService(svc, clients);
   svc = undefined;
 });
 

@@ -60,6 +60,21 @@ describeIntegration('BackendWatcher on a real API server', () => {
     return { ns, kube, registry, watcher, start };
   }
 
+  /** A started watcher of group `eng` in `ns` as `user` (a user with a Role of its own), retrying fast. */
+  function startWatcherAs(user: KubeConfig, ns: string): { registry: DynamicRegistry; watcher: BackendWatcher } {
+    const registry = createDynamicRegistry();
+    const watcher = new BackendWatcher({
+      kubeConfig: user,
+      namespace: ns,
+      groupRef: 'eng',
+      registry,
+      logger,
+      reflector: { backoff: { initialMs: 100, maxMs: 500 } },
+    });
+    running.push({ watcher, done: watcher.start() });
+    return { registry, watcher };
+  }
+
   it('upstream scenarios: servers and proxies without status.url or outside the group are never served', async () => {
     const { kube, registry } = await setup();
     await kube.create('mcpservers', 'MCPServer', 'no-url', serverSpec('eng'));
@@ -284,26 +299,9 @@ describeIntegration('BackendWatcher on a real API server', () => {
       },
       { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch'] },
     ];
-    await kube.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(false) } });
-    await kube.rbac.createNamespacedRoleBinding({
-      namespace: ns,
-      body: {
-        metadata: { name: 'vmcp' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' },
-        subjects: [{ kind: 'User', name: `alice-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }],
-      },
-    });
+    await kube.grantRole(`alice-${ns}`, rules(false));
     await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
-    const registry = createDynamicRegistry();
-    const watcher = new BackendWatcher({
-      kubeConfig: user,
-      namespace: ns,
-      groupRef: 'eng',
-      registry,
-      logger,
-      reflector: { backoff: { initialMs: 100, maxMs: 500 } },
-    });
-    running.push({ watcher, done: watcher.start() });
+    const { registry, watcher } = startWatcherAs(user, ns);
     expect(await watcher.waitForCacheSync(undefined, 1500)).toBe(false);
     const err = await eventually(() => watcher.status().kinds.find((k) => k.kind === 'MCPServer')?.lastError, 5000, 'error reported');
     // The initial list is a streaming list, i.e. a watch request: the verb RBAC refuses is "watch".
@@ -317,7 +315,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
     );
     expect(watcher.hasSynced()).toBe(false);
 
-    await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
+    await kube.setRoleRules(rules(true));
     expect(await watcher.waitForCacheSync(undefined, 10_000)).toBe(true);
     await eventually(() => registry.get('srv'), 10_000, 'served after grant');
   });
@@ -421,27 +419,10 @@ describeIntegration('BackendWatcher on a real API server', () => {
       },
       { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch'] },
     ];
-    await kube.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(false) } });
-    await kube.rbac.createNamespacedRoleBinding({
-      namespace: ns,
-      body: {
-        metadata: { name: 'vmcp' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' },
-        subjects: [{ kind: 'User', name: `bob-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }],
-      },
-    });
+    await kube.grantRole(`bob-${ns}`, rules(false));
     await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
     await kube.create('mcpserverentries', 'MCPServerEntry', 'ent', entrySpec('eng'), { phase: 'Valid' });
-    const registry = createDynamicRegistry();
-    const watcher = new BackendWatcher({
-      kubeConfig: user,
-      namespace: ns,
-      groupRef: 'eng',
-      registry,
-      logger,
-      reflector: { backoff: { initialMs: 100, maxMs: 500 } },
-    });
-    running.push({ watcher, done: watcher.start() });
+    const { registry, watcher } = startWatcherAs(user, ns);
 
     expect(await watcher.waitForCacheSync(AbortSignal.timeout(3000))).toBe(false);
     expect(watcher.hasSynced()).toBe(false);
@@ -467,7 +448,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
       ),
     ).toBe(true);
 
-    await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
+    await kube.setRoleRules(rules(true));
     expect(await watcher.waitForCacheSync(undefined, 10_000)).toBe(true);
     await eventually(() => registry.get('ent') && registry.get('srv'), 10_000, 'entry and server served after grant');
     expect(registry.get('ent')?.baseUrl).toBe('https://mcp.example.com/mcp');

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { livenessHandler, readinessHandler, type ReadinessBody, type ReadinessOptions } from '../src/index.ts';
 import { createExpressApp } from './examples/express-app.ts';
-import { FakeSource, expectPendingAtTimeout, expectVerboseChecks } from './helpers.ts';
+import { FakeSource, readinessContract } from './helpers.ts';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -32,46 +32,10 @@ const serveExample = (options: ReadinessOptions): Promise<string> => serve(creat
 // The README app answers readiness twice: at the root (`/readyz`) and under the `/probes` mount, where Express
 // rewrites req.url to `/readyz` and keeps `/probes/readyz` in req.originalUrl.
 describe.each(['/readyz', '/probes/readyz'])('Express 5: readiness middleware at %s', (path) => {
-  it('answers static mode without a watcher', async () => {
-    const url = await serveExample({});
-    const res = await fetch(`${url}${path}`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/json');
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.text()).toBe('{"status":"ready","mode":"static"}');
-  });
-
-  it('answers 200 dynamic at once when the watcher has synced', async () => {
-    const source = new FakeSource();
-    source.synced = true;
-    const url = await serveExample({ watcher: source });
-    const res = await fetch(`${url}${path}`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toBe('{"status":"ready","mode":"dynamic"}');
-    expect(source.waits).toBe(0);
-  });
-
-  it('answers 200 dynamic when the sync completes during the wait', async () => {
-    const source = new FakeSource();
-    const url = await serveExample({ watcher: source, timeoutMs: 5000 });
-    const pending = fetch(`${url}${path}`);
-    await eventually(() => source.waits === 1);
-    source.sync();
-    const res = await pending;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', mode: 'dynamic' });
-  });
-
-  it('answers 503 cache_sync_pending at the timeout when the watcher has not synced', async () => {
-    const source = new FakeSource();
-    const url = await serveExample({ watcher: source, timeoutMs: 150 });
-    await expectPendingAtTimeout(() => fetch(`${url}${path}`), source);
-  });
-
-  it('lists the checks with ?verbose (read from originalUrl)', async () => {
-    const source = new FakeSource();
-    const url = await serveExample({ watcher: source, timeoutMs: 50 });
-    await expectVerboseChecks((query) => fetch(`${url}${path}${query}`), source);
+  // ?verbose is read from originalUrl under the mount.
+  readinessContract(async (options) => {
+    const url = await serveExample(options);
+    return (query = '') => fetch(`${url}${path}${query}`);
   });
 
   it('answers 503 watcher_failed at once after a fatal watcher error', async () => {

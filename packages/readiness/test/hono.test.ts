@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@vmcp/vitest-config/poll';
 import type { ReadinessOptions } from '../src/index.ts';
 import { createHonoApp } from './examples/hono-app.ts';
-import { FakeSource, expectPendingAtTimeout, expectVerboseChecks, fetchListener, listen } from './helpers.ts';
+import { FakeSource, fetchListener, listen, readinessContract } from './helpers.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -32,46 +32,9 @@ const transports: Array<[string, Client]> = [
 ];
 
 describe.each(transports)('Hono 4 through %s', (transport, client) => {
-  it('answers static mode without a watcher', async () => {
-    const send = await client({});
-    const res = await send('/readyz');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/json');
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.text()).toBe('{"status":"ready","mode":"static"}');
-  });
-
-  it('answers 200 dynamic at once when the watcher has synced', async () => {
-    const source = new FakeSource();
-    source.synced = true;
-    const send = await client({ watcher: source });
-    const res = await send('/readyz');
-    expect(res.status).toBe(200);
-    expect(await res.text()).toBe('{"status":"ready","mode":"dynamic"}');
-    expect(source.waits).toBe(0);
-  });
-
-  it('answers 200 dynamic when the sync completes during the wait', async () => {
-    const source = new FakeSource();
-    const send = await client({ watcher: source, timeoutMs: 5000 });
-    const pending = send('/readyz');
-    await eventually(() => source.waits === 1);
-    source.sync();
-    const res = await pending;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', mode: 'dynamic' });
-  });
-
-  it('answers 503 cache_sync_pending at the timeout when the watcher has not synced', async () => {
-    const source = new FakeSource();
-    const send = await client({ watcher: source, timeoutMs: 150 });
-    await expectPendingAtTimeout(() => send('/readyz'), source);
-  });
-
-  it('lists the checks with ?verbose', async () => {
-    const source = new FakeSource();
-    const send = await client({ watcher: source, timeoutMs: 50 });
-    await expectVerboseChecks((query) => send(`/readyz${query}`), source);
+  readinessContract(async (options) => {
+    const send = await client(options);
+    return (query = '') => send(`/readyz${query}`);
   });
 
   it('turns liveness 503 and readiness watcher_failed after a fatal watcher error', async () => {

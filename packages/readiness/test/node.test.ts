@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { livenessHandler, readinessHandler } from '../src/index.ts';
-import { FakeSource, expectPendingAtTimeout, expectVerboseChecks, listen } from './helpers.ts';
+import { FakeSource, listen, readinessContract } from './helpers.ts';
 
 const servers: Array<{ close: () => Promise<void> }> = [];
 afterEach(async () => {
@@ -16,39 +16,9 @@ async function serve(handler: http.RequestListener): Promise<string> {
 }
 
 describe('readinessHandler on node:http', () => {
-  it('answers static mode without a watcher', async () => {
-    const url = await serve(readinessHandler());
-    const res = await fetch(`${url}/readyz`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/json');
-    expect(await res.text()).toBe('{"status":"ready","mode":"static"}');
-  });
-
-  it('answers ready at once when the source says it has synced, without waiting', async () => {
-    const source = new FakeSource();
-    source.synced = true;
-    const url = await serve(readinessHandler({ watcher: source }));
-    const res = await fetch(`${url}/readyz`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toBe('{"status":"ready","mode":"dynamic"}');
-    expect(source.waits).toBe(0);
-  });
-
-  it('waits for a sync that completes within the timeout', async () => {
-    const source = new FakeSource();
-    const url = await serve(readinessHandler({ watcher: source, timeoutMs: 5000 }));
-    const pending = fetch(`${url}/readyz`);
-    await eventually(() => source.waits === 1);
-    source.sync();
-    const res = await pending;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', mode: 'dynamic' });
-  });
-
-  it('answers 503 cache_sync_pending when the timeout passes first', async () => {
-    const source = new FakeSource();
-    const url = await serve(readinessHandler({ watcher: source, timeoutMs: 150 }));
-    await expectPendingAtTimeout(() => fetch(`${url}/readyz`), source);
+  readinessContract(async (options) => {
+    const url = await serve(readinessHandler(options));
+    return (query = '') => fetch(`${url}/readyz${query}`);
   });
 
   it('still answers at the timeout when the source ignores its signal', async () => {
@@ -69,12 +39,6 @@ describe('readinessHandler on node:http', () => {
     expect(res.status).toBe(503);
     expect(text).not.toContain('s3cr3t');
     expect(seen).toHaveLength(1);
-  });
-
-  it('lists each check with ?verbose, controller-runtime style', async () => {
-    const source = new FakeSource();
-    const url = await serve(readinessHandler({ watcher: source, timeoutMs: 50 }));
-    await expectVerboseChecks((query) => fetch(`${url}/readyz${query}`), source);
   });
 
   it('stops waiting when the client disconnects', async () => {
