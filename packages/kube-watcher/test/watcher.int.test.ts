@@ -60,6 +60,21 @@ describeIntegration('BackendWatcher on a real API server', () => {
     return { ns, kube, registry, watcher, start };
   }
 
+  /**
+   * A ready MCPServer `name` (group eng, URL `http://<name>:8080`) whose auth config `hdr` injects `X-Api-Key` from
+   * key `key` of the Secret `secret`.
+   */
+  async function createServerWithHeaderAuth(kube: Kube, name: string, secret: string): Promise<void> {
+    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
+      type: 'headerInjection',
+      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: secret, key: 'key' } },
+    });
+    await kube.create('mcpservers', 'MCPServer', name, serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
+      url: `http://${name}:8080`,
+      phase: 'Ready',
+    });
+  }
+
   /** A started watcher of group `eng` in `ns` as `user` (a user with a Role of its own), retrying fast. */
   function startWatcherAs(user: KubeConfig, ns: string): { registry: DynamicRegistry; watcher: BackendWatcher } {
     const registry = createDynamicRegistry();
@@ -179,14 +194,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
   it('auth config change re-resolves its backends; a rotated Secret is reflected within 2 s with no secret data cached', async () => {
     const { kube, registry, watcher } = await setup();
     await kube.putSecret('api-key', { key: 'vmcp-planted-secret-one' });
-    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
-      type: 'headerInjection',
-      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'api-key', key: 'key' } },
-    });
-    await kube.create('mcpservers', 'MCPServer', 'gh', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
-      url: 'http://gh:8080',
-      phase: 'Ready',
-    });
+    await createServerWithHeaderAuth(kube, 'gh', 'api-key');
     await eventually(
       () => registry.get('gh')?.authConfig?.headerInjection?.headerValue === 'vmcp-planted-secret-one',
       10_000,
@@ -217,14 +225,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
 
   it('a missing Secret that appears later recovers the backend (upstream needed a restart)', async () => {
     const { kube, registry } = await setup();
-    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
-      type: 'headerInjection',
-      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'late', key: 'key' } },
-    });
-    await kube.create('mcpservers', 'MCPServer', 's', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
-      url: 'http://s:8080',
-      phase: 'Ready',
-    });
+    await createServerWithHeaderAuth(kube, 's', 'late');
     await consistently(() => !registry.get('s'), 500, 'not served without its secret');
     await kube.putSecret('late', { key: 'vmcp-planted-secret-late' });
     await eventually(() => registry.get('s'), 10_000, 'served once the secret exists');
@@ -360,14 +361,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
     };
     const { kube, registry, watcher } = await setup({ extra: { directReader } });
     await kube.putSecret('slow', { key: 'ignored' });
-    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
-      type: 'headerInjection',
-      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'slow', key: 'key' } },
-    });
-    await kube.create('mcpservers', 'MCPServer', 'slow', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
-      url: 'http://slow:8080',
-      phase: 'Ready',
-    });
+    await createServerWithHeaderAuth(kube, 'slow', 'slow');
     await eventually(() => registry.get('slow')?.authConfig?.headerInjection?.headerValue === 'fast-value', 10_000, 'served');
     await eventually(() => watcher.status().queue.inFlight.length === 0 && watcher.status().queue.depth === 0, 5000, 'queue idle');
     // One Secret event → one reconcile of "slow", whose Secret read now takes 800 ms.

@@ -159,3 +159,17 @@ export function readinessContract(serve: (options: ReadinessOptions) => Promise<
     expect(await (await ask()).json()).not.toHaveProperty('checks');
   });
 }
+
+/**
+ * Liveness after a fatal watcher error, the same for every adapter: `ask()` asks a liveness path with `?verbose`;
+ * once `source` reports a fatal error the answer is a 503 `watcher_failed` whose text never repeats the error's.
+ */
+export async function expectLivenessFailsWithoutErrorText(ask: () => Promise<Response>, source: FakeSource): Promise<void> {
+  source.fatal = new Error('token abc-secret rejected');
+  const res = await ask();
+  const text = await res.text();
+  expect(res.status).toBe(503);
+  expect(JSON.parse(text)).toMatchObject({ status: 'unhealthy', reason: 'watcher_failed' });
+  expect(text).toContain('[-]watcher failed');
+  expect(text).not.toContain('abc-secret');
+}
