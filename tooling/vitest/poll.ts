@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { vi } from 'vitest';
 
 type Maybe<T> = T | undefined | null | false;
@@ -27,6 +28,6 @@ export async function consistently(fn: () => boolean, ms: number, what = 'condit
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (!fn()) throw new Error(`expected ${what} to hold for ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.ts';
 import { installSignalHandlers } from './shutdown.ts';
@@ -21,12 +22,12 @@ describe('installSignalHandlers', () => {
   it('stops gracefully on the first signal and exits 0', async () => {
     let stopped = false;
     const { target, exits } = setup(async () => {
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
       stopped = true;
     });
     target.emit('SIGTERM', 'SIGTERM');
     expect(exits).toEqual([]);
-    await new Promise((r) => setTimeout(r, 60));
+    await sleep(60);
     expect(stopped).toBe(true);
     expect(exits).toEqual([0]);
   });
@@ -42,11 +43,11 @@ describe('installSignalHandlers', () => {
   it('exits 1 when the graceful stop fails or overruns its deadline', async () => {
     const failing = setup(() => Promise.reject(new Error('drain failed')));
     failing.target.emit('SIGTERM', 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
     expect(failing.exits).toEqual([1]);
     const slow = setup(() => new Promise(() => undefined), 30);
     slow.target.emit('SIGTERM', 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 80));
+    await sleep(80);
     expect(slow.exits).toEqual([1]);
   });
 

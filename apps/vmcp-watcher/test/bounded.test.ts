@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@vmcp/vitest-config/poll';
 import type { BackendListResponse } from '../src/index.ts';
-import { backend, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
+import { backend, closeTestService, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
 const clients: SseClient[] = [];
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await svc?.close();
+  await closeTestService(svc, clients);
   svc = undefined;
 });
 

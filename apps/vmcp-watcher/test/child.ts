@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach } from 'vitest';
 
 const APP_DIR = path.resolve(import.meta.dirname, '..');
 
@@ -54,7 +56,7 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
       if (child.exitCode !== null || Date.now() > deadline) {
         throw new Error(`log line not seen (exit ${child.exitCode}); stdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`);
       }
-      await new Promise((r) => setTimeout(r, 25));
+      await sleep(25);
     }
   };
   return {
@@ -66,4 +68,23 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
     url: async (ms) => `http://127.0.0.1:${String((await waitForLog((l) => l['msg'] === 'listening', ms))['port'])}`,
     kill: (signal = 'SIGTERM') => void child.kill(signal),
   };
+}
+
+/**
+ * What a test file started and must not leave behind: CLI processes and open event streams. Registers an `afterEach`
+ * that closes every stream and kills (SIGKILL) every process still running, waiting for it to exit.
+ */
+export function trackChildren(): { running: CliProcess[]; streams: { close(): void }[] } {
+  const running: CliProcess[] = [];
+  const streams: { close(): void }[] = [];
+  afterEach(async () => {
+    for (const s of streams.splice(0)) s.close();
+    for (const cli of running.splice(0)) {
+      if (cli.child.exitCode === null) {
+        cli.kill('SIGKILL');
+        await cli.exited;
+      }
+    }
+  });
+  return { running, streams };
 }

@@ -2,33 +2,40 @@ import { writeFileSync } from 'node:fs';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import type { PublicBackend } from '@vmcp/registry';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { BackendListResponse, StatusResponse } from '../src/index.ts';
 import { MCPServerResource } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
 import { createWithStatus, deleteObject } from '@vmcp/kube-watcher';
-import { startCli, type CliProcess } from './child.ts';
-import { openEvents, PACKAGE_VERSION, type SseClient } from './helpers.ts';
+import { startCli, trackChildren, type CliProcess } from './child.ts';
+import { openEvents, PACKAGE_VERSION } from './helpers.ts';
 import { EXPECTED, clientOf, deployRole, getJson, grant, patchStatus, setRules, until } from './kube-fixtures.ts';
 
 describeIntegration('vmcp-watcher CLI against a real API server', () => {
   const env = useEnvtest({ crds: [crdDirectory] });
-  const running: CliProcess[] = [];
-  const streams: SseClient[] = [];
-  afterEach(async () => {
-    for (const s of streams.splice(0)) s.close();
-    for (const cli of running.splice(0)) {
-      if (cli.child.exitCode === null) {
-        cli.kill('SIGKILL');
-        await cli.exited;
-      }
-    }
-  });
+  const { running, streams } = trackChildren();
 
   function cli(args: string[], kubeconfigPath: string): CliProcess {
     const proc = startCli([...args, '--listen', '127.0.0.1:0'], { KUBECONFIG: kubeconfigPath });
     running.push(proc);
     return proc;
+  }
+
+  /** The deployment Role's rules without watch on Secrets, a required kind: a watcher with them never syncs. */
+  const withoutSecretsWatch = () => deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch')));
+
+  /**
+   * A namespace with the examples and a CLI (debug logs) whose user may not watch Secrets: it never syncs, so
+   * `/readyz` holds each request for the whole readiness timeout. Resolves once the service listens.
+   */
+  async function startUnsynced(prefix: string, readinessTimeoutMs: number): Promise<{ proc: CliProcess; url: string }> {
+    const ns = await env.newNamespace(prefix);
+    await applyExamples(clientOf(env.kubeConfig), ns);
+    const user = await env.addUser({ name: `vmcp-${ns}` });
+    await grant(env.kubeConfig, ns, `vmcp-${ns}`, withoutSecretsWatch());
+    const args = ['--namespace', ns, '--group', 'engineering', '--readiness-timeout', String(readinessTimeoutMs), '--log-level', 'debug'];
+    const proc = cli(args, user.kubeconfigPath);
+    return { proc, url: await proc.url() };
   }
 
   it('gates /readyz on the sync, then serves the examples, follows changes live, and stops on SIGTERM', async () => {
@@ -37,8 +44,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     // A user whose Role lacks list/watch on secrets (a required kind): the watcher cannot sync until it is granted.
     const user = await env.addUser({ name: `vmcp-${ns}` });
     const fullRules = deployRole().rules;
-    const withoutSecretsWatch = fullRules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch')));
-    await grant(env.kubeConfig, ns, `vmcp-${ns}`, withoutSecretsWatch);
+    await grant(env.kubeConfig, ns, `vmcp-${ns}`, withoutSecretsWatch());
     writeFileSync(user.kubeconfigPath, user.kubeconfigYaml);
 
     const proc = cli(['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '300'], user.kubeconfigPath);
@@ -153,21 +159,8 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
   }, 150_000);
 
   it('exits at once with code 1 on a second signal during a graceful stop', async () => {
-    const ns = await env.newNamespace('cli-sig');
-    await applyExamples(clientOf(env.kubeConfig), ns);
-    // Never synced (no list/watch on secrets), so /readyz holds each request for the whole readiness timeout.
-    const user = await env.addUser({ name: `vmcp-${ns}` });
-    await grant(
-      env.kubeConfig,
-      ns,
-      `vmcp-${ns}`,
-      deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))),
-    );
-    const proc = cli(
-      ['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '20000', '--log-level', 'debug'],
-      user.kubeconfigPath,
-    );
-    const url = await proc.url();
+    // Never synced, so /readyz holds each request for the whole readiness timeout.
+    const { proc, url } = await startUnsynced('cli-sig', 20_000);
     const probe = fetch(`${url}/readyz`).then(
       (r) => r.status,
       () => 'aborted',
@@ -184,20 +177,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
   }, 90_000);
 
   it('answers a probe in flight before a graceful stop', async () => {
-    const ns = await env.newNamespace('cli-drain');
-    await applyExamples(clientOf(env.kubeConfig), ns);
-    const user = await env.addUser({ name: `vmcp-${ns}` });
-    await grant(
-      env.kubeConfig,
-      ns,
-      `vmcp-${ns}`,
-      deployRole().rules.filter((r) => !(r.resources.includes('secrets') && r.verbs.includes('watch'))),
-    );
-    const proc = cli(
-      ['--namespace', ns, '--group', 'engineering', '--readiness-timeout', '1500', '--log-level', 'debug'],
-      user.kubeconfigPath,
-    );
-    const url = await proc.url();
+    const { proc, url } = await startUnsynced('cli-drain', 1500);
     const probe = fetch(`${url}/readyz`).then((r) => r.status);
     await proc.waitForLog((l) => l['msg'] === 'request received' && l['path'] === '/readyz');
     proc.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expectedEngineeringBackendsFile } from '@vmcp/api';
 import { createDynamicRegistry, type Backend, type DynamicRegistry } from '@vmcp/registry';
 import { createService, type Service, type ServiceOptions } from '../src/app.ts';
@@ -109,6 +110,12 @@ export function backend(id: string, overrides: Partial<Backend> = {}): Backend {
   };
 }
 
+/** Closes the event streams a test opened, then the service it started (if any). For an `afterEach`. */
+export async function closeTestService(svc: TestService | undefined, clients: SseClient[]): Promise<void> {
+  for (const c of clients.splice(0)) c.close();
+  await svc?.close();
+}
+
 /** A service on 127.0.0.1:0 with a fake watcher and captured logs. */
 export interface TestService {
   url: string;
@@ -179,7 +186,7 @@ export async function openEvents(url: string, headers: Record<string, string> = 
         const found = client.events.find(predicate);
         if (found) return found;
         if (Date.now() > deadline) throw new Error(`event not received in ${ms} ms; got ${JSON.stringify(client.events)}`);
-        await new Promise((r) => setTimeout(r, 10));
+        await sleep(10);
       }
     },
     close: () => abort.abort(),

@@ -2,6 +2,7 @@
  * The Role in deploy/ is enough, and every one of its rules is needed: the service runs as a user bound to the
  * Role (works), then to the Role minus one rule, for each rule (something specific breaks).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterEach, expect, it } from 'vitest';
@@ -100,7 +101,7 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
   ] as const) {
     it(`without ${k} the caches never sync (/readyz stays 503)`, async () => {
       const { url, logs } = await runAs(without(k), label);
-      await new Promise((r) => setTimeout(r, 2000));
+      await sleep(2000);
       const res = await fetch(`${url}/readyz`);
       expect(res.status).toBe(503);
       expect((await getJson<BackendListResponse>(`${url}/api/v1/backends`)).synced).toBe(false);

@@ -8,24 +8,14 @@ import { MCPServerResource, crdDirectory } from '@vmcp/api';
 import { createWithStatus, deleteObject, patchObject } from '@vmcp/kube-watcher';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import type { PublicBackend } from '@vmcp/registry';
-import { afterEach, expect, it } from 'vitest';
-import { startCli, type CliProcess } from './child.ts';
+import { expect, it } from 'vitest';
+import { startCli, trackChildren, type CliProcess } from './child.ts';
 import { openEvents, type SseClient } from './helpers.ts';
 import { clientOf, until } from './kube-fixtures.ts';
 
 describeIntegration('event stream across a restart of the service process', () => {
   const env = useEnvtest({ crds: [crdDirectory] });
-  const running: CliProcess[] = [];
-  const streams: SseClient[] = [];
-  afterEach(async () => {
-    for (const s of streams.splice(0)) s.close();
-    for (const cli of running.splice(0)) {
-      if (cli.child.exitCode === null) {
-        cli.kill('SIGKILL');
-        await cli.exited;
-      }
-    }
-  });
+  const { running, streams } = trackChildren();
 
   function server(name: string, group = 'eng'): Parameters<typeof createWithStatus>[3] {
     return {

@@ -1,11 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backend, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
+import { backend, closeTestService, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
 const clients: SseClient[] = [];
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await svc?.close();
+  await closeTestService(svc, clients);
   svc = undefined;
 });
 
@@ -118,7 +118,7 @@ describe('/api/v1/events', () => {
     expect(third.headers.get('retry-after')).toBe('5');
     expect(await third.json()).toMatchObject({ error: 'too_many_clients', maxClients: 2 });
     first.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     const fourth = await events();
     expect(fourth.status).toBe(200);
     expect(svc.service.context.hub.clientCount).toBe(2);
@@ -127,7 +127,7 @@ describe('/api/v1/events', () => {
   it('sends heartbeats and status events (sync state, exclusions)', async () => {
     svc = await startTestService({ sseHeartbeatMs: 50 });
     const stream = await events();
-    await new Promise((r) => setTimeout(r, 160));
+    await sleep(160);
     expect(stream.raw).toMatch(/: heartbeat \d{4}-/);
     expect(JSON.parse((await stream.waitFor((e) => e.event === 'status')).data)).toMatchObject({ synced: false, mode: 'dynamic' });
     svc.watcher.viewState.exclusions = [{ name: 'x', reason: { code: 'no-url', message: 'm' }, since: 's' }];

@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MCPServerResource, crdDirectory, crdFiles, resourceOf } from '@vmcp/api';
 import { startControlPlane, type ControlPlane } from '@vmcp/envtest';
 import { KubeHttpClient, createWithStatus, patchObject } from '@vmcp/kube-watcher';
@@ -86,7 +87,7 @@ describeIntegration('the service on every ToolHive install', () => {
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; (await fetch(`${url}/readyz`)).status !== 200; i++) {
       if (i > 600) throw new Error(`not ready; logs:\n${logs.join('\n')}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     return { url, logs };
   }
@@ -156,7 +157,7 @@ describeIntegration('the service on every ToolHive install', () => {
       const b = (await (await fetch(`${url}/api/v1/backends/starting`)).json()) as { backend: PublicBackend };
       if (b.backend.healthStatus === 'healthy') break;
       if (i > 200) throw new Error('change not seen');
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }, 300_000);
 

@@ -1,14 +1,13 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '@vmcp/registry';
-import { backend, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
+import { backend, closeTestService, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
 import { leakedFragments, plantedUrlArb, type PlantedUrl } from '@vmcp/test-fixtures/hostile-urls';
 
 let svc: TestService | undefined;
 const clients: SseClient[] = [];
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await svc?.close();
+  await closeTestService(svc, clients);
   svc = undefined;
 });
 

@@ -20,17 +20,27 @@ import {
 const builtin = (group: string, version: string, kind: string, plural: string, namespaced: boolean): ResourceDescriptor =>
   Object.freeze({ group, version, plural, kind, listKind: `${kind}List`, namespaced });
 
+/** A core Namespace (cluster-scoped; the demo creates its namespace). */
 export const NamespaceResource = builtin('', 'v1', 'Namespace', 'namespaces', false);
+/** A core ServiceAccount (the deployment manifests; its `token` subresource in the RBAC tests). */
 export const ServiceAccountResource = builtin('', 'v1', 'ServiceAccount', 'serviceaccounts', true);
+/** A core Service (the deployment manifests; the service discoverer example watches Services). */
 export const ServiceResource = builtin('', 'v1', 'Service', 'services', true);
+/** An `apps/v1` Deployment (the deployment manifests). */
 export const DeploymentResource = builtin('apps', 'v1', 'Deployment', 'deployments', true);
+/** A `networking.k8s.io/v1` NetworkPolicy (the Helm chart). */
 export const NetworkPolicyResource = builtin('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true);
+/** A `policy/v1` PodDisruptionBudget (the Helm chart). */
 export const PodDisruptionBudgetResource = builtin('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true);
 /** Prometheus Operator's scrape target (a CRD; the Helm chart renders one on request). */
 export const ServiceMonitorResource = builtin('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors', true);
+/** An RBAC Role (the deployment manifests grant the watcher its namespace's reads with one). */
 export const RoleResource = builtin('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true);
+/** An RBAC RoleBinding. */
 export const RoleBindingResource = builtin('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true);
+/** An RBAC ClusterRole (cluster-scoped). */
 export const ClusterRoleResource = builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false);
+/** An RBAC ClusterRoleBinding (cluster-scoped). */
 export const ClusterRoleBindingResource = builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false);
 /** A create-only review: "may this user do that?" (the API server answers in `status.allowed`). */
 export const SubjectAccessReviewResource = builtin('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false);

@@ -19,12 +19,18 @@ export const TOOLHIVE_LEGACY_API_VERSION = 'v1alpha1';
 const toolhive = (kind: string, plural: string): ResourceDescriptor =>
   Object.freeze({ group: TOOLHIVE_API_GROUP, version: TOOLHIVE_API_VERSION, plural, kind, listKind: `${kind}List`, namespaced: true });
 
+/** An MCPServer: a ToolHive-run MCP server (`toolhive.stacklok.dev`, namespaced). */
 export const MCPServerResource = toolhive('MCPServer', 'mcpservers');
+/** An MCPRemoteProxy: a ToolHive proxy in front of a remote MCP server. */
 export const MCPRemoteProxyResource = toolhive('MCPRemoteProxy', 'mcpremoteproxies');
+/** An MCPServerEntry: a remote MCP server reached directly, without a proxy. */
 export const MCPServerEntryResource = toolhive('MCPServerEntry', 'mcpserverentries');
+/** An MCPExternalAuthConfig: outgoing auth that workloads reference by name. */
 export const MCPExternalAuthConfigResource = toolhive('MCPExternalAuthConfig', 'mcpexternalauthconfigs');
+/** An MCPGroup: the group workloads join through `spec.groupRef`. */
 export const MCPGroupResource = toolhive('MCPGroup', 'mcpgroups');
 
+/** A core Secret (the watcher lists and watches its metadata only; values are read on demand). */
 export const SecretResource: ResourceDescriptor = Object.freeze({
   group: '',
   version: 'v1',
@@ -33,6 +39,7 @@ export const SecretResource: ResourceDescriptor = Object.freeze({
   listKind: 'SecretList',
   namespaced: true,
 });
+/** A core ConfigMap (CA bundles; metadata-only in the watcher's cache, like Secrets). */
 export const ConfigMapResource: ResourceDescriptor = Object.freeze({
   group: '',
   version: 'v1',

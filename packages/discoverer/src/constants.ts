@@ -1,9 +1,15 @@
-/** Kind strings of the watch plan; the cache reader is keyed by them. */
+// Kind strings of the watch plan; the cache reader is keyed by them.
+/** The plan's kind name of MCPServer (a backend source, first in precedence). */
 export const MCP_SERVER = 'MCPServer';
+/** The plan's kind name of MCPRemoteProxy (a backend source, second in precedence). */
 export const MCP_REMOTE_PROXY = 'MCPRemoteProxy';
+/** The plan's kind name of MCPServerEntry (a backend source, third in precedence). */
 export const MCP_SERVER_ENTRY = 'MCPServerEntry';
+/** The plan's kind name of MCPExternalAuthConfig (referenced by workloads). */
 export const MCP_EXTERNAL_AUTH_CONFIG = 'MCPExternalAuthConfig';
+/** The plan's kind name of Secret (watched metadata-only). */
 export const SECRET = 'Secret';
+/** The plan's kind name of ConfigMap (watched metadata-only). */
 export const CONFIG_MAP = 'ConfigMap';
 
 /** Index on MCPServer, MCPRemoteProxy and MCPServerEntry: the name in `spec.externalAuthConfigRef.name`. */

@@ -1,57 +1,43 @@
+// The discoverer contract (what the watcher and the reconciler need from any discoverer) and the kind/index names
+// of the Kubernetes watch plan.
 export * from './types.ts';
-export * from './constants.ts';
-export { FieldReader, MalformedObjectError, isJsonObject, jsonTypeOf, objectLabel, type JsonObject } from './read/fields.ts';
-export { kubernetesWatchPlan, SOURCE_KINDS, type KubernetesWatchPlanOptions } from './plan/kubernetes-plan.ts';
 export {
-  transformMCPServer,
-  transformMCPRemoteProxy,
-  transformMCPServerEntry,
-  transformMCPExternalAuthConfig,
-  transformMetadataOnly,
-} from './plan/transforms.ts';
-export { authConfigRefValues, caBundleConfigMapValues, secretRefValues } from './plan/indexes.ts';
+  MCP_SERVER,
+  MCP_REMOTE_PROXY,
+  MCP_SERVER_ENTRY,
+  MCP_EXTERNAL_AUTH_CONFIG,
+  SECRET,
+  CONFIG_MAP,
+  AUTH_CONFIG_INDEX,
+  CA_BUNDLE_CONFIG_MAP_INDEX,
+  HEADER_FORWARD_SECRET_INDEX,
+  SECRET_INDEX,
+} from './constants.ts';
 export type { DiscovererLogger, Logger } from './logger.ts';
-export { createKubernetesDiscoverer, type KubernetesDiscoverer, type KubernetesDiscovererOptions } from './kubernetes-discoverer.ts';
 
-// Conversion building blocks, for alternative discoverers and for tests.
-export { parseTransportType, effectiveProxyMode, DEFAULT_TRANSPORT, type TransportType } from './convert/transport.ts';
-export { mcpServerPhaseToHealth, mcpRemoteProxyPhaseToHealth, mcpServerEntryPhaseToHealth, TOOLHIVE_V1ALPHA1 } from './convert/health.ts';
+// The Kubernetes discoverer and its watch plan.
+export { kubernetesWatchPlan, type KubernetesWatchPlanOptions } from './plan/kubernetes-plan.ts';
+export { createKubernetesDiscoverer, type KubernetesDiscoverer, type KubernetesDiscovererOptions } from './kubernetes-discoverer.ts';
 export {
-  buildMetadata,
   METADATA_TOOL_TYPE,
   METADATA_WORKLOAD_TYPE,
   METADATA_WORKLOAD_STATUS,
   METADATA_REMOTE_URL,
   METADATA_NAMESPACE,
   WORKLOAD_TYPE_VALUES,
-  type MetadataInput,
 } from './convert/metadata.ts';
-export { checkBackendUrl, checkUrlSyntax } from './convert/url.ts';
-export {
-  headerForwardIdentifier,
-  normalizeIdentifierPart,
-  headerForwardFromSpec,
-  headerForwardSecretRefsFromSpec,
-  resolveHeaderForwardSecrets,
-  type HeaderSecretReference,
-} from './convert/header-forward.ts';
-export { fetchCABundleData, DEFAULT_CA_BUNDLE_KEY, type CABundleConfigMapRef } from './convert/ca-bundle.ts';
+export { checkBackendUrl } from './convert/url.ts';
 
-// Auth.
+// Custom auth converters.
+export { FieldReader, MalformedObjectError, type JsonObject } from './read/fields.ts';
 export type { AuthConverter, AuthConverterContext } from './auth/types.ts';
 export {
   createAuthConverterRegistry,
   defaultAuthConverterRegistry,
-  convertToStrategy,
-  resolveSecretsForStrategy,
   BUILTIN_AUTH_CONVERTERS,
   type AuthConverterRegistry,
   type AuthConverterRegistryOptions,
 } from './auth/registry.ts';
 export { discoverAndResolveAuth, type AuthResolutionDeps } from './auth/discover.ts';
 export { readSecretKeyRef, readSecretValue, type SecretKeyReference } from './auth/secrets.ts';
-export { tokenExchangeConverter, normalizeSubjectTokenType } from './auth/token-exchange.ts';
-export { headerInjectionConverter } from './auth/header-injection.ts';
-export { unauthenticatedConverter, upstreamInjectConverter, awsStsConverter } from './auth/simple.ts';
-export { oboConverter, EnterpriseRequiredError } from './auth/obo.ts';
-export { xaaConverter } from './auth/xaa.ts';
+export { EnterpriseRequiredError } from './auth/obo.ts';

@@ -4,16 +4,15 @@ import { describe, expect, it } from 'vitest';
 import {
   EnterpriseRequiredError,
   createAuthConverterRegistry,
-  convertToStrategy,
   defaultAuthConverterRegistry,
   discoverAndResolveAuth,
   kubernetesWatchPlan,
-  normalizeSubjectTokenType,
   readSecretValue,
-  resolveSecretsForStrategy,
   type AuthConverter,
   type AuthConverterContext,
 } from '../src/index.ts';
+import { convertToStrategy, resolveSecretsForStrategy } from '../src/auth/registry.ts';
+import { normalizeSubjectTokenType } from '../src/auth/token-exchange.ts';
 import { createMemoryCacheReader, createMemoryDirectReader, secretData } from '../src/testing/index.ts';
 import { GROUP, NS, authConfig } from './fixtures.ts';
 import { PLANTED, assertNoSecret, secret } from './harness.ts';

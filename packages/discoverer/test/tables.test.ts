@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FieldReader,
-  buildMetadata,
-  checkBackendUrl,
-  checkUrlSyntax,
-  effectiveProxyMode,
-  fetchCABundleData,
-  headerForwardFromSpec,
-  headerForwardIdentifier,
-  mcpRemoteProxyPhaseToHealth,
-  mcpServerEntryPhaseToHealth,
-  mcpServerPhaseToHealth,
-  parseTransportType,
-} from '../src/index.ts';
+import { FieldReader, checkBackendUrl } from '../src/index.ts';
+import { fetchCABundleData } from '../src/convert/ca-bundle.ts';
+import { headerForwardFromSpec, headerForwardIdentifier } from '../src/convert/header-forward.ts';
+import { mcpRemoteProxyPhaseToHealth, mcpServerEntryPhaseToHealth, mcpServerPhaseToHealth } from '../src/convert/health.ts';
+import { buildMetadata } from '../src/convert/metadata.ts';
+import { effectiveProxyMode, parseTransportType } from '../src/convert/transport.ts';
+import { checkUrlSyntax } from '../src/convert/url.ts';
 import { createMemoryDirectReader } from '../src/testing/index.ts';
 import { NS, server } from './fixtures.ts';
 import { harness } from './harness.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mcpServerPhaseToHealth, TOOLHIVE_V1ALPHA1 } from '../src/index.ts';
+import { mcpServerPhaseToHealth, TOOLHIVE_V1ALPHA1 } from '../src/convert/health.ts';
 import { GROUP, NS } from './fixtures.ts';
 import { harness } from './harness.ts';
 

@@ -1,4 +1,4 @@
-export { BackendPool, createBackendPool, NotInCatalogueError } from './pool.ts';
+export { BackendPool, NotInCatalogueError } from './pool.ts';
 export type {
   BackendPoolEvents,
   BackendPoolOptions,
@@ -34,10 +34,6 @@ export type {
 } from './outgoing-auth.ts';
 export { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE, TokenExchangeClient } from './token-exchange.ts';
 export type { FetchFunction, TokenExchangeClientOptions } from './token-exchange.ts';
-export { forwardedHeaders } from './forwarded-headers.ts';
-export type { ForwardedHeaders } from './forwarded-headers.ts';
-export { connectionKey } from './connection-key.ts';
-export { backoffDelay } from './backoff.ts';
 export type { BackoffOptions } from './backoff.ts';
 export { systemTimers } from './timers.ts';
 export type { TimerHandle, Timers } from './timers.ts';

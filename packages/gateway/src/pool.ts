@@ -810,8 +810,3 @@ async function closeQuietly(client: Client, release: (() => Promise<void>) | und
     // the agent is released either way
   }
 }
-
-/** Creates a {@link BackendPool}. */
-export function createBackendPool(options: BackendPoolOptions): BackendPool {
-  return new BackendPool(options);
-}

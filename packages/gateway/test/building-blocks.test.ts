@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, combineHealth, connectionKey, forwardedHeaders, isServing } from '../src/index.ts';
+import { backoffDelay } from '../src/backoff.ts';
+import { connectionKey } from '../src/connection-key.ts';
+import { forwardedHeaders } from '../src/forwarded-headers.ts';
+import { combineHealth, isServing } from '../src/index.ts';
 import { scrubSecrets } from '../src/scrub.ts';
 import { backend } from './helpers.ts';
 

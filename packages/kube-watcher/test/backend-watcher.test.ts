@@ -6,6 +6,7 @@ import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { BackendWatcher, type BackendWatcherOptions, type Logger } from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
+import { configMapWatcher, serveListThenHoldWatch, type DiscovererHooks } from './helpers/configmap-watcher.ts';
 import { ScriptedApi, event, listBody, statusBody } from './helpers/scripted-api.ts';
 
 let api: ScriptedApi;
@@ -33,33 +34,11 @@ afterEach(async () => {
 });
 
 function serve(items: unknown[], rv = '10'): void {
-  api.script = (req, res) => {
-    if (!req.watch) return void res.writeHead(200).end(listBody(items, rv));
-    res.writeHead(200);
-    res.flushHeaders();
-    watchRes = res;
-  };
+  serveListThenHoldWatch(api, items, rv, (res) => (watchRes = res));
 }
 
-function make(
-  extra: Partial<BackendWatcherOptions> & { delayMs?: number; started?: (n: string) => void; finished?: (n: string) => void } = {},
-): BackendWatcher {
-  const { delayMs, started, finished, ...rest } = extra;
-  const w: BackendWatcher = new BackendWatcher({
-    kubeConfig: api.kubeConfig(),
-    namespace: 'ns',
-    groupRef: 'g',
-    registry,
-    plan: configMapPlan('g'),
-    discoverer: configMapDiscoverer(() => w.reader, {
-      ...(delayMs ? { delayMs } : {}),
-      ...(started ? { started } : {}),
-      ...(finished ? { finished } : {}),
-    }),
-    logger,
-    reflector: { watchList: false, backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
-    ...rest,
-  });
+function make(extra: Partial<BackendWatcherOptions> & DiscovererHooks = {}): BackendWatcher {
+  const w = configMapWatcher(api, registry, { logger, ...extra });
   watchers.push(w);
   return w;
 }

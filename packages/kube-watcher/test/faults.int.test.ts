@@ -2,6 +2,7 @@
  * Fault tests on a control plane of their own (they stop, pause and compact it): after each fault the registry must
  * equal what the API server holds, converted independently here, and no delete may be lost.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { crdDirectory } from '@vmcp/api';
 import { startControlPlane, type ControlPlane } from '@vmcp/envtest';
@@ -53,7 +54,7 @@ describeIntegration('BackendWatcher under faults', () => {
         return await fn();
       } catch (err) {
         if (i > 100) throw err;
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(200);
       }
     }
   }
@@ -93,16 +94,16 @@ describeIntegration('BackendWatcher under faults', () => {
           if (i % 2 === 0) await kube.delete('mcpremoteproxies', `c${i}`);
           if (i % 3 === 0) await kube.setStatus('mcpremoteproxies', `p${i % 10}`, { url: `http://p${i % 10}-v${i}:8080` });
         } catch {
-          await new Promise((r) => setTimeout(r, 100)); // the API server is down: keep trying
+          await sleep(100); // the API server is down: keep trying
         }
       }
     })();
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     await cp.stopApiServer();
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
     expect(watcher.status().kinds.some((k) => k.lastError !== undefined)).toBe(true);
     await cp.startApiServer();
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     // Deletes right after the restart, while the watcher may still be backing off.
     for (let i = 0; i < 5; i++) await retry(() => kube.delete('mcpremoteproxies', `p${i}`));
     stop = true;
@@ -119,7 +120,7 @@ describeIntegration('BackendWatcher under faults', () => {
     });
     cp.pause();
     try {
-      await new Promise((r) => setTimeout(r, 3500));
+      await sleep(3500);
     } finally {
       cp.resume();
     }
@@ -140,7 +141,7 @@ describeIntegration('BackendWatcher under faults', () => {
       reflector: { backoff: { initialMs: 25_000, maxMs: 25_000, jitter: 0 } },
     });
     await cp.stopApiServer();
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     await cp.startApiServer();
     for (let i = 0; i < 4; i++) await retry(() => kube.delete('mcpremoteproxies', `p${i}`));
     await retry(() => kube.setStatus('mcpremoteproxies', 'p9', { url: 'http://p9-moved:8080' }));

@@ -4,15 +4,17 @@ import type { Discoverer, TypedWorkload } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { eventually } from '@vmcp/vitest-config/poll';
 import {
-  BackendWatcher,
+  type BackendWatcher,
   KubeHttpClient,
   resolveToolHiveVersions,
   ToolHiveKindNotServedError,
   type BackendWatcherOptions,
   type WatcherStatus,
 } from '../src/index.ts';
-import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
+import { cm } from './helpers/configmap-plan.ts';
+import { configMapWatcher, serveListThenHoldWatch } from './helpers/configmap-watcher.ts';
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ScriptedApi, event, listBody, statusBody } from './helpers/scripted-api.ts';
 
 let api: ScriptedApi;
@@ -31,26 +33,11 @@ afterEach(async () => {
 });
 
 function serve(items: unknown[]): void {
-  api.script = (req, res) => {
-    if (!req.watch) return void res.writeHead(200).end(listBody(items, '10'));
-    res.writeHead(200);
-    res.flushHeaders();
-    watchRes = res;
-  };
+  serveListThenHoldWatch(api, items, '10', (res) => (watchRes = res));
 }
 
 function make(extra: Partial<BackendWatcherOptions> & { delayMs?: number } = {}): BackendWatcher {
-  const { delayMs, ...rest } = extra;
-  const w: BackendWatcher = new BackendWatcher({
-    kubeConfig: api.kubeConfig(),
-    namespace: 'ns',
-    groupRef: 'g',
-    registry,
-    plan: configMapPlan('g'),
-    discoverer: configMapDiscoverer(() => w.reader, delayMs ? { delayMs } : {}),
-    reflector: { watchList: false, backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
-    ...rest,
-  });
+  const w = configMapWatcher(api, registry, extra);
   watchers.push(w);
   return w;
 }
@@ -158,7 +145,7 @@ describe('pushed status', () => {
     off();
     const count = pushed.length;
     await w.stop();
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(pushed.length).toBe(count);
   });
 

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { expect, it } from 'vitest';
@@ -47,7 +48,7 @@ describeIntegration('README Usage example', () => {
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       const deadline = Date.now() + 60_000;
-      while (!out.includes('srv-29 → ') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      while (!out.includes('srv-29 → ') && Date.now() < deadline && child.exitCode === null) await sleep(50);
       child.kill('SIGTERM');
       expect(await exited, `stderr:\n${err}`).toBe(0);
       // One printed list holding every backend of the group, nothing else, and never the empty list.

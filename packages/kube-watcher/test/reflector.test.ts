@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { eventually } from '@vmcp/vitest-config/poll';
@@ -141,7 +142,7 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
       allowWatchBookmarks: 'true',
       resourceVersion: '',
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(reflector.status().synced).toBe(false);
     expect(store.log).toEqual([]);
     stream!.write(event('BOOKMARK', initialEventsEnd('10')));
@@ -419,7 +420,7 @@ describe('Reflector', () => {
     expect(errors[0]!.error.message).toBe('list configmaps in namespace "ns": 429 Too Many Requests (slow down)');
     await eventually(() => clock.pendingTimers() > 0, 5000, 'the backoff timer');
     clock.advance(999);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(api.requests).toHaveLength(1); // not a millisecond early
     clock.advance(1);
     await eventually(() => api.requests.length >= 2, 5000, 'retry');

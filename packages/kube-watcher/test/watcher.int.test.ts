@@ -2,6 +2,7 @@
  * BackendWatcher against a real kube-apiserver + etcd (@vmcp/envtest): upstream's watcher scenarios with HEAD semantics,
  * per-kind lifecycles, dependency fan-out (auth config, Secret rotation, CA ConfigMap), conflicts, v1alpha1, RBAC.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
@@ -59,6 +60,36 @@ describeIntegration('BackendWatcher on a real API server', () => {
     return { ns, kube, registry, watcher, start };
   }
 
+  /**
+   * A ready MCPServer `name` (group eng, URL `http://<name>:8080`) whose auth config `hdr` injects `X-Api-Key` from
+   * key `key` of the Secret `secret`.
+   */
+  async function createServerWithHeaderAuth(kube: Kube, name: string, secret: string): Promise<void> {
+    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
+      type: 'headerInjection',
+      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: secret, key: 'key' } },
+    });
+    await kube.create('mcpservers', 'MCPServer', name, serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
+      url: `http://${name}:8080`,
+      phase: 'Ready',
+    });
+  }
+
+  /** A started watcher of group `eng` in `ns` as `user` (a user with a Role of its own), retrying fast. */
+  function startWatcherAs(user: KubeConfig, ns: string): { registry: DynamicRegistry; watcher: BackendWatcher } {
+    const registry = createDynamicRegistry();
+    const watcher = new BackendWatcher({
+      kubeConfig: user,
+      namespace: ns,
+      groupRef: 'eng',
+      registry,
+      logger,
+      reflector: { backoff: { initialMs: 100, maxMs: 500 } },
+    });
+    running.push({ watcher, done: watcher.start() });
+    return { registry, watcher };
+  }
+
   it('upstream scenarios: servers and proxies without status.url or outside the group are never served', async () => {
     const { kube, registry } = await setup();
     await kube.create('mcpservers', 'MCPServer', 'no-url', serverSpec('eng'));
@@ -108,24 +139,35 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await eventually(() => registry.count() === 0, 10_000, 'entry removed');
   });
 
-  it('MCPServer: status.url appearing later, phase changes, moving out of and back into the group, delete', async () => {
-    const { kube, registry } = await setup();
-    await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { phase: 'Pending' });
-    await consistently(() => !registry.get('srv'), 500, 'not served without url');
-    await kube.setStatus('mcpservers', 'srv', { url: 'http://srv-proxy:8080', phase: 'Ready' });
-    expect(await eventually(() => registry.get('srv'), 10_000, 'served')).toMatchObject({
-      baseUrl: 'http://srv-proxy:8080',
-      healthStatus: 'healthy',
-    });
-    await kube.setStatus('mcpservers', 'srv', { url: 'http://srv-proxy:8080', phase: 'Failed' });
-    await eventually(() => registry.get('srv')?.healthStatus === 'unhealthy', 10_000, 'unhealthy');
-    await kube.patchSpec('mcpservers', 'srv', { groupRef: { name: 'research' } });
-    await eventually(() => !registry.get('srv'), 10_000, 'removed after moving out');
-    await kube.patchSpec('mcpservers', 'srv', { groupRef: { name: 'eng' } });
-    await eventually(() => registry.get('srv'), 10_000, 'back after moving in');
-    await kube.delete('mcpservers', 'srv');
-    await eventually(() => !registry.get('srv'), 10_000, 'removed after delete');
-  });
+  // The same life cycle for both kinds whose URL comes from the operator's status.
+  it.each([
+    { plural: 'mcpservers', kind: 'MCPServer', name: 'srv', spec: serverSpec },
+    { plural: 'mcpremoteproxies', kind: 'MCPRemoteProxy', name: 'px', spec: proxySpec },
+  ] as const)(
+    '$kind: status.url appearing later, phase Ready → Failed (unhealthy), moving out of and back into the group, delete',
+    async ({ plural, kind, name, spec }) => {
+      const { kube, registry } = await setup();
+      const url = `http://${name}-proxy:8080`;
+      await kube.create(plural, kind, name, spec('eng'), { phase: 'Pending' });
+      await consistently(() => !registry.get(name), 500, 'not served without url');
+      await kube.setStatus(plural, name, { url, phase: 'Ready' });
+      expect(await eventually(() => registry.get(name), 10_000, 'served once the url appears')).toMatchObject({
+        baseUrl: url,
+        healthStatus: 'healthy',
+      });
+      await kube.setStatus(plural, name, { url, phase: 'Failed' });
+      await eventually(() => registry.get(name)?.healthStatus === 'unhealthy', 10_000, 'unhealthy after Failed');
+      await kube.patchSpec(plural, name, { groupRef: { name: 'research' } });
+      await eventually(() => !registry.get(name), 10_000, 'removed after moving out');
+      await kube.patchSpec(plural, name, { groupRef: { name: 'eng' } });
+      expect(await eventually(() => registry.get(name), 10_000, 'back after moving in')).toMatchObject({
+        baseUrl: url,
+        healthStatus: 'unhealthy',
+      });
+      await kube.delete(plural, name);
+      await eventually(() => !registry.get(name), 10_000, 'removed after delete');
+    },
+  );
 
   it('MCPRemoteProxy: create, URL update, delete', async () => {
     const { kube, registry } = await setup();
@@ -135,26 +177,6 @@ describeIntegration('BackendWatcher on a real API server', () => {
     await eventually(() => registry.get('px')?.baseUrl === 'http://px-2:8080', 10_000, 'url updated');
     await kube.delete('mcpremoteproxies', 'px');
     await eventually(() => !registry.get('px'), 10_000, 'removed');
-  });
-
-  it('MCPRemoteProxy: status.url appearing later, phase Ready → Failed (unhealthy), moving out of and back into the group', async () => {
-    const { kube, registry } = await setup();
-    await kube.create('mcpremoteproxies', 'MCPRemoteProxy', 'px', proxySpec('eng'), { phase: 'Pending' });
-    await consistently(() => !registry.get('px'), 500, 'not served without url');
-    await kube.setStatus('mcpremoteproxies', 'px', { url: 'http://px:8080', phase: 'Ready' });
-    expect(await eventually(() => registry.get('px'), 10_000, 'served once the url appears')).toMatchObject({
-      baseUrl: 'http://px:8080',
-      healthStatus: 'healthy',
-    });
-    await kube.setStatus('mcpremoteproxies', 'px', { url: 'http://px:8080', phase: 'Failed' });
-    await eventually(() => registry.get('px')?.healthStatus === 'unhealthy', 10_000, 'unhealthy after Failed');
-    await kube.patchSpec('mcpremoteproxies', 'px', { groupRef: { name: 'research' } });
-    await eventually(() => !registry.get('px'), 10_000, 'removed after moving out');
-    await kube.patchSpec('mcpremoteproxies', 'px', { groupRef: { name: 'eng' } });
-    expect(await eventually(() => registry.get('px'), 10_000, 'back after moving in')).toMatchObject({
-      baseUrl: 'http://px:8080',
-      healthStatus: 'unhealthy',
-    });
   });
 
   it('MCPServerEntry: a remoteUrl change is reflected; moving out of and back into the group', async () => {
@@ -172,14 +194,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
   it('auth config change re-resolves its backends; a rotated Secret is reflected within 2 s with no secret data cached', async () => {
     const { kube, registry, watcher } = await setup();
     await kube.putSecret('api-key', { key: 'vmcp-planted-secret-one' });
-    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
-      type: 'headerInjection',
-      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'api-key', key: 'key' } },
-    });
-    await kube.create('mcpservers', 'MCPServer', 'gh', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
-      url: 'http://gh:8080',
-      phase: 'Ready',
-    });
+    await createServerWithHeaderAuth(kube, 'gh', 'api-key');
     await eventually(
       () => registry.get('gh')?.authConfig?.headerInjection?.headerValue === 'vmcp-planted-secret-one',
       10_000,
@@ -210,14 +225,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
 
   it('a missing Secret that appears later recovers the backend (upstream needed a restart)', async () => {
     const { kube, registry } = await setup();
-    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
-      type: 'headerInjection',
-      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'late', key: 'key' } },
-    });
-    await kube.create('mcpservers', 'MCPServer', 's', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
-      url: 'http://s:8080',
-      phase: 'Ready',
-    });
+    await createServerWithHeaderAuth(kube, 's', 'late');
     await consistently(() => !registry.get('s'), 500, 'not served without its secret');
     await kube.putSecret('late', { key: 'vmcp-planted-secret-late' });
     await eventually(() => registry.get('s'), 10_000, 'served once the secret exists');
@@ -292,26 +300,9 @@ describeIntegration('BackendWatcher on a real API server', () => {
       },
       { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch'] },
     ];
-    await kube.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(false) } });
-    await kube.rbac.createNamespacedRoleBinding({
-      namespace: ns,
-      body: {
-        metadata: { name: 'vmcp' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' },
-        subjects: [{ kind: 'User', name: `alice-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }],
-      },
-    });
+    await kube.grantRole(`alice-${ns}`, rules(false));
     await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
-    const registry = createDynamicRegistry();
-    const watcher = new BackendWatcher({
-      kubeConfig: user,
-      namespace: ns,
-      groupRef: 'eng',
-      registry,
-      logger,
-      reflector: { backoff: { initialMs: 100, maxMs: 500 } },
-    });
-    running.push({ watcher, done: watcher.start() });
+    const { registry, watcher } = startWatcherAs(user, ns);
     expect(await watcher.waitForCacheSync(undefined, 1500)).toBe(false);
     const err = await eventually(() => watcher.status().kinds.find((k) => k.kind === 'MCPServer')?.lastError, 5000, 'error reported');
     // The initial list is a streaming list, i.e. a watch request: the verb RBAC refuses is "watch".
@@ -325,7 +316,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
     );
     expect(watcher.hasSynced()).toBe(false);
 
-    await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
+    await kube.setRoleRules(rules(true));
     expect(await watcher.waitForCacheSync(undefined, 10_000)).toBe(true);
     await eventually(() => registry.get('srv'), 10_000, 'served after grant');
   });
@@ -361,7 +352,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
         const value = slow ? 'slow-value' : 'fast-value';
         if (slow) {
           events.push(`get ${name}`);
-          await new Promise((r) => setTimeout(r, 800)); // ignores the signal: stop() must wait for it
+          await sleep(800); // ignores the signal: stop() must wait for it
           events.push(`got ${name}`);
         }
         return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, data: { key: Buffer.from(value).toString('base64') } };
@@ -370,14 +361,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
     };
     const { kube, registry, watcher } = await setup({ extra: { directReader } });
     await kube.putSecret('slow', { key: 'ignored' });
-    await kube.create('mcpexternalauthconfigs', 'MCPExternalAuthConfig', 'hdr', {
-      type: 'headerInjection',
-      headerInjection: { headerName: 'X-Api-Key', valueSecretRef: { name: 'slow', key: 'key' } },
-    });
-    await kube.create('mcpservers', 'MCPServer', 'slow', serverSpec('eng', { externalAuthConfigRef: { name: 'hdr' } }), {
-      url: 'http://slow:8080',
-      phase: 'Ready',
-    });
+    await createServerWithHeaderAuth(kube, 'slow', 'slow');
     await eventually(() => registry.get('slow')?.authConfig?.headerInjection?.headerValue === 'fast-value', 10_000, 'served');
     await eventually(() => watcher.status().queue.inFlight.length === 0 && watcher.status().queue.depth === 0, 5000, 'queue idle');
     // One Secret event → one reconcile of "slow", whose Secret read now takes 800 ms.
@@ -429,27 +413,10 @@ describeIntegration('BackendWatcher on a real API server', () => {
       },
       { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch'] },
     ];
-    await kube.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(false) } });
-    await kube.rbac.createNamespacedRoleBinding({
-      namespace: ns,
-      body: {
-        metadata: { name: 'vmcp' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' },
-        subjects: [{ kind: 'User', name: `bob-${ns}`, apiGroup: 'rbac.authorization.k8s.io' }],
-      },
-    });
+    await kube.grantRole(`bob-${ns}`, rules(false));
     await kube.create('mcpservers', 'MCPServer', 'srv', serverSpec('eng'), { url: 'http://srv:8080', phase: 'Ready' });
     await kube.create('mcpserverentries', 'MCPServerEntry', 'ent', entrySpec('eng'), { phase: 'Valid' });
-    const registry = createDynamicRegistry();
-    const watcher = new BackendWatcher({
-      kubeConfig: user,
-      namespace: ns,
-      groupRef: 'eng',
-      registry,
-      logger,
-      reflector: { backoff: { initialMs: 100, maxMs: 500 } },
-    });
-    running.push({ watcher, done: watcher.start() });
+    const { registry, watcher } = startWatcherAs(user, ns);
 
     expect(await watcher.waitForCacheSync(AbortSignal.timeout(3000))).toBe(false);
     expect(watcher.hasSynced()).toBe(false);
@@ -475,7 +442,7 @@ describeIntegration('BackendWatcher on a real API server', () => {
       ),
     ).toBe(true);
 
-    await kube.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: ns, body: { metadata: { name: 'vmcp' }, rules: rules(true) } });
+    await kube.setRoleRules(rules(true));
     expect(await watcher.waitForCacheSync(undefined, 10_000)).toBe(true);
     await eventually(() => registry.get('ent') && registry.get('srv'), 10_000, 'entry and server served after grant');
     expect(registry.get('ent')?.baseUrl).toBe('https://mcp.example.com/mcp');

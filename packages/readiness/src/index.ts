@@ -14,5 +14,5 @@ export type {
   ReadinessSource,
 } from './types.ts';
 export { DEFAULT_READINESS_TIMEOUT_MS, evaluateLiveness, evaluateReadiness } from './evaluate.ts';
-export { livenessHandler, readinessHandler, sendJson, type NextFunction, type NodeHealthHandler } from './node.ts';
+export { livenessHandler, readinessHandler, type NextFunction, type NodeHealthHandler } from './node.ts';
 export { webLivenessHandler, webReadinessHandler, type WebHealthHandler } from './web.ts';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApiException,
   CoreV1Api,
@@ -253,7 +254,7 @@ describeIntegration('startControlPlane (a private plane, shared by the tests of 
             () => 'answered',
             () => 'failed',
           ),
-          new Promise((r) => setTimeout(() => r('hung'), 2000)),
+          sleep(2000, 'hung'),
         ]);
         expect(stalled).toBe('hung');
       } finally {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@vmcp/envtest';
 
 export const VERDACCIO_VERSION = '6.10.4';
@@ -93,7 +94,7 @@ export async function startVerdaccio(log: (line: string) => void): Promise<Local
     );
     if (up) break;
     if (Date.now() > deadline) throw new Error(`verdaccio did not answer on ${url} within 60 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   // Publishing needs an authenticated user: create one (htpasswd) and keep its token.
   const res = await fetch(`${url}-/user/org.couchdb.user:rehearsal`, {

@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
@@ -190,7 +191,7 @@ describeIntegration('release rehearsal (changesets → Verdaccio → npm install
         child.stderr.on('data', (b: Buffer) => (output += b.toString()));
         const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
         const deadline = Date.now() + 90_000;
-        while (!/^\[/m.test(output) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+        while (!/^\[/m.test(output) && child.exitCode === null && Date.now() < deadline) await sleep(250);
         child.kill('SIGTERM');
         const code = await exited;
         say(`${pkg.name} README example ${block.index} (against the test API server): printed, then stopped on SIGTERM with ${code}`);

@@ -1,10 +1,15 @@
 import { isCopiedAnnotation } from '../constants.ts';
 
-/** Backend metadata keys the discoverer sets (they override annotations of the same key). */
+// Backend metadata keys the discoverer sets (they override annotations of the same key).
+/** `Backend.metadata` key: always `mcp`. */
 export const METADATA_TOOL_TYPE = 'tool_type';
+/** `Backend.metadata` key: the kind, as a {@link WORKLOAD_TYPE_VALUES} value. */
 export const METADATA_WORKLOAD_TYPE = 'workload_type';
+/** `Backend.metadata` key: the object's `status.phase`. */
 export const METADATA_WORKLOAD_STATUS = 'workload_status';
+/** `Backend.metadata` key: the remote URL of an MCPRemoteProxy or MCPServerEntry. */
 export const METADATA_REMOTE_URL = 'remote_url';
+/** `Backend.metadata` key: the object's namespace. */
 export const METADATA_NAMESPACE = 'namespace';
 
 /** `workload_type` value per kind. */

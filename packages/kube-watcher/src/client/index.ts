@@ -1,7 +1,14 @@
-export * from './errors.ts';
+export { KubeApiError, KubeTransportError, InactivityTimeoutError, type KubeStatus, type KubeVerb, type RequestTarget } from './errors.ts';
 export { KubeHttpClient, type ExchangeOptions, type KubeMethod, type RequestBody } from './http.ts';
-export { withKeepAlive } from './keep-alive.ts';
-export * from './list-watch.ts';
+export { DEFAULT_PAGE_SIZE, listAll, watch, type ListOptions, type ListResult, type WatchEvent, type WatchOptions } from './list-watch.ts';
 export { createApiDirectReader, type ApiDirectReaderOptions } from './direct-reader.ts';
-export * from './objects.ts';
-export { LineSplitter } from './ndjson.ts';
+export {
+  DEFAULT_OBJECT_TIMEOUT_MS,
+  getObject,
+  createObject,
+  patchObject,
+  deleteObject,
+  createWithStatus,
+  type ObjectRequestOptions,
+  type WriteOptions,
+} from './objects.ts';

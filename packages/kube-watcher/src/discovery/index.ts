@@ -1,7 +1,1 @@
-export {
-  resolveToolHiveVersions,
-  ToolHiveKindNotServedError,
-  TOOLHIVE_CRDS_HINT,
-  TOOLHIVE_READABLE_VERSIONS,
-  type ResolvedToolHiveVersions,
-} from './toolhive-versions.ts';
+export { resolveToolHiveVersions, ToolHiveKindNotServedError, type ResolvedToolHiveVersions } from './toolhive-versions.ts';

@@ -3,7 +3,6 @@ export {
   DeletedFinalStateUnknown,
   Informer,
   deletedObject,
-  stripManagedFields,
   type InformerErrorInfo,
   type InformerHandlers,
   type InformerOptions,

@@ -1,4 +1,4 @@
-export { Backoff, sleep, type BackoffOptions } from './backoff.ts';
+export type { BackoffOptions } from './backoff.ts';
 export {
   Reflector,
   type ListPath,

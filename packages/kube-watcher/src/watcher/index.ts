@@ -1,5 +1,5 @@
 export { BackendWatcher } from './backend-watcher.ts';
-export { InitialReconcileBarrier, type InitialReconcileProgress } from './initial-reconcile.ts';
+export type { InitialReconcileProgress } from './initial-reconcile.ts';
 export type {
   BackendWatcherOptions,
   DiscovererContext,

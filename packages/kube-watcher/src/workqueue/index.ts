@@ -26,5 +26,4 @@ export {
   type HistogramMetric,
   type WorkQueueMetricsProvider,
   WORKQUEUE_METRIC_NAMES,
-  UNFINISHED_WORK_UPDATE_PERIOD_MS,
 } from './metrics.ts';

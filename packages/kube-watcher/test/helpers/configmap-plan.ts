@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import type { CacheReader, Discoverer, TypedWorkload, WatchPlan } from '@vmcp/discoverer';
 import type { Backend } from '@vmcp/registry';
@@ -22,7 +23,7 @@ export function configMapDiscoverer(
     listWorkloadsInGroup: () => Promise.resolve([]),
     async getWorkloadAsBackend(w: TypedWorkload<'CM'>): Promise<Backend | null> {
       hooks.started?.(w.name);
-      if (hooks.delayMs) await new Promise((r) => setTimeout(r, hooks.delayMs));
+      if (hooks.delayMs) await sleep(hooks.delayMs);
       const o = reader().get('CM', w.name);
       if (!o) throw new Error(`CM ${w.name} not found`);
       const url = o.metadata.annotations?.['test/url'];

@@ -5,6 +5,7 @@ import {
   RbacAuthorizationV1Api,
   setHeaderOptions,
   type KubeConfig,
+  type V1PolicyRule,
 } from '@kubernetes/client-node';
 import { TOOLHIVE_API_GROUP, TOOLHIVE_API_VERSION } from '@vmcp/api';
 
@@ -44,6 +45,24 @@ export class Kube {
       body: { apiVersion: `${TOOLHIVE_API_GROUP}/${version}`, kind, metadata: { name }, spec },
     });
     if (status) await this.setStatus(plural, name, status);
+  }
+
+  /** Creates the Role `vmcp` with `rules` and binds it to the user `user`. */
+  async grantRole(user: string, rules: V1PolicyRule[]): Promise<void> {
+    await this.rbac.createNamespacedRole({ namespace: this.ns, body: { metadata: { name: 'vmcp' }, rules } });
+    await this.rbac.createNamespacedRoleBinding({
+      namespace: this.ns,
+      body: {
+        metadata: { name: 'vmcp' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp' },
+        subjects: [{ kind: 'User', name: user, apiGroup: 'rbac.authorization.k8s.io' }],
+      },
+    });
+  }
+
+  /** Replaces the rules of the Role `vmcp` (see {@link grantRole}). */
+  async setRoleRules(rules: V1PolicyRule[]): Promise<void> {
+    await this.rbac.replaceNamespacedRole({ name: 'vmcp', namespace: this.ns, body: { metadata: { name: 'vmcp' }, rules } });
   }
 
   async patchSpec(plural: Plural, name: string, spec: Record<string, unknown>): Promise<void> {
