@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 // What the service bundle (dist/cli.js, built by @vmcp/tsup-config's serviceBundleConfig) carries. The service imports
 // @kubernetes/client-node for KubeConfig alone; the bundle treats that package as free of side effects and leaves
 // undici out, which took it from 3.6 MB to under 1 MB and RSS after a 10,000-object sync down by several MiB
-// (docs/benchmarks.md). The integration tests run this same file against a real API server (TLS, client
-// certificates, bearer tokens through KubeConfig.applyToHTTPSOptions), so what it leaves out is not reached.
+// (docs/benchmarks.md). What it leaves out is not reached: the image test runs this file against a real API server
+// (TLS and client certificates through KubeConfig.applyToHTTPSOptions), and the bench's quick run, a test too, runs
+// its peers bundled the same way.
 const CLI = path.resolve(import.meta.dirname, '..', 'dist', 'cli.js');
 
 describe('the service bundle', () => {
