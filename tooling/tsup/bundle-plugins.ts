@@ -34,6 +34,11 @@ export function sideEffectFree(packages: readonly string[]): Plugin {
   };
 }
 
+/** `text` as a regular expression that matches exactly it. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
 /** A package left out of a bundle: the names importers take from it, and why no code path of the bundle runs them. */
 export interface LeftOutPackage {
   exports: readonly string[];
@@ -47,7 +52,7 @@ export interface LeftOutPackage {
  */
 export function leaveOut(packages: Readonly<Record<string, LeftOutPackage>>): Plugin {
   const names = Object.keys(packages);
-  const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+  const filter = new RegExp(`^(${names.map(escapeRegExp).join('|')})$`);
   return {
     name: 'vmcp-leave-out',
     setup(build) {

@@ -1,5 +1,5 @@
 import type { Options } from 'tsup';
-import { leaveOut, sideEffectFree } from './bundle-plugins.ts';
+import { escapeRegExp, leaveOut, sideEffectFree } from './bundle-plugins.ts';
 
 // Re-exported so a package's tsup.config.ts can name the type of its default export without depending on tsup itself.
 export type { Options };
@@ -40,7 +40,7 @@ export function serviceBundleConfig(overrides: Options = {}): Options {
   const external = (overrides.external ?? []).filter((e): e is string => typeof e === 'string');
   return libraryConfig({
     dts: false,
-    noExternal: [new RegExp(`^(?!${external.map((e) => e.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') || '$^'})`)],
+    noExternal: [new RegExp(`^(?!${external.map(escapeRegExp).join('|') || '$^'})`)],
     // esbuild tree-shakes while bundling; tsup's extra Rollup pass took a minute on 4 MB for nothing measurable.
     treeshake: false,
     // Whitespace and syntax only: identifiers keep their names, so a stack trace still names its functions.
