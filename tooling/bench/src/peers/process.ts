@@ -4,6 +4,7 @@
  * "process start → complete" includes the runtime's boot and every import.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { epochMs, peerArgv, type PeerArgs, type PeerEvent } from './protocol.ts';
 
@@ -37,17 +38,7 @@ export class PeerProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...cmd.env },
     });
-    let pending = '';
-    this.#child.stdout.setEncoding('utf8');
-    this.#child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        this.#line(line);
-      }
-    });
+    createInterface({ input: this.#child.stdout, terminal: false }).on('line', (line) => this.#line(line));
     this.#child.stderr.setEncoding('utf8');
     this.#child.stderr.on('data', (chunk: string) => {
       this.#stderr.push(chunk);
@@ -111,11 +102,6 @@ export class PeerProcess {
     this.#child.stdin.write('mem\n');
     const m = await this.waitFor('mem', timeoutMs, since);
     return { rss: m.rss, heap: m.heap };
-  }
-
-  /** The peer's process id (to read /proc while it runs). */
-  get pid(): number | undefined {
-    return this.#child.pid;
   }
 
   /** The last lines the peer wrote to stderr. */

@@ -13,6 +13,7 @@
  *
  * stdin lines: `mem` (report memory), `quit` (stop and exit 0). EOF on stdin means quit.
  */
+import { createInterface } from 'node:readline';
 
 /** One line of a peer's stdout. */
 export type PeerEvent =
@@ -72,19 +73,13 @@ export function emit(event: PeerEvent): void {
 
 /** Reads stdin lines: `mem` answers with `readMemory()`, `quit`/EOF calls `quit`. */
 export function serveCommands(quit: () => void): void {
-  let pending = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl).trim();
-      pending = pending.slice(nl + 1);
-      if (line === 'mem') emit({ ev: 'mem', ...readMemory() });
-      else if (line === 'quit') quit();
-    }
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  lines.on('line', (raw) => {
+    const line = raw.trim();
+    if (line === 'mem') emit({ ev: 'mem', ...readMemory() });
+    else if (line === 'quit') quit();
   });
-  process.stdin.on('end', quit);
+  lines.on('close', quit);
 }
 
 /** V8's `gc()` (exposed by `--expose-gc`) and the options it takes. */

@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { SEQ_ANNOTATION } from '../fixtures.ts';
 import { PeerProcess, type PeerKind } from '../peers/process.ts';
 import { peerCommand, type PeerCommandOptions } from '../peers/commands.ts';
@@ -48,18 +49,11 @@ function runWriter(ctx: BenchContext, namespace: string, p: ChurnParams, firstSe
     );
     const acks = new Map<number, number>();
     let done: { achievedRate: number; errors: number } | undefined;
-    let pending = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = JSON.parse(pending.slice(0, nl)) as { ev: string; seq: number; at: number; achievedRate: number; errors: number };
-        pending = pending.slice(nl + 1);
-        if (line.ev === 'ack') acks.set(line.seq, line.at);
-        else if (line.ev === 'done') done = { achievedRate: line.achievedRate, errors: line.errors };
-      }
+    createInterface({ input: child.stdout, terminal: false }).on('line', (raw) => {
+      const line = JSON.parse(raw) as { ev: string; seq: number; at: number; achievedRate: number; errors: number };
+      if (line.ev === 'ack') acks.set(line.seq, line.at);
+      else if (line.ev === 'done') done = { achievedRate: line.achievedRate, errors: line.errors };
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (c: string) => (stderr = (stderr + c).slice(-2000)));
