@@ -37,6 +37,11 @@ function imageBuilt(): boolean {
   }
 }
 
+/** `bash scripts/image.sh buildah run …`: `command` in container `ctr` as `user`, chroot isolation, no /etc/hosts. */
+function buildahRun(user: string, options: readonly string[], ctr: string, command: readonly string[]): string[] {
+  return [IMAGE_SH, 'buildah', 'run', '--isolation', 'chroot', '--no-hosts', '--user', user, ...options, ctr, '--', ...command];
+}
+
 /** The image's OCI config (buildah 1.28's --format has no json function: read the whole inspect output). */
 async function imageConfig(): Promise<ImageConfig> {
   return (JSON.parse(await buildah(['inspect', '--type', 'image', IMAGE])) as { OCIv1: { config: ImageConfig } }).OCIv1.config;
@@ -119,21 +124,10 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
 
       // Control: even root cannot write the root filesystem of this container. (buildah exits non-zero after a run
       // on a read-only root, failing to remove /run/.containerenv: only the output counts.)
-      const write = await execFileP('bash', [
-        IMAGE_SH,
-        'buildah',
-        'run',
-        '--isolation',
-        'chroot',
-        '--no-hosts',
-        '--user',
-        '0:0',
-        ctr,
-        '--',
-        'node',
-        '-e',
-        "require('fs').writeFileSync('/app/x', 'x'); console.log('written')",
-      ]).then(
+      const write = await execFileP(
+        'bash',
+        buildahRun('0:0', [], ctr, ['node', '-e', "require('fs').writeFileSync('/app/x', 'x'); console.log('written')"]),
+      ).then(
         ({ stdout, stderr }) => stdout + stderr,
         (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
       );
@@ -152,27 +146,10 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
         '--group',
         'engineering',
       ];
-      const child = spawn(
-        'bash',
-        [
-          IMAGE_SH,
-          'buildah',
-          'run',
-          '--isolation',
-          'chroot',
-          '--no-hosts',
-          '--user',
-          config.User,
-          '--workingdir',
-          config.WorkingDir,
-          '-v',
-          `${kc}:/kc:ro`,
-          ctr,
-          '--',
-          ...args,
-        ],
-        { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const child = spawn('bash', buildahRun(config.User, ['--workingdir', config.WorkingDir, '-v', `${kc}:/kc:ro`], ctr, args), {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.push(child);
       const output: string[] = [];
       child.stdout.on('data', (b: Buffer) => output.push(b.toString()));
