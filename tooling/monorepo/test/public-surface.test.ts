@@ -85,7 +85,7 @@ function apiSection(readme: string): string {
 describe('the public surface of the published packages', () => {
   it('covers every published package and its ./testing entries', () => {
     const specifiers = entries.map((e) => e.specifier);
-    for (const name of ['api', 'registry', 'discoverer', 'reconciler', 'kube-watcher', 'readiness', 'gateway']) {
+    for (const name of ['core', 'api', 'registry', 'discoverer', 'reconciler', 'kube-watcher', 'readiness', 'gateway']) {
       expect(specifiers).toContain(`@vmcp/${name}`);
     }
     expect(specifiers).toEqual(expect.arrayContaining(['@vmcp/kube-watcher/testing', '@vmcp/discoverer/testing']));
