@@ -20,6 +20,11 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
   /** A number in [0, 1), for jitter. A fake clock makes it repeatable. */
   random(): number;
+  /**
+   * Wall-clock time in milliseconds since the Unix epoch, for timestamps shown to people (`lastSyncTime`, `since`).
+   * Not monotonic: never subtract two of these to measure a duration, use {@link Clock.now}.
+   */
+  epochMs(): number;
 }
 
 /**
@@ -60,6 +65,7 @@ function processClock(keepsProcessAlive: boolean): Clock {
       timer.node = undefined;
     },
     random: () => Math.random(),
+    epochMs: () => Date.now(),
   };
 }
 

@@ -14,6 +14,10 @@ describe('systemClock', () => {
     expect(systemClock.now() - start).toBeGreaterThanOrEqual(19);
   });
 
+  it('gives wall time for display', () => {
+    expect(Math.abs(systemClock.epochMs() - Date.now())).toBeLessThan(1000);
+  });
+
   it('gives random numbers in [0, 1)', () => {
     for (let i = 0; i < 100; i++) {
       const r = systemClock.random();
@@ -79,6 +83,12 @@ describe('FakeClock', () => {
     const values = [0.1, 0.9];
     const clock = new FakeClock(0, { random: () => values.shift() ?? 0 });
     expect([clock.random(), clock.random(), clock.random()]).toEqual([0.1, 0.9, 0]);
+  });
+
+  it('moves wall time with now()', () => {
+    const clock = new FakeClock(0, { epochAtZeroMs: Date.UTC(2026, 11, 7) });
+    clock.advance(1500);
+    expect(new Date(clock.epochMs()).toISOString()).toBe('2026-12-07T00:00:01.500Z');
   });
 
   it('refuses negative and NaN moves', () => {

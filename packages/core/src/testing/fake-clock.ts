@@ -11,6 +11,8 @@ interface FakeTimer {
 export interface FakeClockOptions {
   /** What {@link Clock.random} returns, called each time. Default `() => 0.5`, so jitter is repeatable. */
   random?: () => number;
+  /** What {@link Clock.epochMs} returns when `now()` is 0; it moves with `now()`. Default 2026-01-01T00:00:00Z. */
+  epochAtZeroMs?: number;
 }
 
 /**
@@ -26,11 +28,13 @@ export class FakeClock implements Clock {
   #seq = 0;
   #timers: FakeTimer[] = [];
   readonly #random: () => number;
+  readonly #epochAtZero: number;
 
   /** @param startMs the initial value of `now()`. */
   constructor(startMs = 0, options: FakeClockOptions = {}) {
     this.#now = startMs;
     this.#random = options.random ?? (() => 0.5);
+    this.#epochAtZero = options.epochAtZeroMs ?? Date.UTC(2026, 0, 1);
   }
 
   now(): number {
@@ -39,6 +43,10 @@ export class FakeClock implements Clock {
 
   random(): number {
     return this.#random();
+  }
+
+  epochMs(): number {
+    return this.#epochAtZero + this.#now;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
