@@ -4,4 +4,4 @@
  *
  * @module
  */
-export { FakeClock, flushAsync } from '../workqueue/clock.ts';
+export { FakeClock, flushAsync } from '@vmcp/core/testing';
