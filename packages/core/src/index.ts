@@ -11,3 +11,4 @@ export { errorMessage, toError } from './errors.ts';
 export { compareBy } from './compare.ts';
 export { callSafely } from './call-safely.ts';
 export { Emitter, type Listener } from './emitter.ts';
+export { Fifo } from './fifo.ts';

@@ -5,7 +5,6 @@
  *
  * @module
  */
-export { Fifo } from './fifo.ts';
 export { type GetResult, type WorkQueue, type WorkQueueOptions, createWorkQueue } from './queue.ts';
 export { type DelayingQueue, createDelayingQueue } from './delaying-queue.ts';
 export { type RateLimitingQueue, type RateLimitingQueueOptions, createRateLimitingQueue } from './rate-limiting-queue.ts';

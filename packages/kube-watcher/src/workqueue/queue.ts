@@ -9,8 +9,7 @@
  *
  * Internally: a FIFO of keys, a `dirty` map (needs processing) and a `processing` set (handed out, not done).
  */
-import { systemClock, type Clock } from '@vmcp/core';
-import { Fifo } from './fifo.ts';
+import { Fifo, systemClock, type Clock } from '@vmcp/core';
 import { QueueMetrics, type WorkQueueMetricsProvider } from './metrics.ts';
 
 /** What {@link WorkQueue.get} resolves to. */
