@@ -53,6 +53,7 @@ export class ControlLoop {
       discoverer: parts.discoverer,
       reader: parts.reader,
       plan: parts.plan,
+      clock: parts.clock,
       onResult: (request, outcome) => {
         // A failure is logged by the controller's onError, with the retry; its exclusion is still news.
         if (!('error' in outcome)) {
