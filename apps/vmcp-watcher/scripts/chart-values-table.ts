@@ -63,9 +63,7 @@ export function documentValues(text: string): ValuesDoc {
     }
     const key = KEY_LINE.exec(line);
     if (!key) {
-      if (pending !== undefined && line.trim() !== '' && !line.trim().startsWith('-'))
-        throw new Error(`values.yaml line ${pendingLine}: a "# --" comment must be followed by its key`);
-      if (line.trim() === '') pending = undefined;
+      if (pending !== undefined) throw new Error(`values.yaml line ${pendingLine}: a "# --" comment must be followed by its key`);
       return;
     }
     const indent = key[1]!.length;
