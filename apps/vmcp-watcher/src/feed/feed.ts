@@ -42,6 +42,8 @@ export interface FeedOptions {
   maxClients?: number;
   heartbeatMs?: number;
   bufferSize?: number;
+  /** A feed client whose unsent output exceeds this is dropped. Default the hub's 4 MiB. */
+  maxBufferedBytes?: number;
   /** A feed stream is ended after this long (plus up to 20 % jitter) so its access is re-checked. Default 15 min. */
   maxStreamMs?: number;
   /** Cache lifetimes and review bounds of the access check. */
@@ -82,6 +84,7 @@ export function createFeed(options: FeedOptions): Feed {
     maxClients: options.maxClients ?? 100,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
+    ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
   });
   // Read at scrape time only, once both exist.
   const metrics = createFeedMetrics(ctx.metrics.register, { clients: () => hub.clientCount, cached: () => authorizer.cached });
