@@ -10,7 +10,11 @@ const root = repoRoot();
 
 /** Package name → the workspace packages the table says it depends on, by short name (`@vmcp/api` → `api`). */
 export function tableDependencies(markdown: string): Map<string, string[]> {
-  const section = markdown.slice(markdown.search(/^## The packages$/m));
+  const start = markdown.search(/^## The packages$/m);
+  const rest = markdown.slice(start + 1);
+  // The table is the section's first one: stop at the next heading.
+  const next = rest.search(/^#{2,3} /m);
+  const section = next < 0 ? rest : rest.slice(0, next);
   const rows = new Map<string, string[]>();
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
@@ -52,6 +56,10 @@ describe("docs/architecture.md's package table", () => {
       '| `@vmcp/a` | a leaf | — |',
       '| `@vmcp/b` | uses a | a, c (the `X` type only) |',
       '| `vmcp-watcher` (app) | the service | what it imports |',
+      '',
+      '### Another section',
+      '',
+      '| `@vmcp/c` | a table of something else | x |',
     ].join('\n');
     expect([...tableDependencies(planted)]).toEqual([
       ['@vmcp/a', []],
