@@ -3,6 +3,7 @@
  * churn, secret rotation), prints the Markdown tables, writes the JSON results (and docs/benchmarks.md for a full
  * run), and exits 1 if any phase failed — e.g. the registry never converged or "ours" could not run at all.
  */
+import { errorMessage } from '@vmcp/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
       toolhiveBinary = await ensureToolhivePeer(log);
       kinds.splice(1, 0, 'toolhive');
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       if (process.env['CI'] === 'true') throw new Error(`the ToolHive ${TOOLHIVE_VERSION} peer cannot be built: ${reason}`);
       toolhiveSkipped = reason.split('\n')[0];
       log(`SKIPPED ToolHive's Go watcher (its column stays empty): ${toolhiveSkipped}`);
