@@ -76,12 +76,21 @@ export class InMemoryNetwork {
     if (server === undefined) return failingTransport(`backend ${id} is down`);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const { active, muted } = this;
+    let open = false;
+    // Ended from either side (the pool closing it, or the server's single binding moving to a newer connection).
+    const ended = (): void => {
+      if (!open) return;
+      open = false;
+      active.set(id, Math.max(0, (active.get(id) ?? 1) - 1));
+    };
     const wrapped: Transport = {
       start: async () => {
+        // A fresh protocol instance per connection: McpServer binds to one transport at a time, so binding this one
+        // ends the previous connection (counted before this one starts, so the count shows overlapping connects).
+        if (server.isConnected()) await server.close();
+        open = true;
         active.set(id, (active.get(id) ?? 0) + 1);
         this.maxActive = Math.max(this.maxActive, active.get(id)!);
-        // A fresh protocol instance per connection: McpServer binds to one transport at a time.
-        if (server.isConnected()) await server.close();
         await server.connect(serverSide);
         await clientSide.start();
       },
@@ -90,12 +99,15 @@ export class InMemoryNetwork {
         await clientSide.send(message);
       },
       async close() {
-        active.set(id, Math.max(0, (active.get(id) ?? 1) - 1));
+        ended();
         await clientSide.close();
       },
     };
     clientSide.onmessage = (m) => wrapped.onmessage?.(m);
-    clientSide.onclose = () => wrapped.onclose?.();
+    clientSide.onclose = () => {
+      ended();
+      wrapped.onclose?.();
+    };
     clientSide.onerror = (e) => wrapped.onerror?.(e);
     return wrapped;
   };
