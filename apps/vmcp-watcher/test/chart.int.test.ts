@@ -24,7 +24,11 @@ import { toolAvailable } from './tool-gate.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
 
 const helm = findHelm();
-const haveHelm = toolAvailable('helm', helm !== undefined, `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`);
+const haveHelm = toolAvailable(
+  'helm',
+  helm !== undefined,
+  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
+);
 const home = helmHome();
 const CI_DIR = path.join(CHART_DIR, 'ci');
 const CI_FILES = readdirSync(CI_DIR).filter((f) => f.endsWith('-values.yaml'));
@@ -42,7 +46,7 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
   async function dryRun(objects: ManifestObject[], fallbackNamespace: string): Promise<void> {
     for (const object of objects) {
       const descriptor = descriptorOf(object);
-      const ns = descriptor.namespaced ? ((object.metadata['namespace'] as string | undefined) ?? fallbackNamespace) : '';
+      const ns = descriptor.namespaced ? (object.metadata.namespace ?? fallbackNamespace) : '';
       const created = await createObject<ManifestObject>(clientOf(env.kubeConfig), descriptor, ns, object, {
         dryRun: true,
         fieldValidation: 'Strict',
@@ -143,7 +147,10 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       expect(stdout).toContain('curl -s http://127.0.0.1:9090/metrics');
       const sa = 'watcher-vmcp-watcher';
       const deployment = await getObject<ManifestObject>(clientOf(env.kubeConfig), DeploymentResource, ns, sa);
-      expect(deployment.metadata['labels']).toMatchObject({ 'app.kubernetes.io/version': PACKAGE_VERSION, 'app.kubernetes.io/managed-by': 'Helm' });
+      expect(deployment.metadata['labels']).toMatchObject({
+        'app.kubernetes.io/version': PACKAGE_VERSION,
+        'app.kubernetes.io/managed-by': 'Helm',
+      });
       const stored = deployment['spec'] as { template: { metadata: { labels: Record<string, string> } } };
       expect(stored.template.metadata.labels).toMatchObject({ team: 'platform' });
 
@@ -163,14 +170,23 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       const all = EXPECTED.served.map((s) => s.id).sort();
       const list = await until(
         () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
-        (l) => l.synced && l.backends.map((b) => b.id).sort().join() === all.join(),
+        (l) =>
+          l.synced &&
+          l.backends
+            .map((b) => b.id)
+            .sort()
+            .join() === all.join(),
         60_000,
         'all served',
       );
       expect(list.backends.map((b) => b.id).sort()).toEqual(all);
       // Control: a ServiceAccount of the same namespace without the binding is refused, so the token really is what
       // the API server authorizes.
-      await createObject(clientOf(env.kubeConfig), ServiceAccountResource, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'unbound' } });
+      await createObject(clientOf(env.kubeConfig), ServiceAccountResource, ns, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'unbound' },
+      });
       await expect(run('unbound')).rejects.toThrow(/403/);
     }, 180_000);
 
@@ -208,7 +224,12 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       const all = EXPECTED.served.map((s) => s.id).sort();
       const list = await until(
         () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
-        (l) => l.synced && l.backends.map((b) => b.id).sort().join() === all.join(),
+        (l) =>
+          l.synced &&
+          l.backends
+            .map((b) => b.id)
+            .sort()
+            .join() === all.join(),
         60_000,
         'all served from the watched namespace',
       );
@@ -216,9 +237,16 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       // Control: the same ServiceAccount has no access to its own (release) namespace's ToolHive objects.
       const own = await tokenKubeConfig(env, home, home2, 'remote-vmcp-watcher');
       await expect(
-        startAgainstCluster(clusterConfig(own.kubeconfigPath, home2, { readinessTimeoutMs: 500 }), own, createLogger({ level: 'error', write: () => {} })),
+        startAgainstCluster(
+          clusterConfig(own.kubeconfigPath, home2, { readinessTimeoutMs: 500 }),
+          own,
+          createLogger({ level: 'error', write: () => {} }),
+        ),
       ).rejects.toThrow(/403/);
-      expect(watcherOf(await template({ group: 'engineering', watchNamespace: watched })).env[0]).toEqual({ name: 'VMCP_NAMESPACE', value: watched });
+      expect(watcherOf(await template({ group: 'engineering', watchNamespace: watched })).env[0]).toEqual({
+        name: 'VMCP_NAMESPACE',
+        value: watched,
+      });
     }, 180_000);
   });
 });

@@ -42,9 +42,21 @@ function imageBuilt(): boolean {
 const helm = findHelm();
 const registryBinary = findGoTool(REGISTRY);
 const ready =
-  toolAvailable('helm', helm !== undefined, `helm ${HELM_VERSION} is not built (apps/vmcp-watcher/test/ensure-go-tool.ts helm; needs Go)`) &&
-  toolAvailable('OCI registry', registryBinary !== undefined, `registry ${REGISTRY.version} is not built (ensure-go-tool.ts registry; needs Go)`) &&
-  toolAvailable('container image', imageBuilt(), `${LOCAL_IMAGE} was not built (the test command's image step; needs buildah and debootstrap)`);
+  toolAvailable(
+    'helm',
+    helm !== undefined,
+    `helm ${HELM_VERSION} is not built (apps/vmcp-watcher/test/ensure-go-tool.ts helm; needs Go)`,
+  ) &&
+  toolAvailable(
+    'OCI registry',
+    registryBinary !== undefined,
+    `registry ${REGISTRY.version} is not built (ensure-go-tool.ts registry; needs Go)`,
+  ) &&
+  toolAvailable(
+    'container image',
+    imageBuilt(),
+    `${LOCAL_IMAGE} was not built (the test command's image step; needs buildah and debootstrap)`,
+  );
 
 interface ImageConfig {
   config: { Labels: Record<string, string> };
@@ -68,9 +80,13 @@ describeIntegration('release rehearsal: image and chart through a local OCI regi
       const target = `${registry.host}/${IMAGE_REPO}:${VERSION}`;
       const digestFile = path.join(home, 'image.digest');
       const t0 = Date.now();
-      await execFileP('bash', [IMAGE_SH, 'buildah', 'push', '--quiet', '--tls-verify=false', '--digestfile', digestFile, LOCAL_IMAGE, `docker://${target}`], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      await execFileP(
+        'bash',
+        [IMAGE_SH, 'buildah', 'push', '--quiet', '--tls-verify=false', '--digestfile', digestFile, LOCAL_IMAGE, `docker://${target}`],
+        {
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
       imageDigest = readFileSync(digestFile, 'utf8').trim();
       say(`pushed ${target} (${imageDigest}) in ${Math.round((Date.now() - t0) / 1000)} s`);
       const manifest = (await registry.manifest(IMAGE_REPO, VERSION))!;
@@ -129,7 +145,9 @@ describeIntegration('release rehearsal: image and chart through a local OCI regi
         ...imageValues(),
       ]);
       const objects = parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; spec?: unknown } | null);
-      const deployment = objects.find((o) => o?.kind === 'Deployment') as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+      const deployment = objects.find((o) => o?.kind === 'Deployment') as {
+        spec: { template: { spec: { containers: Array<{ image: string }> } } };
+      };
       expect(deployment.spec.template.spec.containers[0]!.image).toBe(`${registry.host}/${IMAGE_REPO}@${imageDigest}`);
     }, 120_000);
 
@@ -153,7 +171,9 @@ describeIntegration('release rehearsal: image and chart through a local OCI regi
       expect(stdout).toMatch(/STATUS: deployed/);
       const list = await runHelm(helm!, home, ['list', '-n', ns, '--kubeconfig', env.kubeconfigPath, '-o', 'json']);
       expect((JSON.parse(list.stdout) as Array<{ chart: string }>).map((r) => r.chart)).toEqual([`vmcp-watcher-${VERSION}`]);
-      const deployment = await env.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'watcher-vmcp-watcher', namespace: ns });
+      const deployment = await env.kubeConfig
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ name: 'watcher-vmcp-watcher', namespace: ns });
       const image = deployment.spec!.template.spec!.containers[0]!.image!;
       expect(image).toBe(`${registry.host}/${IMAGE_REPO}@${imageDigest}`);
       // The reference the cluster would pull is served by the registry (by digest, not just by tag).
