@@ -51,8 +51,9 @@ describeIntegration('Helm chart: the feed RBAC (auth-delegator, gateway reader)'
       `${user} ${attributes.verb} ${attributes.resource}`,
     );
 
-  async function install(release: string, ns: string, values: object): Promise<void> {
-    await runHelm(helm!, home, [
+  /** `helm install`; its output (NOTES.txt). */
+  async function install(release: string, ns: string, values: object): Promise<string> {
+    const { stdout } = await runHelm(helm!, home, [
       'install',
       release,
       CHART_DIR,
@@ -63,6 +64,7 @@ describeIntegration('Helm chart: the feed RBAC (auth-delegator, gateway reader)'
       '-f',
       valuesFile(home, values),
     ]);
+    return stdout;
   }
 
   const tokenReview = { group: 'authentication.k8s.io', resource: 'tokenreviews', verb: 'create' };
@@ -72,12 +74,15 @@ describeIntegration('Helm chart: the feed RBAC (auth-delegator, gateway reader)'
     it("with the feed: the watcher may review tokens and access, a gateway may read only its group's backends", async () => {
       const ns = await env.newNamespace('feed');
       const gateways = await env.newNamespace('gateways');
-      await install('feed', ns, {
+      const notes = await install('feed', ns, {
         group: 'engineering',
         feed: { enabled: true },
         tls: { secretName: 'feed-tls' },
         gatewayReader: { create: true, subjects: [{ kind: 'ServiceAccount', name: 'gateway', namespace: gateways }] },
       });
+      // NOTES.txt says what the feed binds cluster-wide, and where the feed is.
+      expect(notes).toContain(`bound to the ClusterRole system:auth-delegator (ClusterRoleBinding ${ns}-feed-vmcp-watcher-auth-delegator)`);
+      expect(notes).toContain('curl -sk https://127.0.0.1:8080/api/v1/backends');
       const watcher = `system:serviceaccount:${ns}:feed-vmcp-watcher`;
       expect(await eventuallyAllowed(watcher, tokenReview)).toBe(true);
       expect(await eventuallyAllowed(watcher, accessReview)).toBe(true);
@@ -97,7 +102,9 @@ describeIntegration('Helm chart: the feed RBAC (auth-delegator, gateway reader)'
 
     it('without the feed: no TokenReview or SubjectAccessReview permission (control)', async () => {
       const ns = await env.newNamespace('nofeed');
-      await install('plain', ns, { group: 'engineering' });
+      const notes = await install('plain', ns, { group: 'engineering' });
+      expect(notes).not.toContain('auth-delegator');
+      expect(notes).toContain('curl -s http://127.0.0.1:8080/api/v1/backends');
       const watcher = `system:serviceaccount:${ns}:plain-vmcp-watcher`;
       // Positive control first: the release's Role is in effect…
       expect(

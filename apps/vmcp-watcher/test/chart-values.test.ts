@@ -4,9 +4,9 @@
  * with the feed); the gateway reader Role; the watched namespace; and values.schema.json rejecting each mistake.
  */
 import { describe, expect, it } from 'vitest';
-import { byKind, envOf, helmHome, kinds, one, podOf, podTemplateOf, renderer, valuesFile, watcherOf } from './chart-render.ts';
+import { byKind, envOf, helmHome, kinds, one, podOf, podTemplateOf, renderer, watcherOf } from './chart-render.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
-import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
+import { findHelm, HELM_VERSION } from './helm.ts';
 import { PACKAGE_VERSION } from './helpers.ts';
 import { toolAvailable } from './tool-gate.ts';
 
@@ -195,15 +195,6 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     expect(noMetrics.ports.map((p) => p.name)).toEqual(['http', 'probes']);
   }, 60_000);
 
-  it('says in NOTES.txt what the feed binds cluster-wide', async () => {
-    const withFeed = await renderNotes({ group: 'engineering', feed: { enabled: true }, tls: { secretName: 't' } });
-    expect(withFeed).toContain('system:auth-delegator');
-    expect(withFeed).toContain('curl -sk https://127.0.0.1:8080/api/v1/backends');
-    const without = await renderNotes({ group: 'engineering' });
-    expect(without).not.toContain('auth-delegator');
-    expect(without).toContain('curl -s http://127.0.0.1:8080/api/v1/backends');
-  }, 60_000);
-
   it('fails at install time on a misspelt or invalid value (values.schema.json), naming it', async () => {
     const g = { group: 'engineering' };
     const cases: Array<[object, RegExp]> = [
@@ -264,20 +255,4 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     ).not.toHaveLength(0);
     expect(await template(EVERYTHING)).not.toHaveLength(0);
   }, 180_000);
-
-  /** NOTES.txt as `helm template --show-only` cannot render it: through `helm install --dry-run=client`. */
-  async function renderNotes(values: object): Promise<string> {
-    const home = helmHome();
-    const { stdout } = await runHelm(helm!, home, [
-      'install',
-      'rel',
-      CHART_DIR,
-      '-n',
-      'ns',
-      '--dry-run=client',
-      '-f',
-      valuesFile(home, values),
-    ]);
-    return stdout.slice(stdout.indexOf('NOTES:'));
-  }
 });

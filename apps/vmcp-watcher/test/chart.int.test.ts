@@ -46,7 +46,7 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
   async function dryRun(objects: ManifestObject[], fallbackNamespace: string): Promise<void> {
     for (const object of objects) {
       const descriptor = descriptorOf(object);
-      const ns = descriptor.namespaced ? (object.metadata.namespace ?? fallbackNamespace) : '';
+      const ns = descriptor.namespaced ? (object.metadata.namespace ?? fallbackNamespace) : undefined;
       const created = await createObject<ManifestObject>(clientOf(env.kubeConfig), descriptor, ns, object, {
         dryRun: true,
         fieldValidation: 'Strict',
