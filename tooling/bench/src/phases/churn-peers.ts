@@ -21,13 +21,14 @@ import { BENCH_GROUP, sleep, type BenchContext } from './context.ts';
 
 const writerScript = path.resolve(import.meta.dirname, '../peers/writer.ts');
 
-interface WriterResult {
+/** What the churn writer reports: acknowledgement time per sequence number, the achieved rate, failed writes. */
+export interface WriterResult {
   acks: Map<number, number>;
   achievedRate: number;
   errors: number;
 }
 
-function runWriter(ctx: BenchContext, namespace: string, p: ChurnParams, firstSeq: number): Promise<WriterResult> {
+export function runWriter(ctx: BenchContext, namespace: string, p: ChurnParams, firstSeq: number): Promise<WriterResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
