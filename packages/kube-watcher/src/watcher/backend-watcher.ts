@@ -1,12 +1,11 @@
 import { callSafely, silentLogger, systemClock, toError, type Clock, type Logger } from '@vmcp/core';
-import type { Discoverer, WatchedKind, WatchPlan } from '@vmcp/discoverer';
+import type { Discoverer, WatchPlan } from '@vmcp/discoverer';
 import { watchPlanOrDefault } from '@vmcp/reconciler';
 import { KubeHttpClient } from '../client/http.ts';
-import type { InformerCacheReader, InformerErrorInfo } from '../informer/index.ts';
+import type { InformerCacheReader } from '../informer/index.ts';
 import { ControlLoop } from './control-loop.ts';
-import { DecisionChanges } from './decision-changes.ts';
 import { InformerErrorPolicy } from './informer-error-policy.ts';
-import { KindInformers } from './kind-informers.ts';
+import { KindInformers, type KindInformerHooks } from './kind-informers.ts';
 import { ServedVersionsDiscovery } from './served-versions.ts';
 import { projectStatus } from './status-projection.ts';
 import { StatusNotifier } from './status-notifier.ts';
@@ -45,6 +44,8 @@ export class BackendWatcher {
 
   readonly #options: BackendWatcherOptions;
   readonly #logger: Logger;
+  /** The fields that say which watcher a log line is about. */
+  readonly #where: { namespace: string; group: string };
   readonly #clock: Clock;
   readonly #client: KubeHttpClient;
   readonly #sources: KindInformers;
@@ -52,7 +53,6 @@ export class BackendWatcher {
   readonly #servedVersions: ServedVersionsDiscovery;
   readonly #loop: ControlLoop;
   readonly #notifier: StatusNotifier;
-  readonly #decisionChanges = new DecisionChanges();
   readonly #syncWaiters: SyncWaiters;
   /** Aborted once the controller has drained: stops discovery and every informer. */
   readonly #stopWatching = new AbortController();
@@ -80,6 +80,7 @@ export class BackendWatcher {
     this.group = ref.name;
     this.registry = options.registry;
     this.plan = watchPlanOrDefault(options.plan ?? undefined, ref.name);
+    this.#where = { namespace: this.namespace, group: this.group };
 
     this.#client = new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
     this.#sources = new KindInformers(this.plan, {
@@ -116,7 +117,7 @@ export class BackendWatcher {
       {
         log: this.#logger,
         metric: (fn) => this.#metric(fn),
-        onDecided: (name) => this.#onDecided(name),
+        onStatusChanged: () => this.#notifier.notify(),
         onBarrierPassed: (ms) => this.#onBarrierPassed(ms),
         onFailed: (err) => this.#fail(err),
       },
@@ -133,7 +134,7 @@ export class BackendWatcher {
     if (this.#state !== 'new') throw new Error('watcher already started');
     this.#setState('starting');
     this.#startedAt = this.#clock.now();
-    this.#logger.info('starting backend watcher', { ...this.#where(), kinds: [...this.#sources.kinds().keys()] });
+    this.#logger.info('starting backend watcher', { ...this.#where, kinds: [...this.#sources.kinds().keys()] });
     if (signal) {
       if (signal.aborted) void this.stop();
       else signal.addEventListener('abort', () => void this.stop(), { once: true });
@@ -219,21 +220,13 @@ export class BackendWatcher {
   async #run(): Promise<void> {
     const resources = await this.#servedVersions.resolve(this.#stopWatching.signal);
     if (resources === undefined || this.#state !== 'starting') return;
-    const hooks = {
-      onError: (kind: WatchedKind, err: Error, info: InformerErrorInfo) => {
-        this.#errorPolicy.handle(kind, err, info);
-        this.#notifyIfKindChanged(kind.kind);
-      },
-      onWatchEvent: (kind: WatchedKind, type: string) => {
-        this.#metric((m) => m.watchEvent?.(kind.kind, type));
-        this.#notifyIfKindChanged(kind.kind);
-      },
-      onSynced: (kind: WatchedKind) => {
-        this.#notifyIfKindChanged(kind.kind);
-        this.#checkCachesSynced();
-      },
-      enqueue: (names: readonly string[]) => this.#loop.enqueue(names),
-      onFailed: (err: unknown) => this.#fail(err),
+    const hooks: KindInformerHooks = {
+      onError: (kind, err, info) => this.#errorPolicy.handle(kind, err, info),
+      onWatchEvent: (kind, type) => this.#metric((m) => m.watchEvent?.(kind.kind, type)),
+      onSynced: () => this.#checkCachesSynced(),
+      onKindChanged: (kind, signature) => this.#notifier.notifyIfChanged(kind, signature),
+      enqueue: (names) => this.#loop.enqueue(names),
+      onFailed: (err) => this.#fail(err),
     };
     this.#sources.start(resources, hooks, this.#stopWatching.signal);
     this.#checkCachesSynced();
@@ -246,7 +239,7 @@ export class BackendWatcher {
     this.#cachesSyncedIso = new Date(this.#clock.epochMs()).toISOString();
     this.#setState('running');
     const ms = this.#clock.now() - this.#startedAt;
-    this.#logger.info('caches synced, reconciling the initial pass', { ...this.#where(), ms });
+    this.#logger.info('caches synced, reconciling the initial pass', { ...this.#where, ms });
     this.#metric((m) => m.cacheSynced?.(ms));
     // Workers start only now; the events so far are already queued.
     this.#loop.startInitialPass();
@@ -254,24 +247,11 @@ export class BackendWatcher {
 
   #onBarrierPassed(ms: number): void {
     this.#readyIso = new Date(this.#clock.epochMs()).toISOString();
-    const fields = { ...this.#where(), ms, names: this.#loop.barrier.progress().total, backends: this.registry.count() };
+    const fields = { ...this.#where, ms, names: this.#loop.barrier.progress().total, backends: this.registry.count() };
     this.#logger.info('initial reconcile done, ready', fields);
     this.#metric((m) => m.initialReconcile?.(ms));
     this.#syncWaiters.wakeAll();
     this.#notifier.notify();
-  }
-
-  /** A decision about `name`: pushed when its exclusion appeared, changed or went, or the conflict count changed. */
-  #onDecided(name: string): void {
-    // The initial pass is pushed once, when the barrier is passed; before that each exclusion would be a push.
-    const { barrier, reconciler } = this.#loop;
-    if (!barrier.passed) return;
-    if (this.#decisionChanges.record(name, reconciler.exclusions().get(name), reconciler.conflicts().length)) this.#notifier.notify();
-  }
-
-  #notifyIfKindChanged(kind: string): void {
-    const signature = this.#sources.signature(kind);
-    if (signature !== undefined) this.#notifier.notifyIfChanged(kind, signature);
   }
 
   #setState(state: State): void {
@@ -291,7 +271,7 @@ export class BackendWatcher {
     } finally {
       this.#stopWatching.abort();
       if (!failed) this.#setState('stopped');
-      this.#logger.info('backend watcher stopped', this.#where());
+      this.#logger.info('backend watcher stopped', this.#where);
       this.#done.resolve();
     }
   }
@@ -302,11 +282,6 @@ export class BackendWatcher {
     this.#logger.error(`backend watcher failed: ${this.#fatalError.message}`);
     this.#setState('failed');
     void this.stop();
-  }
-
-  /** The fields that say which watcher a log line is about. */
-  #where(): { namespace: string; group: string } {
-    return { namespace: this.namespace, group: this.group };
   }
 
   #metric(fn: (metrics: NonNullable<BackendWatcherOptions['metrics']>) => void): void {

@@ -8,6 +8,7 @@ import type { Clock, Logger } from '@vmcp/core';
 import type { CacheReader, Discoverer, WatchPlan } from '@vmcp/discoverer';
 import { BackendReconciler } from '@vmcp/reconciler';
 import { Controller, type ControllerStopResult } from '../controller/index.ts';
+import { DecisionChanges } from './decision-changes.ts';
 import { InitialReconcileBarrier } from './initial-reconcile.ts';
 import { DEFAULT_RESYNC_PERIOD_MS, PeriodicResync } from './periodic-resync.ts';
 import type { BackendWatcherOptions, WatcherMetrics } from './types.ts';
@@ -16,8 +17,11 @@ import type { BackendWatcherOptions, WatcherMetrics } from './types.ts';
 export interface ControlLoopHooks {
   log: Logger;
   metric: (fn: (m: WatcherMetrics) => void) => void;
-  /** A reconcile of `name` finished with a decision or a failure (its exclusion may have changed). */
-  onDecided: (name: string) => void;
+  /**
+   * After the initial pass, a decision changed what the status shows (an exclusion appeared, changed or went, or the
+   * conflict count changed). The initial pass itself is shown once, when the barrier is passed.
+   */
+  onStatusChanged: () => void;
   /** Every name of the initial pass completed one reconcile, `durationMs` after the pass began. */
   onBarrierPassed: (durationMs: number) => void;
   /** The controller stopped with an error. */
@@ -40,6 +44,7 @@ export class ControlLoop {
   readonly controller: Controller;
   readonly barrier: InitialReconcileBarrier;
   readonly #resync: PeriodicResync;
+  readonly #decisionChanges = new DecisionChanges();
   readonly #onFailed: (error: unknown) => void;
   #workers: Promise<void> | undefined;
 
@@ -60,7 +65,10 @@ export class ControlLoop {
           const { action, changed } = outcome;
           log.debug('reconciled', { name: request.name, action, changed, reason: outcome.reason?.code });
         }
-        hooks.onDecided(request.name);
+        const { name } = request;
+        if (this.barrier.passed && this.#decisionChanges.record(name, reconciler.exclusions().get(name), reconciler.conflicts().length)) {
+          hooks.onStatusChanged();
+        }
       },
       onConflict: (conflict) => {
         const message = `backend name "${conflict.name}" is used by several kinds in group "${parts.group}"; serving ${conflict.kinds[0]}`;

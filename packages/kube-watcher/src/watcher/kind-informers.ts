@@ -27,6 +27,8 @@ export interface KindInformerHooks extends InformerHooks {
   onSynced: (kind: WatchedKind) => void;
   /** An informer stopped with an error it does not retry. */
   onFailed: (error: unknown) => void;
+  /** After an error, an event or the sync of `kind`: its {@link KindInformers.signature}, to push if it changed. */
+  onKindChanged: (kind: string, signature: string) => void;
 }
 
 /** One per watcher. */
@@ -55,6 +57,10 @@ export class KindInformers {
   /** Creates and runs one informer per kind, listing and watching `resources` (else the plan's descriptor). */
   start(resources: ReadonlyMap<string, ResourceDescriptor>, hooks: KindInformerHooks, signal: AbortSignal): void {
     const { clock } = this.#parts;
+    const changed = (kind: WatchedKind): void => {
+      const signature = this.signature(kind.kind);
+      if (signature !== undefined) hooks.onKindChanged(kind.kind, signature);
+    };
     for (const entry of this.#entries.values()) {
       entry.resource = resources.get(entry.kind.kind) ?? entry.kind.resource;
       entry.informer = createKindInformer(
@@ -62,10 +68,15 @@ export class KindInformers {
         entry.resource,
         { ...this.#parts, reader: this.reader },
         {
-          ...hooks,
+          enqueue: hooks.enqueue,
+          onError: (kind, err, info) => {
+            hooks.onError(kind, err, info);
+            changed(kind);
+          },
           onWatchEvent: (kind, type) => {
             entry.lastContactAt = clock.now();
             hooks.onWatchEvent(kind, type);
+            changed(kind);
           },
           // A quiet kind hears from the server at least when it ends the watch, before the inactivity deadline.
           onWatchEnd: () => {
@@ -79,6 +90,7 @@ export class KindInformers {
       entry.informer!.run(signal).catch(hooks.onFailed);
       entry.informer!.onSynced(() => {
         entry.lastContactAt = clock.now();
+        changed(entry.kind);
         hooks.onSynced(entry.kind);
       });
     }
