@@ -8,6 +8,15 @@ import { defineProject, type TestProjectConfiguration } from 'vitest/config';
  */
 const conditions = ['@vmcp/source', 'node'];
 
+/**
+ * Where a package's tests are: `test/`, nothing in `src/`. A test that needs a control plane (`@vmcp/envtest`) is named
+ * `*.int.test.ts` ({@link INTEGRATION_TESTS}); every other test is a unit test and needs nothing outside the process.
+ */
+export const UNIT_AND_INTEGRATION_TESTS = 'test/**/*.test.ts';
+
+/** The tests that need a real control plane: the one suffix, `.int.test.ts`. */
+export const INTEGRATION_TESTS = 'test/**/*.int.test.ts';
+
 /** The vitest project of one workspace package; `extra` adds global setup, timeouts and the like. */
 export function packageProject(dir: string, extra: Partial<NonNullable<TestProjectConfiguration>> & { test?: object } = {}) {
   const { test, ...rest } = extra as { test?: object };
@@ -18,7 +27,8 @@ export function packageProject(dir: string, extra: Partial<NonNullable<TestProje
     test: {
       name: path.basename(dir),
       root: dir,
-      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      // One placement rule: every test lives in test/ (tooling/monorepo's layout test keeps src/ free of them).
+      include: [UNIT_AND_INTEGRATION_TESTS],
       environment: 'node',
       ...test,
     },

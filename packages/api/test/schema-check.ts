@@ -2,7 +2,7 @@
 /**
  * A checker for the subset of OpenAPI v3 our CRDs use (type, enum, required, pattern, length and range limits,
  * properties, items, additionalProperties, x-kubernetes-preserve-unknown-fields). Enough to check the examples
- * offline; CEL rules and defaulting need the real API server (see crds.envtest.test.ts).
+ * offline; CEL rules and defaulting need the real API server (see crds.int.test.ts).
  */
 export type Schema = Record<string, any>;
 

@@ -7,6 +7,7 @@ export { backgroundClock, systemClock, type Clock, type TimerHandle } from './cl
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export { sleep, type SleepOptions } from './sleep.ts';
 export { silentLogger, type LogFields, type Logger } from './logger.ts';
+export { consoleLogger, pinoLogger, type ConsoleLike, type LogLevel, type PinoLike } from './adapters.ts';
 export { errorMessage, toError } from './errors.ts';
 export { compareBy } from './compare.ts';
 export { callSafely } from './call-safely.ts';

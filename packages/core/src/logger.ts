@@ -2,9 +2,9 @@
 export type LogFields = Record<string, unknown>;
 
 /**
- * The one logger contract of every package: a message, then structured fields. Pass `console` for a quick look, or
- * adapt a structured logger (pino's argument order is `(fields, message)`, so it needs an adapter that swaps them;
- * the service ships one). Libraries log per-object detail at `debug` only.
+ * The one logger contract of every package: a message, then structured fields (see the package README). Use
+ * `consoleLogger()` for a quick look and `pinoLogger(pino)` for pino, whose argument order is the reverse. Libraries
+ * log per-object detail at `debug` only.
  */
 export interface Logger {
   debug(message: string, fields?: LogFields): void;

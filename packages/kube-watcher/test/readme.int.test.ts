@@ -55,6 +55,9 @@ describeIntegration('README Usage example', () => {
       for (const n of names) expect(out).toContain(`'${n} → http://${n}:8080'`);
       expect(out).not.toContain('elsewhere →');
       expect(out).not.toMatch(/^\[\]$/m);
+      // Per-object detail is at debug, below the example's info logger: a few lifecycle lines, not one per object.
+      expect(out).not.toContain('reconciled');
+      expect(out.trim().split('\n').length).toBeLessThanOrEqual(names.length + 12);
     } finally {
       await rm(file, { force: true });
     }

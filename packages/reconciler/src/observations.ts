@@ -66,7 +66,10 @@ export class Observations {
   /** Records that `name` exists but is not served. Keeps `since` while kind and reason code stay the same. */
   exclude(name: string, reason: ExclusionReason, kind: string | undefined): void {
     const previous = this.#exclusions.get(name);
-    const since = previous !== undefined && previous.kind === kind && previous.reason.code === reason.code ? previous.since : new Date(this.#clock.epochMs());
+    const since =
+      previous !== undefined && previous.kind === kind && previous.reason.code === reason.code
+        ? previous.since
+        : new Date(this.#clock.epochMs());
     const entry: Exclusion = kind === undefined ? { reason, since } : { kind, reason, since };
     this.#exclusions.set(name, Object.freeze(entry));
   }

@@ -269,4 +269,3 @@ function hasMethods<T extends object>(value: T | null | undefined, ...methods: s
   if (value === null || typeof value !== 'object') return false;
   return methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
 }
-

@@ -58,10 +58,11 @@ export function createDynamicRegistry(initial?: Iterable<Backend>, options: Dyna
       if (!subscription.active) continue;
       callSafely(
         () => subscription.listener(event),
-        (error) => callSafely(
-          () => reportListenerError(error, event),
-          (reporterError) => console.error('@vmcp/registry: onListenerError threw', reporterError),
-        ),
+        (error) =>
+          callSafely(
+            () => reportListenerError(error, event),
+            (reporterError) => console.error('@vmcp/registry: onListenerError threw', reporterError),
+          ),
       );
     }
   }

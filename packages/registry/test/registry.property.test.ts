@@ -45,9 +45,7 @@ const sortById = (backends: Backend[]): Backend[] => [...backends].sort(compareB
 /** JSON is a faithful model of equality for these values (no undefined properties are generated). */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(compareBy(([key]) => key)))
-      : v,
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(compareBy(([key]) => key))) : v,
   );
 
 describe('DynamicRegistry properties', () => {

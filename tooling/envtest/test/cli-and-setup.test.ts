@@ -1,38 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { kubeConfigFromYaml } from '../src/kubeconfig.ts';
 import { createEnvtestGlobalSetup } from '../src/vitest/global-setup.ts';
 import type { EnvtestProvided } from '../src/vitest/protocol.ts';
-import { describeIntegration, itIntegration } from '../src/vitest/index.ts';
+import { cli, cliTempDir } from './cli-helper.ts';
 
-const pkg = path.join(import.meta.dirname, '..');
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'envtest-cli-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Runs the CLI from source; resolves with its exit code and output. */
-function cli(args: string[], env: NodeJS.ProcessEnv, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@vmcp/source', 'src/cli.ts', ...args], {
-      cwd: pkg,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const tmp = cliTempDir();
 
 /** An environment in which the binaries are missing and Go does not exist. */
 function noBinariesEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -97,29 +70,4 @@ describe('envtest global setup without binaries', () => {
       vi.unstubAllEnvs();
     }
   });
-});
-
-describeIntegration('vmcp-envtest start', () => {
-  itIntegration(
-    'starts a plane with CRDs, writes a working kubeconfig, and stops cleanly on SIGINT',
-    async () => {
-      const out = path.join(tmp, 'kc', 'admin.yaml');
-      let checked: Promise<string> | undefined;
-      const r = await cli(['start', '--crds', 'test/fixtures', '--kubeconfig-out', out], process.env, (stdout, child) => {
-        if (checked || !stdout.includes('\n')) return;
-        checked = (async () => {
-          const { readFileSync } = await import('node:fs');
-          const kc = kubeConfigFromYaml(readFileSync(stdout.trim(), 'utf8'));
-          const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
-          return ns.metadata?.name ?? '';
-        })().finally(() => child.kill('SIGINT'));
-      });
-      expect(r.stdout.trim()).toBe(out);
-      await expect(checked).resolves.toBe('default');
-      expect(r.code).toBe(0);
-      expect(r.stderr).toMatch(/control plane ready at https:\/\/127\.0\.0\.1:\d+ in [\d.]+ s/);
-      expect(r.stderr).toContain('stopped');
-    },
-    120_000,
-  );
 });

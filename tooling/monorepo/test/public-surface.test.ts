@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot, workspacePackages } from './repo.ts';
 
 // Every export of a published package's entry points is a promise: it carries TSDoc and the package README's API
-// section names it. An export nobody should rely on is removed instead (docs/architecture.md, "Public surface review").
+// section names it. An export nobody should rely on is removed instead (docs/architecture.md, "Public surface").
 
 const root = repoRoot();
 

@@ -45,3 +45,19 @@ export function workspacePackages(root = repoRoot()): WorkspacePackage[] {
       }),
   );
 }
+
+/** Source files (`.ts`, `.js`, `.mjs`, `.cjs`) under `dir` (no installs, no build output), relative to `root`. */
+export function sourceFiles(dir: string, root = repoRoot()): string[] {
+  const skip = new Set(['node_modules', 'dist', '.turbo', 'coverage', 'results', 'go']);
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      if (skip.has(entry.name)) continue;
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) out.push(child);
+    }
+  };
+  walk(dir);
+  return out;
+}

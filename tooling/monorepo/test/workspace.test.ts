@@ -1,26 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, workspacePackages } from './repo.ts';
+import { repoRoot, sourceFiles, workspacePackages } from './repo.ts';
 
 const root = repoRoot();
 const packages = workspacePackages(root);
-
-/** Source files of a package (no installs, no build output), relative to the repository root. */
-function sourceFiles(dir: string): string[] {
-  const skip = new Set(['node_modules', 'dist', '.turbo', 'coverage', 'results', 'go']);
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      if (skip.has(entry.name)) continue;
-      const child = `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(child);
-      else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) out.push(child);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Module specifiers of static imports, re-exports and dynamic imports in one file. */
 function specifiers(source: string): string[] {

@@ -128,7 +128,10 @@ export type WatchEvent =
 export interface WatchOptions {
   /** Where the watch starts: usually the `resourceVersion` of the last list or event. */
   resourceVersion: string;
-  /** Server-side end of the watch (client-go picks 300..600 s at random so watches do not reconnect in step). */
+  /**
+   * Server-side end of the watch. Keep it below `inactivityTimeoutMs`: on a quiet kind the server may send nothing
+   * until then (the reflector draws it from 50–90 % of its deadline).
+   */
   timeoutSeconds: number;
   /** Ask for `PartialObjectMetadata`; objects are reduced as with `ListOptions.metadataOnly` (bookmarks excepted). */
   metadataOnly?: boolean;

@@ -1,7 +1,8 @@
 import type { KubeObject, ResourceDescriptor } from '@vmcp/api';
 import { callSafely, toError } from '@vmcp/core';
 import type { KubeHttpClient } from '../client/http.ts';
-import { Reflector, type ReflectorOptions, type ReflectorStatus, type ReflectorStore } from '../reflector/reflector.ts';
+import { Reflector } from '../reflector/reflector.ts';
+import type { ReflectorOptions, ReflectorStatus, ReflectorStore } from '../reflector/types.ts';
 import { IndexedStore, type Indexers } from './store.ts';
 
 /**

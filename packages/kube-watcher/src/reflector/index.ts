@@ -1,8 +1,2 @@
-export {
-  Reflector,
-  type ListPath,
-  type ReflectorErrorInfo,
-  type ReflectorOptions,
-  type ReflectorStatus,
-  type ReflectorStore,
-} from './reflector.ts';
+export { Reflector } from './reflector.ts';
+export type { ListPath, ReflectorErrorInfo, ReflectorOptions, ReflectorStatus, ReflectorStore } from './types.ts';

@@ -1,108 +1,11 @@
-import type { KubeObject, ResourceDescriptor } from '@vmcp/api';
+import { Backoff, callSafely, sleep, systemClock, toError, type Clock } from '@vmcp/core';
 import { KubeApiError, describeTarget, resourceName } from '../client/errors.ts';
-import type { KubeHttpClient } from '../client/http.ts';
 import { isInitialEventsEnd, listPages, watch, watchErrorToError, type WatchEvent } from '../client/list-watch.ts';
-import { Backoff, callSafely, sleep, systemClock, toError, type BackoffOptions, type Clock } from '@vmcp/core';
+import type { ReflectorErrorInfo, ReflectorOptions, ReflectorStatus } from './types.ts';
+import { DEFAULT_INACTIVITY_TIMEOUT_MS, watchTimeoutSeconds } from './watch-timing.ts';
 
 /** A watch open at least this long before failing counts as healthy (client-go's "very short watch" is < 1 s). */
 const HEALTHY_WATCH_MS = 1000;
-
-/**
- * Where a reflector delivers what it learns. The informer implements it. A (re)list is delivered object by object
- * as it arrives (`startRelist`, `relistItem`…, `endRelist`), so nothing ever holds a whole raw list: the store
- * transforms each object at once and the raw one is garbage as soon as the call returns.
- */
-export interface ReflectorStore {
-  /** A (re)list begins. The objects delivered until {@link endRelist} are the complete current set. */
-  startRelist(): void;
-  /** One object of the (re)list, as it arrives. */
-  relistItem(object: KubeObject): void;
-  /** The (re)list is complete at `resourceVersion`: objects not delivered since {@link startRelist} are gone. */
-  endRelist(resourceVersion: string): void;
-  /** The (re)list failed half-way: forget which objects it delivered (no deletion is inferred from it). */
-  abortRelist(): void;
-  /** One watch event after the (re)list. */
-  apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): void;
-}
-
-/** How a reflector (re)lists: a streaming list over a watch (client-go's WatchList), or a paginated LIST. */
-export type ListPath = 'watch-list' | 'paginated-list';
-
-/** A reported error: what failed, and when the reflector will try again. */
-export interface ReflectorErrorInfo {
-  kind: string;
-  phase: 'list' | 'watch' | 'store';
-  /** ms until the next attempt (0 = at once, e.g. a relist after 410). */
-  retryInMs: number;
-  /** Consecutive failures, this one included. */
-  attempt: number;
-}
-
-/** Snapshot of one reflector. Dates are epoch ms. */
-export interface ReflectorStatus {
-  kind: string;
-  /** `plural.group`. */
-  resource: string;
-  /** A watch stream is open. */
-  connected: boolean;
-  /** The first (re)list has been delivered to the store. */
-  synced: boolean;
-  /** How the reflector (re)lists: `watch-list` until the server shows it does not support it, then `paginated-list`. */
-  listPath: ListPath;
-  /** Why the reflector fell back to the paginated LIST (the server's answer to the streaming list). */
-  watchListUnsupported?: string;
-  /** The resourceVersion the next watch starts from (last list, event or bookmark). */
-  lastResourceVersion: string;
-  /** Last ADDED/MODIFIED/DELETED/BOOKMARK received. */
-  lastEventTime?: number;
-  /** Last completed (re)list. */
-  lastSyncTime?: number;
-  lastError?: { message: string; at: number; status?: number; reason?: string };
-  /** Consecutive failures; 0 once a list or watch succeeds again. */
-  consecutiveErrors: number;
-  /** Completed (re)lists, whichever the path. */
-  lists: number;
-  watches: number;
-}
-
-/** Options of {@link Reflector}. */
-export interface ReflectorOptions {
-  client: KubeHttpClient;
-  resource: ResourceDescriptor;
-  namespace: string;
-  /** Label for status, errors and metrics; defaults to `resource.kind`. */
-  kind?: string;
-  store: ReflectorStore;
-  /** LIST/WATCH `PartialObjectMetadata` only. */
-  metadataOnly?: boolean;
-  /**
-   * (Re)list with a streaming list (`sendInitialEvents=true`). Default true; the reflector falls back to the
-   * paginated LIST by itself when the server refuses it, so false is only for measuring or a known old server.
-   */
-  watchList?: boolean;
-  /**
-   * Abort a list or watch that has sent no byte for this long. Default 120 s: twice the API server's bookmark
-   * period (the watch cache sends a BOOKMARK to every bookmark-enabled watcher about once a minute), so a
-   * healthy but quiet watch is never cut while a connection that died without a FIN is noticed within 2 minutes.
-   * Without the watch cache (no bookmarks) a quiet healthy watch is re-opened from its resourceVersion, which is
-   * cheap and loses nothing.
-   */
-  inactivityTimeoutMs?: number;
-  /** Server-side watch timeout, chosen at random in [min, max) per watch. Default 300..600 s as client-go. */
-  watchTimeoutSeconds?: { min: number; max: number };
-  /** Retry pacing of failed lists and watches. Default `DEFAULT_BACKOFF` (client-go's reflector: 800 ms → 30 s). */
-  backoff?: BackoffOptions;
-  pageSize?: number;
-  /** Every failure, with when the reflector retries. Never throws into the reflector (errors are swallowed). */
-  onError?: (error: Error, info: ReflectorErrorInfo) => void;
-  /** Every watch event type received (metrics). */
-  onWatchEvent?: (type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK') => void;
-  /**
-   * Time source of delays, backoff, jitter (the watch timeout and the backoff draw from its `random()`) and status
-   * times (`epochMs()`). Tests pass a `FakeClock`. Default the process clock.
-   */
-  clock?: Clock;
-}
 
 /** What one list or watch attempt ended with; `run` decides the next step from it alone. */
 interface Attempt {
@@ -148,6 +51,7 @@ export class Reflector {
   readonly #o: ReflectorOptions;
   readonly #backoff: Backoff;
   readonly #clock: Clock;
+  readonly #inactivityMs: number;
   readonly #status: ReflectorStatus;
   #running = false;
   /** The resourceVersion of the last list, event or bookmark: where the next watch starts. */
@@ -159,6 +63,7 @@ export class Reflector {
     this.#o = options;
     this.kind = options.kind ?? options.resource.kind;
     this.#clock = options.clock ?? systemClock;
+    this.#inactivityMs = options.inactivityTimeoutMs ?? DEFAULT_INACTIVITY_TIMEOUT_MS;
     this.#backoff = new Backoff(options.backoff, this.#clock);
     this.#status = {
       kind: this.kind,
@@ -234,7 +139,7 @@ export class Reflector {
           resourceVersion,
           metadataOnly: o.metadataOnly ?? false,
           signal,
-          inactivityTimeoutMs: o.inactivityTimeoutMs ?? 120_000,
+          inactivityTimeoutMs: this.#inactivityMs,
           ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}),
         },
         (item) => {
@@ -265,8 +170,7 @@ export class Reflector {
    */
   async #watch(signal: AbortSignal, listing: boolean): Promise<Attempt> {
     const o = this.#o;
-    const { min, max } = o.watchTimeoutSeconds ?? { min: 300, max: 600 };
-    const timeoutSeconds = Math.max(1, Math.floor(min + this.#clock.random() * Math.max(0, max - min)));
+    const timeoutSeconds = watchTimeoutSeconds(this.#inactivityMs, o.watchTimeoutSeconds, this.#clock.random());
     const session: WatchSession = { attempt: { phase: 'watch', delivered: false, unfinishedList: false, streamingList: listing }, listing };
     this.#status.watches++;
     if (listing) o.store.startRelist();
@@ -282,7 +186,7 @@ export class Reflector {
           timeoutSeconds,
           metadataOnly: o.metadataOnly ?? false,
           signal,
-          inactivityTimeoutMs: o.inactivityTimeoutMs ?? 120_000,
+          inactivityTimeoutMs: this.#inactivityMs,
           onConnected: () => {
             session.attempt.connectedAt = this.#clock.now();
             this.#status.connected = true;
@@ -354,7 +258,10 @@ export class Reflector {
   #nextStep(a: Attempt): { relist: boolean; delayMs: number; fellBack: boolean } {
     // The server ended a watch (its timeoutSeconds, or an apiserver shutting down gracefully): not an error,
     // re-watch from where we are at once.
-    if (a.error === undefined && !a.unfinishedList) return { relist: false, delayMs: 0, fellBack: false };
+    if (a.error === undefined && !a.unfinishedList) {
+      callSafely(() => this.#o.onWatchEnd?.());
+      return { relist: false, delayMs: 0, fellBack: false };
+    }
     const error =
       a.error ?? new Error(`${this.describe('watch')}: the server ended the streaming list before its initial-events-end bookmark`);
     // A failure that ends a healthy watch is a first failure: retry after the initial delay (0.8–1.6 s by

@@ -67,6 +67,10 @@ export class KindInformers {
             entry.lastContactAt = clock.now();
             hooks.onWatchEvent(kind, type);
           },
+          // A quiet kind hears from the server at least when it ends the watch, before the inactivity deadline.
+          onWatchEnd: () => {
+            entry.lastContactAt = clock.now();
+          },
         },
       );
       this.#informers.set(entry.kind.kind, entry.informer);

@@ -38,7 +38,7 @@ export interface WatcherMetrics {
 export interface WatcherReflectorOptions {
   /** See `ReflectorOptions.inactivityTimeoutMs`. Default 120 000. */
   inactivityTimeoutMs?: number;
-  /** Default 300..600 s. */
+  /** See `ReflectorOptions.watchTimeoutSeconds`. Default 50–90 % of the inactivity deadline (60–108 s), always below it. */
   watchTimeoutSeconds?: { min: number; max: number };
   /** Retry pacing of failed lists and watches (`@vmcp/core`'s `BackoffOptions`). Default client-go's reflector backoff. */
   backoff?: BackoffOptions;
@@ -123,9 +123,10 @@ export interface KindStatus {
   objects: number;
   lastEventTime?: string;
   /**
-   * Milliseconds since the last watch event, bookmark or completed list of this kind. The API server sends a
-   * bookmark about once a minute on an idle watch, so an age well above that means a stalled server or connection
-   * even while `connected` is still true.
+   * Milliseconds since the API server last spoke on this kind: a watch event, a bookmark, a completed list, or the
+   * server ending a watch. Every watch asks the server to end it before the inactivity deadline (2 minutes by
+   * default), so on a healthy connection this stays below that even on a kind that never changes; an age well above
+   * it means a stalled server or connection even while `connected` is still true.
    */
   lastEventAgeMs?: number;
   lastSyncTime?: string;

@@ -28,6 +28,8 @@ export function createDiscoverer(
 export interface InformerHooks {
   onError: (kind: WatchedKind, err: Error, info: InformerErrorInfo) => void;
   onWatchEvent: (kind: WatchedKind, type: string) => void;
+  /** The server ended a watch of `kind` normally (the watch is re-opened at once). */
+  onWatchEnd?: (kind: WatchedKind) => void;
   enqueue: (names: readonly string[]) => void;
 }
 
@@ -60,6 +62,7 @@ export function createKindInformer(
       ...(r.watchList !== undefined ? { watchList: r.watchList } : {}),
       clock: parts.clock,
       onWatchEvent: (type) => hooks.onWatchEvent(kind, type),
+      onWatchEnd: () => hooks.onWatchEnd?.(kind),
     },
   });
   const { reader } = parts;

@@ -2,7 +2,7 @@
  * Rate limiters for retries (client-go `default_rate_limiters.go`). A limiter answers "how long should this item
  * wait before its next attempt", and remembers per-item failures until the item is forgotten.
  */
-import { systemClock, type Clock } from '@vmcp/core';
+import { Backoff, systemClock, type Clock } from '@vmcp/core';
 
 /** Decides retry delays. Implementations with per-item state key it by the item (SameValueZero). */
 export interface RateLimiter<T> {
@@ -27,19 +27,23 @@ function requirePositive(fn: string, what: string, value: number): void {
 export function itemExponentialFailureRateLimiter<T>(baseMs: number, maxMs: number): RateLimiter<T> {
   requirePositive('itemExponentialFailureRateLimiter', 'baseMs', baseMs);
   requirePositive('itemExponentialFailureRateLimiter', 'maxMs', maxMs);
-  const failures = new Map<T, number>();
+  // core's Backoff with client-go's rules: no jitter, and no reset but `forget`.
+  const options = { initialMs: baseMs, maxMs, factor: 2, jitter: 0, resetAfterMs: Number.MAX_SAFE_INTEGER };
+  const backoffs = new Map<T, Backoff>();
   return {
     when(item) {
-      const exp = failures.get(item) ?? 0;
-      failures.set(item, exp + 1);
-      // 2 ** exp reaches Infinity for large exp; min() still yields maxMs.
-      return Math.min(baseMs * 2 ** exp, maxMs);
+      let backoff = backoffs.get(item);
+      if (backoff === undefined) {
+        backoff = new Backoff(options);
+        backoffs.set(item, backoff);
+      }
+      return backoff.next();
     },
     forget(item) {
-      failures.delete(item);
+      backoffs.delete(item);
     },
     numRequeues(item) {
-      return failures.get(item) ?? 0;
+      return backoffs.get(item)?.failures ?? 0;
     },
   };
 }

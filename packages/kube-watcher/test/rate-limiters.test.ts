@@ -7,7 +7,7 @@ import {
   itemFastSlowRateLimiter,
   maxOfRateLimiter,
   type RateLimiter,
-} from './rate-limiters.ts';
+} from '../src/workqueue/rate-limiters.ts';
 
 describe('itemExponentialFailureRateLimiter', () => {
   it('grows 5, 10, 20, … per item, caps at max, and forget resets', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@vmcp/core/testing';
-import { InitialReconcileBarrier } from './initial-reconcile.ts';
+import { InitialReconcileBarrier } from '../src/watcher/initial-reconcile.ts';
 
 describe('InitialReconcileBarrier', () => {
   it('passes once every name of the pass completed, once, with the duration on the clock', () => {

@@ -1,10 +1,10 @@
 /* eslint-disable @typescript-eslint/require-await -- the fake reconcilers are async functions like real ones, minus the I/O */
 import { describe, expect, it } from 'vitest';
 import { FakeClock, flushAsync } from '@vmcp/core/testing';
-import { itemExponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
-import { Controller, type ControllerOptions, DEFAULT_GRACE_PERIOD_MS, type ReconcileFn } from './controller.ts';
-import type { ControllerMetrics } from './metrics.ts';
-import { isTerminalError, ReconcilePanicError, TerminalError, terminalError } from './terminal-error.ts';
+import { itemExponentialFailureRateLimiter } from '../src/workqueue/rate-limiters.ts';
+import { Controller, type ControllerOptions, DEFAULT_GRACE_PERIOD_MS, type ReconcileFn } from '../src/controller/controller.ts';
+import type { ControllerMetrics } from '../src/controller/metrics.ts';
+import { isTerminalError, ReconcilePanicError, TerminalError, terminalError } from '../src/controller/terminal-error.ts';
 
 interface Harness {
   clock: FakeClock;

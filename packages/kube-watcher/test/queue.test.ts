@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flushAsync } from '@vmcp/core/testing';
-import { createWorkQueue, type GetResult, type WorkQueue } from './queue.ts';
+import { createWorkQueue, type GetResult, type WorkQueue } from '../src/workqueue/queue.ts';
 
 /** Takes the next item, failing the test if the queue reports shutdown. */
 async function take<T>(q: WorkQueue<T>): Promise<T> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@vmcp/core/testing';
-import { UNFINISHED_WORK_UPDATE_PERIOD_MS, type WorkQueueMetricsProvider } from './metrics.ts';
-import { createRateLimitingQueue } from './rate-limiting-queue.ts';
-import { itemExponentialFailureRateLimiter } from './rate-limiters.ts';
+import { UNFINISHED_WORK_UPDATE_PERIOD_MS, type WorkQueueMetricsProvider } from '../src/workqueue/metrics.ts';
+import { createRateLimitingQueue } from '../src/workqueue/rate-limiting-queue.ts';
+import { itemExponentialFailureRateLimiter } from '../src/workqueue/rate-limiters.ts';
 
 describe('RateLimitingQueue', () => {
   it('addRateLimited waits the limiter delay, growing per failure until forget', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from './ndjson.ts';
+import { LineSplitter } from '../src/client/ndjson.ts';
 
 describe('LineSplitter', () => {
   it('reassembles watch events split across chunks and skips blank lines', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@vmcp/core/testing';
-import { createDelayingQueue } from './delaying-queue.ts';
+import { createDelayingQueue } from '../src/workqueue/delaying-queue.ts';
 
 describe('DelayingQueue', () => {
   it('addAfter with 0 or a negative delay is a plain add', () => {
