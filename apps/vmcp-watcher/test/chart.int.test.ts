@@ -10,7 +10,8 @@ import { DeploymentResource, RoleResource, ServiceAccountResource, crdDirectory 
 import { applyExamples, type ManifestObject } from '@vmcp/demo';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { createLogger } from '../src/logger.ts';
-import { createObject, getObject, listAll } from '@vmcp/kube-watcher';
+import { getObject, listAll } from '@vmcp/kube-watcher';
+import { createObject } from '@vmcp/kube-watcher/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { BackendListResponse } from '../src/index.ts';

@@ -9,7 +9,8 @@ import type { ManifestObject } from '@vmcp/demo';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createObject, listAll } from '@vmcp/kube-watcher';
+import { listAll } from '@vmcp/kube-watcher';
+import { createObject } from '@vmcp/kube-watcher/testing';
 import { DEPLOY_DIR, clientOf } from './kube-fixtures.ts';
 
 interface Kustomization {
