@@ -7,7 +7,7 @@
  */
 import { SubjectAccessReviewResource, crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
-import { createObject } from '@vmcp/kube-watcher';
+import { createObject } from '@vmcp/kube-watcher/testing';
 import { describe, expect, it } from 'vitest';
 import { helmHome, valuesFile } from './chart-render.ts';
 import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
