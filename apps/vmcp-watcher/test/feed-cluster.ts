@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterRoleBindingResource, RoleBindingResource, RoleResource, ServiceAccountResource, objectPath } from '@vmcp/api';
-import { createObject } from '@vmcp/kube-watcher';
+import { createObject } from '@vmcp/kube-watcher/testing';
 import { parse, stringify } from 'yaml';
 import { DEPLOY_DIR, clientOf } from './kube-fixtures.ts';
 

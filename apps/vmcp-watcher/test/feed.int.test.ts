@@ -12,7 +12,7 @@ import { MCPServerEntryResource, SecretResource, SubjectAccessReviewResource, TO
 import { createPki, type PkiFiles } from '@vmcp/envtest';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { BackendPool } from '@vmcp/gateway';
-import { createObject, patchObject } from '@vmcp/kube-watcher';
+import { createObject, patchObject } from '@vmcp/kube-watcher/testing';
 import type { RegistryEvent } from '@vmcp/registry';
 import { RegistryFeed } from '@vmcp/registry-feed';
 import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RoleBindingResource, RoleResource, ServiceAccountResource, TOOLHIVE_API_GROUP, objectPath } from '@vmcp/api';
 import { createPki } from '@vmcp/envtest';
-import { createObject } from '@vmcp/kube-watcher';
+import { createObject } from '@vmcp/kube-watcher/testing';
 import type { BenchContext } from '../phases/context.ts';
 
 /** Files a feed replica reads. */
