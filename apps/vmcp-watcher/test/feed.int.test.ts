@@ -86,6 +86,24 @@ describeIntegration('the registry feed on a real API server', () => {
     return file;
   }
 
+  /** A gateway on the feed at `url`: a RegistryFeed with the allowed token, a BackendPool on it, the tools listed. */
+  async function gatewayOnFeed(url: string): Promise<{ client: RegistryFeed; pool: BackendPool }> {
+    const client = new RegistryFeed({
+      url,
+      token: tokenFile(tokens['allowed']!),
+      caFile: pki.servingCaCert,
+      backoff: { initialMs: 50, maxMs: 200 },
+    });
+    const pool = new BackendPool({ registry: client.start(), backoff: { initialMs: 100, maxMs: 500 } });
+    closers.push(async () => {
+      await pool.close();
+      await client.close();
+    });
+    await client.waitForSync({ timeoutMs: 30_000 });
+    await vi.waitFor(() => expect(pool.tools().map((t) => t.name)).toContain('alpha_search'), WAIT);
+    return { client, pool };
+  }
+
   beforeAll(async () => {
     ns = await env.newNamespace('feed');
     dir = mkdtempSync(path.join(tmpdir(), 'vmcp-feed-int-'));
@@ -172,15 +190,7 @@ describeIntegration('the registry feed on a real API server', () => {
   }, 120_000);
 
   it('a Secret rotation reaches a feed client, and a BackendPool on the feed reconnects with the new value', async () => {
-    const feed = replicas[0]!.served;
-    const client = new RegistryFeed({ url: feed.url, token: tokenFile(tokens['allowed']!), caFile: pki.servingCaCert }).start();
-    const pool = new BackendPool({ registry: client, backoff: { initialMs: 100, maxMs: 500 } });
-    closers.push(async () => {
-      await pool.close();
-      await client.close();
-    });
-    await client.waitForSync({ timeoutMs: 30_000 });
-    await vi.waitFor(() => expect(pool.tools().map((t) => t.name)).toContain('alpha_search'), WAIT);
+    const { client, pool } = await gatewayOnFeed(replicas[0]!.served.url);
     await pool.callTool('alpha_search', { text: 'one' });
     expect(backend.callHeaders.get('search')?.at(-1)?.['x-api-key']).toBe(KEY_V1);
 
@@ -199,19 +209,7 @@ describeIntegration('the registry feed on a real API server', () => {
     const b = await startReplica();
     const sw = await new ReplicaSwitch(a.served.port).listen();
     closers.push(() => sw.close());
-    const client = new RegistryFeed({
-      url: `https://127.0.0.1:${sw.port}`,
-      token: tokenFile(tokens['allowed']!),
-      caFile: pki.servingCaCert,
-      backoff: { initialMs: 50, maxMs: 200 },
-    }).start();
-    const pool = new BackendPool({ registry: client, backoff: { initialMs: 100, maxMs: 500 } });
-    closers.push(async () => {
-      await pool.close();
-      await client.close();
-    });
-    await client.waitForSync({ timeoutMs: 30_000 });
-    await vi.waitFor(() => expect(pool.tools().map((t) => t.name)).toContain('alpha_search'), WAIT);
+    const { client } = await gatewayOnFeed(`https://127.0.0.1:${sw.port}`);
     const events: RegistryEvent[] = [];
     client.subscribe((e) => events.push(e));
     const initializes = (): number => backend.requests.filter((h) => h['mcp-protocol-version'] === undefined).length;
