@@ -19,7 +19,7 @@ import { changeLatencies, gatewaySection, type LoadResults } from './report.ts';
 const quick = process.argv.includes('--quick');
 const plan = quick
   ? { backends: 20, toolsPerBackend: 10, sessions: 10, direct: 5, durationMs: 4_000, callEveryMs: 200, churnEveryMs: 500 }
-  : { backends: 200, toolsPerBackend: 10, sessions: 100, direct: 10, durationMs: 30_000, callEveryMs: 1_000, churnEveryMs: 2_000 };
+  : { backends: 200, toolsPerBackend: 10, sessions: 100, direct: 10, durationMs: 30_000, callEveryMs: 1_000, churnEveryMs: 3_000 };
 const log = (line: string): void => void process.stderr.write(`[bench:gateway] ${line}\n`);
 const here = import.meta.dirname;
 const epoch = (): number => performance.timeOrigin + performance.now();

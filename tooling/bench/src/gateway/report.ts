@@ -80,6 +80,11 @@ every connection) or restarted. Machine: ${r.machine}.
 | direct SDK call (baseline) | ${r.directCalls.count} | ${ms(r.directCalls.p50)} | ${ms(r.directCalls.p99)} | ${ms(r.directCalls.max)} |
 | **overhead of the gateway** | | **${ms(r.gatewayCalls.p50 - r.directCalls.p50)}** | **${ms(r.gatewayCalls.p99 - r.directCalls.p99)}** | |
 
+The one-at-a-time table is the gateway's own cost per call (one more HTTP hop, the SDK \`Server\` and \`Client\`
+in between). Under load the figures add queueing: the gateway process runs every session, and here it shares two
+cores with the backends, 110 clients and the machine's other work (load above), so compare the two rows of the
+same run rather than runs.
+
 Failed calls through the gateway: ${errors === '' ? 'none' : errors} (a call of a tool whose backend was just removed or
 killed, before the session's list refresh; the baseline never touches a churned backend).
 

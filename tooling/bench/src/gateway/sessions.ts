@@ -29,12 +29,26 @@ async function open(url: string, listen: boolean): Promise<Caller> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
   const caller: Caller = { client, tools: [], notifications: [] };
   if (listen) {
+    // Re-list on each change, as a client does; changes that arrive during a re-list are folded into one more.
+    let listing = false;
+    let again = false;
+    const relist = (): void => {
+      if (listing) return void (again = true);
+      listing = true;
+      void client
+        .listTools()
+        .then((r) => void (caller.tools = r.tools.map((t) => t.name)))
+        .catch(() => undefined)
+        .finally(() => {
+          listing = false;
+          if (!again) return;
+          again = false;
+          relist();
+        });
+    };
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       caller.notifications.push(epoch());
-      void client.listTools().then(
-        (r) => void (caller.tools = r.tools.map((t) => t.name)),
-        () => undefined,
-      );
+      relist();
     });
   }
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
@@ -69,7 +83,7 @@ async function drive(caller: Caller, until: number, latencies: number[], errors:
     } finally {
       inFlight -= 1;
     }
-    await pause(due - performance.now());
+    await pause(Math.max(0, due - performance.now()));
   }
 }
 
