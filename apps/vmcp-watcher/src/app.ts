@@ -1,20 +1,26 @@
 /**
- * One service instance: HTTP server, event hub, metrics and (optionally) a watcher, started and stopped as a unit.
- * `cli.ts` and `demo.ts` build one; tests build one with a fake watcher.
+ * One service instance: HTTP servers (API, probes, metrics), event hub, metrics and (optionally) a watcher, started
+ * and stopped as a unit. `run.ts` builds one against a cluster; tests build one with a fake watcher. This module only
+ * wires the parts together; each part is in `config/`, `cluster/`, `http/` or `observe/`.
  */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamicRegistry, RegistryEvent } from '@vmcp/registry';
-import type { ListenAddress } from './config.ts';
-import { createHttpServer } from './http/server.ts';
+import { NO_CONFIG_WARNINGS, type ConfigWarningSource } from './cluster/config-warnings.ts';
+import type { ServiceWatcher } from './cluster/service-watcher.ts';
+import { watcherRun } from './cluster/watcher-run.ts';
+import type { ListenAddress } from './config/parsers.ts';
 import type { ServiceContext } from './http/context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
+import { closeServer, listen } from './http/listen.ts';
 import { PublicBackendWriter } from './http/public-json.ts';
-import type { Logger } from './logger.ts';
-import { createMetrics, type ServiceMetrics } from './metrics.ts';
-import { EventHub } from './sse.ts';
+import { trackRequests } from './http/request-tracker.ts';
+import { createServers, type ServiceServers } from './http/server.ts';
+import { EventHub } from './http/sse/event-hub.ts';
+import { feedStatus } from './http/sse/status-feed.ts';
+import type { Logger } from './observe/logger.ts';
+import { createMetrics, type ServiceMetrics } from './observe/metrics/index.ts';
 import { SERVICE_VERSION } from './version.ts';
-import type { ServiceWatcher } from './watcher.ts';
 
 export { SERVICE_VERSION };
 
@@ -26,6 +32,8 @@ export interface ServiceOptions {
   logger: Logger;
   /** Build the watcher once the metrics exist (its hooks are bound to them). Absent = static mode. */
   watcher?: (metrics: ServiceMetrics) => ServiceWatcher;
+  /** Probable misconfigurations to show (cluster/config-warnings.ts). Default: none. */
+  configWarnings?: ConfigWarningSource;
   readinessTimeoutMs?: number;
   maxSseClients?: number;
   sseHeartbeatMs?: number;
@@ -34,22 +42,53 @@ export interface ServiceOptions {
   drainMs?: number;
   /** process metrics (`process_*`, `nodejs_*`). Default true. */
   defaultMetrics?: boolean;
+  /** Serve `/metrics` on a port of its own. Default true (`--metrics-bind-address 0` turns it off). */
+  metricsServer?: boolean;
   /** Page sizes and the per-backend size bound of the HTTP answers; unset fields keep their defaults. */
   httpLimits?: Partial<HttpLimits>;
+}
+
+/** Where each server listens; `metrics` is ignored when the service has no metrics server. */
+export interface ServiceAddresses {
+  api: ListenAddress;
+  probes: ListenAddress;
+  metrics?: ListenAddress | undefined;
+}
+
+/** The bound addresses. */
+export interface BoundAddresses {
+  api: AddressInfo;
+  probes: AddressInfo;
+  metrics: AddressInfo | undefined;
 }
 
 /** A running (or runnable) service. */
 export interface Service {
   readonly context: ServiceContext;
+  /** The API server (the API, the page, the event stream). */
   readonly server: http.Server;
-  /** Listens; resolves with the bound address. */
-  listen(address: ListenAddress): Promise<AddressInfo>;
+  readonly servers: ServiceServers;
+  /** Listens on every port; resolves with the bound addresses. Rejects naming the listener that failed. */
+  listen(addresses: ServiceAddresses): Promise<BoundAddresses>;
   /** Starts the watcher in the background; resolves when it is running (not synced). */
   startWatcher(): void;
   /** Resolves when the watcher ends: undefined after a graceful stop, the error after a fatal one. */
   readonly watcherDone: Promise<Error | undefined>;
-  /** Graceful stop: refuse new connections, end event streams, drain the watcher, close the server. Idempotent. */
+  /** Graceful stop: refuse new connections, end event streams, drain the watcher, close the servers. Idempotent. */
   shutdown(): Promise<void>;
+}
+
+/** A port that could not be bound; `listener` says which (`http`, `probes`, `metrics`). */
+export class ListenerError extends Error {
+  override readonly name = 'ListenerError';
+  readonly listener: string;
+  readonly code: string | undefined;
+  constructor(listener: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    super(`cannot listen (${listener}): ${code ?? String(cause)}`, { cause });
+    this.listener = listener;
+    this.code = code;
+  }
 }
 
 function describeChange(event: RegistryEvent): Record<string, unknown> {
@@ -76,24 +115,26 @@ export function createService(options: ServiceOptions): Service {
     ...(options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {}),
     ...(options.sseBufferSize !== undefined ? { bufferSize: options.sseBufferSize } : {}),
   });
-  // The watcher is built after the metrics (its hooks are bound to them) while the metrics read the watcher's view
+  const warnings = options.configWarnings ?? NO_CONFIG_WARNINGS;
+  // The watcher is built after the metrics (its hooks are bound to them) while the metrics read the watcher's status
   // at scrape time: a holder breaks the cycle.
   const holder: { watcher?: ServiceWatcher } = {};
   const metrics = createMetrics({
     registry,
-    watcherView: () => holder.watcher?.view(),
+    watcherStatus: () => holder.watcher?.status(),
     sseClients: () => hub.clientCount,
+    configWarnings: () => warnings.current(),
     defaultMetrics: options.defaultMetrics ?? true,
     version: SERVICE_VERSION,
   });
   const watcher = options.watcher?.(metrics);
   if (watcher !== undefined) holder.watcher = watcher;
-
   const context: ServiceContext = {
     registry,
     watcher,
     hub,
     metrics,
+    warnings,
     logger,
     namespace: options.namespace,
     groupRef: options.groupRef,
@@ -102,122 +143,53 @@ export function createService(options: ServiceOptions): Service {
     limits,
     publicJson,
   };
-  const server = createHttpServer(context);
-  // Requests being answered (event streams excluded: they are ended by the hub), so a graceful stop lets them finish.
-  let inFlight = 0;
-  const drained = new Set<() => void>();
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    // The path only (a query may carry anything): lets a test or an operator see that a request has arrived.
-    if (logger.isEnabled('debug')) logger.debug('request received', { method: req.method, path: req.url?.split('?')[0] });
-    if (req.url?.startsWith('/api/v1/events') === true) return;
-    inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) for (const notify of [...drained]) notify();
-    });
-  });
-  const waitForRequests = (ms: number): Promise<void> =>
-    inFlight === 0
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          const done = (): void => {
-            clearTimeout(timer);
-            drained.delete(done);
-            resolve();
-          };
-          const timer = setTimeout(done, ms);
-          drained.add(done);
-        });
-  const unsubscribe = registry.subscribe((event) => logger.info('registry changed', describeChange(event)));
-
-  const publishStatus = (): void => {
-    const view = watcher?.view();
-    hub.publishStatus({
-      synced: view?.synced ?? true,
-      mode: watcher === undefined ? 'static' : 'dynamic',
-      groupRef: options.groupRef,
-      namespace: options.namespace,
-      exclusions: view?.exclusions ?? [],
-      conflicts: view?.conflicts ?? [],
-      ...(view?.initialReconcile !== undefined
-        ? { initialReconcile: { done: view.initialReconcile.done, total: view.initialReconcile.total } }
-        : {}),
-      watches: (view?.kinds ?? []).map((k) => ({ kind: k.kind, connected: k.connected, synced: k.synced })),
-      ...(view?.fatalError !== undefined ? { fatalError: true } : {}),
-    });
-  };
-  publishStatus();
-  // Pushed by the watcher on every change worth showing (no polling); the hub drops repeats of the same payload.
-  let loggedReady = false;
-  const stopStatus = watcher?.onStatusChange(() => {
-    if (!loggedReady && watcher.hasSynced()) {
-      // Logged once, with how long it took: the moment /readyz turns 200.
-      loggedReady = true;
-      logger.info('ready', {
-        ms: Math.round(performance.now() - startedAt),
-        backends: registry.count(),
-        version: registry.version(),
-      });
-    }
-    publishStatus();
-  });
-
-  let resolveDone: (value: Error | undefined) => void = () => undefined;
-  const watcherDone = new Promise<Error | undefined>((resolve) => (resolveDone = resolve));
-  let started = false;
-  let startedAt = 0;
+  const servers = createServers(context, options.metricsServer ?? true);
+  const all = [servers.api, servers.probes, ...(servers.metrics === undefined ? [] : [servers.metrics])];
+  const requests = all.map((server) => trackRequests(server, logger, '/api/v1/events'));
+  const stopChangeLog = registry.subscribe((event) => logger.info('registry changed', describeChange(event)));
+  const stopStatusFeed = feedStatus(context);
+  const run = watcherRun(watcher, registry, logger);
   let shuttingDown: Promise<void> | undefined;
+
+  const bind = async (server: http.Server, address: ListenAddress, name: string): Promise<AddressInfo> => {
+    try {
+      return await listen(server, address, name, logger);
+    } catch (error) {
+      throw new ListenerError(name, error);
+    }
+  };
 
   return {
     context,
-    server,
-    watcherDone,
-    listen: (address) =>
-      new Promise<AddressInfo>((resolve, reject) => {
-        const onError = (error: Error): void => reject(error);
-        server.once('error', onError);
-        server.listen({ port: address.port, ...(address.host !== undefined ? { host: address.host } : {}) }, () => {
-          server.off('error', onError);
-          const bound = server.address() as AddressInfo;
-          logger.info('listening', { address: bound.address, port: bound.port });
-          resolve(bound);
-        });
-      }),
-    startWatcher: () => {
-      if (watcher === undefined || started) {
-        if (watcher === undefined) resolveDone(undefined);
-        return;
-      }
-      started = true;
-      startedAt = performance.now();
-      watcher.start().then(
-        () => resolveDone(undefined),
-        (error: unknown) => {
-          const err = error instanceof Error ? error : new Error(String(error));
-          // Liveness turns 503 from here (fatalError), so Kubernetes restarts the pod.
-          logger.error('watcher stopped on a fatal error', { error: err });
-          publishStatus();
-          resolveDone(err);
-        },
-      );
-    },
+    server: servers.api,
+    servers,
+    watcherDone: run.done,
+    listen: async (addresses) => ({
+      api: await bind(servers.api, addresses.api, 'http'),
+      probes: await bind(servers.probes, addresses.probes, 'probes'),
+      metrics:
+        servers.metrics === undefined || addresses.metrics === undefined
+          ? undefined
+          : await bind(servers.metrics, addresses.metrics, 'metrics'),
+    }),
+    startWatcher: () => run.start(),
     shutdown: () => {
       shuttingDown ??= (async () => {
         logger.info('shutting down');
-        stopStatus?.();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        stopStatusFeed();
+        const closed = Promise.all(all.map(closeServer));
         hub.close();
-        server.closeIdleConnections();
         // Requests already accepted (a probe waiting for the sync, a metrics scrape) get their answer first.
+        const inFlight = requests.reduce((sum, r) => sum + r.inFlight, 0);
         if (inFlight > 0) {
           logger.info('waiting for in-flight requests', { requests: inFlight });
-          await waitForRequests(options.drainMs ?? 10_000);
+          await Promise.all(requests.map((r) => r.drained(options.drainMs ?? 10_000)));
         }
-        if (watcher !== undefined && started) await watcher.stop();
+        await run.stop();
         // Whatever is still open now (keep-alive sockets, overrunning requests) is cut.
-        server.closeAllConnections();
+        for (const server of all) server.closeAllConnections();
         await closed;
-        unsubscribe();
+        stopChangeLog();
         metrics.close();
         logger.info('stopped');
       })();

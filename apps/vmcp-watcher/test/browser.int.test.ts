@@ -8,7 +8,7 @@ import { clusterConfig } from './helpers.ts';
 import { MCPServerResource } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
 import { createWithStatus } from '@vmcp/kube-watcher';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { EXPECTED, clientOf, patchStatus } from './kube-fixtures.ts';
 

@@ -15,7 +15,7 @@ import { createObject, getObject, listAll } from '@vmcp/kube-watcher';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { BackendListResponse } from '../src/index.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
 import { clusterConfig, PACKAGE_VERSION } from './helpers.ts';

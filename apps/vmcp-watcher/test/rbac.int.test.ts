@@ -11,7 +11,7 @@ import { clusterConfig } from './helpers.ts';
 import { ConfigMapResource } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
 import { getObject, patchObject } from '@vmcp/kube-watcher';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { EXPECTED, clientOf, deployRole, getJson, grant, until, type PolicyRule } from './kube-fixtures.ts';
 
@@ -120,7 +120,7 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     );
     expect(served(list)).not.toContain('fetch');
     expect(served(list)).not.toContain('github');
-    const reasons = Object.fromEntries(list.excluded.map((e) => [e.name, e.reason.code]));
+    const reasons = Object.fromEntries(list.excluded.map((e) => [e.name, e.code]));
     expect(reasons['fetch']).toBeDefined();
   }, 60_000);
 

@@ -1,10 +1,11 @@
 import type { DynamicRegistry } from '@vmcp/registry';
-import type { Logger } from '../logger.ts';
+import type { ConfigWarningSource } from '../cluster/config-warnings.ts';
+import type { ServiceWatcher } from '../cluster/service-watcher.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { ServiceMetrics } from '../observe/metrics/index.ts';
 import type { HttpLimits } from './limits.ts';
 import type { PublicBackendWriter } from './public-json.ts';
-import type { ServiceMetrics } from '../metrics.ts';
-import type { EventHub } from '../sse.ts';
-import type { ServiceWatcher } from '../watcher.ts';
+import type { EventHub } from './sse/event-hub.ts';
 
 /** What the HTTP routes read. One per service instance. */
 export interface ServiceContext {
@@ -13,6 +14,7 @@ export interface ServiceContext {
   watcher: ServiceWatcher | undefined;
   hub: EventHub;
   metrics: ServiceMetrics;
+  warnings: ConfigWarningSource;
   logger: Logger;
   namespace: string;
   groupRef: string;

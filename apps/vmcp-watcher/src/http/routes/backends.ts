@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compareBy } from '@vmcp/core';
 import type { PublicBackend } from '@vmcp/registry';
-import type { ConflictView, ExclusionView, WatchedKindView } from '../../watcher.ts';
+import type { KindStatus, WatcherStatus } from '@vmcp/kube-watcher';
 import type { ServiceContext } from '../context.ts';
 import { jsonArray, writePieces } from '../json-stream.ts';
 import { cutPage, parsePageRequest, type Page } from '../paging.ts';
@@ -25,10 +26,22 @@ export interface BackendListResponse {
   continue?: string;
   /** This page, ordered by id. A backend too large to serve is an `OmittedBackend` stub (`omitted` set). */
   backends: (PublicBackend & { omitted?: Omission })[];
-  /** Objects that exist but are not served, with the reason (all of them, on every page). */
-  excluded: ExclusionView[];
-  conflicts: ConflictView[];
-  watches: WatchedKindView[];
+  /** Objects that exist but are not served, with the reason (all of them, on every page), ordered by name. */
+  excluded: ExcludedObject[];
+  /** The watcher's `conflicts`, as it reports them. */
+  conflicts: WatcherStatus['conflicts'];
+  /** The watcher's `kinds`, as it reports them. */
+  watches: KindStatus[];
+}
+
+/** One of the watcher's `exclusions`, with its name (the key of the watcher's record) as a field. */
+export type ExcludedObject = { name: string } & WatcherStatus['exclusions'][string];
+
+/** The watcher's exclusions as a list ordered by name: what `excluded` and a 404 show. */
+export function excludedObjects(status: WatcherStatus | undefined): ExcludedObject[] {
+  return Object.entries(status?.exclusions ?? {})
+    .map(([name, exclusion]) => ({ name, ...exclusion }))
+    .sort(compareBy((e) => e.name));
 }
 
 function* mapped<T>(items: Iterable<T>, toJson: (item: T) => string): Generator<string> {
@@ -48,10 +61,10 @@ function* listBody(ctx: ServiceContext, page: Page): Generator<string> {
   if (page.continueToken !== undefined) head['continue'] = page.continueToken;
   yield `${JSON.stringify(head).slice(0, -1)},"backends":`;
   yield* jsonArray(mapped(page.items, (b) => ctx.publicJson.json(b)));
-  const view = ctx.watcher?.view();
+  const status = ctx.watcher?.status();
   yield ',"excluded":';
-  yield* jsonArray(mapped(view?.exclusions ?? [], (e) => JSON.stringify(e)));
-  yield `,"conflicts":${JSON.stringify(view?.conflicts ?? [])},"watches":${JSON.stringify(view?.kinds ?? [])}}`;
+  yield* jsonArray(mapped(excludedObjects(status), (e) => JSON.stringify(e)));
+  yield `,"conflicts":${JSON.stringify(status?.conflicts ?? [])},"watches":${JSON.stringify(status?.kinds ?? [])}}`;
 }
 
 /** `GET /api/v1/backends?limit=&continue=`. */
@@ -83,7 +96,9 @@ export function getBackendRoute(ctx: ServiceContext): (req: IncomingMessage, res
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
-    const excluded = ctx.watcher?.view().exclusions.find((e) => e.name === id);
+    const exclusions = ctx.watcher?.status().exclusions ?? {};
+    // An own key only: an id such as `constructor` must not find the prototype's.
+    const excluded = Object.hasOwn(exclusions, id) ? { name: id, ...exclusions[id] } : undefined;
     notFound(req, res, excluded === undefined ? { id } : { id, excluded });
   };
 }

@@ -1,13 +1,13 @@
 /**
  * The status page served at `/`: one self-contained HTML document (inline CSS and JS, no external asset). Its script
- * is `page/client.ts`, a type-checked browser module compiled into `page/script.generated.ts` and inlined here; it
+ * is `client.ts`, a type-checked browser module compiled into `script.generated.ts` and inlined here; it
  * shows the backends one page at a time from `/api/v1/backends` and follows the event stream to stay current, so
  * the page costs the same whatever the size of the registry. Every cluster-provided string is inserted with
  * `textContent`, never as HTML, and a strict CSP with a per-response nonce allows only the page's own script and
  * style.
  */
 import { randomBytes } from 'node:crypto';
-import { STATUS_PAGE_SCRIPT } from './page/script.generated.ts';
+import { STATUS_PAGE_SCRIPT } from './script.generated.ts';
 
 /** What the page shows before its script runs. */
 export interface StatusPageInfo {
