@@ -32,8 +32,8 @@ export interface ServiceOptions {
   logger: Logger;
   /** Build the watcher once the metrics exist (its hooks are bound to them). Absent = static mode. */
   watcher?: (metrics: ServiceMetrics) => ServiceWatcher;
-  /** Probable misconfigurations to show (cluster/config-warnings.ts). Default: none. */
-  configWarnings?: ConfigWarningSource;
+  /** Probable misconfigurations to show (cluster/config-warnings.ts), given the watcher. Default: none. */
+  configWarnings?: (watcher: ServiceWatcher | undefined) => ConfigWarningSource;
   readinessTimeoutMs?: number;
   maxSseClients?: number;
   sseHeartbeatMs?: number;
@@ -115,20 +115,21 @@ export function createService(options: ServiceOptions): Service {
     ...(options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {}),
     ...(options.sseBufferSize !== undefined ? { bufferSize: options.sseBufferSize } : {}),
   });
-  const warnings = options.configWarnings ?? NO_CONFIG_WARNINGS;
-  // The watcher is built after the metrics (its hooks are bound to them) while the metrics read the watcher's status
-  // at scrape time: a holder breaks the cycle.
-  const holder: { watcher?: ServiceWatcher } = {};
+  // The watcher (and the warnings, which read it) are built after the metrics, as its hooks are bound to them, while
+  // the metrics read both at scrape time: a holder breaks the cycle.
+  const holder: { watcher?: ServiceWatcher; warnings: ConfigWarningSource } = { warnings: NO_CONFIG_WARNINGS };
   const metrics = createMetrics({
     registry,
     watcherStatus: () => holder.watcher?.status(),
     sseClients: () => hub.clientCount,
-    configWarnings: () => warnings.current(),
+    configWarnings: () => holder.warnings.current(),
     defaultMetrics: options.defaultMetrics ?? true,
     version: SERVICE_VERSION,
   });
   const watcher = options.watcher?.(metrics);
   if (watcher !== undefined) holder.watcher = watcher;
+  const warnings = options.configWarnings?.(watcher) ?? NO_CONFIG_WARNINGS;
+  holder.warnings = warnings;
   const context: ServiceContext = {
     registry,
     watcher,
@@ -172,11 +173,15 @@ export function createService(options: ServiceOptions): Service {
           ? undefined
           : await bind(servers.metrics, addresses.metrics, 'metrics'),
     }),
-    startWatcher: () => run.start(),
+    startWatcher: () => {
+      warnings.start?.();
+      run.start();
+    },
     shutdown: () => {
       shuttingDown ??= (async () => {
         logger.info('shutting down');
         stopStatusFeed();
+        warnings.stop?.();
         const closed = Promise.all(all.map(closeServer));
         hub.close();
         // Requests already accepted (a probe waiting for the sync, a metrics scrape) get their answer first.

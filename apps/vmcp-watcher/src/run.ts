@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { errorMessage } from '@vmcp/core';
 import { createDynamicRegistry } from '@vmcp/registry';
 import { createService, ListenerError, type BoundAddresses, type Service } from './app.ts';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
+import { parseGroupRef } from '@vmcp/reconciler';
+import { ConfigChecker } from './cluster/config-checker.ts';
 import { createKubeWatcher } from './cluster/kube-watcher.ts';
 import { checkCluster } from './cluster/preflight.ts';
 import { ConfigError } from './config/error.ts';
@@ -44,18 +47,17 @@ const SETTING_OF_LISTENER: Record<string, { flag: string; address: (config: Conf
 export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig, logger: Logger): Promise<RunningService> {
   await checkCluster(kubeConfig, config.namespace);
   const registry = createDynamicRegistry();
-  let service: Service;
-  try {
-    service = createService({
-      registry,
-      namespace: config.namespace,
-      groupRef: config.groupRef,
-      logger,
-      readinessTimeoutMs: config.readinessTimeoutMs,
-      maxSseClients: config.maxSseClients,
-      metricsServer: config.metricsListen !== undefined,
-      watcher: (metrics) =>
-        createKubeWatcher({
+  const service = createService({
+    registry,
+    namespace: config.namespace,
+    groupRef: config.groupRef,
+    logger,
+    readinessTimeoutMs: config.readinessTimeoutMs,
+    maxSseClients: config.maxSseClients,
+    metricsServer: config.metricsListen !== undefined,
+    watcher: (metrics) => {
+      try {
+        return createKubeWatcher({
           kubeConfig,
           namespace: config.namespace,
           groupRef: config.groupRef,
@@ -63,12 +65,22 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
           logger,
           metrics,
           workers: config.workers,
-        }),
-    });
-  } catch (error) {
-    // The watcher validates like upstream's NewBackendWatcher (namespace, groupRef…): a configuration problem.
-    throw new ConfigError('--group/--namespace', errorMessage(error));
-  }
+        });
+      } catch (error) {
+        // The watcher validates like upstream's NewBackendWatcher (namespace, groupRef…): a configuration problem.
+        throw new ConfigError('--group/--namespace', errorMessage(error));
+      }
+    },
+    configWarnings: (watcher) =>
+      new ConfigChecker({
+        client: new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/config-check' }),
+        namespace: config.namespace,
+        group: parseGroupRef(config.groupRef, config.namespace).name,
+        watcher,
+        served: () => registry.count(),
+        logger: logger.child({ component: 'config-check' }),
+      }),
+  });
   let bound: BoundAddresses;
   try {
     bound = await service.listen({ api: config.listen, probes: config.probeListen, metrics: config.metricsListen });
