@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterEach, expect, it } from 'vitest';
-import type { BackendListResponse } from '../src/index.ts';
+import type { BackendListResponse, StatusResponse } from '../src/index.ts';
+import type { Config } from '../src/config/load.ts';
 import { clusterConfig } from './helpers.ts';
 import { ConfigMapResource } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
@@ -26,14 +27,18 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
   });
 
   /** A namespace with the examples, a user bound to `rules`, and the service running as that user. */
-  async function runAs(rules: PolicyRule[], label: string): Promise<{ ns: string; url: string; running: RunningService; logs: string[] }> {
+  async function runAs(
+    rules: PolicyRule[],
+    label: string,
+    overrides: Partial<Config> = {},
+  ): Promise<{ ns: string; url: string; running: RunningService; logs: string[] }> {
     const ns = await env.newNamespace(`rbac-${label}`);
     await applyExamples(clientOf(env.kubeConfig), ns);
     const name = `vmcp-${ns}`;
     const user = await env.addUser({ name });
     await grant(env.kubeConfig, ns, name, rules);
     const logs: string[] = [];
-    const config = clusterConfig(user.kubeconfigPath, ns, { readinessTimeoutMs: 500 });
+    const config = clusterConfig(user.kubeconfigPath, ns, { readinessTimeoutMs: 500, ...overrides });
     const running = await startAgainstCluster(config, user, createLogger({ level: 'debug', write: (l) => logs.push(l) }));
     services.push(running);
     return { ns, url: running.url.replace(/\/$/, ''), running, logs };
@@ -52,6 +57,7 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
       'secrets:get',
       'configmaps:list,watch',
       'configmaps:get',
+      'mcpgroups:list',
     ]);
   });
 
@@ -135,4 +141,28 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     expect(served(list)).not.toContain('internal-docs');
     expect(list.excluded.find((e) => e.name === 'internal-docs')).toBeDefined();
   }, 60_000);
+
+  it('with list on mcpgroups a misspelt group is named with the one that exists; without it that one warning is off', async () => {
+    const misspelt = { groupRef: 'enginering' };
+    const warningsOf = (s: StatusResponse): string[] => s.warnings.map((w) => w.code);
+    const { url } = await runAs(RULES, 'group-typo', misspelt);
+    const status = await until(
+      () => getJson<StatusResponse>(`${url}/status`),
+      (s) => warningsOf(s).includes('group_missing'),
+      30_000,
+      'group_missing',
+    );
+    expect(status.warnings.find((w) => w.code === 'group_missing')?.message).toBe(
+      `no MCPGroup "enginering" in namespace "${status.namespace}"; did you mean engineering?`,
+    );
+    const { url: withoutUrl } = await runAs(without('mcpgroups:list'), 'no-groups', misspelt);
+    const blind = await until(
+      () => getJson<StatusResponse>(`${withoutUrl}/status`),
+      (s) => s.synced && warningsOf(s).includes('all_out_of_group'),
+      30_000,
+      'synced with all_out_of_group',
+    );
+    // Everything else works: the sync, and the warning that needs no MCPGroup.
+    expect(warningsOf(blind)).toEqual(['all_out_of_group']);
+  }, 90_000);
 });

@@ -95,6 +95,7 @@ export class ConfigChecker implements ConfigWarningSource {
     );
     const groups = await ask(() => this.#listGroups(), [], logger, `the MCPGroups of namespace "${namespace}"`);
     this.#facts = { namespaceExists, groups };
+    logger.debug('configuration checked', { namespaceExists, groups: groups?.length });
     this.#evaluate();
   }
 
