@@ -10,6 +10,7 @@ import { NO_CONFIG_WARNINGS, type ConfigWarningSource } from './cluster/config-w
 import type { ServiceWatcher } from './cluster/service-watcher.ts';
 import { watcherRun } from './cluster/watcher-run.ts';
 import type { ListenAddress } from './config/parsers.ts';
+import { ChangeLog } from './http/change-log.ts';
 import type { ServiceContext } from './http/context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
 import { closeServer, listen } from './http/listen.ts';
@@ -134,6 +135,7 @@ export function createService(options: ServiceOptions): Service {
     registry,
     watcher,
     hub,
+    changes: new ChangeLog(registry, options.sseBufferSize ?? 1000),
     metrics,
     warnings,
     logger,
@@ -195,6 +197,7 @@ export function createService(options: ServiceOptions): Service {
         for (const server of all) server.closeAllConnections();
         await closed;
         stopChangeLog();
+        context.changes.close();
         metrics.close();
         logger.info('stopped');
       })();

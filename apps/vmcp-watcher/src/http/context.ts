@@ -3,6 +3,7 @@ import type { ConfigWarningSource } from '../cluster/config-warnings.ts';
 import type { ServiceWatcher } from '../cluster/service-watcher.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { ServiceMetrics } from '../observe/metrics/index.ts';
+import type { ChangeLog } from './change-log.ts';
 import type { HttpLimits } from './limits.ts';
 import type { PublicBackendWriter } from './public-json.ts';
 import type { EventHub } from './sse/event-hub.ts';
@@ -13,6 +14,8 @@ export interface ServiceContext {
   /** Absent = static mode (readiness always ready). */
   watcher: ServiceWatcher | undefined;
   hub: EventHub;
+  /** The recent registry changes, for `/api/v1/changes` and the page. */
+  changes: ChangeLog;
   metrics: ServiceMetrics;
   warnings: ConfigWarningSource;
   logger: Logger;

@@ -12,11 +12,13 @@ import type { ServiceContext } from './context.ts';
 import { createListener, type RouteTable } from './listener.ts';
 import { sendJson } from './respond.ts';
 import { getBackendRoute, listBackendsRoute } from './routes/backends.ts';
+import { changesRoute } from './routes/changes.ts';
 import { eventsRoute } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { pageRoute } from './routes/page.ts';
 import { statusRoute } from './routes/status.ts';
+import { statusEventOf } from './sse/status-feed.ts';
 
 const BACKEND_PATH = /^\/api\/v1\/backends\/([^/]+)$/;
 
@@ -36,6 +38,9 @@ export function apiRoutes(ctx: ServiceContext): RouteTable {
       '/status': statusRoute(ctx),
       '/api/v1/backends': listBackendsRoute(ctx),
       '/api/v1/events': eventsRoute(ctx),
+      '/api/v1/changes': changesRoute(ctx),
+      // The status event's payload on demand: the watcher's status now (event ages move on between events).
+      '/api/v1/watcher': (req, res) => sendJson(req, res, 200, statusEventOf(ctx)),
     },
     fallback: (req, res, url) => {
       const match = BACKEND_PATH.exec(url.pathname);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compareBy } from '@vmcp/core';
-import type { PublicBackend } from '@vmcp/registry';
+import type { Backend, PublicBackend } from '@vmcp/registry';
 import type { KindStatus, WatcherStatus } from '@vmcp/kube-watcher';
 import type { ServiceContext } from '../context.ts';
 import { jsonArray, writePieces } from '../json-stream.ts';
@@ -18,8 +18,10 @@ export interface BackendListResponse {
   /** The registry version when this page was cut. */
   version: number;
   synced: boolean;
-  /** Backends in the registry (all pages), when this page was cut. */
+  /** Backends in the registry (all pages; with `?q=`, those matching), when this page was cut. */
   count: number;
+  /** Backends in the whole registry by health (`healthy`, `unhealthy`…), whatever `?q=` says. */
+  health: Record<string, number>;
   /** Backends after this page. */
   remainingItemCount: number;
   /** Pass as `?continue=` for the next page; absent on the last page. */
@@ -48,14 +50,32 @@ function* mapped<T>(items: Iterable<T>, toJson: (item: T) => string): Generator<
   for (const item of items) yield toJson(item);
 }
 
+/** How many backends have each health. */
+export function countByHealth(backends: readonly Backend[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const backend of backends) counts[backend.healthStatus] = (counts[backend.healthStatus] ?? 0) + 1;
+  return counts;
+}
+
+const MAX_FILTER = 256;
+
+/** `?q=`: a case-insensitive part of the id or name; empty = everything. */
+function filterOf(url: URL): ((backend: Backend) => boolean) | { error: string } | undefined {
+  const q = url.searchParams.get('q')?.trim().toLowerCase() ?? '';
+  if (q === '') return undefined;
+  if (q.length > MAX_FILTER) return { error: `q must be at most ${MAX_FILTER} characters` };
+  return (b) => b.id.toLowerCase().includes(q) || b.name.toLowerCase().includes(q);
+}
+
 /** The page as JSON pieces; each backend is serialised only when the socket wants more. */
-function* listBody(ctx: ServiceContext, page: Page): Generator<string> {
+function* listBody(ctx: ServiceContext, page: Page, health: Record<string, number>): Generator<string> {
   const head: Record<string, unknown> = {
     namespace: ctx.namespace,
     groupRef: ctx.groupRef,
     version: page.version,
     synced: ctx.watcher?.hasSynced() ?? true,
     count: page.count,
+    health,
     remainingItemCount: page.remaining,
   };
   if (page.continueToken !== undefined) head['continue'] = page.continueToken;
@@ -67,7 +87,7 @@ function* listBody(ctx: ServiceContext, page: Page): Generator<string> {
   yield `,"conflicts":${JSON.stringify(status?.conflicts ?? [])},"watches":${JSON.stringify(status?.kinds ?? [])}}`;
 }
 
-/** `GET /api/v1/backends?limit=&continue=`. */
+/** `GET /api/v1/backends?limit=&continue=&q=`. */
 export function listBackendsRoute(ctx: ServiceContext): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   return async (req, res, url) => {
     const request = parsePageRequest(url, ctx.limits);
@@ -75,14 +95,21 @@ export function listBackendsRoute(ctx: ServiceContext): (req: IncomingMessage, r
       sendJson(req, res, 400, { error: 'bad_request', message: request.error });
       return;
     }
+    const filter = filterOf(url);
+    if (filter !== undefined && 'error' in filter) {
+      sendJson(req, res, 400, { error: 'bad_request', message: filter.error });
+      return;
+    }
     const version = ctx.registry.version();
-    const page = cutPage(ctx.registry.list(), request, version);
+    const all = ctx.registry.list();
+    const page = cutPage(filter === undefined ? all : all.filter(filter), request, version);
+    const health = countByHealth(all);
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    if (await writePieces(res, listBody(ctx, page))) res.end();
+    if (await writePieces(res, listBody(ctx, page, health))) res.end();
   };
 }
 
