@@ -124,7 +124,7 @@ describeIntegration('status page in headless Chromium', () => {
       // The filter narrows backends (on the server), exclusions and changes alike.
       await fresh.locator('#filter').fill('git');
       await expect
-        .poll(() => fresh.locator('#backends tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-backend'))), {
+        .poll(async () => Promise.all((await fresh.locator('#backends tr').all()).map((r) => r.getAttribute('data-backend'))), {
           timeout: 10_000,
         })
         .toEqual(['github']);
