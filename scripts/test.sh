@@ -35,7 +35,9 @@ step() { # step NAME CMD...: runs a step, remembers a failure (or a skip: exit c
 step "typecheck, lint, package checks (turbo)" pnpm exec turbo run typecheck lint check:package --output-logs=errors-only
 step "test control plane binaries (@vmcp/envtest)" pnpm --filter @vmcp/envtest exec node --conditions=@vmcp/source src/cli.ts ensure-binaries
 # Plain node (not `pnpm exec`), so its exit code 77 ("skipped") reaches step() unchanged.
-step "helm (built from the Go module proxy, cached by version)" node --conditions=@vmcp/source apps/vmcp-watcher/test/ensure-helm.ts
+for tool in helm promtool registry actionlint; do
+  step "$tool (built from the Go module proxy, cached by version)" node --conditions=@vmcp/source apps/vmcp-watcher/test/ensure-go-tool.ts "$tool"
+done
 step "Dockerfile lint (hadolint from PyPI)" bash apps/vmcp-watcher/scripts/lint-dockerfile.sh
 step "container image (buildah: base from debootstrap + Node, then the real Dockerfile)" bash apps/vmcp-watcher/scripts/image.sh build
 step "chromium for the browser test (Debian package)" bash apps/vmcp-watcher/scripts/ensure-chromium.sh

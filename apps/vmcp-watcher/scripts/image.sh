@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The container image, built daemonless with buildah from the real Dockerfile.
 #   image.sh build          assemble the base image the Dockerfile's FROM names (cached by content), build the app image
-#                           as localhost/vmcp-watcher:test, print its size and how long each part took
+#                           as localhost/vmcp-watcher:test FROM that base pinned by digest, with the OCI version,
+#                           revision (git HEAD) and source labels; print its size and how long each part took
 #   image.sh buildah ARGS…  run buildah on the same storage (the image test runs the image through this)
 #
 # Base images cannot be pulled here, so the base is assembled from parts that can be had: a Debian root filesystem
@@ -88,23 +89,36 @@ ensure_base() {
   say "base image $base assembled in $(($(now) - t0)) s"
 }
 
+# The content digest (sha256:…) of a local image: its manifest's, the same a registry would report after a push.
+base_digest() {
+  local digest
+  digest=$(bah images --no-trunc --format '{{.Digest}}' "$1" | head -n1)
+  [[ $digest == sha256:* ]] || { say "cannot read the digest of $1 (got '$digest')"; exit 1; }
+  printf '%s\n' "$digest"
+}
+
 cmd_build() {
   if ! ensure_debian_packages "the container image build" "buildah debootstrap" buildah debootstrap; then
     local rc=$?
     [ $rc -eq "$VMCP_SKIPPED" ] && exit "$VMCP_SKIPPED"
     exit 1
   fi
-  local base version t0 size
+  local base version revision pinned t0 size
   base=$(from_image)
   ensure_base "$base"
   version=$(node -p 'require(process.argv[1]).version' "$repo/apps/vmcp-watcher/package.json")
+  revision=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
+  # Pinned: both stages build FROM the base's content digest (what a release does with the registry's digest), so
+  # the image is built from exactly the base checked above and records it in org.opencontainers.image.base.name.
+  pinned="${base}@$(base_digest "$base")"
   t0=$(now)
   bah rmi --force "$app_tag" >/dev/null 2>&1 || true  # a failed build must not leave the previous image to be tested
-  say "building $app_tag from apps/vmcp-watcher/Dockerfile (buildah, vfs, --pull=never, VERSION=$version)"
+  say "building $app_tag from apps/vmcp-watcher/Dockerfile (buildah, vfs, --pull=never, VERSION=$version, REVISION=$revision, base $pinned)"
   # No --layers: the workspace is copied whole, so a source change rebuilds from there anyway, and every vfs layer is
   # a full copy of the root filesystem; the build stage is pruned afterwards so the storage stays one base + one app.
   bah build --isolation chroot --pull=never --quiet \
-    --ignorefile "$dockerfile.dockerignore" --build-arg "VERSION=$version" -f "$dockerfile" -t "$app_tag" "$repo" >/dev/null
+    --ignorefile "$dockerfile.dockerignore" --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
+    --build-arg "NODE_IMAGE=$pinned" -f "$dockerfile" -t "$app_tag" "$repo" >/dev/null
   bah rmi --prune >/dev/null 2>&1 || true
   size=$(bah images --format '{{.Size}}' "$app_tag")
   say "built $app_tag in $(($(now) - t0)) s; image size $size"

@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { clusterConfig } from './helpers.ts';
 import { MCPRemoteProxyResource, MCPServerResource } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
-import { createWithStatus } from '@vmcp/kube-watcher';
+import { createWithStatus } from '@vmcp/kube-watcher/testing';
 import { createLogger } from '../src/observe/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { EXPECTED, clientOf, deployRole, grant, patchStatus } from './kube-fixtures.ts';

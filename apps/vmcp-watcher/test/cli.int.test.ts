@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import type { BackendListResponse, StatusResponse } from '../src/index.ts';
 import { MCPServerResource } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
-import { createWithStatus, deleteObject } from '@vmcp/kube-watcher';
+import { createWithStatus, deleteObject } from '@vmcp/kube-watcher/testing';
 import { startCli, trackChildren, type CliProcess } from './child.ts';
 import { openEvents, PACKAGE_VERSION } from './helpers.ts';
 import { EXPECTED, clientOf, deployRole, getJson, grant, patchStatus, setRules, until } from './kube-fixtures.ts';

@@ -9,7 +9,8 @@ import type { ManifestObject } from '@vmcp/demo';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createObject, listAll } from '@vmcp/kube-watcher';
+import { listAll } from '@vmcp/kube-watcher';
+import { createObject } from '@vmcp/kube-watcher/testing';
 import { DEPLOY_DIR, clientOf } from './kube-fixtures.ts';
 
 interface Kustomization {
@@ -24,8 +25,10 @@ const objects = kustomization.resources.map((file) => parse(readFileSync(path.jo
 
 type Container = {
   image: string;
-  readinessProbe: { httpGet: { path: string }; timeoutSeconds: number };
-  livenessProbe: { httpGet: { path: string }; timeoutSeconds: number };
+  args: string[];
+  ports: Array<{ name: string; containerPort: number }>;
+  readinessProbe: { httpGet: { path: string; port: string }; timeoutSeconds: number };
+  livenessProbe: { httpGet: { path: string; port: string }; timeoutSeconds: number };
   securityContext: { readOnlyRootFilesystem: boolean; allowPrivilegeEscalation: boolean };
   resources: { requests: object; limits: object };
 };
@@ -38,10 +41,15 @@ describeIntegration('deploy/ manifests', () => {
     const deployment = objects.find((o) => o.kind === 'Deployment')!;
     const pod = (deployment['spec'] as { template: { spec: PodSpec } }).template.spec;
     const container = pod.containers[0]!;
-    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'probes' });
+    // Three ports, as the service's flags and the chart's defaults have them.
+    expect(container.args).toEqual(['--listen', ':8080', '--health-probe-bind-address', ':8081', '--metrics-bind-address', ':9090']);
+    expect(container.ports.map((p) => [p.name, p.containerPort])).toEqual([['http', 8080], ['probes', 8081], ['metrics', 9090]]);
+    const annotations = (deployment['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+    expect(annotations['prometheus.io/port']).toBe('9090');
     // /readyz may hold a request for 5 s: a shorter probe timeout would turn "not synced" into a timeout.
     expect(container.readinessProbe.timeoutSeconds).toBeGreaterThanOrEqual(6);
-    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'probes' });
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(container.resources.requests).toBeDefined();

@@ -1,6 +1,6 @@
 /**
  * helm for the chart tests: the pinned version, built from the Go module proxy into @vmcp/envtest's version-keyed
- * cache (test/ensure-helm.ts builds it; the test command runs that first), and a runner.
+ * cache (`test/ensure-go-tool.ts helm` builds it; the test command runs that first), and a runner.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,7 +1,8 @@
 /**
  * The container image built by `scripts/image.sh build` (the test command's "container image" step, from the real
  * Dockerfile), run with buildah as uid 65532 on a read-only root filesystem against the run's real API server:
- * /readyz turns 200, /api/v1/backends serves the examples, /status reports the package.json version.
+ * /readyz turns 200 on the probes port, /api/v1/backends serves the examples, /status reports the package.json version,
+ * /metrics answers on the metrics port; the OCI labels name the version, revision, source and the base by digest.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -91,9 +92,17 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
   });
 
   describe.skipIf(!haveImage)(IMAGE, () => {
-    it('is labelled with the package.json version and runs as 65532 from dist/', async () => {
+    it('is labelled with the package.json version, the git revision and source, and its base pinned by digest', async () => {
       const config = await imageConfig();
       expect(config.Labels['org.opencontainers.image.version']).toBe(PACKAGE_VERSION);
+      expect(config.Labels['org.opencontainers.image.revision']).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim());
+      expect(config.Labels['org.opencontainers.image.source']).toBe('https://github.com/vmcp-watcher/vmcp-watcher');
+      // The base named by digest is the base image in the build storage: the build could use no other.
+      const base = config.Labels['org.opencontainers.image.base.name']!;
+      const [name, digest] = base.split('@') as [string, string];
+      expect(name).toBe('docker.io/library/node:24-bookworm-slim');
+      expect(await buildah(['images', '--no-trunc', '--format', '{{.Digest}}', name])).toBe(digest);
+      expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
       expect(config.User).toBe('65532:65532');
       expect(config.Entrypoint).toEqual(['node', '--max-semi-space-size=2', 'dist/cli.js']);
       expect(config.WorkingDir).toBe('/app');
@@ -134,11 +143,15 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
       expect(write).toMatch(/EROFS: read-only file system, open '\/app\/x'/);
       expect(write).not.toContain('written');
 
-      const port = await freePort();
+      const [port, probesPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
       const args = [
         ...config.Entrypoint,
         '--listen',
         `127.0.0.1:${port}`,
+        '--health-probe-bind-address',
+        `127.0.0.1:${probesPort}`,
+        '--metrics-bind-address',
+        `127.0.0.1:${metricsPort}`,
         '--kubeconfig',
         '/kc',
         '--namespace',
@@ -157,7 +170,7 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
       const base = `http://127.0.0.1:${port}`;
       try {
         const ready = await until(
-          () => fetch(`${base}/readyz`).then((r) => r.status),
+          () => fetch(`http://127.0.0.1:${probesPort}/readyz`).then((r) => r.status),
           (status) => status === 200,
           120_000,
           '/readyz 200',
@@ -178,6 +191,8 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
         expect(list.backends.map((b) => b.id).sort()).toEqual(all);
         const status = await getJson<{ version: string }>(`${base}/status`);
         expect(status.version).toBe(PACKAGE_VERSION);
+        const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+        expect(metrics).toMatch(/^vmcp_cache_synced 1$/m);
         // The serving process really runs as 65532 (not just configured to).
         expect(uidsOf(`127.0.0.1:${port}`)).toEqual(['65532']);
       } catch (error) {

@@ -8,7 +8,8 @@ import {
   expectedEngineeringBackendsFile,
   type ResourceDescriptor,
 } from '@vmcp/api';
-import { KubeHttpClient, createObject, patchObject } from '@vmcp/kube-watcher';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
+import { createObject, patchObject } from '@vmcp/kube-watcher/testing';
 import { parse } from 'yaml';
 import { eventually } from '@vmcp/vitest-config/poll';
 

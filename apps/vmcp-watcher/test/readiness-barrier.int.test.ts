@@ -5,7 +5,8 @@
  */
 import { MCPServerResource, crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
-import { BackendWatcher, createWithStatus } from '@vmcp/kube-watcher';
+import { BackendWatcher } from '@vmcp/kube-watcher';
+import { createWithStatus } from '@vmcp/kube-watcher/testing';
 import { createDynamicRegistry } from '@vmcp/registry';
 import type { ServerResponse } from 'node:http';
 import { afterEach, expect, it } from 'vitest';

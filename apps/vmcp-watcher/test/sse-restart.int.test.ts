@@ -5,7 +5,7 @@
  * reached with other contents; the epoch in the id makes it send a `reset` with the full state instead.
  */
 import { MCPServerResource, crdDirectory } from '@vmcp/api';
-import { createWithStatus, deleteObject, patchObject } from '@vmcp/kube-watcher';
+import { createWithStatus, deleteObject, patchObject } from '@vmcp/kube-watcher/testing';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import type { PublicBackend } from '@vmcp/registry';
 import { expect, it } from 'vitest';

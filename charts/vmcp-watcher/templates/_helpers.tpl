@@ -16,8 +16,28 @@
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/* Namespace of the release's objects. */}}
 {{- define "vmcp-watcher.namespace" -}}
 {{- default .Release.Namespace .Values.namespaceOverride -}}
+{{- end -}}
+
+{{/* Namespace watched: where the Role and RoleBinding live. */}}
+{{- define "vmcp-watcher.watchNamespace" -}}
+{{- default (include "vmcp-watcher.namespace" .) .Values.watchNamespace -}}
+{{- end -}}
+
+{{/* The group reference as configured (`name` or `namespace/name`). */}}
+{{- define "vmcp-watcher.groupRef" -}}
+{{- if .Values.group -}}
+{{- .Values.group -}}
+{{- else if .Values.vmcpConfig -}}
+{{- .Values.vmcpConfig.groupRef | default "" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The MCPGroup's name alone (what RBAC resourceNames and kubectl need). */}}
+{{- define "vmcp-watcher.groupName" -}}
+{{- include "vmcp-watcher.groupRef" . | splitList "/" | last -}}
 {{- end -}}
 
 {{- define "vmcp-watcher.selectorLabels" -}}
@@ -25,6 +45,7 @@ app.kubernetes.io/name: {{ include "vmcp-watcher.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* Labels of every object and of the pod template: selector labels, chart labels, commonLabels. */}}
 {{- define "vmcp-watcher.labels" -}}
 {{ include "vmcp-watcher.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
@@ -36,16 +57,28 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 {{- end -}}
 
-{{/* metadata shared by every object: name, namespace, labels, common annotations. */}}
-{{- define "vmcp-watcher.metadata" -}}
-name: {{ include "vmcp-watcher.fullname" . }}
-namespace: {{ include "vmcp-watcher.namespace" . }}
+{{/* metadata shared by every object: name (dict key "name", default the full name), namespace (key "namespace",
+default the release's), labels (plus key "labels"), annotations (commonAnnotations plus key "annotations").
+Call with (dict "ctx" $ "name" … "namespace" … "labels" … "annotations" …). */}}
+{{- define "vmcp-watcher.meta" -}}
+{{- $ctx := .ctx -}}
+name: {{ .name | default (include "vmcp-watcher.fullname" $ctx) }}
+namespace: {{ .namespace | default (include "vmcp-watcher.namespace" $ctx) }}
 labels:
-  {{- include "vmcp-watcher.labels" . | nindent 2 }}
-{{- with .Values.commonAnnotations }}
+  {{- include "vmcp-watcher.labels" $ctx | nindent 2 }}
+  {{- with .labels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- $annotations := merge (deepCopy (.annotations | default dict)) $ctx.Values.commonAnnotations }}
+{{- with $annotations }}
 annotations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/* The common case: the full name in the release namespace. */}}
+{{- define "vmcp-watcher.metadata" -}}
+{{- include "vmcp-watcher.meta" (dict "ctx" .) -}}
 {{- end -}}
 
 {{- define "vmcp-watcher.serviceAccountName" -}}
@@ -56,11 +89,20 @@ annotations:
 {{- end -}}
 {{- end -}}
 
+{{/* registry/repository:tag or registry/repository@digest; global.imageRegistry wins over image.registry. */}}
 {{- define "vmcp-watcher.image" -}}
+{{- $registry := .Values.image.registry -}}
+{{- if and .Values.global .Values.global.imageRegistry -}}
+{{- $registry = .Values.global.imageRegistry -}}
+{{- end -}}
+{{- $repository := .Values.image.repository -}}
+{{- if $registry -}}
+{{- $repository = printf "%s/%s" (trimSuffix "/" $registry) $repository -}}
+{{- end -}}
 {{- if .Values.image.digest -}}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- printf "%s@%s" $repository .Values.image.digest -}}
 {{- else -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 {{- end -}}
 
@@ -78,11 +120,29 @@ than the time /readyz may hold a request, or an unsynced cache shows up as a pro
 {{- end -}}
 {{- end -}}
 
+{{/* Whether the PodDisruptionBudget is rendered: explicit true/false, or (null) when more than one replica runs. */}}
+{{- define "vmcp-watcher.pdbEnabled" -}}
+{{- $enabled := .Values.podDisruptionBudget.enabled -}}
+{{- if kindIs "invalid" $enabled -}}
+{{- if gt (int .Values.replicaCount) 1 }}true{{ end -}}
+{{- else if $enabled -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* Rules the schema cannot express. */}}
 {{- define "vmcp-watcher.validate" -}}
-{{- if and (not .Values.group) (not (and .Values.vmcpConfig .Values.vmcpConfig.groupRef)) -}}
+{{- if not (include "vmcp-watcher.groupRef" .) -}}
 {{- fail "set group (the MCPGroup to serve) or vmcpConfig.groupRef" -}}
 {{- end -}}
-{{- if and .Values.podDisruptionBudget.enabled (not (kindIs "invalid" .Values.podDisruptionBudget.minAvailable)) (not (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable)) -}}
+{{- if and (include "vmcp-watcher.pdbEnabled" .) (not (kindIs "invalid" .Values.podDisruptionBudget.minAvailable)) (not (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable)) -}}
 {{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both (set the other to null)" -}}
+{{- end -}}
+{{- $ref := include "vmcp-watcher.groupRef" . -}}
+{{- if and (contains "/" $ref) (ne (first (splitList "/" $ref)) (include "vmcp-watcher.watchNamespace" .)) -}}
+{{- fail (printf "group %q names namespace %q, but the watched namespace is %q (set watchNamespace)" $ref (first (splitList "/" $ref)) (include "vmcp-watcher.watchNamespace" .)) -}}
+{{- end -}}
+{{- if and .Values.serviceMonitor.enabled (not .Values.metrics.enabled) -}}
+{{- fail "serviceMonitor.enabled needs metrics.enabled (there is no metrics port to scrape)" -}}
 {{- end -}}
 {{- end -}}

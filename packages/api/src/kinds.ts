@@ -44,6 +44,8 @@ export const ClusterRoleResource = builtin('rbac.authorization.k8s.io', 'v1', 'C
 export const ClusterRoleBindingResource = builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false);
 /** A create-only review: "may this user do that?" (the API server answers in `status.allowed`). */
 export const SubjectAccessReviewResource = builtin('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false);
+/** A create-only review: "who is this bearer token?" (the API server answers in `status.authenticated` and `status.user`). */
+export const TokenReviewResource = builtin('authentication.k8s.io', 'v1', 'TokenReview', 'tokenreviews', false);
 
 /** Every kind with a descriptor, in one table. */
 export const knownResources: readonly ResourceDescriptor[] = Object.freeze([
@@ -66,6 +68,7 @@ export const knownResources: readonly ResourceDescriptor[] = Object.freeze([
   ClusterRoleResource,
   ClusterRoleBindingResource,
   SubjectAccessReviewResource,
+  TokenReviewResource,
 ]);
 
 /**

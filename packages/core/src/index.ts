@@ -7,7 +7,8 @@ export { backgroundClock, systemClock, type Clock, type TimerHandle } from './cl
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export { sleep, type SleepOptions } from './sleep.ts';
 export { silentLogger, type LogFields, type Logger } from './logger.ts';
-export { errorMessage } from './errors.ts';
+export { errorMessage, toError } from './errors.ts';
 export { compareBy } from './compare.ts';
 export { callSafely } from './call-safely.ts';
 export { Emitter, type Listener } from './emitter.ts';
+export { Fifo } from './fifo.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callSafely, compareBy, Emitter, errorMessage } from '../src/index.ts';
+import { callSafely, compareBy, Emitter, errorMessage, toError } from '../src/index.ts';
 
 describe('errorMessage', () => {
   it('takes an Error’s message and the string form of anything else', () => {
@@ -7,6 +7,18 @@ describe('errorMessage', () => {
     expect(errorMessage('plain')).toBe('plain');
     expect(errorMessage(42)).toBe('42');
     expect(errorMessage(undefined)).toBe('undefined');
+  });
+});
+
+describe('toError', () => {
+  it('keeps an Error as it is and wraps anything else, keeping it as the cause', () => {
+    const original = new RangeError('out of range');
+    expect(toError(original)).toBe(original);
+    const wrapped = toError({ code: 7 });
+    expect(wrapped).toBeInstanceOf(Error);
+    expect(wrapped.message).toBe('[object Object]');
+    expect(wrapped.cause).toEqual({ code: 7 });
+    expect(toError('refused').message).toBe('refused');
   });
 });
 

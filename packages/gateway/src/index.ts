@@ -1,16 +1,17 @@
-export { BackendPool, NotInCatalogueError } from './pool.ts';
+export { BackendPool } from './pool.ts';
+export { DEFAULT_POOL_BACKOFF } from './pool-options.ts';
+export { NotInCatalogueError } from './errors.ts';
 export type {
   BackendPoolEvents,
   BackendPoolOptions,
   CallToolOptions,
-  HealthProbeOptions,
   PromptsChangedEvent,
   ResourcesChangedEvent,
   SubscribableRegistry,
   ToolsChangedEvent,
-  TransportFactory,
-  TransportRequest,
-} from './pool.ts';
+} from './pool-options.ts';
+export type { HealthProbeOptions } from './connection.ts';
+export type { TransportFactory, TransportRequest } from './backend-transport.ts';
 export { DEFAULT_CONFLICT_RESOLUTION, mergePrompts, mergeResources, mergeTools } from './catalogue.ts';
 export type {
   BackendTools,
@@ -34,7 +35,4 @@ export type {
 } from './outgoing-auth.ts';
 export { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE, TokenExchangeClient } from './token-exchange.ts';
 export type { FetchFunction, TokenExchangeClientOptions } from './token-exchange.ts';
-export type { BackoffOptions } from './backoff.ts';
-export { systemTimers } from './timers.ts';
-export type { TimerHandle, Timers } from './timers.ts';
-export type { CallEvent, ConnectionEvent, PoolLogger, PoolMetrics, ProbeEvent } from './metrics.ts';
+export type { CallEvent, ConnectionEvent, PoolMetrics, ProbeEvent } from './metrics.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '@vmcp/discoverer';
+import { callSafely, errorMessage, type Logger } from '@vmcp/core';
 
 /** A connection lifecycle event of one backend. */
 export interface ConnectionEvent {
@@ -35,8 +35,17 @@ export interface PoolMetrics {
   call?(event: CallEvent): void;
 }
 
-/**
- * Where the pool reports what it does: any part of the packages' one {@link Logger} (pass `console`, or bind
- * pino/winston); the pool logs at debug, info and warn. Messages never contain secret values.
- */
-export type PoolLogger = Partial<Logger>;
+/** Reports one event to its hook, if the user gave one. */
+export type MetricSink = <K extends keyof PoolMetrics>(hook: K, event: Parameters<NonNullable<PoolMetrics[K]>>[0]) => void;
+
+/** The sink over the user's hooks: a hook that throws is logged and changes nothing. */
+export function metricSink(metrics: PoolMetrics | undefined, logger: Logger): MetricSink {
+  return (hook, event) => {
+    const fn = metrics?.[hook] as ((e: typeof event) => void) | undefined;
+    if (fn === undefined) return;
+    callSafely(
+      () => fn.call(metrics, event),
+      (error) => logger.warn(`metrics hook ${hook} failed: ${errorMessage(error)}`),
+    );
+  };
+}

@@ -1,6 +1,6 @@
 import type { Backend, BackendAuthStrategy } from '@vmcp/registry';
 import { TokenExchangeClient, type FetchFunction } from './token-exchange.ts';
-import type { Timers } from './timers.ts';
+import { errorMessage, type Clock } from '@vmcp/core';
 
 /**
  * What the pool knows about the request being made: the `context` the caller passed to `callTool` (for example the
@@ -54,7 +54,7 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>, name: string
  * header; `token_exchange` → `Authorization: Bearer <exchanged token>` (RFC 8693, cached until expiry); a type
  * registered in `options.strategies` → that implementation; anything else → unavailable with a reason. Never throws.
  */
-export function resolveOutgoingAuth(backend: Backend, options: OutgoingAuthOptions, timers: Timers): OutgoingAuthResolution {
+export function resolveOutgoingAuth(backend: Backend, options: OutgoingAuthOptions, clock: Clock): OutgoingAuthResolution {
   const strategy = backend.authConfig;
   if (strategy === undefined) return { auth: NO_HEADERS };
   const type = typeof strategy.type === 'string' ? strategy.type : '';
@@ -63,7 +63,7 @@ export function resolveOutgoingAuth(backend: Backend, options: OutgoingAuthOptio
     try {
       return custom(strategy, backend);
     } catch (error) {
-      return { unavailable: `auth strategy "${type}": ${error instanceof Error ? error.message : String(error)}` };
+      return { unavailable: `auth strategy "${type}": ${errorMessage(error)}` };
     }
   }
   const env = options.env ?? process.env;
@@ -105,7 +105,7 @@ export function resolveOutgoingAuth(backend: Backend, options: OutgoingAuthOptio
         scopes: te.scopes,
         subjectTokenType: te.subjectTokenType,
         fetch: options.fetch,
-        timers,
+        clock,
       });
       return {
         auth: {

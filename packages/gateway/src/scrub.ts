@@ -35,8 +35,3 @@ export function scrubSecrets(message: string, backend: Backend): string {
   for (const secret of secretsOf(backend)) out = out.split(secret).join('***');
   return out;
 }
-
-/** The message of any thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,4 +1,4 @@
-import type { Timers } from './timers.ts';
+import type { Clock } from '@vmcp/core';
 
 /** `fetch` as the pool uses it (the global one by default). */
 export type FetchFunction = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -18,7 +18,7 @@ export interface TokenExchangeClientOptions {
   /** Type of the subject token; default `urn:ietf:params:oauth:token-type:access_token`. */
   subjectTokenType?: string | undefined;
   fetch?: FetchFunction | undefined;
-  timers: Timers;
+  clock: Clock;
   /** A token is reused until this long before it expires. Default 30 s. */
   expirySkewMs?: number | undefined;
   /** Bound on the request to the token endpoint. Default 10 s. */
@@ -64,7 +64,7 @@ export class TokenExchangeClient {
   /** A token for the backend in exchange for `subjectToken`, from the cache while it is fresh. */
   async token(subjectToken: string): Promise<string> {
     if (typeof subjectToken !== 'string' || subjectToken === '') throw new Error('token_exchange: the subject token is empty');
-    const now = this.#options.timers.now();
+    const now = this.#options.clock.now();
     const cached = this.#cache.get(subjectToken);
     if (cached !== undefined && cached.expiresAt > now) return cached.accessToken;
     if (cached !== undefined) this.#cache.delete(subjectToken);
@@ -98,7 +98,7 @@ export class TokenExchangeClient {
     } else if (o.clientId !== undefined && o.clientId !== '') {
       form.set('client_id', o.clientId);
     }
-    const startedAt = o.timers.now();
+    const startedAt = o.clock.now();
     let response: Response;
     try {
       response = await (o.fetch ?? fetch)(o.tokenUrl, {
@@ -126,7 +126,7 @@ export class TokenExchangeClient {
     const expiresIn = fields['expires_in'];
     if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0) {
       const expiresAt = startedAt + expiresIn * 1000 - (o.expirySkewMs ?? 30_000);
-      if (expiresAt > o.timers.now()) this.#remember(subjectToken, { accessToken, expiresAt });
+      if (expiresAt > o.clock.now()) this.#remember(subjectToken, { accessToken, expiresAt });
     }
     return accessToken;
   }

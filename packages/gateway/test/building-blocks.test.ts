@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../src/backoff.ts';
 import { connectionKey } from '../src/connection-key.ts';
 import { forwardedHeaders } from '../src/forwarded-headers.ts';
 import { combineHealth, isServing } from '../src/index.ts';
 import { scrubSecrets } from '../src/scrub.ts';
 import { backend } from './helpers.ts';
-
-describe('backoffDelay', () => {
-  it('grows by the factor up to the cap, spread by ±jitter', () => {
-    const o = { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0.2 };
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, o, 0.5))).toEqual([100, 200, 400, 800, 1000, 1000]);
-    expect(backoffDelay(1, o, 0)).toBe(160);
-    expect(backoffDelay(1, o, 0.999999)).toBe(240);
-    expect(backoffDelay(0, { jitter: 0 }, 0)).toBe(500);
-  });
-});
 
 describe('combineHealth', () => {
   it.each([

@@ -4,42 +4,31 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Backend } from '@vmcp/registry';
 import * as z from 'zod';
-import type { Timers, TransportRequest } from '../src/index.ts';
+import type { TimerHandle } from '@vmcp/core';
+import { FakeClock } from '@vmcp/core/testing';
+import type { TransportRequest } from '../src/index.ts';
 
-/** Timers that only move when the test says so. `random()` is 0.5, so backoff delays are exact (no jitter). */
-export class ManualTimers implements Timers {
-  #now = 0;
-  #next = 1;
-  readonly #due = new Map<number, { at: number; callback: () => void }>();
-  now(): number {
-    return this.#now;
+/**
+ * A {@link FakeClock} that also lists the delays of its pending timers, so a test can assert which retry or probe is
+ * scheduled next. `random()` is 0.5.
+ */
+export class ManualClock extends FakeClock {
+  readonly #due = new Map<TimerHandle, number>();
+  override setTimeout(fn: () => void, ms: number): TimerHandle {
+    const handle = super.setTimeout(() => {
+      this.#due.delete(handle);
+      fn();
+    }, ms);
+    this.#due.set(handle, this.now() + ms);
+    return handle;
   }
-  setTimeout(callback: () => void, ms: number): number {
-    const id = this.#next++;
-    this.#due.set(id, { at: this.#now + ms, callback });
-    return id;
+  override clearTimeout(handle: TimerHandle): void {
+    this.#due.delete(handle);
+    super.clearTimeout(handle);
   }
-  clearTimeout(handle: object | number): void {
-    this.#due.delete(handle as number);
-  }
-  random(): number {
-    return 0.5;
-  }
-  /** Delays of the pending timers, ascending. */
+  /** Delays of the pending timers from now, ascending. */
   pending(): number[] {
-    return [...this.#due.values()].map((t) => t.at - this.#now).sort((a, b) => a - b);
-  }
-  /** Moves time forward by `ms`, firing every timer that falls due, in order. */
-  advance(ms: number): void {
-    const end = this.#now + ms;
-    for (;;) {
-      const next = [...this.#due.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (next === undefined) break;
-      this.#due.delete(next[0]);
-      this.#now = next[1].at;
-      next[1].callback();
-    }
-    this.#now = end;
+    return [...this.#due.values()].map((at) => at - this.now()).sort((a, b) => a - b);
   }
 }
 

@@ -51,7 +51,7 @@ it('credentials echoed back by a failing backend or token endpoint never appear 
     registry,
     backoff: { initialMs: 50, maxMs: 100 },
     auth: { subjectToken: () => 'subject' },
-    logger: { debug: record, info: record, warn: record },
+    logger: { debug: record, info: record, warn: record, error: record },
     metrics: { connection: record, probe: record, call: record },
   });
   closers.push(() => pool.close());

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { BackendPool, NotInCatalogueError, type BackendHealth, type BackendPoolOptions, type ToolsChangedEvent } from '../src/index.ts';
-import { InMemoryNetwork, ManualTimers, addEchoTool, backend, echoServer } from './helpers.ts';
+import { InMemoryNetwork, ManualClock, addEchoTool, backend, echoServer } from './helpers.ts';
 
 /** Generous: the machine running the tests may be busy. Nothing here waits on wall-clock time otherwise. */
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -15,14 +15,14 @@ afterEach(async () => {
 function setup(options: Partial<BackendPoolOptions> = {}) {
   const registry: DynamicRegistry = createDynamicRegistry();
   const network = new InMemoryNetwork();
-  const timers = new ManualTimers();
+  const clock = new ManualClock();
   const toolEvents: ToolsChangedEvent[] = [];
   const healthEvents: BackendHealth[] = [];
-  pool = new BackendPool({ registry, timers, createTransport: network.createTransport, ...options });
+  pool = new BackendPool({ registry, clock, createTransport: network.createTransport, ...options });
   pool.on('toolsChanged', (e) => toolEvents.push(e));
   pool.on('healthChanged', (e) => healthEvents.push(e));
   const names = () => pool!.tools().map((t) => t.name);
-  return { registry, network, timers, toolEvents, healthEvents, pool, names };
+  return { registry, network, clock, toolEvents, healthEvents, pool, names };
 }
 
 describe('BackendPool: connections follow the registry', () => {
@@ -98,7 +98,9 @@ describe('BackendPool: connections follow the registry', () => {
   });
 
   it('a backend that is down is retried with backoff and joins when it comes up', async () => {
-    const { registry, network, timers, pool, toolEvents, healthEvents, names } = setup({ backoff: { initialMs: 100, maxMs: 1000 } });
+    const { registry, network, clock, pool, toolEvents, healthEvents, names } = setup({
+      backoff: { initialMs: 100, maxMs: 1000, jitter: 0 },
+    });
     registry.upsert(backend('late'));
     await pool.idle();
     expect(pool.health('late')).toMatchObject({
@@ -107,17 +109,17 @@ describe('BackendPool: connections follow the registry', () => {
       state: 'retrying',
       reason: 'connect failed: backend late is down',
     });
-    expect(timers.pending()).toEqual([100]);
-    timers.advance(100);
+    expect(clock.pending()).toEqual([100]);
+    clock.advance(100);
     await pool.idle();
-    expect(timers.pending()).toEqual([200]);
-    timers.advance(200);
+    expect(clock.pending()).toEqual([200]);
+    clock.advance(200);
     await pool.idle();
     expect(network.connects.get('late')).toBe(3);
     expect(names()).toEqual([]);
 
     network.up('late', echoServer('late', ['hello']));
-    timers.advance(400);
+    clock.advance(400);
     await pool.idle();
     expect(names()).toEqual(['late_hello']);
     expect(toolEvents).toHaveLength(1);
@@ -133,14 +135,14 @@ describe('BackendPool: connections follow the registry', () => {
       'connected:healthy',
     ]);
     // Connected: only the probe timer is left.
-    expect(timers.pending()).toEqual([10_000]);
+    expect(clock.pending()).toEqual([10_000]);
   });
 
   it('a connect that hangs (a transport that never starts) is bounded by the deadline and retried; removal is not blocked', async () => {
     let starts = 0;
-    const { registry, timers, pool } = setup({
+    const { registry, clock, pool } = setup({
       requestTimeoutMs: 1000,
-      backoff: { initialMs: 100 },
+      backoff: { initialMs: 100, jitter: 0 },
       createTransport: () => ({
         start: () => {
           starts += 1;
@@ -153,53 +155,53 @@ describe('BackendPool: connections follow the registry', () => {
     registry.upsert(backend('stuck'));
     await vi.waitFor(() => expect(starts).toBe(1), WAIT);
     expect(pool.health('stuck')?.state).toBe('connecting');
-    timers.advance(3000);
+    clock.advance(3000);
     await pool.idle();
     expect(pool.health('stuck')).toMatchObject({ state: 'retrying', reason: 'connect failed: connect timed out after 3000 ms' });
-    timers.advance(100);
+    clock.advance(100);
     await vi.waitFor(() => expect(starts).toBe(2), WAIT);
     registry.remove('stuck');
-    timers.advance(3000);
+    clock.advance(3000);
     await pool.idle();
     expect(pool.health('stuck')).toBeUndefined();
   });
 
   it('a removed backend stops retrying', async () => {
-    const { registry, timers, pool, network } = setup();
+    const { registry, clock, pool, network } = setup();
     registry.upsert(backend('gone'));
     await pool.idle();
-    expect(timers.pending()).toHaveLength(1);
+    expect(clock.pending()).toHaveLength(1);
     registry.remove('gone');
     await pool.idle();
-    expect(timers.pending()).toEqual([]);
-    timers.advance(60_000);
+    expect(clock.pending()).toEqual([]);
+    clock.advance(60_000);
     await pool.idle();
     expect(network.connects.get('gone')).toBe(1);
   });
 
   it('probes: a backend that stops answering becomes unhealthy, loses its tools, and is reconnected', async () => {
-    const { registry, network, timers, pool, names } = setup({ health: { intervalMs: 1000, timeoutMs: 500, failureThreshold: 2 } });
+    const { registry, network, clock, pool, names } = setup({ health: { intervalMs: 1000, timeoutMs: 500, failureThreshold: 2 } });
     network.up('a', echoServer('a', ['t']));
     registry.upsert(backend('a'));
     await pool.idle();
     // A successful probe records its latency.
-    timers.advance(1000);
+    clock.advance(1000);
     await vi.waitFor(() => expect(pool.health('a')?.probeLatencyMs).toBe(0), WAIT);
 
     network.mute('a');
     network.up('a', echoServer('a', ['t', 'u']));
-    timers.advance(1000); // probe 2 starts
-    timers.advance(500); // … and times out
-    await vi.waitFor(() => expect(timers.pending()).toEqual([1000]), WAIT);
+    clock.advance(1000); // probe 2 starts
+    clock.advance(500); // … and times out
+    await vi.waitFor(() => expect(clock.pending()).toEqual([1000]), WAIT);
     expect(pool.health('a')).toMatchObject({ state: 'connected' }); // one failure is below the threshold
-    timers.advance(1000);
-    timers.advance(500);
+    clock.advance(1000);
+    clock.advance(500);
     await vi.waitFor(() => expect(pool.health('a')?.state).toBe('retrying'), WAIT);
     expect(pool.health('a')?.reason).toBe('2 health probes failed, last: ping timed out after 500 ms');
     expect(names()).toEqual([]);
 
     network.muted.delete('a');
-    timers.advance(1000);
+    clock.advance(1000);
     await pool.idle();
     expect(pool.health('a')).toMatchObject({ state: 'connected', health: 'healthy' });
     expect(names()).toEqual(['a_t', 'a_u']);
@@ -276,7 +278,7 @@ describe('BackendPool: connections follow the registry', () => {
     const registry = createDynamicRegistry([backend('a')]);
     const network = new InMemoryNetwork();
     network.up('a', echoServer('a', ['t']));
-    pool = new BackendPool({ registry, timers: new ManualTimers(), createTransport: network.createTransport });
+    pool = new BackendPool({ registry, clock: new ManualClock(), createTransport: network.createTransport });
     await pool.idle();
     expect(pool.tools().map((t) => t.name)).toEqual(['a_t']);
   });
@@ -306,14 +308,14 @@ describe('BackendPool: never connected without its auth', () => {
       'environment variable VMCP_TEST_UNSET_VAR unset',
     ],
   ] as const)('%s → unavailable with a reason, no transport created, no retry', async (_name, authConfig, reason) => {
-    const { registry, network, pool, timers } = setup({ auth: { env: {} } });
+    const { registry, network, pool, clock } = setup({ auth: { env: {} } });
     network.up('a', echoServer('a', ['t']));
     registry.upsert(backend('a', { authConfig }));
     await pool.idle();
     expect(pool.health('a')).toMatchObject({ state: 'unavailable', observed: 'unavailable', health: 'unhealthy' });
     expect(pool.health('a')?.reason).toContain(reason);
     expect(network.connects.get('a')).toBeUndefined();
-    expect(timers.pending()).toEqual([]);
+    expect(clock.pending()).toEqual([]);
     // Positive control: the same backend with a strategy the pool implements connects.
     registry.upsert(backend('a', { authConfig: { type: 'unauthenticated' } }));
     await pool.idle();
@@ -351,7 +353,7 @@ describe('BackendPool: never connected without its auth', () => {
 
   it('unsupported transports and URLs with credentials are unavailable', async () => {
     const registry = createDynamicRegistry();
-    pool = new BackendPool({ registry, timers: new ManualTimers() });
+    pool = new BackendPool({ registry, clock: new ManualClock() });
     registry.upsert(backend('stdio', { transportType: 'stdio' }));
     registry.upsert(backend('creds', { baseUrl: 'http://user:hunter2-secret@x.test/mcp' }));
     await pool.idle();
@@ -364,7 +366,7 @@ describe('BackendPool: never connected without its auth', () => {
 describe('BackendPool: hooks and isolation', () => {
   it('reports connections, probes and calls to the metrics hooks; a throwing hook or listener changes nothing', async () => {
     const events: string[] = [];
-    const { registry, network, timers, pool } = setup({
+    const { registry, network, clock, pool } = setup({
       health: { intervalMs: 1000 },
       metrics: {
         connection: (e) => {
@@ -382,7 +384,7 @@ describe('BackendPool: hooks and isolation', () => {
     registry.upsert(backend('a'));
     await pool.idle();
     await pool.callTool('a_t', {});
-    timers.advance(1000);
+    clock.advance(1000);
     await vi.waitFor(() => expect(events).toContain('probe:a:true'), WAIT);
     registry.remove('a');
     await pool.idle();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenExchangeClient, type FetchFunction } from '../src/index.ts';
-import { ManualTimers } from './helpers.ts';
+import { ManualClock } from './helpers.ts';
 
 const SECRET = 'client-secret-PLANTED-1';
 
@@ -27,7 +27,7 @@ describe('TokenExchangeClient (RFC 8693)', () => {
       audience: 'backend',
       scopes: ['read', 'write'],
       fetch: endpoint.fetch,
-      timers: new ManualTimers(),
+      clock: new ManualClock(),
     });
     expect(await client.token('user-token')).toBe('exchanged-for-user-token');
     const call = endpoint.calls[0]!;
@@ -45,14 +45,14 @@ describe('TokenExchangeClient (RFC 8693)', () => {
   });
 
   it('caches per subject token until shortly before expiry; concurrent requests share one exchange', async () => {
-    const timers = new ManualTimers();
+    const clock = new ManualClock();
     const endpoint = fakeEndpoint((form, n) => ({ body: { access_token: `t${n}-${form.get('subject_token')}`, expires_in: 120 } }));
-    const client = new TokenExchangeClient({ tokenUrl: 'https://sts.test/token', fetch: endpoint.fetch, timers, expirySkewMs: 30_000 });
+    const client = new TokenExchangeClient({ tokenUrl: 'https://sts.test/token', fetch: endpoint.fetch, clock, expirySkewMs: 30_000 });
     expect(await Promise.all([client.token('alice'), client.token('alice')])).toEqual(['t1-alice', 't1-alice']);
     expect(await client.token('bob')).toBe('t2-bob');
-    timers.advance(89_000);
+    clock.advance(89_000);
     expect(await client.token('alice')).toBe('t1-alice');
-    timers.advance(1_000); // 120 s - 30 s skew reached
+    clock.advance(1_000); // 120 s - 30 s skew reached
     expect(await client.token('alice')).toBe('t3-alice');
     expect(endpoint.calls).toHaveLength(3);
   });
@@ -63,7 +63,7 @@ describe('TokenExchangeClient (RFC 8693)', () => {
       tokenUrl: 'https://sts.test/token',
       clientId: 'public',
       fetch: endpoint.fetch,
-      timers: new ManualTimers(),
+      clock: new ManualClock(),
     });
     expect([await client.token('s'), await client.token('s')]).toEqual(['t1', 't2']);
     expect(endpoint.calls[0]!.form.get('client_id')).toBe('public');
@@ -78,14 +78,14 @@ describe('TokenExchangeClient (RFC 8693)', () => {
       clientId: 'c',
       clientSecret: SECRET,
       fetch: endpoint.fetch,
-      timers: new ManualTimers(),
+      clock: new ManualClock(),
     });
     const error = await client.token('subject-PLANTED').catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe('token exchange at https://sts.test/token failed: HTTP 400 invalid_grant');
     const noToken = new TokenExchangeClient({
       tokenUrl: 'https://sts.test/t',
       fetch: fakeEndpoint(() => ({ body: {} })).fetch,
-      timers: new ManualTimers(),
+      clock: new ManualClock(),
     });
     await expect(noToken.token('s')).rejects.toThrow('token exchange at https://sts.test/t: the response has no access_token');
     await expect(noToken.token('')).rejects.toThrow('token_exchange: the subject token is empty');

@@ -7,7 +7,7 @@ import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { InactivityTimeoutError, KubeApiError, KubeHttpClient } from '../src/client/index.ts';
 import { Reflector, type ReflectorErrorInfo, type ReflectorOptions, type ReflectorStore } from '../src/reflector/index.ts';
-import { FakeClock } from '../src/workqueue/clock.ts';
+import { FakeClock } from '@vmcp/core/testing';
 import { ScriptedApi, event, listBody, obj, statusBody } from './helpers/scripted-api.ts';
 
 /** Records what the reflector delivers; a completed relist is logged as `replace@rv:names` (what it amounts to). */

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { NamespaceResource, exampleFiles, resourceOf } from '@vmcp/api';
-import { KubeApiError, createObject, createWithStatus, type KubeHttpClient } from '@vmcp/kube-watcher';
+import { KubeApiError, type KubeHttpClient } from '@vmcp/kube-watcher';
+import { createObject, createWithStatus } from '@vmcp/kube-watcher/testing';
 import { parseAllDocuments } from 'yaml';
 
 /** A Kubernetes object as read from YAML. */

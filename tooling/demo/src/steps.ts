@@ -1,5 +1,6 @@
 import { MCPServerResource, apiVersionOf } from '@vmcp/api';
-import { createWithStatus, deleteObject, patchObject, type KubeHttpClient } from '@vmcp/kube-watcher';
+import { type KubeHttpClient } from '@vmcp/kube-watcher';
+import { createWithStatus, deleteObject, patchObject } from '@vmcp/kube-watcher/testing';
 
 /** One scripted change of the demo. */
 export interface DemoStep {

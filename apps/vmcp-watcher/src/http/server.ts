@@ -84,3 +84,8 @@ export function createServers(ctx: ServiceContext, withMetrics: boolean): Servic
     metrics: withMetrics ? createHttpServer({ exact: { '/metrics': metricsRoute(ctx) } }, ctx) : undefined,
   };
 }
+
+/** The API port's request listener (what a server of one's own, e.g. over TLS, serves). */
+export function createRequestListener(ctx: ServiceContext): http.RequestListener {
+  return createListener(apiRoutes(ctx), ctx.logger);
+}

@@ -2,13 +2,4 @@ export { KubeApiError, KubeTransportError, InactivityTimeoutError, type KubeStat
 export { KubeHttpClient, type ExchangeOptions, type KubeMethod, type RequestBody } from './http.ts';
 export { DEFAULT_PAGE_SIZE, listAll, watch, type ListOptions, type ListResult, type WatchEvent, type WatchOptions } from './list-watch.ts';
 export { createApiDirectReader, type ApiDirectReaderOptions } from './direct-reader.ts';
-export {
-  DEFAULT_OBJECT_TIMEOUT_MS,
-  getObject,
-  createObject,
-  patchObject,
-  deleteObject,
-  createWithStatus,
-  type ObjectRequestOptions,
-  type WriteOptions,
-} from './objects.ts';
+export { DEFAULT_OBJECT_TIMEOUT_MS, getObject, type ObjectRequestOptions } from './objects.ts';

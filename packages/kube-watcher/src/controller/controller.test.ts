@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- the fake reconcilers are async functions like real ones, minus the I/O */
 import { describe, expect, it } from 'vitest';
-import { FakeClock, flushAsync } from '../workqueue/clock.ts';
+import { FakeClock, flushAsync } from '@vmcp/core/testing';
 import { itemExponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
 import { Controller, type ControllerOptions, DEFAULT_GRACE_PERIOD_MS, type ReconcileFn } from './controller.ts';
 import type { ControllerMetrics } from './metrics.ts';

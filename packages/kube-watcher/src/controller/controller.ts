@@ -3,7 +3,7 @@
  * rate-limited work queue and call `reconcile` for each; the outcome decides whether and when the name comes back.
  * The queue guarantees that one name is never reconciled by two workers at once.
  */
-import { type Clock, realClock, type TimerHandle } from '../workqueue/clock.ts';
+import { callSafely, systemClock, type Clock, type TimerHandle } from '@vmcp/core';
 import type { WorkQueueMetricsProvider } from '../workqueue/metrics.ts';
 import { createRateLimitingQueue, type RateLimitingQueue, type RateLimitingQueueOptions } from '../workqueue/rate-limiting-queue.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from '../workqueue/rate-limiters.ts';
@@ -38,7 +38,7 @@ export interface ControllerOptions {
   maxConcurrentReconciles?: number;
   /** How long {@link Controller.stop} waits for running reconciles before aborting them. Default 30 000 ms. */
   gracePeriodMs?: number;
-  /** Default {@link realClock}. */
+  /** Default {@link systemClock}. */
   clock?: Clock;
   /** Retry pacing. Default {@link defaultControllerRateLimiter}. Ignored when `queue` is given. */
   rateLimiter?: RateLimiter<string>;
@@ -124,7 +124,7 @@ export class Controller {
     this.#reconcile = options.reconcile;
     this.#workers = workers;
     this.#graceMs = grace;
-    this.#clock = options.clock ?? realClock;
+    this.#clock = options.clock ?? systemClock;
     this.#metrics = options.metrics ?? {};
     this.#onError = options.onError;
     this.#onReconciled = options.onReconciled;
@@ -330,12 +330,8 @@ export class Controller {
     this.#guard(() => hook(this.#metrics));
   }
 
-  /** Runs a user hook; a throwing hook must not break the worker loop. */
+  /** Runs a user hook; a throwing hook must not break the worker loop (metrics and logging hooks are best effort). */
   #guard(fn: () => void): void {
-    try {
-      fn();
-    } catch {
-      // Deliberately ignored: metrics and logging hooks are best effort.
-    }
+    callSafely(fn);
   }
 }

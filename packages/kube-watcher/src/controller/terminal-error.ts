@@ -2,6 +2,7 @@
  * Errors with a special meaning to the {@link Controller}: a terminal error stops retries; a panic error stands
  * for a reconcile that misbehaved (threw synchronously, or rejected with something that is not an `Error`).
  */
+import { errorMessage } from '@vmcp/core';
 
 /**
  * Throw (or reject with) this from a reconcile to say "retrying will not help": the controller counts and reports
@@ -14,8 +15,7 @@ export class TerminalError extends Error {
 
 /** Wraps any error as a {@link TerminalError} keeping it as `cause` (Go: `reconcile.TerminalError(err)`). */
 export function terminalError(cause: unknown): TerminalError {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new TerminalError(`terminal error: ${message}`, { cause });
+  return new TerminalError(`terminal error: ${errorMessage(cause)}`, { cause });
 }
 
 /** Whether `err` or any error in its `cause` chain is a {@link TerminalError}. */

@@ -1,4 +1,5 @@
 import type { KubeObject, ResourceDescriptor } from '@vmcp/api';
+import { callSafely, toError } from '@vmcp/core';
 import type { KubeHttpClient } from '../client/http.ts';
 import { Reflector, type ReflectorOptions, type ReflectorStatus, type ReflectorStore } from '../reflector/reflector.ts';
 import { IndexedStore, type Indexers } from './store.ts';
@@ -184,13 +185,7 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
     }
     if (!this.#synced) {
       this.#synced = true;
-      for (const fn of [...this.#syncWaiters]) {
-        try {
-          fn();
-        } catch (err) {
-          this.#report(err, { kind: this.kind, source: 'handler' });
-        }
-      }
+      for (const fn of [...this.#syncWaiters]) callSafely(fn, (err) => this.#report(err, { kind: this.kind, source: 'handler' }));
       this.#syncWaiters.clear();
     }
   }
@@ -232,20 +227,15 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
 
   #emit(event: 'add' | 'update' | 'delete', name: string, call: (h: InformerHandlers<T>) => void): void {
     for (const h of this.#handlers) {
-      try {
-        call(h);
-      } catch (err) {
-        this.#report(err, { kind: this.kind, source: 'handler', object: name, event });
-      }
+      callSafely(
+        () => call(h),
+        (err) => this.#report(err, { kind: this.kind, source: 'handler', object: name, event }),
+      );
     }
   }
 
   #report(err: unknown, info: InformerErrorInfo): void {
-    const error = err instanceof Error ? err : new Error(String(err));
-    try {
-      this.#o.onError?.(error, info);
-    } catch {
-      // Reporting must never break the informer.
-    }
+    // Reporting must never break the informer.
+    callSafely(() => this.#o.onError?.(toError(err), info));
   }
 }

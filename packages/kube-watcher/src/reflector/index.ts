@@ -1,4 +1,3 @@
-export type { BackoffOptions } from './backoff.ts';
 export {
   Reflector,
   type ListPath,

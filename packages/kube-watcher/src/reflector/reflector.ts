@@ -2,8 +2,7 @@ import type { KubeObject, ResourceDescriptor } from '@vmcp/api';
 import { KubeApiError, describeTarget, resourceName } from '../client/errors.ts';
 import type { KubeHttpClient } from '../client/http.ts';
 import { isInitialEventsEnd, listPages, watch, watchErrorToError, type WatchEvent } from '../client/list-watch.ts';
-import { realClock, type Clock } from '../workqueue/clock.ts';
-import { Backoff, sleep, type BackoffOptions } from './backoff.ts';
+import { Backoff, callSafely, sleep, systemClock, toError, type BackoffOptions, type Clock } from '@vmcp/core';
 
 /** A watch open at least this long before failing counts as healthy (client-go's "very short watch" is < 1 s). */
 const HEALTHY_WATCH_MS = 1000;
@@ -91,14 +90,17 @@ export interface ReflectorOptions {
   inactivityTimeoutMs?: number;
   /** Server-side watch timeout, chosen at random in [min, max) per watch. Default 300..600 s as client-go. */
   watchTimeoutSeconds?: { min: number; max: number };
-  backoff?: Omit<BackoffOptions, 'clock' | 'random'>;
+  /** Retry pacing of failed lists and watches. Default `DEFAULT_BACKOFF` (client-go's reflector: 800 ms → 30 s). */
+  backoff?: BackoffOptions;
   pageSize?: number;
-  random?: () => number;
   /** Every failure, with when the reflector retries. Never throws into the reflector (errors are swallowed). */
   onError?: (error: Error, info: ReflectorErrorInfo) => void;
   /** Every watch event type received (metrics). */
   onWatchEvent?: (type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK') => void;
-  /** Time source of delays, backoff and status times (tests pass a `FakeClock`). Default the process clock. */
+  /**
+   * Time source of delays, backoff, jitter (the watch timeout and the backoff draw from its `random()`) and status
+   * times (`epochMs()`). Tests pass a `FakeClock`. Default the process clock.
+   */
   clock?: Clock;
 }
 
@@ -146,8 +148,6 @@ export class Reflector {
   readonly #o: ReflectorOptions;
   readonly #backoff: Backoff;
   readonly #clock: Clock;
-  /** Epoch ms at clock time 0, so status times come from the injected clock too. */
-  readonly #epochOffset: number;
   readonly #status: ReflectorStatus;
   #running = false;
   /** The resourceVersion of the last list, event or bookmark: where the next watch starts. */
@@ -158,9 +158,8 @@ export class Reflector {
   constructor(options: ReflectorOptions) {
     this.#o = options;
     this.kind = options.kind ?? options.resource.kind;
-    this.#clock = options.clock ?? realClock;
-    this.#epochOffset = Date.now() - this.#clock.now();
-    this.#backoff = new Backoff({ ...options.backoff, clock: this.#clock, ...(options.random ? { random: options.random } : {}) });
+    this.#clock = options.clock ?? systemClock;
+    this.#backoff = new Backoff(options.backoff, this.#clock);
     this.#status = {
       kind: this.kind,
       resource: resourceName(options.resource),
@@ -205,7 +204,7 @@ export class Reflector {
         if (step.relist && !(step.fellBack && relist === 'initial')) relist = 'consistent';
         if (step.delayMs > 0) {
           try {
-            await sleep(step.delayMs, signal, this.#clock);
+            await sleep(step.delayMs, { signal, clock: this.#clock });
           } catch {
             break;
           }
@@ -267,7 +266,7 @@ export class Reflector {
   async #watch(signal: AbortSignal, listing: boolean): Promise<Attempt> {
     const o = this.#o;
     const { min, max } = o.watchTimeoutSeconds ?? { min: 300, max: 600 };
-    const timeoutSeconds = Math.max(1, Math.floor(min + (o.random ?? Math.random)() * Math.max(0, max - min)));
+    const timeoutSeconds = Math.max(1, Math.floor(min + this.#clock.random() * Math.max(0, max - min)));
     const session: WatchSession = { attempt: { phase: 'watch', delivered: false, unfinishedList: false, streamingList: listing }, listing };
     this.#status.watches++;
     if (listing) o.store.startRelist();
@@ -335,11 +334,8 @@ export class Reflector {
       this.#rv = evRv;
       this.#status.lastResourceVersion = evRv;
     }
-    try {
-      this.#o.onWatchEvent?.(event.type);
-    } catch {
-      // A metrics hook must not break the stream.
-    }
+    // A metrics hook must not break the stream.
+    callSafely(() => this.#o.onWatchEvent?.(event.type));
   }
 
   /** Bookkeeping of a completed (re)list, whichever the path. */
@@ -400,25 +396,18 @@ export class Reflector {
   }
 
   #epochNow(): number {
-    return Math.round(this.#epochOffset + this.#clock.now());
+    return Math.round(this.#clock.epochMs());
   }
 
   #report(error: Error, info: ReflectorErrorInfo): void {
-    try {
-      this.#o.onError?.(error, info);
-    } catch {
-      // Reporting must never stop the reflector.
-    }
+    // Reporting must never stop the reflector.
+    callSafely(() => this.#o.onError?.(error, info));
   }
 
   /** `list mcpservers.toolhive.stacklok.dev in namespace "ns"`, for messages. */
   describe(verb: 'list' | 'watch'): string {
     return describeTarget({ verb, resource: this.#o.resource, namespace: this.#o.namespace });
   }
-}
-
-function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }
 
 /**

@@ -1,7 +1,10 @@
 /**
- * `@vmcp/kube-watcher/testing`: test doubles for users' tests (a manually driven {@link FakeClock} and
- * {@link flushAsync}), kept out of the main entry point so that a production program never imports them.
+ * `@vmcp/kube-watcher/testing`: what users' tests, demos and benchmarks need and a production watcher must not: the
+ * manually driven {@link FakeClock} and {@link flushAsync} (from `@vmcp/core/testing`), and the object writes
+ * ({@link createObject}, {@link patchObject}, {@link deleteObject}, {@link createWithStatus}) on the same REST client
+ * as the watcher's reads. The watcher itself never writes.
  *
  * @module
  */
-export { FakeClock, flushAsync } from '../workqueue/clock.ts';
+export { FakeClock, flushAsync } from '@vmcp/core/testing';
+export { createObject, createWithStatus, deleteObject, patchObject, type WriteOptions } from '../client/writes.ts';

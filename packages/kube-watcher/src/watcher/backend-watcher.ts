@@ -7,14 +7,12 @@ import type { Controller } from '../controller/index.ts';
 import { resolveToolHiveVersions, ToolHiveKindNotServedError } from '../discovery/toolhive-versions.ts';
 import { InformerCacheReader, type Informer } from '../informer/index.ts';
 import type { BackendReconciler } from '@vmcp/reconciler';
-import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
+import { Backoff, callSafely, errorMessage, silentLogger, sleep, systemClock, toError, type Clock, type TimerHandle } from '@vmcp/core';
 import { InitialReconcileBarrier } from './initial-reconcile.ts';
 import { InformerErrorPolicy } from './informer-error-policy.ts';
 import { kindSignature, projectStatus, type ProjectedKind } from './status-projection.ts';
 import type { BackendWatcherOptions, Logger, WatcherStatus } from './types.ts';
 import { createControlLoop, createKindInformer } from './wiring.ts';
-
-const noopLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 type State = WatcherStatus['state'];
 
@@ -24,8 +22,8 @@ type State = WatcherStatus['state'];
  */
 const STATUS_PUSH_INTERVAL_MS = 100;
 
-/** Retry pacing of API discovery while the API server cannot answer it: 0.5 s doubling to 30 s. */
-const DISCOVERY_RETRY_MS = { initial: 500, max: 30_000 };
+/** Retry pacing of API discovery while the API server cannot answer it: 0.5–1 s doubling to 30 s, jittered. */
+const DISCOVERY_BACKOFF = { initialMs: 500, maxMs: 30_000 };
 
 /**
  * Keeps a `DynamicRegistry` equal to the backends a namespace's objects describe, live: one informer per kind of
@@ -100,8 +98,8 @@ export class BackendWatcher {
     if (o.discoverer && !o.plan) throw new Error('a custom discoverer needs its watch plan (options.plan)');
     const ref = parseGroupRef(o.groupRef, o.namespace);
     this.#o = options;
-    this.#log = options.logger ?? noopLogger;
-    this.#clock = options.clock ?? realClock;
+    this.#log = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
     this.namespace = ref.namespace;
     this.groupRef = options.groupRef;
     this.group = ref.name;
@@ -267,7 +265,7 @@ export class BackendWatcher {
       const informer = createKindInformer(
         kind,
         entry.resource,
-        { client: this.#client, namespace: this.namespace, reader: this.reader, reflector: this.#o.reflector },
+        { client: this.#client, namespace: this.namespace, reader: this.reader, reflector: this.#o.reflector, clock: this.#clock },
         {
           onError: (k, err, info) => {
             this.#policy.handle(k, err, info);
@@ -306,7 +304,8 @@ export class BackendWatcher {
   async #discoverVersions(): Promise<ReadonlyMap<string, ResourceDescriptor> | undefined> {
     if (this.#o.discoverApiVersions === false) return new Map([...this.#kinds].map(([name, k]) => [name, k.kind.resource]));
     const descriptors = [...this.#kinds.values()].map((k) => k.kind.resource);
-    for (let attempt = 0; ; attempt++) {
+    const backoff = new Backoff(DISCOVERY_BACKOFF, this.#clock);
+    for (;;) {
       try {
         const found = await resolveToolHiveVersions(this.#client, descriptors, this.#ac.signal);
         this.#servedVersions = found.servedVersions;
@@ -331,32 +330,19 @@ export class BackendWatcher {
       } catch (err) {
         if (err instanceof ToolHiveKindNotServedError) throw err;
         if (this.#ac.signal.aborted) return undefined;
-        const delay = Math.min(DISCOVERY_RETRY_MS.max, DISCOVERY_RETRY_MS.initial * 2 ** attempt);
-        const message = err instanceof Error ? err.message : String(err);
+        const delay = backoff.next();
+        const message = errorMessage(err);
         if (this.#discoveryError !== message)
           this.#log.warn(`API discovery of toolhive.stacklok.dev failed, retrying in ${delay} ms: ${message}`);
         this.#discoveryError = message;
         this.#notify();
-        if (!(await this.#sleep(delay))) return undefined;
+        try {
+          await sleep(delay, { signal: this.#ac.signal, clock: this.#clock });
+        } catch {
+          return undefined; // stopped while waiting
+        }
       }
     }
-  }
-
-  /** Waits `ms` on the watcher's clock; false when stopped first. */
-  #sleep(ms: number): Promise<boolean> {
-    const signal = this.#ac.signal;
-    if (signal.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const onAbort = (): void => {
-        this.#clock.clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = this.#clock.setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   #checkCachesSynced(): void {
@@ -367,7 +353,7 @@ export class BackendWatcher {
     }
     this.#cachesSynced = true;
     this.#cachesSyncedAt = this.#clock.now();
-    this.#cachesSyncedIso = new Date().toISOString();
+    this.#cachesSyncedIso = new Date(this.#clock.epochMs()).toISOString();
     this.#setState('running');
     const ms = this.#cachesSyncedAt - this.#startedAt;
     this.#log.info('caches synced, reconciling the initial pass', { namespace: this.namespace, group: this.group, ms });
@@ -383,7 +369,7 @@ export class BackendWatcher {
   }
 
   #onBarrierPassed(ms: number): void {
-    this.#readyIso = new Date().toISOString();
+    this.#readyIso = new Date(this.#clock.epochMs()).toISOString();
     const p = this.#barrier.progress();
     this.#log.info('initial reconcile done, ready', {
       namespace: this.namespace,
@@ -448,19 +434,14 @@ export class BackendWatcher {
     this.#notifyQueued = false;
     this.#lastPushAt = this.#clock.now();
     const status = this.status();
-    for (const fn of [...this.#listeners]) {
-      try {
-        fn(status);
-      } catch {
-        // A listener never breaks watching.
-      }
-    }
+    // A listener never breaks watching.
+    for (const fn of [...this.#listeners]) callSafely(() => fn(status));
   }
 
   #scheduleResync(): void {
     const period = this.#o.resyncPeriodMs ?? 600_000;
     if (period <= 0 || this.#state !== 'running') return;
-    const delay = period * (0.9 + 0.2 * Math.random());
+    const delay = period * (0.9 + 0.2 * this.#clock.random());
     this.#resyncTimer = this.#clock.setTimeout(() => {
       const names = this.#reconciler.namesToResync();
       this.#log.debug('periodic resync', { names: names.length });
@@ -489,7 +470,7 @@ export class BackendWatcher {
 
   #fail(err: unknown): void {
     if (this.#fatal) return;
-    this.#fatal = err instanceof Error ? err : new Error(String(err));
+    this.#fatal = toError(err);
     this.#log.error(`backend watcher failed: ${this.#fatal.message}`);
     this.#setState('failed');
     void this.stop();
@@ -497,11 +478,7 @@ export class BackendWatcher {
 
   #metric(fn: (m: NonNullable<BackendWatcherOptions['metrics']>) => void): void {
     const m = this.#o.metrics;
-    if (!m) return;
-    try {
-      fn(m);
-    } catch {
-      // Metrics never break watching.
-    }
+    // Metrics never break watching.
+    if (m) callSafely(() => fn(m));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../workqueue/clock.ts';
+import { FakeClock } from '@vmcp/core/testing';
 import { InitialReconcileBarrier } from './initial-reconcile.ts';
 
 describe('InitialReconcileBarrier', () => {

@@ -5,7 +5,7 @@
  * object therefore cannot hold readiness forever, and readiness never turns true while a servable backend is still
  * only a queue entry.
  */
-import type { Clock } from '../workqueue/clock.ts';
+import type { Clock } from '@vmcp/core';
 
 /** Progress of the initial pass. */
 export interface InitialReconcileProgress {

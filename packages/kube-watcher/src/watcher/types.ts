@@ -1,14 +1,15 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CacheReader, Discoverer, DirectReader, Logger, WatchPlan } from '@vmcp/discoverer';
+import type { BackoffOptions, Clock, Logger } from '@vmcp/core';
+import type { CacheReader, Discoverer, DirectReader, WatchPlan } from '@vmcp/discoverer';
 import type { DynamicRegistry } from '@vmcp/registry';
 import type { Exclusion, NameConflict, ReconcileCounters } from '@vmcp/reconciler';
 import type { ControllerMetrics } from '../controller/index.ts';
-import type { BackoffOptions, ListPath } from '../reflector/index.ts';
-import type { Clock, RateLimiter, WorkQueueMetricsProvider } from '../workqueue/index.ts';
+import type { ListPath } from '../reflector/index.ts';
+import type { RateLimiter, WorkQueueMetricsProvider } from '../workqueue/index.ts';
 import type { InitialReconcileProgress } from './initial-reconcile.ts';
 
-/** Structured logger (pino, console, winston… bind it in the service): `@vmcp/discoverer`'s one `Logger`. */
-export type { Logger } from '@vmcp/discoverer';
+/** `@vmcp/core`'s one `Logger` contract, re-exported so that a watcher's user can name it without another import. */
+export type { Logger } from '@vmcp/core';
 
 /** Metrics hooks; every hook optional. No Prometheus dependency here: the service binds them. */
 export interface WatcherMetrics {
@@ -39,6 +40,7 @@ export interface WatcherReflectorOptions {
   inactivityTimeoutMs?: number;
   /** Default 300..600 s. */
   watchTimeoutSeconds?: { min: number; max: number };
+  /** Retry pacing of failed lists and watches (`@vmcp/core`'s `BackoffOptions`). Default client-go's reflector backoff. */
   backoff?: BackoffOptions;
   pageSize?: number;
   /** See `ReflectorOptions.watchList`: (re)list with a streaming list, falling back to LIST by itself. Default true. */
@@ -88,8 +90,9 @@ export interface BackendWatcherOptions {
   reflector?: WatcherReflectorOptions;
   /**
    * Time source of every duration and timer of the watcher and its controller (work queue delays, retries, the
-   * resync period, `waitForCacheSync` timeouts, event ages, the barrier metric). Default `realClock`. Tests pass a
-   * `FakeClock`. ISO timestamps in `status()` are wall-clock times and do not come from it.
+   * resync period and its jitter, `waitForCacheSync` timeouts, API-discovery retries, event ages, the barrier metric)
+   * and of every reflector (list/watch retries, watch timeouts, status times). Default `systemClock`. Tests pass a
+   * `FakeClock`. ISO timestamps in `status()` come from its `epochMs()`.
    */
   clock?: Clock;
   /**

@@ -10,7 +10,7 @@ import type { KubeHttpClient } from '../client/http.ts';
 import { Controller } from '../controller/index.ts';
 import type { ReconcileResultLabel } from '../controller/metrics.ts';
 import { Informer, deletedObject, type InformerErrorInfo } from '../informer/index.ts';
-import type { Clock } from '../workqueue/clock.ts';
+import type { Clock } from '@vmcp/core';
 import type { BackendWatcherOptions, Logger, WatcherMetrics } from './types.ts';
 
 /** What the control loop reports back to the watcher. */
@@ -91,7 +91,7 @@ export interface InformerHooks {
 export function createKindInformer(
   kind: WatchedKind,
   resource: ResourceDescriptor,
-  parts: { client: KubeHttpClient; namespace: string; reader: CacheReader; reflector: BackendWatcherOptions['reflector'] },
+  parts: { client: KubeHttpClient; namespace: string; reader: CacheReader; reflector: BackendWatcherOptions['reflector']; clock: Clock },
   hooks: InformerHooks,
 ): Informer {
   const r = parts.reflector ?? {};
@@ -110,6 +110,7 @@ export function createKindInformer(
       ...(r.backoff ? { backoff: r.backoff } : {}),
       ...(r.pageSize !== undefined ? { pageSize: r.pageSize } : {}),
       ...(r.watchList !== undefined ? { watchList: r.watchList } : {}),
+      clock: parts.clock,
       onWatchEvent: (type) => hooks.onWatchEvent(kind, type),
     },
   });

@@ -4,7 +4,7 @@
  * Waiting items live in a min-heap keyed by the time they become ready. One clock timer is armed for the earliest
  * one; when it fires, every ready item is `add`ed (and so deduplicated by the underlying queue).
  */
-import type { TimerHandle } from './clock.ts';
+import type { TimerHandle } from '@vmcp/core';
 import { BasicWorkQueue, type GetResult, type WorkQueue, type WorkQueueOptions } from './queue.ts';
 
 /** A {@link WorkQueue} with delayed adds. */

@@ -1,12 +1,10 @@
 /**
  * Work queues with client-go semantics (dedup, a key never processed concurrently, re-add while processing runs
- * again after `done`), delayed and rate-limited adds, rate limiters, a clock abstraction with a fake for tests,
+ * again after `done`), delayed and rate-limited adds, rate limiters (on `@vmcp/core`'s clock),
  * and metrics hooks with controller-runtime names.
  *
  * @module
  */
-export { type Clock, type TimerHandle, realClock } from './clock.ts';
-export { Fifo } from './fifo.ts';
 export { type GetResult, type WorkQueue, type WorkQueueOptions, createWorkQueue } from './queue.ts';
 export { type DelayingQueue, createDelayingQueue } from './delaying-queue.ts';
 export { type RateLimitingQueue, type RateLimitingQueueOptions, createRateLimitingQueue } from './rate-limiting-queue.ts';

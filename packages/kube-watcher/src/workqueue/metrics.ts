@@ -2,7 +2,7 @@
  * Work queue metrics, modelled on client-go's `workqueue.MetricsProvider` so the service can bind them to
  * prom-client with the controller-runtime names in {@link WORKQUEUE_METRIC_NAMES}. No Prometheus dependency here.
  */
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '@vmcp/core';
 
 /** A gauge that moves by one. */
 export interface GaugeMetric {

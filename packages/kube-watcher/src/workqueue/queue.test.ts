@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flushAsync } from './clock.ts';
+import { flushAsync } from '@vmcp/core/testing';
 import { createWorkQueue, type GetResult, type WorkQueue } from './queue.ts';
 
 /** Takes the next item, failing the test if the queue reports shutdown. */

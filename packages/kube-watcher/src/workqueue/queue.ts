@@ -9,8 +9,7 @@
  *
  * Internally: a FIFO of keys, a `dirty` map (needs processing) and a `processing` set (handed out, not done).
  */
-import { type Clock, realClock } from './clock.ts';
-import { Fifo } from './fifo.ts';
+import { Fifo, systemClock, type Clock } from '@vmcp/core';
 import { QueueMetrics, type WorkQueueMetricsProvider } from './metrics.ts';
 
 /** What {@link WorkQueue.get} resolves to. */
@@ -45,7 +44,7 @@ export interface WorkQueue<T> {
 export interface WorkQueueOptions<T> {
   /** Queue name, passed to the metrics provider. Default `""`. */
   name?: string;
-  /** Time source for metrics and delays. Default {@link realClock}. */
+  /** Time source for metrics and delays. Default {@link systemClock}. */
   clock?: Clock;
   /** Metrics sink; when absent no metrics bookkeeping (and no periodic timer) happens. */
   metrics?: WorkQueueMetricsProvider;
@@ -82,7 +81,7 @@ export class BasicWorkQueue<T> implements WorkQueue<T> {
   #draining = false;
 
   constructor(options: WorkQueueOptions<T> = {}) {
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? systemClock;
     this.keyOf = options.keyOf ?? identity;
     this.metrics = options.metrics === undefined ? undefined : new QueueMetrics(options.name ?? '', options.metrics, this.clock);
   }

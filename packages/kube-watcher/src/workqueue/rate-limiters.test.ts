@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from './clock.ts';
+import { FakeClock } from '@vmcp/core/testing';
 import {
   bucketRateLimiter,
   defaultControllerRateLimiter,

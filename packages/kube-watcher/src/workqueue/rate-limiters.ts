@@ -2,7 +2,7 @@
  * Rate limiters for retries (client-go `default_rate_limiters.go`). A limiter answers "how long should this item
  * wait before its next attempt", and remembers per-item failures until the item is forgotten.
  */
-import { type Clock, realClock } from './clock.ts';
+import { systemClock, type Clock } from '@vmcp/core';
 
 /** Decides retry delays. Implementations with per-item state key it by the item (SameValueZero). */
 export interface RateLimiter<T> {
@@ -72,7 +72,7 @@ export function itemFastSlowRateLimiter<T>(fastMs: number, slowMs: number, maxFa
  * tokens, refilled at `qps` per second; each `when` takes a token, going into debt when none is left, and returns
  * how long until that token exists. It has no per-item state: `forget` does nothing and `numRequeues` is 0.
  */
-export function bucketRateLimiter<T>(qps: number, burst: number, clock: Clock = realClock): RateLimiter<T> {
+export function bucketRateLimiter<T>(qps: number, burst: number, clock: Clock = systemClock): RateLimiter<T> {
   requirePositive('bucketRateLimiter', 'qps', qps);
   if (!Number.isInteger(burst) || burst < 1) {
     throw new RangeError(`bucketRateLimiter: burst must be an integer >= 1, got ${burst}`);
@@ -123,7 +123,7 @@ export function maxOfRateLimiter<T>(...limiters: RateLimiter<T>[]): RateLimiter<
  * client-go's `DefaultTypedControllerRateLimiter`: MaxOf(per-item exponential 5 ms..1000 s, bucket 10 qps burst
  * 100). The bucket only bites when more than 100 retries happen at once.
  */
-export function defaultControllerRateLimiter<T>(clock: Clock = realClock): RateLimiter<T> {
+export function defaultControllerRateLimiter<T>(clock: Clock = systemClock): RateLimiter<T> {
   return maxOfRateLimiter<T>(itemExponentialFailureRateLimiter(5, 1_000_000), bucketRateLimiter(10, 100, clock));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from './clock.ts';
+import { FakeClock } from '@vmcp/core/testing';
 import { UNFINISHED_WORK_UPDATE_PERIOD_MS, type WorkQueueMetricsProvider } from './metrics.ts';
 import { createRateLimitingQueue } from './rate-limiting-queue.ts';
 import { itemExponentialFailureRateLimiter } from './rate-limiters.ts';

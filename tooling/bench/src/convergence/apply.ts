@@ -13,7 +13,8 @@ import {
   TOOLHIVE_API_VERSION,
   type ResourceDescriptor,
 } from '@vmcp/api';
-import { KubeApiError, createObject, deleteObject, patchObject, type KubeHttpClient } from '@vmcp/kube-watcher';
+import { KubeApiError, type KubeHttpClient } from '@vmcp/kube-watcher';
+import { createObject, deleteObject, patchObject } from '@vmcp/kube-watcher/testing';
 import { retrying } from '../kube/objects.ts';
 import { SECRET_KEYS, remoteUrlFor, type Operation, type SourceKind } from './operations.ts';
 

@@ -13,7 +13,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '@vmcp/envtest';
-import { KubeHttpClient, createObject, patchObject } from '@vmcp/kube-watcher';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
+import { createObject, patchObject } from '@vmcp/kube-watcher/testing';
 import { startBenchControlPlane } from '../control-plane.ts';
 import { startWatcher, type RunningWatcher } from '../system-under-test.ts';
 import { applyOperation } from './apply.ts';

@@ -6,7 +6,7 @@
  */
 import { MCPServerResource } from '@vmcp/api';
 import { SEQ_ANNOTATION } from '../fixtures.ts';
-import { patchObject } from '@vmcp/kube-watcher';
+import { patchObject } from '@vmcp/kube-watcher/testing';
 import { resourceVersionOf } from '../kube/objects.ts';
 import { now, sleep, type BenchContext } from './context.ts';
 import { serverName } from './populate.ts';

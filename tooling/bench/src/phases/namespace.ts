@@ -1,6 +1,7 @@
 import { ConfigMapResource, SecretResource } from '@vmcp/api';
 import { secret } from '../fixtures.ts';
-import { createObject, type KubeHttpClient } from '@vmcp/kube-watcher';
+import { type KubeHttpClient } from '@vmcp/kube-watcher';
+import { createObject } from '@vmcp/kube-watcher/testing';
 
 /**
  * Makes a fresh envtest namespace look like a real one: kube-controller-manager (absent in envtest) puts a

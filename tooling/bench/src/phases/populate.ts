@@ -1,6 +1,6 @@
 import { MCPServerResource } from '@vmcp/api';
 import { mcpServer, readyStatus } from '../fixtures.ts';
-import { createObject, patchObject } from '@vmcp/kube-watcher';
+import { createObject, patchObject } from '@vmcp/kube-watcher/testing';
 import { runPool } from '../kube/pool.ts';
 import { BENCH_GROUP, now, type BenchContext } from './context.ts';
 

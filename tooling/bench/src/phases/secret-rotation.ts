@@ -7,7 +7,7 @@
 import { MCPExternalAuthConfigResource, MCPServerResource, SecretResource } from '@vmcp/api';
 import { listAll, watchFrom } from '../baseline/bare-client.ts';
 import { headerInjectionAuth, mcpServer, readyStatus, secret } from '../fixtures.ts';
-import { createObject, patchObject } from '@vmcp/kube-watcher';
+import { createObject, patchObject } from '@vmcp/kube-watcher/testing';
 import { resourceVersionOf } from '../kube/objects.ts';
 import { figure, type PhaseResult } from '../report/results.ts';
 import { summarize } from '../stats.ts';

@@ -2,7 +2,7 @@
  * Server-Sent Events of registry changes. Each change becomes one event whose `id` is `<epoch>.<version>`: the
  * registry version, and the epoch of the process that produced it (registry versions are a per-process counter, so a
  * version alone means nothing after a restart). A client resumes with `Last-Event-ID` (EventSource does this on its
- * own) or `?since=<epoch>.<version>`. Recent events sit in a bounded ring buffer (kube-watcher's `Fifo`); a resume
+ * own) or `?since=<epoch>.<version>`. Recent events sit in a bounded ring buffer (`@vmcp/core`'s `Fifo`); a resume
  * point from another epoch (the service restarted), from the future, without an epoch, or older than the buffer gets a
  * `reset` with the full list. Each event is serialised once (through `toPublicBackend`, so no secret value is ever
  * written) and shared by all clients. Slow clients are dropped rather than buffered without bound.
@@ -13,8 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compareBy } from '@vmcp/core';
-import { Fifo } from '@vmcp/kube-watcher';
+import { compareBy, Fifo } from '@vmcp/core';
 import { toPublicBackend, type Backend, type DynamicRegistry, type PublicBackend, type RegistryEvent } from '@vmcp/registry';
 import { writePieces } from '../json-stream.ts';
 import type { Logger } from '../../observe/logger.ts';

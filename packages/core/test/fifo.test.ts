@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Fifo } from './fifo.ts';
+import { Fifo } from '../src/index.ts';
 
 describe('Fifo', () => {
   it('keeps order across compaction; peek and iteration see the live values only', () => {

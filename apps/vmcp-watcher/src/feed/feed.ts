@@ -1,0 +1,177 @@
+/**
+ * The registry feed: the full backends, secret-bearing fields included, for gateways that read them instead of
+ * watching Kubernetes themselves. Two routes on the API port, both behind the Kubernetes access check:
+ *
+ * - `GET /api/v1/feed/events`: the event stream of `/api/v1/events` (epoch ids, `reset`, resume, heartbeats, bounded
+ *   queues: the same `EventHub`, a second instance that serialises full backends instead of public ones). A stream is
+ *   ended after `maxStreamMs` (jittered) so that its access is checked again; the client resumes where it was.
+ * - `GET /api/v1/feed/backends`: the full backends, paged as `/api/v1/backends`.
+ *
+ * Until the watcher has synced both answer 503 `not_synced`: a reset of a half-filled registry would make every
+ * client drop the backends not listed yet (a watcher restart or a new replica must cause no churn).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Backend } from '@vmcp/registry';
+import type { ServiceContext } from '../http/context.ts';
+import { jsonArray, writePieces } from '../http/json-stream.ts';
+import { cutPage, parsePageRequest } from '../http/paging.ts';
+import { sendJson } from '../http/respond.ts';
+import { eventsRoute } from '../http/routes/events.ts';
+import { EventHub } from '../http/sse/event-hub.ts';
+import { FeedAuthorizer, type FeedAuthorizerOptions } from './authorizer.ts';
+import type { ResourceAttributes, Reviews } from './kube-reviews.ts';
+import { createFeedMetrics } from './metrics.ts';
+import { sendRefusal } from './refusal.ts';
+
+/** A route as the service's route table holds it. */
+export type FeedRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+
+/** The paths of the feed. */
+export const FEED_EVENTS_PATH = '/api/v1/feed/events';
+export const FEED_BACKENDS_PATH = '/api/v1/feed/backends';
+
+/** Options of {@link createFeed}. */
+export interface FeedOptions {
+  /** The service's context: its registry, watcher, limits, logger and the public hub (whose epoch the feed shares). */
+  context: ServiceContext;
+  reviews: Reviews;
+  /** Token audiences (any one). */
+  audiences: readonly string[];
+  /** Put the public API, page and event stream behind the same token check (`get` on the MCPGroup). */
+  authPublic: boolean;
+  maxClients?: number;
+  heartbeatMs?: number;
+  bufferSize?: number;
+  /** A feed client whose unsent output exceeds this is dropped. Default the hub's 4 MiB. */
+  maxBufferedBytes?: number;
+  /** A feed stream is ended after this long (plus up to 20 % jitter) so its access is re-checked. Default 15 min. */
+  maxStreamMs?: number;
+  /** Cache lifetimes and review bounds of the access check. */
+  access?: Omit<FeedAuthorizerOptions, 'reviews' | 'audiences' | 'logger' | 'onRefused'>;
+}
+
+/** The feed of one service. */
+export interface Feed {
+  readonly hub: EventHub;
+  readonly authorizer: FeedAuthorizer;
+  /** The SubjectAccessReview attributes of the feed: `get mcpgroups/backends <group>` in the watched namespace. */
+  readonly attributes: ResourceAttributes;
+  /** The feed's routes by path. */
+  readonly routes: Readonly<Record<string, FeedRoute>>;
+  /** `route` behind the token check when `authPublic` is on (attribute: `get mcpgroups <group>`); else `route`. */
+  guardPublic(route: FeedRoute): FeedRoute;
+  close(): void;
+}
+
+/** The feed's JSON of a backend: all of it. Served only to callers the access check allowed. */
+function fullJson(backend: Backend): string {
+  return JSON.stringify(backend);
+}
+
+function* mapped(backends: Iterable<Backend>): Generator<string> {
+  for (const backend of backends) yield fullJson(backend);
+}
+
+/** Wires the feed on a service context. */
+export function createFeed(options: FeedOptions): Feed {
+  const ctx = options.context;
+  const logger = ctx.logger.child({ component: 'feed' });
+  const hub = new EventHub({
+    registry: ctx.registry,
+    logger,
+    serialize: fullJson,
+    epoch: ctx.hub.epoch,
+    maxClients: options.maxClients ?? 100,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
+    ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
+  });
+  // Read at scrape time only, once both exist.
+  const metrics = createFeedMetrics(ctx.metrics.register, { clients: () => hub.clientCount, cached: () => authorizer.cached });
+  const authorizer = new FeedAuthorizer({
+    ...options.access,
+    reviews: options.reviews,
+    audiences: options.audiences,
+    logger,
+    onRefused: (code, cause) => metrics.refused(code, cause),
+  });
+  const base = { namespace: ctx.namespace, group: 'toolhive.stacklok.dev', resource: 'mcpgroups', name: ctx.groupRef, verb: 'get' };
+  const attributes: ResourceAttributes = { ...base, subresource: 'backends' };
+  const publicAttributes: ResourceAttributes = base;
+
+  const guard =
+    (attrs: ResourceAttributes, route: FeedRoute): FeedRoute =>
+    async (req, res, url) => {
+      const decision = await authorizer.authorize(req.headers.authorization, attrs);
+      if (!decision.allowed) {
+        sendRefusal(req, res, decision);
+        return;
+      }
+      await route(req, res, url);
+    };
+  const synced =
+    (route: FeedRoute): FeedRoute =>
+    (req, res, url) => {
+      if (!(ctx.watcher?.hasSynced() ?? true)) {
+        sendJson(
+          req,
+          res,
+          503,
+          { error: 'unavailable', cause: 'not_synced', message: 'the watcher has not synced yet; retry shortly' },
+          { 'retry-after': '2' },
+        );
+        return;
+      }
+      return route(req, res, url);
+    };
+
+  const events = eventsRoute({ ...ctx, hub, logger });
+  const maxStreamMs = options.maxStreamMs ?? 15 * 60_000;
+  const stream: FeedRoute = (req, res, url) => {
+    events(req, res, url);
+    if (res.statusCode !== 200 || res.writableEnded) return;
+    const timer = setTimeout(() => res.end(), maxStreamMs * (1 + 0.2 * Math.random()));
+    timer.unref();
+    res.once('close', () => clearTimeout(timer));
+  };
+  const snapshot: FeedRoute = async (req, res, url) => {
+    const request = parsePageRequest(url, ctx.limits);
+    if ('error' in request) {
+      sendJson(req, res, 400, { error: 'bad_request', message: request.error });
+      return;
+    }
+    const page = cutPage(ctx.registry.list(), request, ctx.registry.version());
+    const head = {
+      namespace: ctx.namespace,
+      groupRef: ctx.groupRef,
+      epoch: hub.epoch,
+      version: page.version,
+      count: page.count,
+      remainingItemCount: page.remaining,
+      ...(page.continueToken === undefined ? {} : { continue: page.continueToken }),
+    };
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const pieces = function* (): Generator<string> {
+      yield `${JSON.stringify(head).slice(0, -1)},"backends":`;
+      yield* jsonArray(mapped(page.items));
+      yield '}';
+    };
+    if (await writePieces(res, pieces())) res.end();
+  };
+
+  return {
+    hub,
+    authorizer,
+    attributes,
+    routes: {
+      [FEED_EVENTS_PATH]: guard(attributes, synced(stream)),
+      [FEED_BACKENDS_PATH]: guard(attributes, synced(snapshot)),
+    },
+    guardPublic: (route) => (options.authPublic ? guard(publicAttributes, route) : route),
+    close: () => hub.close(),
+  };
+}

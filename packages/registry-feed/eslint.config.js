@@ -1,0 +1,3 @@
+import { packageConfig } from '@vmcp/eslint-config';
+
+export default packageConfig(import.meta.dirname);

@@ -1,0 +1,3 @@
+import { libraryConfig } from '@vmcp/tsup-config';
+
+export default libraryConfig({ entry: ['src/index.ts'] });

@@ -1,0 +1,3 @@
+import { packageProject } from '@vmcp/vitest-config';
+
+export default packageProject(import.meta.dirname);
