@@ -68,6 +68,8 @@ describe('no secret value leaves the service', () => {
       '/api/v1/backends/custom',
       '/readyz?verbose',
       '/healthz?verbose',
+      '/api/v1/changes',
+      '/api/v1/watcher',
     ];
     const urls = [...paths.map((p) => `${svc!.url}${p}`), `${svc.metricsUrl}/metrics`, `${svc.probesUrl}/readyz?verbose`];
     for (const url of urls) {
