@@ -17,20 +17,26 @@ describe('/api/v1/changes', () => {
     svc = await startTestService({ initial: [backend('github')] });
     svc.registry.upsert(backend('github', { healthStatus: 'unhealthy', metadata: { workload_status: 'Failed' } }));
     svc.registry.upsert(backend('notion-proxy'));
-    svc.registry.upsert(backend('notion-proxy', { transportType: 'sse', baseUrl: 'https://user:pw@elsewhere.example.com/mcp' }));
+    svc.registry.upsert(
+      backend('notion-proxy', {
+        transportType: 'sse',
+        baseUrl: 'https://user:pw@elsewhere.example.com/mcp',
+        metadata: { ...backend('x').metadata, remote_url: 'https://token@remote.example.com/mcp' },
+      }),
+    );
     svc.registry.remove('notion-proxy');
     const { version, changes } = await recent();
     expect(version).toBe(4);
     expect(changes.map((c) => c.summary)).toEqual([
       'notion-proxy removed',
-      'notion-proxy: transport streamable-http → sse, URL changed',
+      'notion-proxy: transport streamable-http → sse, URL changed, remote_url changed',
       'notion-proxy added (healthy)',
       'github: healthy → unhealthy, tool_type mcp → –, workload_status Ready → Failed, workload_type mcp_server → –',
     ]);
     expect(changes[0]).toMatchObject({ version: 4, backend: 'notion-proxy', change: 'removed', details: [] });
     expect(Date.parse(changes[0]!.at)).not.toBeNaN();
     // A changed URL is named, never quoted (its userinfo least of all).
-    expect(JSON.stringify(changes)).not.toContain('elsewhere');
+    expect(JSON.stringify(changes)).not.toMatch(/elsewhere|remote\.example|token@/);
     expect((await recent('?limit=1')).changes).toHaveLength(1);
     expect((await fetch(`${svc.url}/api/v1/changes?limit=0`)).status).toBe(400);
   });

@@ -43,11 +43,13 @@ export function describeUpdate(before: Backend, after: Backend): string[] {
     details.push('auth settings changed');
   }
   if (before.caBundleData !== after.caBundleData) details.push('CA bundle changed');
-  const keys = new Set([...Object.keys(before.metadata), ...Object.keys(after.metadata)]);
-  for (const key of [...keys].sort()) {
-    const from = before.metadata[key];
-    const to = after.metadata[key];
-    if (from !== to) details.push(`${key} ${shown(from)} → ${shown(to)}`);
+  // The public metadata (what the API serves); a URL in it (`remote_url`) is named, never quoted.
+  const from = toPublicBackend(before).metadata;
+  const to = toPublicBackend(after).metadata;
+  for (const key of [...new Set([...Object.keys(from), ...Object.keys(to)])].sort()) {
+    if (from[key] === to[key]) continue;
+    const isUrl = /url/i.test(key) || `${from[key] ?? ''}${to[key] ?? ''}`.includes('://');
+    details.push(isUrl ? `${key} changed` : `${key} ${shown(from[key])} → ${shown(to[key])}`);
   }
   return details;
 }
