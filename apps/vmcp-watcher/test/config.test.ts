@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeClusterSource, SERVICE_ACCOUNT_NAMESPACE_FILE, SERVICE_ACCOUNT_TOKEN_FILE } from '../src/config/cluster-source.ts';
 import { ConfigError } from '../src/config/error.ts';
@@ -281,6 +282,17 @@ describe('loadConfig', () => {
         ).toThrow(/^invalid configuration: --kubeconfig: no cluster configured/);
       }
     });
+  });
+
+  it("is documented: the README's configuration table has a row per setting, with its variable", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((l) => l.startsWith('| `--'));
+    for (const setting of Object.values(SETTINGS)) {
+      if (setting.flag === 'help' || setting.flag === 'version') continue;
+      const row = rows.find((r) => r.startsWith(`| \`--${setting.flag}\` |`));
+      expect(row, `README row for --${setting.flag}`).toBeDefined();
+      expect(row).toContain(setting.env === undefined ? '| – |' : `| \`${setting.env}\` |`);
+    }
   });
 
   it('reads the log format for the fatal line leniently, whatever else is wrong', () => {
