@@ -4,26 +4,25 @@
  * wires the parts together; each part is in `config/`, `cluster/`, `http/` or `observe/`.
  */
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { DynamicRegistry, RegistryEvent } from '@vmcp/registry';
+import type { DynamicRegistry } from '@vmcp/registry';
 import { NO_CONFIG_WARNINGS, type ConfigWarningSource } from './cluster/config-warnings.ts';
 import type { ServiceWatcher } from './cluster/service-watcher.ts';
 import { watcherRun } from './cluster/watcher-run.ts';
-import type { ListenAddress } from './config/parsers.ts';
 import { ChangeLog } from './http/change-log.ts';
 import type { ServiceContext } from './http/context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
-import { closeServer, listen } from './http/listen.ts';
 import { PublicBackendWriter } from './http/public-json.ts';
-import { trackRequests } from './http/request-tracker.ts';
+import { ServerSet, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
 import { createServers, type ServiceServers } from './http/server.ts';
 import { EventHub } from './http/sse/event-hub.ts';
 import { feedStatus } from './http/sse/status-feed.ts';
 import type { Logger } from './observe/logger.ts';
+import { logRegistryChanges } from './observe/registry-log.ts';
 import { createMetrics, type ServiceMetrics } from './observe/metrics/index.ts';
 import { SERVICE_VERSION } from './version.ts';
 
 export { SERVICE_VERSION };
+export { ListenerError, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
 
 /** Options of {@link createService}. */
 export interface ServiceOptions {
@@ -49,20 +48,6 @@ export interface ServiceOptions {
   httpLimits?: Partial<HttpLimits>;
 }
 
-/** Where each server listens; `metrics` is ignored when the service has no metrics server. */
-export interface ServiceAddresses {
-  api: ListenAddress;
-  probes: ListenAddress;
-  metrics?: ListenAddress | undefined;
-}
-
-/** The bound addresses. */
-export interface BoundAddresses {
-  api: AddressInfo;
-  probes: AddressInfo;
-  metrics: AddressInfo | undefined;
-}
-
 /** A running (or runnable) service. */
 export interface Service {
   readonly context: ServiceContext;
@@ -77,30 +62,6 @@ export interface Service {
   readonly watcherDone: Promise<Error | undefined>;
   /** Graceful stop: refuse new connections, end event streams, drain the watcher, close the servers. Idempotent. */
   shutdown(): Promise<void>;
-}
-
-/** A port that could not be bound; `listener` says which (`http`, `probes`, `metrics`). */
-export class ListenerError extends Error {
-  override readonly name = 'ListenerError';
-  readonly listener: string;
-  readonly code: string | undefined;
-  constructor(listener: string, cause: unknown) {
-    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-    super(`cannot listen (${listener}): ${code ?? String(cause)}`, { cause });
-    this.listener = listener;
-    this.code = code;
-  }
-}
-
-function describeChange(event: RegistryEvent): Record<string, unknown> {
-  return event.type === 'upsert'
-    ? {
-        change: event.previous === undefined ? 'added' : 'updated',
-        backend: event.backend.name,
-        version: event.version,
-        health: event.backend.healthStatus,
-      }
-    : { change: 'removed', backend: event.id, version: event.version };
 }
 
 /** Wires a service. Nothing listens or watches until `listen` / `startWatcher`. */
@@ -129,79 +90,52 @@ export function createService(options: ServiceOptions): Service {
   });
   const watcher = options.watcher?.(metrics);
   if (watcher !== undefined) holder.watcher = watcher;
-  const warnings = options.configWarnings?.(watcher) ?? NO_CONFIG_WARNINGS;
-  holder.warnings = warnings;
+  const warnings = (holder.warnings = options.configWarnings?.(watcher) ?? NO_CONFIG_WARNINGS);
   const context: ServiceContext = {
     registry,
     watcher,
     hub,
-    changes: new ChangeLog(registry, options.sseBufferSize ?? 1000),
     metrics,
     warnings,
     logger,
+    limits,
+    publicJson,
+    changes: new ChangeLog(registry, options.sseBufferSize ?? 1000),
     namespace: options.namespace,
     groupRef: options.groupRef,
     version: SERVICE_VERSION,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 5000,
-    limits,
-    publicJson,
   };
-  const servers = createServers(context, options.metricsServer ?? true);
-  const all = [servers.api, servers.probes, ...(servers.metrics === undefined ? [] : [servers.metrics])];
-  const requests = all.map((server) => trackRequests(server, logger, '/api/v1/events'));
-  const stopChangeLog = registry.subscribe((event) => logger.info('registry changed', describeChange(event)));
+  const servers = new ServerSet(createServers(context, options.metricsServer ?? true), logger);
+  const stopChangeLog = logRegistryChanges(registry, logger);
   const stopStatusFeed = feedStatus(context);
   const run = watcherRun(watcher, registry, logger);
-  let shuttingDown: Promise<void> | undefined;
 
-  const bind = async (server: http.Server, address: ListenAddress, name: string): Promise<AddressInfo> => {
-    try {
-      return await listen(server, address, name, logger);
-    } catch (error) {
-      throw new ListenerError(name, error);
-    }
+  const stop = async (): Promise<void> => {
+    logger.info('shutting down');
+    stopStatusFeed();
+    warnings.stop?.();
+    hub.close();
+    // Requests already accepted (a probe waiting for the sync, a metrics scrape) get their answer first.
+    await servers.drain(options.drainMs ?? 10_000);
+    await run.stop();
+    await servers.close();
+    stopChangeLog();
+    context.changes.close();
+    metrics.close();
+    logger.info('stopped');
   };
-
+  let shuttingDown: Promise<void> | undefined;
   return {
     context,
-    server: servers.api,
-    servers,
+    server: servers.servers.api,
+    servers: servers.servers,
     watcherDone: run.done,
-    listen: async (addresses) => ({
-      api: await bind(servers.api, addresses.api, 'http'),
-      probes: await bind(servers.probes, addresses.probes, 'probes'),
-      metrics:
-        servers.metrics === undefined || addresses.metrics === undefined
-          ? undefined
-          : await bind(servers.metrics, addresses.metrics, 'metrics'),
-    }),
+    listen: (addresses) => servers.listen(addresses),
     startWatcher: () => {
       warnings.start?.();
       run.start();
     },
-    shutdown: () => {
-      shuttingDown ??= (async () => {
-        logger.info('shutting down');
-        stopStatusFeed();
-        warnings.stop?.();
-        const closed = Promise.all(all.map(closeServer));
-        hub.close();
-        // Requests already accepted (a probe waiting for the sync, a metrics scrape) get their answer first.
-        const inFlight = requests.reduce((sum, r) => sum + r.inFlight, 0);
-        if (inFlight > 0) {
-          logger.info('waiting for in-flight requests', { requests: inFlight });
-          await Promise.all(requests.map((r) => r.drained(options.drainMs ?? 10_000)));
-        }
-        await run.stop();
-        // Whatever is still open now (keep-alive sockets, overrunning requests) is cut.
-        for (const server of all) server.closeAllConnections();
-        await closed;
-        stopChangeLog();
-        context.changes.close();
-        metrics.close();
-        logger.info('stopped');
-      })();
-      return shuttingDown;
-    },
+    shutdown: () => (shuttingDown ??= stop()),
   };
 }

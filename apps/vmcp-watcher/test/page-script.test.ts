@@ -5,7 +5,7 @@ import { STATUS_PAGE_SCRIPT } from '../src/http/page/script.generated.ts';
 import { renderStatusPage } from '../src/http/page/render.ts';
 
 describe('the status page script', () => {
-  it('is the current compile of src/page/client.ts (run `pnpm --filter vmcp-watcher generate:page` if not)', () => {
+  it('is the current compile of src/http/page/client.ts (run `pnpm --filter vmcp-watcher generate:page` if not)', () => {
     expect(readFileSync(GENERATED_MODULE, 'utf8')).toBe(generatedModule());
   });
 
