@@ -18,6 +18,13 @@ import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { EXPECTED, clientOf, deployRole, getJson, grant, until, type PolicyRule } from './kube-fixtures.ts';
 
 const RULES = deployRole().rules;
+const KIND_OF: Record<string, string> = {
+  mcpremoteproxies: 'MCPRemoteProxy',
+  mcpserverentries: 'MCPServerEntry',
+  mcpexternalauthconfigs: 'MCPExternalAuthConfig',
+  secrets: 'Secret',
+  configmaps: 'ConfigMap',
+};
 const key = (r: PolicyRule): string => `${r.resources.join(',')}:${r.verbs.join(',')}`;
 
 describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
@@ -107,8 +114,13 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     ['configmaps:list,watch', 'no-cm-watch'],
   ] as const) {
     it(`without ${k} the caches never sync (/readyz stays 503)`, async () => {
-      const { url, logs } = await runAs(without(k), label);
+      const { url, logs, running } = await runAs(without(k), label);
       await sleep(2000);
+      // Counted by kind and reason on the metrics port: the reason read from the API server's answer.
+      const metrics = await (await fetch(`${running.metricsUrl}metrics`)).text();
+      const kind = KIND_OF[k.split(':')[0]!];
+      expect(metrics).toMatch(new RegExp(`^vmcp_watch_errors_total\\{kind="${kind}",reason="forbidden"\\} [1-9]`, 'm'));
+      expect(metrics).not.toMatch(/^vmcp_watch_errors_total\{[^}]*reason="other"\}/m);
       const res = await fetch(`${url}/readyz`);
       expect(res.status).toBe(503);
       expect((await getJson<BackendListResponse>(`${url}/api/v1/backends`)).synced).toBe(false);
