@@ -11,7 +11,7 @@ import https from 'node:https';
 import type http from 'node:http';
 import tls from 'node:tls';
 import { errorMessage } from '@vmcp/core';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observe/logger.ts';
 
 /** `1.2` or `1.3`, as the flag spells it. */
 export type TlsMinVersion = '1.2' | '1.3';
