@@ -5,6 +5,7 @@
  * open on the API server and the memory of one replica; at the largest N, change → backend latency under a churn
  * writer (its own process), over every replica and write; ToolHive's Go watcher's memory at M for reference.
  */
+import { errorMessage } from '@vmcp/core';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -156,7 +157,7 @@ export async function fleetPhase(ctx: BenchContext, p: FleetParams, cmd: PeerCom
     if (feed.missing > 0) failures.push(`feed replicas never delivered ${feed.missing} acknowledged writes`);
     if (failures.length > 0) result.error = failures.join('; ');
   } catch (err) {
-    result.error = err instanceof Error ? err.message : String(err);
+    result.error = errorMessage(err);
   }
   return result;
 }
