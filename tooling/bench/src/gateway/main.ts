@@ -14,7 +14,7 @@ import { BackendPool, createGatewayServer } from '@vmcp/gateway';
 import { createDynamicRegistry, type Backend } from '@vmcp/registry';
 import { settledMemory, type MemoryReading } from '../phases/memory.ts';
 import { summarize } from '../stats.ts';
-import { changeLatencies, gatewaySection, type LoadResults } from './report.ts';
+import { changeLatencies, gatewaySection, withSection, type LoadResults } from './report.ts';
 
 const quick = process.argv.includes('--quick');
 const plan = quick
@@ -156,18 +156,6 @@ function countBy(values: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const value of values) out[value] = (out[value] ?? 0) + 1;
   return out;
-}
-
-const START = '<!-- gateway-load:start -->';
-const END = '<!-- gateway-load:end -->';
-
-/** `doc` with the gateway section replaced (or appended): the main bench rewrites the file, this keeps its own part. */
-function withSection(doc: string, section: string): string {
-  const block = `${START}\n${section}\n${END}\n`;
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
-  if (start === -1 || end === -1) return `${doc.trimEnd()}\n\n${block}`;
-  return `${doc.slice(0, start)}${block}${doc.slice(end + END.length + 1)}`;
 }
 
 await main();

@@ -102,3 +102,15 @@ ${change('added', 'backend added (connect, initialize, list included)')}
 ${change('killed', "backend's process killed (found by the broken stream or the next probe)")}
 `;
 }
+
+const START = '<!-- gateway-load:start -->';
+const END = '<!-- gateway-load:end -->';
+
+/** `doc` with the gateway section replaced (or appended): the main bench rewrites the file, this keeps its own part. */
+export function withSection(doc: string, section: string): string {
+  const block = `${START}\n${section}\n${END}\n`;
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END);
+  if (start === -1 || end === -1) return `${doc.trimEnd()}\n\n${block}`;
+  return `${doc.slice(0, start)}${block}${doc.slice(end + END.length + 1)}`;
+}
