@@ -1,5 +1,5 @@
 // Writes the service's version (apps/vmcp-watcher/package.json, the one source) into the files that must name it
-// literally: the chart's version/appVersion and the kustomize image tag. `pnpm version-packages` runs it after
+// literally: the chart's version/appVersion (and its Artifact Hub image) and the kustomize image tag. `pnpm version-packages` runs it after
 // `changeset version`; the chart test fails when they disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,8 @@ const edits = [
     [
       [/^version: .*$/m, `version: ${version}`],
       [/^appVersion: .*$/m, `appVersion: "${version}"`],
+      // Artifact Hub's image list names the image the defaults install.
+      [/^(\s+image: ghcr\.io\/vmcp-watcher\/vmcp-watcher:).*$/m, `$1${version}`],
     ],
   ],
   ['apps/vmcp-watcher/deploy/kustomization.yaml', [[/^(\s+newTag: ).*$/m, `$1${version}`]]],

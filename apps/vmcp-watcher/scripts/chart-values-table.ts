@@ -120,7 +120,9 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === import.me
   const { current, expected } = expectedReadme();
   if (process.argv.includes('--check')) {
     if (current !== expected) {
-      process.stderr.write('charts/vmcp-watcher/README.md: the values table is stale; run apps/vmcp-watcher/scripts/chart-values-table.ts\n');
+      process.stderr.write(
+        'charts/vmcp-watcher/README.md: the values table is stale; run apps/vmcp-watcher/scripts/chart-values-table.ts\n',
+      );
       process.exit(1);
     }
   } else if (current !== expected) {

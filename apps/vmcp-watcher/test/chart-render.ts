@@ -26,11 +26,11 @@ export function valuesFile(home: string, values: object): string {
 
 export interface Renderer {
   /** Rendered objects of release `rel` (or `release`) in namespace `ns` (or `namespace`). */
-  template(values: object, namespace?: string, release?: string): Promise<ManifestObject[]>;
+  template: (values: object, namespace?: string, release?: string) => Promise<ManifestObject[]>;
   /** helm's error output for values that must fail; throws when the render succeeds. */
-  templateError(values: object): Promise<string>;
+  templateError: (values: object) => Promise<string>;
   /** `helm template` of a values file as is (the chart's ci/*-values.yaml). */
-  templateFile(file: string, namespace: string): Promise<ManifestObject[]>;
+  templateFile: (file: string, namespace: string) => Promise<ManifestObject[]>;
 }
 
 const parseObjects = (stdout: string): ManifestObject[] =>
@@ -40,7 +40,17 @@ const parseObjects = (stdout: string): ManifestObject[] =>
 
 export function renderer(helm: string, home: string): Renderer {
   const run = async (file: string, namespace: string, release: string): Promise<ManifestObject[]> => {
-    const { stdout } = await runHelm(helm, home, ['template', release, CHART_DIR, '-n', namespace, '--kube-version', KUBE_VERSION, '-f', file]);
+    const { stdout } = await runHelm(helm, home, [
+      'template',
+      release,
+      CHART_DIR,
+      '-n',
+      namespace,
+      '--kube-version',
+      KUBE_VERSION,
+      '-f',
+      file,
+    ]);
     return parseObjects(stdout);
   };
   const template = (values: object, namespace = 'ns', release = 'rel'): Promise<ManifestObject[]> =>
@@ -115,6 +125,8 @@ const CHART_ONLY_KINDS: readonly ResourceDescriptor[] = [
 
 /** The API resource of a rendered object. */
 export function descriptorOf(object: ManifestObject): ResourceDescriptor {
-  const local = CHART_ONLY_KINDS.find((d) => d.kind === object.kind && object.apiVersion === (d.group ? `${d.group}/${d.version}` : d.version));
+  const local = CHART_ONLY_KINDS.find(
+    (d) => d.kind === object.kind && object.apiVersion === (d.group ? `${d.group}/${d.version}` : d.version),
+  );
   return local ?? resourceOf(object);
 }

@@ -6,7 +6,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CHART_DIR, documentValues, expectedReadme, valuesTable, withTable, TABLE_END, TABLE_START } from '../scripts/chart-values-table.ts';
+import {
+  CHART_DIR,
+  documentValues,
+  expectedReadme,
+  valuesTable,
+  withTable,
+  TABLE_END,
+  TABLE_START,
+} from '../scripts/chart-values-table.ts';
 
 describe('chart values table', () => {
   it('is current (run scripts/chart-values-table.ts after changing values.yaml)', () => {
@@ -21,7 +29,11 @@ describe('chart values table', () => {
     const keys = doc.rows.map((r) => r.key);
     expect(new Set(keys).size).toBe(keys.length);
     // Every top-level key of the file is covered by a row (itself or one of its children).
-    for (const top of Object.keys(parse(text) as object)) expect(keys.some((k) => k === top || k.startsWith(`${top}.`)), top).toBe(true);
+    for (const top of Object.keys(parse(text) as object))
+      expect(
+        keys.some((k) => k === top || k.startsWith(`${top}.`)),
+        top,
+      ).toBe(true);
   });
 
   it('reads the comment convention: continuation lines, nested keys, documented maps as one row', () => {

@@ -4,14 +4,18 @@
  * with the feed); the gateway reader Role; the watched namespace; and values.schema.json rejecting each mistake.
  */
 import { describe, expect, it } from 'vitest';
-import { byKind, envOf, helmHome, kinds, one, podOf, podTemplateOf, renderer, valuesFile, watcherOf } from './chart-render.ts';
+import { byKind, envOf, helmHome, kinds, one, podOf, podTemplateOf, renderer, watcherOf } from './chart-render.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
-import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
+import { findHelm, HELM_VERSION } from './helm.ts';
 import { PACKAGE_VERSION } from './helpers.ts';
 import { toolAvailable } from './tool-gate.ts';
 
 const helm = findHelm();
-const haveHelm = toolAvailable('helm', helm !== undefined, `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`);
+const haveHelm = toolAvailable(
+  'helm',
+  helm !== undefined,
+  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
+);
 const EVERYTHING = { ...VALUE_SETS['everything']!.values, watchNamespace: 'watched' };
 
 describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () => {
@@ -24,7 +28,11 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     const c = watcherOf(objects);
     expect(c.image).toBe(`ghcr.io/vmcp-watcher/vmcp-watcher:${PACKAGE_VERSION}`);
     expect(c.args).toEqual(['--listen', ':8080', '--health-probe-bind-address', ':8081', '--metrics-bind-address', ':9090']);
-    expect(c.ports.map((p) => [p.name, p.containerPort])).toEqual([['http', 8080], ['probes', 8081], ['metrics', 9090]]);
+    expect(c.ports.map((p) => [p.name, p.containerPort])).toEqual([
+      ['http', 8080],
+      ['probes', 8081],
+      ['metrics', 9090],
+    ]);
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'probes' });
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'probes' });
     expect(c.startupProbe).toBeUndefined();
@@ -34,11 +42,16 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     expect(envOf(c)).toMatchObject({ VMCP_LOG_LEVEL: 'info', VMCP_LOG_FORMAT: 'json' });
     expect(Object.keys(envOf(c))).not.toContain('VMCP_FEED');
     const service = one(objects, 'Service')['spec'] as { ports: Array<{ name: string; port: number; targetPort: string }> };
-    expect(service.ports.map((p) => [p.name, p.port, p.targetPort])).toEqual([['http', 8080, 'http'], ['probes', 8081, 'probes'], ['metrics', 9090, 'metrics']]);
+    expect(service.ports.map((p) => [p.name, p.port, p.targetPort])).toEqual([
+      ['http', 8080, 'http'],
+      ['probes', 8081, 'probes'],
+      ['metrics', 9090, 'metrics'],
+    ]);
     // The helm test hook: /readyz through the Service's probes port.
     const test = one(objects, 'Pod');
     expect((test.metadata['annotations'] as Record<string, string>)['helm.sh/hook']).toBe('test');
-    const testContainer = (test['spec'] as { containers: Array<{ command: string[]; env: Array<{ name: string; value: string }> }> }).containers[0]!;
+    const testContainer = (test['spec'] as { containers: Array<{ command: string[]; env: Array<{ name: string; value: string }> }> })
+      .containers[0]!;
     expect(testContainer.command.slice(0, 2)).toEqual(['node', '-e']);
     expect(testContainer.env).toContainEqual({ name: 'READYZ_URL', value: 'http://rel-vmcp-watcher.ns.svc:8081/readyz?verbose' });
   }, 60_000);
@@ -46,8 +59,21 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
   it('renders every escape hatch, the feed and the watched namespace as set', async () => {
     const objects = await template(EVERYTHING);
     expect(kinds(objects)).toEqual([
-      'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'Deployment', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'PrometheusRule',
-      'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'ConfigMap',
+      'Deployment',
+      'NetworkPolicy',
+      'Pod',
+      'PodDisruptionBudget',
+      'PrometheusRule',
+      'Role',
+      'Role',
+      'RoleBinding',
+      'RoleBinding',
+      'Service',
+      'ServiceAccount',
+      'ServiceMonitor',
     ]);
     const deployment = one(objects, 'Deployment')['spec'] as Record<string, unknown>;
     expect(deployment['revisionHistoryLimit']).toBe(3);
@@ -60,7 +86,14 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     // global.imageRegistry wins over image.registry; the digest over the tag.
     expect(c.image).toBe(`mirror.example:5000/platform/vmcp-watcher@sha256:${'a'.repeat(64)}`);
     expect(c.args).toEqual([
-      '--listen', ':8443', '--health-probe-bind-address', ':8444', '--metrics-bind-address', ':8445', '--max-sse-clients', '200',
+      '--listen',
+      ':8443',
+      '--health-probe-bind-address',
+      ':8444',
+      '--metrics-bind-address',
+      ':8445',
+      '--max-sse-clients',
+      '200',
     ]);
     expect(c.startupProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'probes' }, failureThreshold: 120 });
     expect(c.readinessProbe.timeoutSeconds).toBe(11);
@@ -86,7 +119,10 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
       { name: 'scratch', mountPath: '/scratch' },
     ]);
     const spec = podOf(objects);
-    expect(spec.volumes).toEqual([{ name: 'tls', secret: { secretName: 'watcher-tls' } }, { name: 'scratch', emptyDir: {} }]);
+    expect(spec.volumes).toEqual([
+      { name: 'tls', secret: { secretName: 'watcher-tls' } },
+      { name: 'scratch', emptyDir: {} },
+    ]);
     expect(spec.initContainers!.map((i) => i.name)).toEqual(['wait']);
     // Sidecars go through tpl.
     expect(spec.containers.map((x) => [x.name, x.image, x.args])).toEqual([
@@ -98,7 +134,9 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     expect(service.metadata['labels']).toMatchObject({ exposed: 'yes', team: 'platform' });
     expect(service.metadata['annotations']).toEqual({ 'example.dev/svc': 'yes', 'example.dev/owner': 'platform' });
     expect((service['spec'] as { ports: Array<{ name: string; port: number }> }).ports.map((p) => [p.name, p.port])).toEqual([
-      ['http', 443], ['probes', 8081], ['metrics', 9091],
+      ['http', 443],
+      ['probes', 8081],
+      ['metrics', 9091],
     ]);
     const monitor = one(objects, 'ServiceMonitor')['spec'] as { endpoints: Array<Record<string, unknown>> };
     expect(monitor.endpoints[0]).toMatchObject({
@@ -119,11 +157,14 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
       ['rel-from-string', undefined],
     ]);
     // The Roles live in the watched namespace and bind the release namespace's ServiceAccount.
-    for (const o of [...byKind(objects, 'Role'), ...byKind(objects, 'RoleBinding')]) expect(o.metadata['namespace'], o.metadata.name).toBe('watched');
+    for (const o of [...byKind(objects, 'Role'), ...byKind(objects, 'RoleBinding')])
+      expect(o.metadata['namespace'], o.metadata.name).toBe('watched');
     const watcherBinding = byKind(objects, 'RoleBinding').find((b) => b.metadata.name === 'rel-vmcp-watcher')!;
     expect(watcherBinding['subjects']).toEqual([{ kind: 'ServiceAccount', name: 'rel-vmcp-watcher', namespace: 'ns' }]);
     const reader = byKind(objects, 'Role').find((r) => r.metadata.name === 'rel-vmcp-watcher-gateway-reader')!;
-    expect(reader['rules']).toEqual([{ apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpgroups/backends'], resourceNames: ['engineering'], verbs: ['get'] }]);
+    expect(reader['rules']).toEqual([
+      { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpgroups/backends'], resourceNames: ['engineering'], verbs: ['get'] },
+    ]);
     const readerBinding = byKind(objects, 'RoleBinding').find((b) => b.metadata.name === 'rel-vmcp-watcher-gateway-reader')!;
     expect(readerBinding['subjects']).toEqual([{ kind: 'ServiceAccount', name: 'gateway', namespace: 'gateways' }]);
     const delegator = one(objects, 'ClusterRoleBinding');
@@ -146,19 +187,12 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     expect(byKind(await template({ group: 'engineering', replicaCount: 1 }), 'PodDisruptionBudget')).toEqual([]);
     const two = await template({ group: 'engineering', replicaCount: 2 });
     expect(one(two, 'PodDisruptionBudget')['spec']).toMatchObject({ maxUnavailable: 1 });
-    expect(byKind(await template({ group: 'engineering', replicaCount: 2, podDisruptionBudget: { enabled: false } }), 'PodDisruptionBudget')).toEqual([]);
+    expect(
+      byKind(await template({ group: 'engineering', replicaCount: 2, podDisruptionBudget: { enabled: false } }), 'PodDisruptionBudget'),
+    ).toEqual([]);
     const noMetrics = watcherOf(await template({ group: 'engineering', metrics: { enabled: false } }));
     expect(noMetrics.args.slice(-2)).toEqual(['--metrics-bind-address', '0']);
     expect(noMetrics.ports.map((p) => p.name)).toEqual(['http', 'probes']);
-  }, 60_000);
-
-  it('says in NOTES.txt what the feed binds cluster-wide', async () => {
-    const withFeed = await renderNotes({ group: 'engineering', feed: { enabled: true }, tls: { secretName: 't' } });
-    expect(withFeed).toContain('system:auth-delegator');
-    expect(withFeed).toContain('curl -sk https://127.0.0.1:8080/api/v1/backends');
-    const without = await renderNotes({ group: 'engineering' });
-    expect(without).not.toContain('auth-delegator');
-    expect(without).toContain('curl -s http://127.0.0.1:8080/api/v1/backends');
   }, 60_000);
 
   it('fails at install time on a misspelt or invalid value (values.schema.json), naming it', async () => {
@@ -221,11 +255,4 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     ).not.toHaveLength(0);
     expect(await template(EVERYTHING)).not.toHaveLength(0);
   }, 180_000);
-
-  /** NOTES.txt as `helm template --show-only` cannot render it: through `helm install --dry-run=client`. */
-  async function renderNotes(values: object): Promise<string> {
-    const home = helmHome();
-    const { stdout } = await runHelm(helm!, home, ['install', 'rel', CHART_DIR, '-n', 'ns', '--dry-run=client', '-f', valuesFile(home, values)]);
-    return stdout.slice(stdout.indexOf('NOTES:'));
-  }
 });

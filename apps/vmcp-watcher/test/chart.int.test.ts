@@ -25,7 +25,11 @@ import { toolAvailable } from './tool-gate.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
 
 const helm = findHelm();
-const haveHelm = toolAvailable('helm', helm !== undefined, `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`);
+const haveHelm = toolAvailable(
+  'helm',
+  helm !== undefined,
+  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
+);
 const home = helmHome();
 const CI_DIR = path.join(CHART_DIR, 'ci');
 const CI_FILES = readdirSync(CI_DIR).filter((f) => f.endsWith('-values.yaml'));
@@ -43,13 +47,45 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
   async function dryRun(objects: ManifestObject[], fallbackNamespace: string): Promise<void> {
     for (const object of objects) {
       const descriptor = descriptorOf(object);
-      const ns = descriptor.namespaced ? ((object.metadata['namespace'] as string | undefined) ?? fallbackNamespace) : '';
+      const ns = descriptor.namespaced ? (object.metadata.namespace ?? fallbackNamespace) : undefined;
       const created = await createObject<ManifestObject>(clientOf(env.kubeConfig), descriptor, ns, object, {
         dryRun: true,
         fieldValidation: 'Strict',
       });
       expect(created.metadata.name, object.kind).toBe(object.metadata.name);
     }
+  }
+
+  /** The service against namespace `watched`, as ServiceAccount `ns/serviceAccount` (a TokenRequest token). */
+  async function runAs(ns: string, serviceAccount: string, watched: string): Promise<RunningService> {
+    const kc = await tokenKubeConfig(env, home, ns, serviceAccount);
+    const running = await startAgainstCluster(
+      clusterConfig(kc.kubeconfigPath, watched, { readinessTimeoutMs: 500 }),
+      kc,
+      createLogger({ level: 'error', write: () => {} }),
+    );
+    services.push(running);
+    return running;
+  }
+
+  /** The backend list once synced with every expected example backend served. */
+  async function allServed(running: RunningService): Promise<BackendListResponse> {
+    const url = running.url.replace(/\/$/, '');
+    const all = EXPECTED.served
+      .map((s) => s.id)
+      .sort()
+      .join();
+    return until(
+      () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
+      (l) =>
+        l.synced &&
+        l.backends
+          .map((b) => b.id)
+          .sort()
+          .join() === all,
+      60_000,
+      'all served',
+    );
   }
 
   describe.skipIf(!haveHelm)(`with helm ${HELM_VERSION}`, () => {
@@ -144,35 +180,24 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       expect(stdout).toContain('curl -s http://127.0.0.1:9090/metrics');
       const sa = 'watcher-vmcp-watcher';
       const deployment = await getObject<ManifestObject>(clientOf(env.kubeConfig), DeploymentResource, ns, sa);
-      expect(deployment.metadata['labels']).toMatchObject({ 'app.kubernetes.io/version': PACKAGE_VERSION, 'app.kubernetes.io/managed-by': 'Helm' });
+      expect(deployment.metadata['labels']).toMatchObject({
+        'app.kubernetes.io/version': PACKAGE_VERSION,
+        'app.kubernetes.io/managed-by': 'Helm',
+      });
       const stored = deployment['spec'] as { template: { metadata: { labels: Record<string, string> } } };
       expect(stored.template.metadata.labels).toMatchObject({ team: 'platform' });
 
-      const run = async (serviceAccount: string): Promise<RunningService> => {
-        const kc = await tokenKubeConfig(env, home, ns, serviceAccount);
-        const running = await startAgainstCluster(
-          clusterConfig(kc.kubeconfigPath, ns, { readinessTimeoutMs: 500 }),
-          kc,
-          createLogger({ level: 'error', write: () => {} }),
-        );
-        services.push(running);
-        return running;
-      };
       // The chart's ServiceAccount (bound to the chart's Role): synced, every expected backend served.
-      const running = await run(sa);
-      const url = running.url.replace(/\/$/, '');
-      const all = EXPECTED.served.map((s) => s.id).sort();
-      const list = await until(
-        () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
-        (l) => l.synced && l.backends.map((b) => b.id).sort().join() === all.join(),
-        60_000,
-        'all served',
-      );
-      expect(list.backends.map((b) => b.id).sort()).toEqual(all);
+      const list = await allServed(await runAs(ns, sa, ns));
+      expect(list.backends.map((b) => b.id).sort()).toEqual(EXPECTED.served.map((s) => s.id).sort());
       // Control: a ServiceAccount of the same namespace without the binding is refused, so the token really is what
       // the API server authorizes.
-      await createObject(clientOf(env.kubeConfig), ServiceAccountResource, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'unbound' } });
-      await expect(run('unbound')).rejects.toThrow(/403/);
+      await createObject(clientOf(env.kubeConfig), ServiceAccountResource, ns, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'unbound' },
+      });
+      await expect(runAs(ns, 'unbound', ns)).rejects.toThrow(/403/);
     }, 180_000);
 
     it('installs into one namespace watching another: the Role there lets the release ServiceAccount run the service', async () => {
@@ -198,28 +223,14 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       expect(container.env.find((e) => e.name === 'VMCP_NAMESPACE')).toEqual({ name: 'VMCP_NAMESPACE', value: watched });
 
       // The release namespace's ServiceAccount watches the other namespace with exactly that Role.
-      const kc = await tokenKubeConfig(env, home, home2, 'remote-vmcp-watcher');
-      const running = await startAgainstCluster(
-        clusterConfig(kc.kubeconfigPath, watched, { readinessTimeoutMs: 500 }),
-        kc,
-        createLogger({ level: 'error', write: () => {} }),
-      );
-      services.push(running);
-      const url = running.url.replace(/\/$/, '');
-      const all = EXPECTED.served.map((s) => s.id).sort();
-      const list = await until(
-        () => getJson<BackendListResponse>(`${url}/api/v1/backends`),
-        (l) => l.synced && l.backends.map((b) => b.id).sort().join() === all.join(),
-        60_000,
-        'all served from the watched namespace',
-      );
+      const list = await allServed(await runAs(home2, 'remote-vmcp-watcher', watched));
       expect(list.namespace).toBe(watched);
       // Control: the same ServiceAccount has no access to its own (release) namespace's ToolHive objects.
-      const own = await tokenKubeConfig(env, home, home2, 'remote-vmcp-watcher');
-      await expect(
-        startAgainstCluster(clusterConfig(own.kubeconfigPath, home2, { readinessTimeoutMs: 500 }), own, createLogger({ level: 'error', write: () => {} })),
-      ).rejects.toThrow(/403/);
-      expect(watcherOf(await template({ group: 'engineering', watchNamespace: watched })).env[0]).toEqual({ name: 'VMCP_NAMESPACE', value: watched });
+      await expect(runAs(home2, 'remote-vmcp-watcher', home2)).rejects.toThrow(/403/);
+      expect(watcherOf(await template({ group: 'engineering', watchNamespace: watched })).env[0]).toEqual({
+        name: 'VMCP_NAMESPACE',
+        value: watched,
+      });
     }, 180_000);
   });
 });

@@ -44,8 +44,13 @@ describeIntegration('deploy/ manifests', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'probes' });
     // Three ports, as the service's flags and the chart's defaults have them.
     expect(container.args).toEqual(['--listen', ':8080', '--health-probe-bind-address', ':8081', '--metrics-bind-address', ':9090']);
-    expect(container.ports.map((p) => [p.name, p.containerPort])).toEqual([['http', 8080], ['probes', 8081], ['metrics', 9090]]);
-    const annotations = (deployment['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+    expect(container.ports.map((p) => [p.name, p.containerPort])).toEqual([
+      ['http', 8080],
+      ['probes', 8081],
+      ['metrics', 9090],
+    ]);
+    const annotations = (deployment['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata
+      .annotations;
     expect(annotations['prometheus.io/port']).toBe('9090');
     // /readyz may hold a request for 5 s: a shorter probe timeout would turn "not synced" into a timeout.
     expect(container.readinessProbe.timeoutSeconds).toBeGreaterThanOrEqual(6);

@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import type { Backend } from '@vmcp/registry';
+import type { ServiceContext } from '../src/http/context.ts';
 import { createRequestListener } from '../src/http/server.ts';
 import { createFeed, type Feed } from '../src/feed/feed.ts';
 import type { Reviews } from '../src/feed/kube-reviews.ts';
@@ -39,7 +40,24 @@ export interface FeedServiceOptions {
 export async function startFeedService(options: FeedServiceOptions): Promise<FeedTestService> {
   const base = await startTestService({ initial: options.initial ?? [] });
   if (options.synced !== false) base.watcher.sync();
-  const ctx = base.service.context;
+  const served = await serveFeed(base.service.context, options);
+  return {
+    ...base,
+    ...served,
+    close: async () => {
+      await served.close();
+      await base.close();
+    },
+  };
+}
+
+/** The feed of a running service, served over TLS on 127.0.0.1 next to its routes. */
+export type ServedFeed = Pick<FeedTestService, 'url' | 'feed' | 'caPem' | 'request' | 'reloadTls' | 'openSilentStream' | 'close'> & {
+  port: number;
+};
+
+/** Serves the feed of `ctx` (plus the service's own routes) over TLS. */
+export async function serveFeed(ctx: ServiceContext, options: Omit<FeedServiceOptions, 'initial' | 'synced'>): Promise<ServedFeed> {
   const feed = createFeed({
     context: ctx,
     reviews: options.reviews,
@@ -61,8 +79,8 @@ export async function startFeedService(options: FeedServiceOptions): Promise<Fee
   const caPem = readFileSync(options.ca, 'utf8');
   const url = `https://127.0.0.1:${port}`;
   return {
-    ...base,
     url,
+    port,
     feed,
     caPem,
     request: (pathname, headers = {}) =>
@@ -90,7 +108,6 @@ export async function startFeedService(options: FeedServiceOptions): Promise<Fee
       served.close();
       served.server.closeAllConnections();
       await new Promise<void>((resolve) => served.server.close(() => resolve()));
-      await base.close();
     },
   };
 }

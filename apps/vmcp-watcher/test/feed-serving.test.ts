@@ -7,6 +7,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import https from 'node:https';
 import tls from 'node:tls';
 import { createPki, type PkiFiles } from '@vmcp/envtest';
 import { RegistryFeed } from '@vmcp/registry-feed';
@@ -166,6 +167,58 @@ describe('the feed over TLS', () => {
     }
     // A well-formed id of another epoch is not an error: it gets a reset (checked by the replica tests).
   });
+
+  // 10,000 against the access check alone are in feed-authorizer.test.ts; over TLS 2,000 show the same bounds end to end.
+  it('2,000 concurrent requests with bad tokens over TLS: bounded reviews, bounded cache, the allowed client still served', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    let reviewed = 0;
+    const slow: Reviews = {
+      reviewToken: async (token, audiences) => {
+        running += 1;
+        reviewed += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running -= 1;
+        return reviews.reviewToken(token, audiences);
+      },
+      reviewAccess: (user, attributes) => reviews.reviewAccess(user, attributes),
+    };
+    svc = await startFeedService({
+      reviews: slow,
+      tls: { ...installPair(pkiA), minVersion: '1.2' },
+      ca: pkiA.servingCaCert,
+      initial: [secretBackend('fetch')],
+    });
+    expect((await get(FEED_BACKENDS_PATH, { authorization: 'Bearer good' })).status).toBe(200);
+    // More connections than reviews may run and wait (8 + 64): the rest must be refused at once, not queued.
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 256, ca: svc.caPem });
+    const codes = new Map<number, number>();
+    const one = (i: number): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const req = https.get(`${svc!.url}${FEED_BACKENDS_PATH}`, { agent, headers: { authorization: `Bearer bad-${i}` } }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            codes.set(res.statusCode ?? 0, (codes.get(res.statusCode ?? 0) ?? 0) + 1);
+            resolve();
+          });
+        });
+        req.on('error', reject);
+      });
+    await Promise.all(Array.from({ length: 2_000 }, (_, i) => one(i)));
+    agent.destroy();
+    expect([...codes.keys()].sort()).toEqual([401, 503]);
+    expect(codes.get(503)).toBeGreaterThan(500);
+    expect((codes.get(401) ?? 0) + (codes.get(503) ?? 0)).toBe(2_000);
+    expect(maxRunning).toBeLessThanOrEqual(8);
+    expect(reviewed).toBe((codes.get(401) ?? 0) + 1);
+    expect(svc.feed.authorizer.cached.denied).toBeLessThanOrEqual(4096);
+    expect(svc.feed.authorizer.cached.allowed).toBe(1);
+    // The gateway allowed before the flood is answered from the cache, without a review.
+    const before = reviewed;
+    expect((await get(FEED_BACKENDS_PATH, { authorization: 'Bearer good' })).text).toContain(PLANTED_SECRETS[0]);
+    expect(reviewed).toBe(before);
+  }, 120_000);
 
   it('drops a feed client that never reads, and keeps serving the others', async () => {
     svc = await startFeedService({

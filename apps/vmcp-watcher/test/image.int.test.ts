@@ -17,26 +17,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BackendListResponse } from '../src/index.ts';
 import { PACKAGE_VERSION } from './helpers.ts';
 import { EXPECTED, clientOf, getJson, until } from './kube-fixtures.ts';
+import { buildah, IMAGE, IMAGE_SH, imageBuilt } from './test-image.ts';
 import { toolAvailable } from './tool-gate.ts';
 
-const IMAGE = 'localhost/vmcp-watcher:test';
-const IMAGE_SH = path.resolve(import.meta.dirname, '../scripts/image.sh');
 const execFileP = promisify(execFile);
-
-/** buildah on the storage scripts/image.sh builds into. */
-async function buildah(args: readonly string[]): Promise<string> {
-  const { stdout } = await execFileP('bash', [IMAGE_SH, 'buildah', ...args], { maxBuffer: 16 * 1024 * 1024 });
-  return stdout.trim();
-}
-
-function imageBuilt(): boolean {
-  try {
-    execFileSync('bash', [IMAGE_SH, 'buildah', 'inspect', '--type', 'image', IMAGE], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `bash scripts/image.sh buildah run …`: `command` in container `ctr` as `user`, chroot isolation, no /etc/hosts. */
 function buildahRun(user: string, options: readonly string[], ctr: string, command: readonly string[]): string[] {
@@ -95,7 +79,9 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
     it('is labelled with the package.json version, the git revision and source, and its base pinned by digest', async () => {
       const config = await imageConfig();
       expect(config.Labels['org.opencontainers.image.version']).toBe(PACKAGE_VERSION);
-      expect(config.Labels['org.opencontainers.image.revision']).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim());
+      expect(config.Labels['org.opencontainers.image.revision']).toBe(
+        execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
+      );
       expect(config.Labels['org.opencontainers.image.source']).toBe('https://github.com/vmcp-watcher/vmcp-watcher');
       // The base named by digest is the base image in the build storage: the build could use no other.
       const base = config.Labels['org.opencontainers.image.base.name']!;

@@ -19,7 +19,11 @@ const helm = findHelm();
 const promtool = findGoTool(PROMTOOL);
 const ready =
   toolAvailable('helm', helm !== undefined, `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`) &&
-  toolAvailable('promtool', promtool !== undefined, `promtool ${PROMTOOL.version} is not built (run test/ensure-go-tool.ts promtool; it needs Go)`);
+  toolAvailable(
+    'promtool',
+    promtool !== undefined,
+    `promtool ${PROMTOOL.version} is not built (run test/ensure-go-tool.ts promtool; it needs Go)`,
+  );
 const RULE_TESTS = path.join(CHART_DIR, 'tests/prometheusrule.test.yaml');
 const ALERTS = [
   'VmcpWatcherDown',

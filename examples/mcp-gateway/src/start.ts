@@ -1,10 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { BackendPool, type BackendPoolOptions } from '@vmcp/gateway';
+import { BackendPool, createGatewayServer, type BackendPoolOptions, type GatewayServer, type GatewayServerOptions } from '@vmcp/gateway';
 import { BackendWatcher } from '@vmcp/kube-watcher';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
-import { createGatewayServer, type GatewayServer } from './gateway-server.ts';
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions {
@@ -16,8 +15,10 @@ export interface StartGatewayOptions {
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
-  /** Passed to the pool (auth, conflict rule, health probes, backoff, metrics…). */
+  /** Passed to the pool (auth, conflict rule, health probes, failure handling, timeouts, metrics…). */
   pool?: Omit<BackendPoolOptions, 'registry'>;
+  /** Passed to the gateway server (session idle timeout, session bound, server info…). */
+  server?: Omit<GatewayServerOptions, 'pool'>;
 }
 
 /** A running gateway. */
@@ -41,17 +42,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const watcher = new BackendWatcher({ kubeConfig: options.kubeConfig, namespace: options.namespace, groupRef: options.group, registry });
   const watching = watcher.start();
   const pool = new BackendPool({ ...options.pool, registry });
-  const server = createGatewayServer({ pool });
+  const server = createGatewayServer({ ...options.server, pool });
   const httpServer = http.createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://gateway').pathname;
-    if (path !== '/mcp') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('the MCP endpoint is /mcp\n');
-      return;
-    }
-    server.handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    if (new URL(req.url ?? '/', 'http://gateway').pathname === '/mcp') return void server.handle(req, res);
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('the MCP endpoint is /mcp\n');
   });
   const close = async (): Promise<void> => {
     httpServer.closeAllConnections();

@@ -34,6 +34,7 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
   let gateway: RunningGateway;
   let client: Client;
   let pkiDir: string;
+  let gammaPort = 0;
   const servers: LoopbackServer[] = [];
   const listChanged: number[] = [];
   const latencies: { change: string; fromRequestMs: number; fromAckMs: number; registryMs?: number; poolMs?: number }[] = [];
@@ -90,7 +91,8 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
       kubeConfig: env.kubeConfig,
       namespace,
       group: GROUP,
-      pool: { backoff: { initialMs: 200, maxMs: 1000 }, health: { intervalMs: 500, timeoutMs: 5000, failureThreshold: 2 } },
+      // Health probes, circuit breaker and timeouts on their defaults: the kill test below measures them.
+      pool: { backoff: { initialMs: 200, maxMs: 1000 } },
     });
     gateway.registry.subscribe(() => registryEvents.push(performance.now()));
     gateway.pool.on('toolsChanged', () => poolEvents.push(performance.now()));
@@ -176,6 +178,7 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
 
   it('a backend that is down is unhealthy, and joins when it comes up', async () => {
     const port = await freePort();
+    gammaPort = port;
     await create('mcpserverentries', 'MCPServerEntry', 'gamma', {
       remoteUrl: `http://127.0.0.1:${port}/mcp`,
       transport: 'streamable-http',
@@ -197,22 +200,46 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
     expect(gateway.pool.health('gamma')).toMatchObject({ health: 'healthy', state: 'connected' });
   }, 60_000);
 
-  it('a Secret rotation reconnects with the new header value', async () => {
+  it('Secret rotations with calls every 10 ms: every call succeeds, the tool never leaves the list', async () => {
     const alpha = servers[0]!;
-    const connectsBefore = alpha.requests.filter((h) => h['x-api-key'] === KEY_V2).length;
-    expect(connectsBefore).toBe(0);
-    await core.replaceNamespacedSecret({
-      name: 'alpha-key',
-      namespace,
-      body: { metadata: { name: 'alpha-key' }, stringData: { key: KEY_V2 } },
-    });
-    await vi.waitFor(async () => {
-      await client.callTool({ name: 'alpha_search', arguments: {} });
-      expect(alpha.callHeaders.get('search')!.at(-1)!['x-api-key']).toBe(KEY_V2);
-    }, WAIT);
-    // The new connection initialized with the new value (a reconnect, not only a changed call).
+    expect(alpha.requests.filter((h) => h['x-api-key'] === KEY_V2)).toEqual([]);
+    const failures: string[] = [];
+    const seenBefore = listChanged.length;
+    let calling = true;
+    let calls = 0;
+    const caller = (async () => {
+      while (calling) {
+        calls += 1;
+        await client.callTool({ name: 'alpha_search', arguments: {} }).then(
+          (result) => void (result.isError === true && failures.push(JSON.stringify(result.content))),
+          (error: unknown) => failures.push(String(error)),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const keys = [KEY_V2, KEY_V1, KEY_V2, KEY_V1, KEY_V2, KEY_V1, KEY_V2];
+    for (const key of keys) {
+      await core.replaceNamespacedSecret({ name: 'alpha-key', namespace, body: { metadata: { name: 'alpha-key' }, stringData: { key } } });
+      await vi.waitFor(() => expect(alpha.callHeaders.get('search')!.at(-1)!['x-api-key']).toBe(key), WAIT);
+    }
+    calling = false;
+    await caller;
+    expect(failures).toEqual([]);
+    expect(listChanged.length).toBe(seenBefore);
+    expect(calls).toBeGreaterThan(keys.length);
+    // Each rotation initialized a new connection with the new value (a reconnect, not only a changed call).
     const initialize = alpha.requests.find((h) => h['x-api-key'] === KEY_V2 && h['mcp-protocol-version'] === undefined);
     expect(initialize).toBeDefined();
+  }, 90_000);
+
+  it("a killed backend's tools are gone within 3 s on the default health settings", async () => {
+    const gamma = servers.find((server) => server.url.includes(`:${gammaPort}/`))!;
+    await gamma.close();
+    const killedAt = performance.now();
+    await vi.waitFor(async () => expect(await toolNames()).not.toContain('gamma_ping'), WAIT);
+    const goneMs = performance.now() - killedAt;
+    latencies.push({ change: 'backend gamma killed (tools gone at the client)', fromRequestMs: goneMs, fromAckMs: goneMs });
+    expect(gateway.pool.health('gamma')).toMatchObject({ health: 'unhealthy' });
   }, 60_000);
 
   it('HTTPS with a CA bundle from a ConfigMap (self-signed server)', async () => {
@@ -267,7 +294,7 @@ describeIntegration('examples/mcp-gateway on a real API server and real MCP serv
       () => co.deleteNamespacedCustomObject({ ...ref('mcpserverentries'), name: 'alpha' }),
       (n) => !n.includes('alpha_search'),
     );
-    expect(await toolNames()).toEqual(['beta_secure', 'delta_lookup', 'gamma_ping']);
+    expect(await toolNames()).toEqual(['beta_secure', 'delta_lookup']);
     expect(gateway.pool.health('alpha')).toBeUndefined();
   }, 60_000);
 });

@@ -6,7 +6,8 @@ import type { ConvertContext } from './convert/context.ts';
 import { convertMCPServer } from './convert/mcp-server.ts';
 import { convertMCPRemoteProxy } from './convert/remote-proxy.ts';
 import { convertMCPServerEntry } from './convert/server-entry.ts';
-import { errorMessage, type DiscovererLogger } from './logger.ts';
+import { errorMessage, toError } from '@vmcp/core';
+import type { DiscovererLogger } from './logger.ts';
 import { SOURCE_KINDS } from './plan/kubernetes-plan.ts';
 import { MalformedObjectError, isJsonObject } from './read/fields.ts';
 import {
@@ -138,7 +139,7 @@ export function createKubernetesDiscoverer(options: KubernetesDiscovererOptions)
         }
         return Promise.resolve(out);
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        return Promise.reject(toError(error));
       }
     },
     resolveWorkload,

@@ -1,60 +1,61 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ToolListChangedNotificationSchema,
-  type Implementation,
-} from '@modelcontextprotocol/sdk/types.js';
-import { Backoff, errorMessage, type BackoffOptions, type Clock, type Logger, type TimerHandle } from '@vmcp/core';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Backoff, errorMessage, type BackoffOptions, type Logger, type TimerHandle } from '@vmcp/core';
 import type { Backend } from '@vmcp/registry';
-import { openTransport, type TransportFactory } from './backend-transport.ts';
 import { connectionKey } from './connection-key.ts';
+import { classifyFailure, countsTowardHealth, type FailureKind } from './failure.ts';
 import { combineHealth, isServing, type BackendHealth, type ConnectionState, type ObservedHealth } from './health.ts';
 import type { MetricSink } from './metrics.ts';
 import { listOffer, NOTHING_OFFERED, type Offer } from './offer.ts';
-import type { OutgoingAuthOptions } from './outgoing-auth.ts';
 import { scrubSecrets } from './scrub.ts';
+import { openSession, type BackendSession, type SessionEvents, type SessionSettings } from './session.ts';
 
-/** Health probing. */
+/** Health probing: MCP `ping` on every connected backend. */
 export interface HealthProbeOptions {
-  /** Time between probes of a connected backend. Default 10 s. */
+  /** Time between probes of a connected backend (upstream: `healthCheckInterval`). Default 2 s. */
   intervalMs?: number;
-  /** A probe that takes longer fails. Default 5 s. */
+  /** A probe that takes longer fails. Default 2 s. */
   timeoutMs?: number;
-  /** Consecutive failed probes after which the connection is dropped and re-established. Default 3. */
-  failureThreshold?: number;
 }
 
 /** What every connection of a pool shares: the pool's options, resolved. */
-export interface ConnectionSettings {
-  clock: Clock;
+export interface ConnectionSettings extends SessionSettings {
   logger: Logger;
   metric: MetricSink;
-  clientInfo: Implementation;
-  auth: OutgoingAuthOptions;
   health: Required<HealthProbeOptions>;
-  requestTimeoutMs: number;
   backoff: BackoffOptions;
-  createTransport: TransportFactory | undefined;
+  /** Consecutive counted failures (probes, calls, listings) that open the circuit. */
+  failureThreshold: number;
+  /** `best_effort`: the first counted failure opens the circuit. */
+  partialFailureMode: 'fail' | 'best_effort';
+  /** Bound on a routed call by backend id, when the caller gives none. */
+  callTimeoutMs(backendId: string): number;
 }
 
-/** A live MCP session with a backend and what it offered. */
-interface Session {
-  client: Client;
-  release: () => Promise<void>;
-  offer: Offer;
+/** A request on a backend failed; `failure` says how health accounting took it. */
+export class RequestFailure extends Error {
+  readonly failure: FailureKind;
+  constructor(failure: FailureKind, cause: unknown) {
+    super(errorMessage(cause), { cause });
+    this.failure = failure;
+  }
 }
 
 /**
- * The connection to one backend: connect, retry with backoff, probe, reconnect on a changed connection key, tear
- * down. It owns its state; every step runs on its own serial queue, one at a time, in order, so two sessions with
- * the same backend never overlap. It tells its owner after each change of health or offer.
+ * The connection to one backend, a small circuit breaker around an MCP session: closed (connected, serving),
+ * open (out of the catalogue, waiting the backoff delay), half-open (one reconnect attempt: transport, initialize,
+ * lists). A transport error opens it at once; timeouts and HTTP errors of calls, probes and listings count, and
+ * `failureThreshold` of them in a row open it. A changed connection key opens a new session next to the old one,
+ * which keeps serving until the new one is up (make before break) and then drains.
+ *
+ * It owns its state; connect and close steps run on its own serial queue, one at a time, in order. It tells its
+ * owner after each change of health or offer.
  */
 export class BackendConnection {
   readonly id: string;
   readonly #settings: ConnectionSettings;
   readonly #changed: (connection: BackendConnection) => void;
   readonly #backoff: Backoff;
+  readonly #retired = new Set<BackendSession>();
   #backend: Backend;
   #key: string;
   #removed = false;
@@ -62,12 +63,20 @@ export class BackendConnection {
   #observed: ObservedHealth = 'unknown';
   #reason: string | undefined;
   #probeLatencyMs: number | undefined;
-  #probeFailures = 0;
-  #session: Session | undefined;
+  #failures = 0;
+  #session: BackendSession | undefined;
   #retryTimer: TimerHandle | undefined;
   #probeTimer: TimerHandle | undefined;
+  #probing = false;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
+  readonly #sessionEvents: SessionEvents = {
+    listChanged: (session) => {
+      if (session === this.#session) this.#enqueue(() => this.#refreshOffer(session));
+    },
+    closed: (session) => this.#failed(session, 'transport', 'connection closed by the backend'),
+    transportError: (session) => this.#probeNow(session),
+  };
 
   /** Starts connecting at once. `changed` is called after every change the owner may want to publish. */
   constructor(backend: Backend, settings: ConnectionSettings, changed: (connection: BackendConnection) => void) {
@@ -99,7 +108,7 @@ export class BackendConnection {
     return this.#session?.offer ?? NOTHING_OFFERED;
   }
 
-  /** Connected, not removed, and healthy or degraded by the combined health: its offer is in the catalogue. */
+  /** Connected, not removed, and healthy or degraded by the combined health: in the catalogue, and routed to. */
   get serving(): boolean {
     return this.#session !== undefined && !this.#removed && isServing(combineHealth(this.#backend.healthStatus, this.#observed));
   }
@@ -149,7 +158,32 @@ export class BackendConnection {
   remove(): void {
     this.#removed = true;
     this.#cancelRetry();
+    this.#changed(this);
     this.#enqueue(() => this.#close());
+  }
+
+  /**
+   * Runs one routed request on the current session and accounts for its outcome.
+   *
+   * @throws RequestFailure with the {@link FailureKind} of the error.
+   */
+  async request<T>(work: (client: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const session = this.#session;
+    if (session === undefined) throw new RequestFailure('transport', new Error('not connected'));
+    try {
+      const result = await session.run(work);
+      if (session === this.#session) this.#failures = 0;
+      return result;
+    } catch (error) {
+      const failure = classifyFailure(error, signal);
+      this.#failed(session, failure, scrubSecrets(errorMessage(error), this.#backend));
+      throw new RequestFailure(failure, error);
+    }
+  }
+
+  /** The bound on a routed call to this backend when the caller gives none. */
+  get callTimeoutMs(): number {
+    return this.#settings.callTimeoutMs(this.id);
   }
 
   #enqueue(step: () => Promise<void>): void {
@@ -167,90 +201,97 @@ export class BackendConnection {
   async #close(): Promise<void> {
     if (!this.#removed) return; // re-added meanwhile: its connect step follows
     await this.#teardown();
+    await Promise.all([...this.#retired].map((session) => session.close()));
     this.#state = 'closed';
     this.#observed = 'unknown';
     this.#reason = undefined;
     this.#changed(this); // the last change of a removed backend: state `closed`
   }
 
+  /** Half-open: one attempt. With a live session (a changed key), the old one serves until the new one is up. */
   async #connect(): Promise<void> {
     if (this.#removed) return;
-    await this.#teardown();
     this.#cancelRetry();
     const backend = this.#backend;
     const key = this.#key;
-    const { clock, requestTimeoutMs, metric } = this.#settings;
-    const opened = await openTransport(backend, this.#settings.auth, clock, this.#settings.createTransport);
-    if ('unavailable' in opened) return this.#setUnavailable(opened.unavailable);
-
-    this.#state = 'connecting';
-    this.#changed(this);
-    const client = new Client(this.#settings.clientInfo, { capabilities: {} });
-    const refresh = (): void => {
-      if (this.#session?.client === client) this.#enqueue(() => this.#refreshOffer(client));
-    };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, refresh);
-    client.setNotificationHandler(PromptListChangedNotificationSchema, refresh);
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh);
+    const { clock, metric } = this.#settings;
+    if (this.#session === undefined) {
+      this.#state = 'connecting';
+      this.#changed(this);
+    }
     const startedAt = clock.now();
-    let offer: Offer;
-    try {
-      // The SDK bounds each request, not the transport's start (an SSE stream that never sends its endpoint would
-      // hold this backend's queue forever): one deadline over the whole connect.
-      offer = await this.#withDeadline(
-        (async () => {
-          await client.connect(opened.transport, { timeout: requestTimeoutMs });
-          return listOffer(client, requestTimeoutMs);
-        })(),
-        3 * requestTimeoutMs,
-        'connect',
-      );
-    } catch (error) {
-      await closeQuietly(client, opened.release);
+    const result = await openSession(backend, this.#settings, this.#sessionEvents);
+    if ('unavailable' in result) {
+      await this.#teardown();
+      return this.#setUnavailable(result.unavailable);
+    }
+    if ('failed' in result) {
       metric('connection', { backendId: this.id, event: 'failed', durationMs: clock.now() - startedAt });
       if (this.#removed || this.#key !== key) return; // superseded: the next step is queued
-      this.#setRetrying(`connect failed: ${scrubSecrets(errorMessage(error), backend)}`);
-      return;
+      await this.#teardown();
+      return this.#setRetrying(`connect failed: ${result.failed}`);
     }
-    if (this.#removed || this.#key !== key) {
-      await closeQuietly(client, opened.release);
-      return;
-    }
-    this.#session = { client, release: opened.release, offer };
+    const session = result.session;
+    if (this.#removed || this.#key !== key) return session.close();
+    const previous = this.#session;
+    this.#session = session;
     this.#state = 'connected';
     this.#observed = 'healthy';
     this.#reason = undefined;
+    this.#failures = 0;
     this.#backoff.reset();
-    this.#probeFailures = 0;
-    client.onclose = () => {
-      if (this.#session?.client === client) this.#enqueue(() => this.#lost(client, 'connection closed by the backend'));
-    };
     metric('connection', { backendId: this.id, event: 'connected', durationMs: clock.now() - startedAt });
-    this.#settings.logger.info(`backend ${this.id}: connected (${offer.tools.length} tools)`, {
+    this.#settings.logger.info(`backend ${this.id}: connected (${session.offer.tools.length} tools)`, {
       backend: this.id,
-      tools: offer.tools.length,
+      tools: session.offer.tools.length,
     });
-    this.#scheduleProbe(client);
+    if (previous !== undefined) this.#retire(previous);
+    this.#scheduleProbe(session);
     this.#changed(this);
   }
 
-  /** Drops a session that failed under us and retries. */
-  async #lost(client: Client, reason: string): Promise<void> {
-    if (this.#session?.client !== client) return;
+  /** A session replaced by a newer one: no new calls; it closes once its calls in flight have settled. */
+  #retire(session: BackendSession): void {
+    this.#retired.add(session);
+    void session.retire().then(() => {
+      this.#retired.delete(session);
+      this.#settings.metric('connection', { backendId: this.id, event: 'disconnected' });
+    });
+  }
+
+  /** Counts a failure of `session`; a transport error, or enough failures in a row, opens the circuit. */
+  #failed(session: BackendSession, failure: FailureKind, reason: string): void {
+    if (session !== this.#session || !countsTowardHealth(failure) || this.#observed !== 'healthy') return;
+    this.#failures += 1;
+    const open =
+      failure === 'transport' || this.#settings.partialFailureMode === 'best_effort' || this.#failures >= this.#settings.failureThreshold;
+    if (!open) return;
+    // Out of the catalogue now, before the session is torn down on the queue (which may be busy connecting).
+    this.#observed = 'unhealthy';
+    this.#reason = failure === 'transport' || this.#failures === 1 ? reason : `${this.#failures} failures in a row, last: ${reason}`;
+    this.#changed(this);
+    const why = this.#reason;
+    this.#enqueue(() => this.#lost(session, why));
+  }
+
+  /** Drops a session that failed under us and retries (the circuit is open until the retry). */
+  async #lost(session: BackendSession, reason: string): Promise<void> {
+    if (this.#session !== session) return;
     await this.#teardown();
     if (this.#removed) return;
     this.#setRetrying(reason);
   }
 
-  async #refreshOffer(client: Client): Promise<void> {
-    if (this.#session?.client !== client) return;
+  async #refreshOffer(session: BackendSession): Promise<void> {
+    if (this.#session !== session) return;
     try {
-      const offer = await listOffer(client, this.#settings.requestTimeoutMs);
-      if (this.#session?.client !== client) return;
-      this.#session.offer = offer;
+      const offer = await listOffer(session.client, this.#settings.requestTimeoutMs);
+      if (this.#session !== session) return;
+      session.offer = offer;
       this.#changed(this);
     } catch (error) {
-      await this.#lost(client, `listing failed: ${scrubSecrets(errorMessage(error), this.#backend)}`);
+      // The previous list stays until the failures open the circuit.
+      this.#failed(session, classifyFailure(error), `listing failed: ${scrubSecrets(errorMessage(error), this.#backend)}`);
     }
   }
 
@@ -283,88 +324,64 @@ export class BackendConnection {
     this.#retryTimer = undefined;
   }
 
-  /** Ends the session, if any. Its offer leaves the catalogue before the close is awaited. */
+  /** Ends the current session, if any. Its offer leaves the catalogue before the close is awaited. */
   async #teardown(): Promise<void> {
-    if (this.#probeTimer !== undefined) this.#settings.clock.clearTimeout(this.#probeTimer);
-    this.#probeTimer = undefined;
+    this.#cancelProbe();
     const session = this.#session;
     this.#session = undefined;
     if (session === undefined) return;
     this.#changed(this);
-    session.client.onclose = ignoreClose;
-    await closeQuietly(session.client, session.release);
+    await session.close();
     this.#settings.metric('connection', { backendId: this.id, event: 'disconnected' });
   }
 
-  #scheduleProbe(client: Client): void {
+  #cancelProbe(): void {
+    if (this.#probeTimer !== undefined) this.#settings.clock.clearTimeout(this.#probeTimer);
+    this.#probeTimer = undefined;
+  }
+
+  #scheduleProbe(session: BackendSession): void {
+    this.#cancelProbe();
     this.#probeTimer = this.#settings.clock.setTimeout(() => {
       this.#probeTimer = undefined;
-      void this.#probe(client);
+      void this.#probe(session);
     }, this.#settings.health.intervalMs);
   }
 
-  async #probe(client: Client): Promise<void> {
-    if (this.#session?.client !== client) return;
+  /** The transport reported trouble (e.g. its stream broke): probe now rather than at the next interval. */
+  #probeNow(session: BackendSession): void {
+    if (session !== this.#session || this.#probing) return;
+    this.#cancelProbe();
+    void this.#probe(session);
+  }
+
+  async #probe(session: BackendSession): Promise<void> {
+    if (this.#session !== session) return;
     const { clock, health } = this.#settings;
     const abort = new AbortController();
     const timer = clock.setTimeout(() => abort.abort(new Error(`ping timed out after ${health.timeoutMs} ms`)), health.timeoutMs);
     const startedAt = clock.now();
-    let failure: string | undefined;
+    let failure: { kind: FailureKind; message: string } | undefined;
+    this.#probing = true;
     try {
-      await client.ping({ signal: abort.signal });
+      await session.client.ping({ signal: abort.signal });
     } catch (error) {
-      failure = abort.signal.aborted ? errorMessage(abort.signal.reason) : errorMessage(error);
+      failure = abort.signal.aborted
+        ? { kind: 'timeout', message: errorMessage(abort.signal.reason) }
+        : { kind: classifyFailure(error), message: errorMessage(error) };
     } finally {
+      this.#probing = false;
       clock.clearTimeout(timer);
     }
     const latencyMs = clock.now() - startedAt;
     this.#settings.metric('probe', { backendId: this.id, ok: failure === undefined, latencyMs });
-    if (this.#session?.client !== client) return;
+    if (this.#session !== session) return;
     if (failure === undefined) {
-      this.#probeFailures = 0;
+      this.#failures = 0;
       this.#probeLatencyMs = latencyMs;
-      this.#scheduleProbe(client);
-      return;
-    }
-    this.#probeFailures += 1;
-    if (this.#probeFailures >= health.failureThreshold) {
-      const reason = `${this.#probeFailures} health probes failed, last: ${scrubSecrets(failure, this.#backend)}`;
-      this.#enqueue(() => this.#lost(client, reason));
     } else {
-      this.#scheduleProbe(client);
+      this.#failed(session, failure.kind, `health probe: ${scrubSecrets(failure.message, this.#backend)}`);
     }
-  }
-
-  /** `work`, or a rejection after `ms` on the clock (the work is abandoned; the caller closes the client). */
-  async #withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-    const { clock } = this.#settings;
-    let timer: TimerHandle | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = clock.setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    });
-    try {
-      return await Promise.race([work, deadline]);
-    } finally {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      work.catch(() => undefined);
-    }
-  }
-}
-
-/** Replaces `onclose` on a client closed on purpose, so that close is not taken for a lost connection. */
-function ignoreClose(): void {
-  // closed on purpose
-}
-
-async function closeQuietly(client: Client, release: (() => Promise<void>) | undefined): Promise<void> {
-  try {
-    await client.close();
-  } catch {
-    // closing a broken connection may fail; it is gone either way
-  }
-  try {
-    await release?.();
-  } catch {
-    // the agent is released either way
+    if (this.#session === session && this.#observed === 'healthy') this.#scheduleProbe(session);
   }
 }

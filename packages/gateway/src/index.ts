@@ -36,3 +36,11 @@ export type {
 export { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE, TokenExchangeClient } from './token-exchange.ts';
 export type { FetchFunction, TokenExchangeClientOptions } from './token-exchange.ts';
 export type { CallEvent, ConnectionEvent, PoolMetrics, ProbeEvent } from './metrics.ts';
+export { createGatewayServer } from './gateway-server.ts';
+export type { GatewayServer, GatewayServerOptions } from './gateway-server.ts';
+export { RESOURCE_NOT_FOUND, requestFailure, toolFailure } from './mcp-server.ts';
+export type { GatewayRequestInfo } from './mcp-server.ts';
+export { BackendCallError } from './errors.ts';
+export type { FailureKind } from './failure.ts';
+export { DEFAULT_HEALTH_PROBE } from './pool-options.ts';
+export type { FailureHandlingOptions, TimeoutOptions } from './pool-options.ts';

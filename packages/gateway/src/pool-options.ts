@@ -22,6 +22,12 @@ export const DEFAULT_POOL_BACKOFF: BackoffOptions = Object.freeze({
   resetAfterMs: 120_000,
 });
 
+/**
+ * The probe defaults: a `ping` every 2 s with a 2 s deadline, so a killed backend (connection refused, a transport
+ * error) leaves the catalogue within about 2 s even when nobody calls it.
+ */
+export const DEFAULT_HEALTH_PROBE: Required<HealthProbeOptions> = Object.freeze({ intervalMs: 2_000, timeoutMs: 2_000 });
+
 /** Options of {@link BackendPool}. */
 export interface BackendPoolOptions {
   /** The backends to connect to; the pool follows its changes. It only reads it: the registry keeps one writer. */
@@ -31,6 +37,10 @@ export interface BackendPoolOptions {
   auth?: OutgoingAuthOptions;
   conflictResolution?: ConflictResolution;
   health?: HealthProbeOptions;
+  /** What a failed call, probe or listing does to its backend (upstream vMCP's `failureHandling`). */
+  failureHandling?: FailureHandlingOptions;
+  /** Bounds on routed calls (upstream vMCP's `timeouts`, in milliseconds here). */
+  timeouts?: TimeoutOptions;
   /**
    * Bound on each request the pool makes on its own (initialize, lists). A whole connect (transport start,
    * initialize, lists) is bounded by three times this. Default 10 s.
@@ -47,12 +57,36 @@ export interface BackendPoolOptions {
   createTransport?: TransportFactory;
 }
 
+/** Upstream vMCP's `failureHandling`, with the parts this pool implements. */
+export interface FailureHandlingOptions {
+  /**
+   * `fail` (default): a failed call is returned to its caller as an error; the backend stays in the catalogue until
+   * the circuit breaker opens. `best_effort`: the first counted failure (a timeout, an HTTP error, a failed probe or
+   * listing) takes the backend out of the catalogue for a cool-down (the reconnect backoff), so the other backends
+   * keep serving. A transport error takes the backend out at once in both modes.
+   */
+  partialFailureMode?: 'fail' | 'best_effort';
+  circuitBreaker?: {
+    /** Counted failures in a row (probes, calls, listings) that open the circuit. Default 3. */
+    failureThreshold?: number;
+  };
+}
+
+/** Upstream vMCP's `timeouts`: a default bound on routed calls and one per backend. */
+export interface TimeoutOptions {
+  /** Bound on a routed call, in ms, unless the call gives its own `timeoutMs`. Default 30 s (upstream's default). */
+  default?: number;
+  /** Per backend id, overriding `default`. */
+  perWorkload?: Readonly<Record<string, number>>;
+}
+
 /** Options of {@link BackendPool.callTool}, `getPrompt` and `readResource`. */
 export interface CallToolOptions {
   /** Handed to `auth.subjectToken` (and custom strategies) for this call's HTTP requests, e.g. the caller's session. */
   context?: unknown;
+  /** Aborts the call (e.g. the MCP request's `extra.signal`): the backend is sent a cancellation; not a health failure. */
   signal?: AbortSignal;
-  /** Default: the SDK's request timeout (60 s). */
+  /** Bound on this call. Default: `timeouts.perWorkload[backend]`, else `timeouts.default` (30 s). */
   timeoutMs?: number;
 }
 

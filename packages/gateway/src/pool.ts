@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { backgroundClock, compareBy, Emitter, errorMessage, silentLogger } from '@vmcp/core';
+import { McpError, type CallToolResult, type GetPromptResult, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import { backgroundClock, compareBy, Emitter, errorMessage, silentLogger, type Logger } from '@vmcp/core';
 import type { Backend, RegistryEvent } from '@vmcp/registry';
 import { callScope } from './backend-transport.ts';
 import {
@@ -12,12 +12,13 @@ import {
   type ToolConflict,
 } from './catalogue.ts';
 import { CatalogueIndex } from './catalogue-index.ts';
-import { BackendConnection, type ConnectionSettings } from './connection.ts';
-import { NotInCatalogueError } from './errors.ts';
+import { BackendConnection, RequestFailure, type ConnectionSettings } from './connection.ts';
+import { BackendCallError, NotInCatalogueError } from './errors.ts';
 import type { BackendHealth } from './health.ts';
 import { metricSink } from './metrics.ts';
 import { PROMPT_RULES, RESOURCE_RULES, TOOL_RULES, type OfferKind } from './offer.ts';
 import {
+  DEFAULT_HEALTH_PROBE,
   DEFAULT_POOL_BACKOFF,
   type BackendPoolEvents,
   type BackendPoolOptions,
@@ -61,17 +62,7 @@ export class BackendPool {
     }
     this.#registry = options.registry;
     const logger = options.logger ?? silentLogger;
-    this.#settings = {
-      clock: options.clock ?? backgroundClock,
-      logger,
-      metric: metricSink(options.metrics, logger),
-      clientInfo: options.clientInfo ?? { name: 'vmcp-gateway', version: '0.1.0' },
-      auth: options.auth ?? {},
-      health: { intervalMs: 10_000, timeoutMs: 5_000, failureThreshold: 3, ...definedOnly(options.health ?? {}) },
-      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-      backoff: { ...DEFAULT_POOL_BACKOFF, ...definedOnly(options.backoff ?? {}) },
-      createTransport: options.createTransport,
-    };
+    this.#settings = resolveSettings(options, logger);
     this.#rule = options.conflictResolution ?? DEFAULT_CONFLICT_RESOLUTION;
     this.#events = new Emitter<BackendPoolEvents>((error, event) =>
       logger.warn(`${String(event)} listener failed: ${errorMessage(error)}`),
@@ -135,12 +126,12 @@ export class BackendPool {
     const startedAt = this.#settings.clock.now();
     const report = (backendId: string, ok: boolean): void =>
       this.#settings.metric('call', { backendId, tool: name, ok, durationMs: this.#settings.clock.now() - startedAt });
-    return this.#invoke('tool', name, route?.backendId, options, async (client, backendId) => {
+    return this.#invoke('tool', name, route?.backendId, options, async (client, backendId, timeoutMs) => {
       try {
         const result = (await client.callTool(
           { name: route!.originalName, arguments: args },
           undefined,
-          requestOptions(options),
+          requestOptions(options, timeoutMs),
         )) as CallToolResult;
         report(backendId, result.isError !== true);
         return result;
@@ -158,8 +149,8 @@ export class BackendPool {
    */
   async getPrompt(name: string, args: Record<string, string> = {}, options: CallToolOptions = {}): Promise<GetPromptResult> {
     const route = this.#prompts.route(name);
-    return this.#invoke('prompt', name, route?.backendId, options, (client) =>
-      client.getPrompt({ name: route!.originalName, arguments: args }, requestOptions(options)),
+    return this.#invoke('prompt', name, route?.backendId, options, (client, _id, timeoutMs) =>
+      client.getPrompt({ name: route!.originalName, arguments: args }, requestOptions(options, timeoutMs)),
     );
   }
 
@@ -170,24 +161,31 @@ export class BackendPool {
    */
   async readResource(uri: string, options: CallToolOptions = {}): Promise<ReadResourceResult> {
     const route = this.#resources.route(uri);
-    return this.#invoke('resource', uri, route?.backendId, options, (client) => client.readResource({ uri }, requestOptions(options)));
+    return this.#invoke('resource', uri, route?.backendId, options, (client, _id, timeoutMs) =>
+      client.readResource({ uri }, requestOptions(options, timeoutMs)),
+    );
   }
 
-  /** Runs `work` on the client of the backend that `key` routes to, in the caller's context; one error shape for all. */
+  /** Runs `work` on the session of the serving backend `key` routes to, in the caller's context; one error shape for all. */
   async #invoke<T>(
     kind: 'tool' | 'prompt' | 'resource',
     key: string,
     backendId: string | undefined,
     options: CallToolOptions,
-    work: (client: Client, backendId: string) => Promise<T>,
+    work: (client: Client, backendId: string, timeoutMs: number) => Promise<T>,
   ): Promise<T> {
     const connection = backendId === undefined ? undefined : this.#connections.get(backendId);
-    const client = connection?.client;
-    if (connection === undefined || client === undefined) throw new NotInCatalogueError(kind, key);
+    if (connection === undefined || !connection.serving) throw new NotInCatalogueError(kind, key);
+    const timeoutMs = options.timeoutMs ?? connection.callTimeoutMs;
     try {
-      return await callScope.run({ context: options.context }, () => work(client, connection.id));
+      return await callScope.run({ context: options.context }, () =>
+        connection.request((client) => work(client, connection.id, timeoutMs), options.signal),
+      );
     } catch (error) {
-      throw new Error(`${kind} ${key} on backend ${connection.id}: ${scrubSecrets(errorMessage(error), connection.backend)}`);
+      const failure = error instanceof RequestFailure ? error.failure : 'transport';
+      const cause = error instanceof RequestFailure ? error.cause : error;
+      const code = cause instanceof McpError ? cause.code : undefined;
+      throw new BackendCallError(kind, key, connection.id, failure, scrubSecrets(errorMessage(cause), connection.backend), code);
     }
   }
 
@@ -252,11 +250,46 @@ export class BackendPool {
   }
 }
 
-function requestOptions(options: CallToolOptions): { signal?: AbortSignal; timeout?: number } {
-  return {
-    ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+function requestOptions(options: CallToolOptions, timeout: number): { signal?: AbortSignal; timeout: number } {
+  return { ...(options.signal !== undefined ? { signal: options.signal } : {}), timeout };
+}
+
+/** The pool's options with every default applied; a bad number is a `RangeError` naming the option. */
+function resolveSettings(options: BackendPoolOptions, logger: Logger): ConnectionSettings {
+  const timeouts = options.timeouts ?? {};
+  const settings: ConnectionSettings = {
+    clock: options.clock ?? backgroundClock,
+    logger,
+    metric: metricSink(options.metrics, logger),
+    clientInfo: options.clientInfo ?? { name: 'vmcp-gateway', version: '0.1.0' },
+    auth: options.auth ?? {},
+    health: { ...DEFAULT_HEALTH_PROBE, ...definedOnly(options.health ?? {}) },
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    backoff: { ...DEFAULT_POOL_BACKOFF, ...definedOnly(options.backoff ?? {}) },
+    createTransport: options.createTransport,
+    failureThreshold: options.failureHandling?.circuitBreaker?.failureThreshold ?? 3,
+    partialFailureMode: options.failureHandling?.partialFailureMode ?? 'fail',
+    callTimeoutMs: (id) => timeouts.perWorkload?.[id] ?? timeouts.default ?? 30_000,
   };
+  const positive: [string, unknown][] = [
+    ['health.intervalMs', settings.health.intervalMs],
+    ['health.timeoutMs', settings.health.timeoutMs],
+    ['requestTimeoutMs', settings.requestTimeoutMs],
+    ['failureHandling.circuitBreaker.failureThreshold', settings.failureThreshold],
+    ['timeouts.default', timeouts.default ?? 1],
+    ...Object.entries(timeouts.perWorkload ?? {}).map(([id, ms]): [string, unknown] => [`timeouts.perWorkload[${JSON.stringify(id)}]`, ms]),
+  ];
+  for (const [name, value] of positive) {
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+      throw new RangeError(`BackendPool: ${name} must be a finite number > 0, got ${String(value)}`);
+    }
+  }
+  if (settings.partialFailureMode !== 'fail' && settings.partialFailureMode !== 'best_effort') {
+    throw new RangeError(
+      `BackendPool: failureHandling.partialFailureMode must be "fail" or "best_effort", got ${JSON.stringify(settings.partialFailureMode)}`,
+    );
+  }
+  return settings;
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {

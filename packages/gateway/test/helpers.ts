@@ -1,12 +1,16 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ToolListChangedNotificationSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Backend } from '@vmcp/registry';
 import * as z from 'zod';
 import type { TimerHandle } from '@vmcp/core';
 import { FakeClock } from '@vmcp/core/testing';
-import type { TransportRequest } from '../src/index.ts';
+import type { GatewayServer, TransportRequest } from '../src/index.ts';
 
 /**
  * A {@link FakeClock} that also lists the delays of its pending timers, so a test can assert which retry or probe is
@@ -52,6 +56,7 @@ export function addEchoTool(server: McpServer, backend: string, tool: string) {
 export class InMemoryNetwork {
   readonly servers = new Map<string, McpServer>();
   readonly muted = new Set<string>();
+  readonly severed = new Set<string>();
   readonly connects = new Map<string, number>();
   readonly requests: TransportRequest[] = [];
   /** Connect attempts currently between start and the end of initialize (must never exceed 1 per backend). */
@@ -67,6 +72,10 @@ export class InMemoryNetwork {
   mute(id: string): void {
     this.muted.add(id);
   }
+  /** Live connections of `id` fail every send as a refused connection would (the process was killed). */
+  sever(id: string): void {
+    this.severed.add(id);
+  }
 
   readonly createTransport = (request: TransportRequest): Transport => {
     const id = request.backend.id;
@@ -75,27 +84,40 @@ export class InMemoryNetwork {
     const server = this.servers.get(id);
     if (server === undefined) return failingTransport(`backend ${id} is down`);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const { active, muted } = this;
+    const { active, muted, severed } = this;
+    let open = false;
+    // Ended from either side (the pool closing it, or the server's single binding moving to a newer connection).
+    const ended = (): void => {
+      if (!open) return;
+      open = false;
+      active.set(id, Math.max(0, (active.get(id) ?? 1) - 1));
+    };
     const wrapped: Transport = {
       start: async () => {
+        // A fresh protocol instance per connection: McpServer binds to one transport at a time, so binding this one
+        // ends the previous connection (counted before this one starts, so the count shows overlapping connects).
+        if (server.isConnected()) await server.close();
+        open = true;
         active.set(id, (active.get(id) ?? 0) + 1);
         this.maxActive = Math.max(this.maxActive, active.get(id)!);
-        // A fresh protocol instance per connection: McpServer binds to one transport at a time.
-        if (server.isConnected()) await server.close();
         await server.connect(serverSide);
         await clientSide.start();
       },
       async send(message: JSONRPCMessage) {
+        if (severed.has(id)) throw new TypeError('fetch failed');
         if (muted.has(id)) return;
         await clientSide.send(message);
       },
       async close() {
-        active.set(id, Math.max(0, (active.get(id) ?? 1) - 1));
+        ended();
         await clientSide.close();
       },
     };
     clientSide.onmessage = (m) => wrapped.onmessage?.(m);
-    clientSide.onclose = () => wrapped.onclose?.();
+    clientSide.onclose = () => {
+      ended();
+      wrapped.onclose?.();
+    };
     clientSide.onerror = (e) => wrapped.onerror?.(e);
     return wrapped;
   };
@@ -119,4 +141,30 @@ export function backend(id: string, overrides: Partial<Backend> = {}): Backend {
     metadata: {},
     ...overrides,
   };
+}
+
+/** A gateway server on a loopback `node:http` server, mounted at `/mcp`. */
+export async function serveGateway(gateway: GatewayServer): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => void gateway.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    close: async () => {
+      await gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** An SDK client of the gateway that counts the `tools/list_changed` notifications it receives. */
+export async function gatewayClient(
+  url: string,
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport; listChanged: number[] }> {
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  const listChanged: number[] = [];
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged.push(performance.now()));
+  const transport = new StreamableHTTPClientTransport(new URL(url));
+  await client.connect(transport);
+  return { client, transport, listChanged };
 }

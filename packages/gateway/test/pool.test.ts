@@ -135,7 +135,7 @@ describe('BackendPool: connections follow the registry', () => {
       'connected:healthy',
     ]);
     // Connected: only the probe timer is left.
-    expect(clock.pending()).toEqual([10_000]);
+    expect(clock.pending()).toEqual([2_000]);
   });
 
   it('a connect that hangs (a transport that never starts) is bounded by the deadline and retried; removal is not blocked', async () => {
@@ -180,7 +180,10 @@ describe('BackendPool: connections follow the registry', () => {
   });
 
   it('probes: a backend that stops answering becomes unhealthy, loses its tools, and is reconnected', async () => {
-    const { registry, network, clock, pool, names } = setup({ health: { intervalMs: 1000, timeoutMs: 500, failureThreshold: 2 } });
+    const { registry, network, clock, pool, names } = setup({
+      health: { intervalMs: 1000, timeoutMs: 500 },
+      failureHandling: { circuitBreaker: { failureThreshold: 2 } },
+    });
     network.up('a', echoServer('a', ['t']));
     registry.upsert(backend('a'));
     await pool.idle();
@@ -197,7 +200,7 @@ describe('BackendPool: connections follow the registry', () => {
     clock.advance(1000);
     clock.advance(500);
     await vi.waitFor(() => expect(pool.health('a')?.state).toBe('retrying'), WAIT);
-    expect(pool.health('a')?.reason).toBe('2 health probes failed, last: ping timed out after 500 ms');
+    expect(pool.health('a')?.reason).toBe('2 failures in a row, last: health probe: ping timed out after 500 ms');
     expect(names()).toEqual([]);
 
     network.muted.delete('a');

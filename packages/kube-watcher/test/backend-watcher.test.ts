@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MCPServerEntryResource } from '@vmcp/api';
 import type { WatchPlan } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
+import { FakeClock, flushAsync } from '@vmcp/core/testing';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { BackendWatcher, type BackendWatcherOptions, type Logger } from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
@@ -140,11 +141,18 @@ describe('BackendWatcher lifecycle', () => {
       res.writeHead(200);
       res.flushHeaders();
     };
-    const w = make();
+    // Every retry and the wait's timeout run on the fake clock: nothing here waits for wall-clock time to pass.
+    const clock = new FakeClock();
+    const w = make({ clock });
     const run = w.start();
-    const t0 = Date.now();
-    expect(await w.waitForCacheSync(undefined, 300)).toBe(false);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    const timingOut = w.waitForCacheSync(undefined, 300);
+    await eventually(() => w.status().kinds[0]?.lastError, 3000, 'the first 403');
+    expect(clock.nextTimerAt()).toBe(20); // the reflector's first retry: backoff.initialMs, no jitter in this test
+    clock.advance(299);
+    await flushAsync();
+    expect(w.hasSynced()).toBe(false);
+    clock.advance(1);
+    expect(await timingOut).toBe(false); // the timeout is on the watcher's clock
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     expect(await w.waitForCacheSync(ac.signal)).toBe(false);
@@ -155,6 +163,9 @@ describe('BackendWatcher lifecycle', () => {
     expect(logs.some((l) => l.startsWith('warn list configmaps in namespace "ns": 403 Forbidden'))).toBe(true);
     const waiting = w.waitForCacheSync();
     allowed = true;
+    // The next retry is due on the fake clock (at most backoff.maxMs away): advancing past it completes the sync.
+    await eventually(() => clock.pendingTimers() > 0, 3000, 'a retry waiting on the clock');
+    await clock.advanceAsync(200);
     expect(await waiting).toBe(true);
     await eventually(() => registry.get('a'), 3000, 'backend after grant');
     await w.stop();

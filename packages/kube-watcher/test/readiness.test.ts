@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MCPExternalAuthConfigResource, MCPServerEntryResource, MCPServerResource, SecretResource } from '@vmcp/api';
 import type { Discoverer, TypedWorkload } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
+import { FakeClock, flushAsync } from '@vmcp/core/testing';
 import { eventually } from '@vmcp/vitest-config/poll';
 import {
   type BackendWatcher,
@@ -259,13 +260,21 @@ describe('API discovery of toolhive.stacklok.dev', () => {
       ],
       sources: [{ kind: 'MCPServer', groupOf: () => '' }],
     };
-    const w = make({ plan });
+    // The retry runs on the fake clock, whose random() is 0.5: the first delay is 500 ms lengthened by half.
+    const clock = new FakeClock();
+    const w = make({ plan, clock });
     void w.start();
     await eventually(() => w.status().discoveryError, 3000, 'discovery error reported');
     expect(w.status().discoveryError).toContain('503');
+    expect(clock.nextTimerAt()).toBe(750); // core's Backoff: initialMs 500 · (1 + jitter 1 · random 0.5)
     expect(w.hasSynced()).toBe(false);
     failing = false;
-    expect(await w.waitForCacheSync(undefined, 5000)).toBe(true);
+    const ready = w.waitForCacheSync(undefined, 5000);
+    clock.advance(749);
+    await flushAsync();
+    expect(api.requests.filter((r) => r.path === '/apis/toolhive.stacklok.dev')).toHaveLength(1); // not yet retried
+    clock.advance(1);
+    expect(await ready).toBe(true);
     const kinds = w.status().kinds;
     expect(kinds.find((k) => k.kind === 'MCPServer')).toMatchObject({ apiVersion: 'toolhive.stacklok.dev/v1alpha1', synced: true });
     expect(kinds.find((k) => k.kind === 'MCPServerEntry')).toMatchObject({ tolerated: true, synced: false });

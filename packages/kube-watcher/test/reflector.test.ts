@@ -257,7 +257,7 @@ describe('Reflector streaming list (sendInitialEvents)', () => {
 });
 
 describe('Reflector', () => {
-  it('lists every page, then watches from the list resourceVersion with bookmarks and a random 300..600 s timeout', async () => {
+  it('lists every page, then watches from the list resourceVersion with bookmarks and a timeout drawn from 300..600 s', async () => {
     const pages: Record<string, string> = {
       '': listBody([obj('a', '1'), obj('b', '2')], '10', 'p2'),
       p2: listBody([obj('c', '3'), obj('d', '4')], '10', 'p3'),
@@ -268,7 +268,8 @@ describe('Reflector', () => {
       res.writeHead(200).end(pages[req.query.get('continue') ?? '']);
     };
     const store = new RecordingStore();
-    const { reflector } = start(store, { pageSize: 2 });
+    // The timeout's jitter draws from the clock's random(): 300 + 0.25 · 300 = 375 s.
+    const { reflector } = start(store, { pageSize: 2, clock: new FakeClock(0, { random: () => 0.25 }) });
     await eventually(() => api.watches().length === 1, 5000, 'watch');
     expect(store.log).toEqual(['replace@10:a,b,c,d,e']);
     const [p1, p2, p3] = api.lists();
@@ -282,9 +283,7 @@ describe('Reflector', () => {
     const w = api.watches()[0]!;
     expect(w.query.get('resourceVersion')).toBe('10');
     expect(w.query.get('allowWatchBookmarks')).toBe('true');
-    const t = Number(w.query.get('timeoutSeconds'));
-    expect(t).toBeGreaterThanOrEqual(300);
-    expect(t).toBeLessThan(600);
+    expect(Number(w.query.get('timeoutSeconds'))).toBe(375);
     await eventually(() => reflector.status().connected, 2000, 'connected');
     expect(reflector.status()).toMatchObject({ synced: true, lastResourceVersion: '10', lists: 1 });
   });

@@ -1,3 +1,4 @@
+import { callSafely, toError } from '@vmcp/core';
 import type {
   CheckResult,
   HealthAnswer,
@@ -26,12 +27,8 @@ function counted(check: CheckResult, done: number, total: number, unit: string):
 
 /** The sync checks of `?verbose`: one `cache-sync`, or with progress counts `cache-sync` and `initial-reconcile`. */
 function syncChecks(watcher: ReadinessSource, ready: boolean): CheckResult[] {
-  let progress: ReadinessProgress | undefined;
-  try {
-    progress = watcher.readinessProgress?.();
-  } catch {
-    progress = undefined; // counts are decoration; a failing source still gets its verdict
-  }
+  // Counts are decoration: a failing source still gets its verdict.
+  const progress: ReadinessProgress | undefined = callSafely(() => watcher.readinessProgress?.());
   if (progress === undefined) return [ready ? ok('cache-sync') : failed('cache-sync', 'cache_sync_pending')];
   const { cacheSync: c, initialReconcile: r } = progress;
   const cachesOk = ready || (c.total > 0 && c.synced >= c.total);
@@ -59,7 +56,7 @@ function raceAbort(wait: () => Promise<boolean>, signal: AbortSignal): Promise<b
     try {
       pending = wait();
     } catch (error) {
-      pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      pending = Promise.reject(toError(error));
     }
     pending.then(
       (value) => {
@@ -68,7 +65,7 @@ function raceAbort(wait: () => Promise<boolean>, signal: AbortSignal): Promise<b
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(toError(error));
       },
     );
   });

@@ -2,6 +2,7 @@
  * What the reconciler currently knows about names it does not serve, and how often each outcome happened. Kept apart
  * from the decision logic so the decision stays a plain function of (cache, discoverer) and this stays bookkeeping.
  */
+import type { Clock } from '@vmcp/core';
 import type { ExclusionReason } from '@vmcp/discoverer';
 import type { NameConflict } from './types.ts';
 
@@ -39,10 +40,11 @@ export class Observations {
   readonly #exclusions = new Map<string, Exclusion>();
   readonly #conflicts = new Map<string, NameConflict>();
   readonly #counters: ReconcileCounters = { upserted: 0, unchanged: 0, removed: 0, excluded: 0, error: 0 };
-  readonly #now: () => Date;
+  readonly #clock: Clock;
 
-  constructor(now: () => Date) {
-    this.#now = now;
+  /** @param clock `since` of a new exclusion is its `epochMs()`. */
+  constructor(clock: Clock) {
+    this.#clock = clock;
   }
 
   get exclusions(): ReadonlyMap<string, Readonly<Exclusion>> {
@@ -64,7 +66,7 @@ export class Observations {
   /** Records that `name` exists but is not served. Keeps `since` while kind and reason code stay the same. */
   exclude(name: string, reason: ExclusionReason, kind: string | undefined): void {
     const previous = this.#exclusions.get(name);
-    const since = previous !== undefined && previous.kind === kind && previous.reason.code === reason.code ? previous.since : this.#now();
+    const since = previous !== undefined && previous.kind === kind && previous.reason.code === reason.code ? previous.since : new Date(this.#clock.epochMs());
     const entry: Exclusion = kind === undefined ? { reason, since } : { kind, reason, since };
     this.#exclusions.set(name, Object.freeze(entry));
   }

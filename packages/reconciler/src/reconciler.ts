@@ -6,6 +6,7 @@
  * "Kind precedence"). Here every source kind is read (in-memory cache reads, so this is cheap), the objects outside our group are
  * set aside, and precedence only chooses among objects that are in our group; more than one is a reported conflict.
  */
+import { callSafely, compareBy, errorMessage, systemClock, toError } from '@vmcp/core';
 import type { ExclusionReason, WatchPlan, WorkloadResolution } from '@vmcp/discoverer';
 import { watchPlanOrDefault } from './default-plan.ts';
 import type { Backend } from '@vmcp/registry';
@@ -74,7 +75,7 @@ export class BackendReconciler<TType extends string = string> {
     this.discoverer = o.discoverer;
     this.reader = o.reader;
     this.plan = plan;
-    this.#observations = new Observations(o.now ?? (() => new Date()));
+    this.#observations = new Observations(o.clock ?? systemClock);
     this.#onResult = o.onResult;
     this.#onConflict = o.onConflict;
     this.#onConflictResolved = o.onConflictResolved;
@@ -98,7 +99,7 @@ export class BackendReconciler<TType extends string = string> {
       this.#notify(request, result);
       return result;
     } catch (caught) {
-      const error = caught instanceof Error ? caught : new Error(String(caught));
+      const error = toError(caught);
       this.#observations.count('error');
       this.#notify(request, { error });
       throw error;
@@ -117,7 +118,7 @@ export class BackendReconciler<TType extends string = string> {
   conflicts(): NameConflict[] {
     return [...this.#observations.conflicts.values()]
       .map((c) => ({ name: c.name, kinds: [...c.kinds] }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort(compareBy((conflict) => conflict.name));
   }
 
   /** Reconcile outcomes since construction (see `ReconcileCounters`). A copy. */
@@ -155,7 +156,7 @@ export class BackendReconciler<TType extends string = string> {
     } catch (caught) {
       // Stopping is not a conversion failure: keep serving what we had.
       if (signal?.aborted === true) throw caught;
-      const message = caught instanceof Error ? caught.message : String(caught);
+      const message = errorMessage(caught);
       const reason: ExclusionReason = { code: 'conversion-error', message: `${winner.kind} "${name}": ${message}` };
       // Remove first so a backend we can no longer convert is not served stale while the caller backs off.
       this.#remove(name, reason, winner.kind);
@@ -176,7 +177,7 @@ export class BackendReconciler<TType extends string = string> {
       try {
         group = source.groupOf(object);
       } catch (caught) {
-        const message = caught instanceof Error ? caught.message : String(caught);
+        const message = errorMessage(caught);
         throw new Error(`cannot read the group of ${source.kind} "${name}": ${message}`, { cause: caught });
       }
       found.push({ kind: source.kind, group });
@@ -230,14 +231,15 @@ export class BackendReconciler<TType extends string = string> {
   #trackConflict(name: string, kinds: readonly string[]): void {
     const change = this.#observations.setConflict(name, kinds);
     if (change === 'resolved') {
-      safely(() => this.#onConflictResolved?.(name));
+      callSafely(() => this.#onConflictResolved?.(name));
     } else if (change !== undefined) {
-      safely(() => this.#onConflict?.({ name, kinds: [...kinds] }));
+      callSafely(() => this.#onConflict?.({ name, kinds: [...kinds] }));
     }
   }
 
+  /** Hooks are for logging and metrics; a failing hook must not change a registry decision. */
   #notify(request: Request, outcome: Result | { error: Error }): void {
-    safely(() => this.#onResult?.(request, outcome));
+    callSafely(() => this.#onResult?.(request, outcome));
   }
 
   #notFound(name: string): ExclusionReason {
@@ -268,11 +270,3 @@ function hasMethods<T extends object>(value: T | null | undefined, ...methods: s
   return methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
 }
 
-/** Hooks are for logging and metrics; a failing hook must not change a registry decision. */
-function safely(hook: () => void): void {
-  try {
-    hook();
-  } catch {
-    // Deliberately ignored (documented on the options).
-  }
-}

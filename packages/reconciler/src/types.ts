@@ -1,3 +1,4 @@
+import type { Clock } from '@vmcp/core';
 import type { CacheReader, Discoverer, ExclusionReason, WatchPlan } from '@vmcp/discoverer';
 import type { DynamicRegistry } from '@vmcp/registry';
 
@@ -42,6 +43,6 @@ export interface BackendReconcilerOptions<TType extends string = string> {
   onConflict?: (conflict: NameConflict) => void;
   /** Called when a reported conflict is gone (one of the objects left the group or was deleted). */
   onConflictResolved?: (name: string) => void;
-  /** Clock for `exclusions()` timestamps; defaults to `() => new Date()`. */
-  now?: () => Date;
+  /** Time of `exclusions()`' `since` (its `epochMs()`). Default `systemClock`; tests pass a `FakeClock`. */
+  clock?: Clock;
 }

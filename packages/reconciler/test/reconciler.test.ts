@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { FakeClock } from '@vmcp/core/testing';
 import { BackendReconciler, type Result } from '../src/index.ts';
 import { backendOf, fakeDiscoverer, fakePlan, fakeReader, fakeRegistry, obj, type FakeKind } from './fakes.ts';
 
@@ -9,7 +10,7 @@ function setup(opts: { withReasons?: boolean; group?: string } = {}) {
   const results: { name: string; outcome: Result | { error: Error } }[] = [];
   const conflicts: unknown[] = [];
   const resolved: string[] = [];
-  let clock = 0;
+  const clock = new FakeClock();
   const reconciler = new BackendReconciler<FakeKind>({
     namespace: 'ns',
     groupRef: opts.group ?? 'g',
@@ -20,11 +21,11 @@ function setup(opts: { withReasons?: boolean; group?: string } = {}) {
     onResult: (request, outcome) => results.push({ name: request.name, outcome }),
     onConflict: (c) => conflicts.push(c),
     onConflictResolved: (name) => resolved.push(name),
-    now: () => new Date((clock += 1000)),
+    clock,
   });
   const upserts = () => registry.calls.filter((c) => c.op === 'upsert').map((c) => c.id);
   const removes = () => registry.calls.filter((c) => c.op === 'remove').map((c) => c.id);
-  return { registry, reader, discoverer, reconciler, results, conflicts, resolved, upserts, removes };
+  return { registry, reader, discoverer, reconciler, results, conflicts, resolved, upserts, removes, clock };
 }
 
 // Upstream HEAD's reconciler unit-test scenarios, adapted: the version counts effective changes only. Each runs against a
@@ -283,13 +284,15 @@ describe('no-op reconciles', () => {
     t.reader.set('Server', obj('s', 'other'));
     await t.reconciler.reconcile({ name: 's' });
     const first = t.reconciler.exclusions().get('s')?.since;
+    expect(first).toEqual(new Date(t.clock.epochMs())); // the time comes from the reconciler's clock
+    t.clock.advance(1000);
     await t.reconciler.reconcile({ name: 's' });
     expect(t.reconciler.exclusions().get('s')?.since).toEqual(first);
     t.reader.set('Server', obj('s', 'g'));
     t.discoverer.script = () => null;
     await t.reconciler.reconcile({ name: 's' });
     expect(t.reconciler.exclusions().get('s')?.reason.code).toBe('no-url');
-    expect(t.reconciler.exclusions().get('s')?.since.getTime()).toBeGreaterThan(first!.getTime());
+    expect(t.reconciler.exclusions().get('s')?.since.getTime()).toBe(first!.getTime() + 1000);
   });
 });
 

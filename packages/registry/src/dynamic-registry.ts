@@ -1,3 +1,4 @@
+import { callSafely } from '@vmcp/core';
 import { plainDataEqual } from './plain-data.ts';
 import { initialEntries, ListCache, storableCopy } from './store.ts';
 import type { Backend, DynamicRegistry, RegistryEvent, RegistryListener } from './types.ts';
@@ -55,15 +56,13 @@ export function createDynamicRegistry(initial?: Iterable<Backend>, options: Dyna
   function deliver(event: RegistryEvent): void {
     for (const subscription of subscriptions) {
       if (!subscription.active) continue;
-      try {
-        subscription.listener(event);
-      } catch (error) {
-        try {
-          reportListenerError(error, event);
-        } catch (reporterError) {
-          console.error('@vmcp/registry: onListenerError threw', reporterError);
-        }
-      }
+      callSafely(
+        () => subscription.listener(event),
+        (error) => callSafely(
+          () => reportListenerError(error, event),
+          (reporterError) => console.error('@vmcp/registry: onListenerError threw', reporterError),
+        ),
+      );
     }
   }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compareBy } from '@vmcp/core';
 import { createDynamicRegistry, type Backend, type RegistryEvent } from '../src/index.ts';
 
 // A small id alphabet and few distinct values, so that collisions, identical re-upserts and removes of present and
@@ -39,13 +40,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 const byId = (backends: Iterable<Backend>): Map<string, Backend> => new Map(Array.from(backends, (b) => [b.id, b]));
-const sortById = (backends: Backend[]): Backend[] => [...backends].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+const sortById = (backends: Backend[]): Backend[] => [...backends].sort(compareBy((backend) => backend.id));
 
 /** JSON is a faithful model of equality for these values (no undefined properties are generated). */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      ? Object.fromEntries(Object.entries(v).sort(compareBy(([key]) => key)))
       : v,
   );
 

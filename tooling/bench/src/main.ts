@@ -3,7 +3,8 @@
  * churn, secret rotation), prints the Markdown tables, writes the JSON results (and docs/benchmarks.md for a full
  * run), and exits 1 if any phase failed — e.g. the registry never converged or "ours" could not run at all.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { errorMessage } from '@vmcp/core';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeHttpClient } from '@vmcp/kube-watcher';
@@ -12,11 +13,12 @@ import { parseArgs } from './options.ts';
 import type { PeerKind } from './peers/process.ts';
 import { serviceNodeFlags } from './peers/commands.ts';
 import { ensureToolhivePeer, TOOLHIVE_VERSION } from './peers/toolhive-peer.ts';
+import { FLEET_PHASE_TITLE, fleetPhase } from './fleet/phase.ts';
 import { churnPeersPhase } from './phases/churn-peers.ts';
 import type { BenchContext } from './phases/context.ts';
 import { peersPhase, perObjectPhase, type PeerMedians } from './phases/peers.ts';
 import { secretRotationPhase } from './phases/secret-rotation.ts';
-import { benchmarksDoc } from './report/docs.ts';
+import { benchmarksDoc, withFleetSection } from './report/docs.ts';
 import { machineInfo } from './report/machine.ts';
 import { resultsMarkdown } from './report/markdown.ts';
 import type { BenchResults, PhaseResult } from './report/results.ts';
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
       toolhiveBinary = await ensureToolhivePeer(log);
       kinds.splice(1, 0, 'toolhive');
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       if (process.env['CI'] === 'true') throw new Error(`the ToolHive ${TOOLHIVE_VERSION} peer cannot be built: ${reason}`);
       toolhiveSkipped = reason.split('\n')[0];
       log(`SKIPPED ToolHive's Go watcher (its column stays empty): ${toolhiveSkipped}`);
@@ -53,16 +55,19 @@ async function main(): Promise<number> {
     const client = new KubeHttpClient(cp.kubeConfig, { userAgent: 'vmcp-bench' });
     const ctx: BenchContext = { cp, client, log };
     const machine = machineInfo(await controlPlaneVersions(client));
-    const sizes: { objects: number; medians: PeerMedians }[] = [];
-    for (const params of plan.coldStart) {
-      const { result, medians } = await peersPhase(ctx, params, kinds, cmd);
-      phases.push(result);
-      sizes.push({ objects: params.objects, medians });
+    if (plan.only === undefined) {
+      const sizes: { objects: number; medians: PeerMedians }[] = [];
+      for (const params of plan.coldStart) {
+        const { result, medians } = await peersPhase(ctx, params, kinds, cmd);
+        phases.push(result);
+        sizes.push({ objects: params.objects, medians });
+      }
+      const [small, large] = [sizes[0], sizes.at(-1)];
+      if (small && large && large.objects > small.objects) phases.push(perObjectPhase(small, large));
+      phases.push(await churnPeersPhase(ctx, plan.churn, kinds, cmd));
+      phases.push(await secretRotationPhase(ctx, plan.rotation));
     }
-    const [small, large] = [sizes[0], sizes.at(-1)];
-    if (small && large && large.objects > small.objects) phases.push(perObjectPhase(small, large));
-    phases.push(await churnPeersPhase(ctx, plan.churn, kinds, cmd));
-    phases.push(await secretRotationPhase(ctx, plan.rotation));
+    phases.push(await fleetPhase(ctx, plan.fleet, cmd));
     results = {
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -88,7 +93,10 @@ async function main(): Promise<number> {
   if (plan.writeDocs) {
     const doc = path.resolve(packageRoot, '../../docs/benchmarks.md');
     mkdirSync(path.dirname(doc), { recursive: true });
-    writeFileSync(doc, benchmarksDoc(results));
+    // `--only fleet` keeps the committed run's other tables and replaces (or adds) the fleet section.
+    const previous = plan.only === 'fleet' && existsSync(doc) ? readFileSync(doc, 'utf8') : undefined;
+    const fleet = results.phases.find((p) => p.phase.startsWith(FLEET_PHASE_TITLE));
+    writeFileSync(doc, previous !== undefined && fleet !== undefined ? withFleetSection(previous, fleet, results) : benchmarksDoc(results));
     log(`report written to ${doc}`);
   }
   const failed = phases.filter((p) => p.error !== undefined);

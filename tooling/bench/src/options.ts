@@ -2,12 +2,16 @@
 import type { PeersParams as ColdStartParams } from './phases/peers.ts';
 import type { ChurnParams } from './phases/churn.ts';
 import type { RotationParams } from './phases/secret-rotation.ts';
+import type { FleetParams } from './fleet/phase.ts';
 
 export interface BenchPlan {
   mode: 'quick' | 'full';
   coldStart: ColdStartParams[];
   churn: ChurnParams;
   rotation: RotationParams;
+  fleet: FleetParams;
+  /** `fleet`: run only the fleet phase (and splice its section into docs/benchmarks.md with `--docs`). */
+  only: 'fleet' | undefined;
   /** JSON results file; undefined = do not write one. */
   out: string | undefined;
   /** Rewrite docs/benchmarks.md with this run. */
@@ -36,6 +40,7 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
   let toolhive: boolean | undefined;
   let unbundled = false;
   let nodeFlags: string[] | undefined;
+  let only: 'fleet' | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
@@ -49,24 +54,44 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
     else if (a === '--toolhive') toolhive = true;
     else if (a === '--no-toolhive') toolhive = false;
     else if (a === '--unbundled') unbundled = true;
-    else if (a === '--node-flags') {
+    else if (a === '--only') {
+      const v = argv[++i];
+      if (v !== 'fleet') throw new Error('--only takes one phase name: fleet');
+      only = v;
+    } else if (a === '--node-flags') {
       const v = argv[++i];
       if (v === undefined) throw new Error('--node-flags needs a value ("" for Node\'s defaults)');
       nodeFlags = v.split(/\s+/).filter((f) => f !== '');
     } else
       throw new Error(
-        `unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled, --node-flags <flags>)`,
+        `unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled, --node-flags <flags>, --only fleet)`,
       );
   }
   const stamp = today.toISOString().slice(0, 19).replace(/:/g, '-');
   const defaultOut = quick ? undefined : `results/${stamp}.json`;
-  const common = { out: out === null ? defaultOut : out, writeDocs: docs ?? !quick, toolhive: toolhive ?? !quick, unbundled, nodeFlags };
+  const common = {
+    out: out === null ? defaultOut : out,
+    writeDocs: docs ?? !quick,
+    toolhive: toolhive ?? !quick,
+    unbundled,
+    nodeFlags,
+    only,
+  };
   if (quick) {
     return {
       mode: 'quick',
       coldStart: [{ objects: 200, repetitions: 1, concurrency: CONCURRENCY, timeoutMs: 20_000 }],
       churn: { objects: 200, ratePerSecond: 50, durationMs: 5_000, concurrency: CONCURRENCY, graceMs: 10_000, syncTimeoutMs: 30_000 },
       rotation: { rotations: 3, gapMs: 200, timeoutMs: 10_000 },
+      fleet: {
+        objects: 200,
+        replicas: [1, 3],
+        ratePerSecond: 10,
+        durationMs: 3_000,
+        graceMs: 10_000,
+        concurrency: CONCURRENCY,
+        timeoutMs: 60_000,
+      },
       ...common,
     };
   }
@@ -78,6 +103,15 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
     ],
     churn: { objects: 1_000, ratePerSecond: 200, durationMs: 30_000, concurrency: CONCURRENCY, graceMs: 15_000, syncTimeoutMs: 120_000 },
     rotation: { rotations: 10, gapMs: 500, timeoutMs: 10_000 },
+    fleet: {
+      objects: 10_000,
+      replicas: [1, 10, 50],
+      ratePerSecond: 20,
+      durationMs: 10_000,
+      graceMs: 30_000,
+      concurrency: CONCURRENCY,
+      timeoutMs: 300_000,
+    },
     ...common,
   };
 }

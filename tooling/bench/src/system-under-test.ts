@@ -5,6 +5,7 @@
  * before (or without) the watcher package exporting `BackendWatcher`; a run without it fails loudly with
  * {@link WatcherUnavailableError} instead of silently skipping "ours".
  */
+import { toError } from '@vmcp/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 
@@ -98,7 +99,7 @@ export async function startWatcher(options: StartWatcherOptions): Promise<Runnin
   });
   let fatal: Error | undefined;
   const running = watcher.start().catch((err: unknown) => {
-    fatal = err instanceof Error ? err : new Error(String(err));
+    fatal = toError(err);
   });
   return {
     watcher,

@@ -1,3 +1,4 @@
+import { compareBy } from '@vmcp/core';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '@vmcp/registry';
 import { diffExclusions, diffRegistry } from '../src/convergence/compare.ts';
@@ -113,7 +114,7 @@ describe('oracle exclusions and URL rules', () => {
     });
     const { backends, exclusions } = expectedState(s, 'g1');
     expect([...backends.keys()].sort()).toEqual(['dup']);
-    expect(Object.fromEntries([...exclusions].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual({
+    expect(Object.fromEntries([...exclusions].sort(compareBy(([name]) => name)))).toEqual({
       badport: { kind: 'MCPRemoteProxy', code: 'invalid-url' },
       dup: { kind: 'MCPRemoteProxy', code: 'name-conflict' },
       js: { kind: 'MCPServer', code: 'invalid-url' },

@@ -8,6 +8,7 @@
  *
  * `bash scripts/start.sh` runs this when no cluster is configured (or with `--demo`).
  */
+import { errorMessage } from '@vmcp/core';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { crdDirectory } from '@vmcp/api';
@@ -64,7 +65,7 @@ export async function runDemo(argv: readonly string[], env: NodeJS.ProcessEnv, o
         .run()
         .then(
           () => say(`change: ${step.say}`),
-          (error: unknown) => say(`change failed: ${step.say}: ${error instanceof Error ? error.message : String(error)}`),
+          (error: unknown) => say(`change failed: ${step.say}: ${errorMessage(error)}`),
         )
         .finally(() => {
           if (!stopping) timer = setTimeout(tick, options.intervalMs ?? 10_000);
@@ -101,7 +102,7 @@ if (import.meta.main) {
   runDemo(process.argv.slice(2), process.env).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`vmcp-demo: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`vmcp-demo: ${errorMessage(error)}\n`);
       process.exit(error instanceof DemoArgumentError ? 2 : 1);
     },
   );

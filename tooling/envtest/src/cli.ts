@@ -4,6 +4,7 @@
  *   start [--crds <path>]... [--kubeconfig-out <path>]
  *                                   start a control plane, print its kubeconfig path, wait for Ctrl-C
  */
+import { errorMessage } from '@vmcp/core';
 import { parseArgs } from 'node:util';
 import { findBinaries } from './binaries.ts';
 import { BinaryBuildError, ensureBinaries } from './build.ts';
@@ -96,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    say(error instanceof Error ? error.message : String(error));
+    say(errorMessage(error));
     process.exit(1);
   },
 );

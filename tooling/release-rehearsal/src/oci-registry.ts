@@ -26,10 +26,7 @@ export interface OciManifest {
   layers: Array<{ mediaType: string; digest: string; size: number }>;
 }
 
-const MANIFEST_TYPES = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
+const MANIFEST_TYPES = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
 
 /** Starts `binary` (the distribution registry) and waits until `/v2/` answers. */
 export async function startOciRegistry(binary: string, log: (line: string) => void): Promise<OciRegistry> {

@@ -1,3 +1,4 @@
+import { compareBy } from '@vmcp/core';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -32,5 +33,5 @@ export function publicPackages(root = REPO_ROOT): WorkspacePackage[] {
       found.push({ name: pkg.name, version: pkg.version, dir: path.relative(root, path.join(parent, entry.name)) });
     }
   }
-  return found.sort((a, b) => a.name.localeCompare(b.name));
+  return found.sort(compareBy((entry) => entry.name));
 }

@@ -4,7 +4,7 @@
  * registry with its OCI labels; the chart is packaged and pushed with `helm push`; then `helm template` (the dry run)
  * and `helm install oci://…` against the run's real API server, with the image reference from that registry.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findGoTool, REGISTRY } from 'vmcp-watcher/test/go-tools.ts';
 import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from 'vmcp-watcher/test/helm.ts';
+import { IMAGE as LOCAL_IMAGE, IMAGE_SH, imageBuilt } from 'vmcp-watcher/test/test-image.ts';
 import { toolAvailable } from 'vmcp-watcher/test/tool-gate.ts';
 import { parseAllDocuments } from 'yaml';
 import { startOciRegistry, type OciRegistry } from '../src/oci-registry.ts';
@@ -24,27 +25,28 @@ const execFileP = promisify(execFile);
 const say = (line: string): void => {
   process.stderr.write(`[vmcp-rehearsal] ${line}\n`);
 };
-const IMAGE_SH = path.join(REPO_ROOT, 'apps/vmcp-watcher/scripts/image.sh');
-const LOCAL_IMAGE = 'localhost/vmcp-watcher:test';
 const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'apps/vmcp-watcher/package.json'), 'utf8')) as { version: string }).version;
 const IMAGE_REPO = 'vmcp-watcher/vmcp-watcher';
 const CHART_REPO = 'charts';
 
-function imageBuilt(): boolean {
-  try {
-    execFileSync('bash', [IMAGE_SH, 'buildah', 'inspect', '--type', 'image', LOCAL_IMAGE], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const helm = findHelm();
 const registryBinary = findGoTool(REGISTRY);
 const ready =
-  toolAvailable('helm', helm !== undefined, `helm ${HELM_VERSION} is not built (apps/vmcp-watcher/test/ensure-go-tool.ts helm; needs Go)`) &&
-  toolAvailable('OCI registry', registryBinary !== undefined, `registry ${REGISTRY.version} is not built (ensure-go-tool.ts registry; needs Go)`) &&
-  toolAvailable('container image', imageBuilt(), `${LOCAL_IMAGE} was not built (the test command's image step; needs buildah and debootstrap)`);
+  toolAvailable(
+    'helm',
+    helm !== undefined,
+    `helm ${HELM_VERSION} is not built (apps/vmcp-watcher/test/ensure-go-tool.ts helm; needs Go)`,
+  ) &&
+  toolAvailable(
+    'OCI registry',
+    registryBinary !== undefined,
+    `registry ${REGISTRY.version} is not built (ensure-go-tool.ts registry; needs Go)`,
+  ) &&
+  toolAvailable(
+    'container image',
+    imageBuilt(),
+    `${LOCAL_IMAGE} was not built (the test command's image step; needs buildah and debootstrap)`,
+  );
 
 interface ImageConfig {
   config: { Labels: Record<string, string> };
@@ -68,9 +70,13 @@ describeIntegration('release rehearsal: image and chart through a local OCI regi
       const target = `${registry.host}/${IMAGE_REPO}:${VERSION}`;
       const digestFile = path.join(home, 'image.digest');
       const t0 = Date.now();
-      await execFileP('bash', [IMAGE_SH, 'buildah', 'push', '--quiet', '--tls-verify=false', '--digestfile', digestFile, LOCAL_IMAGE, `docker://${target}`], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      await execFileP(
+        'bash',
+        [IMAGE_SH, 'buildah', 'push', '--quiet', '--tls-verify=false', '--digestfile', digestFile, LOCAL_IMAGE, `docker://${target}`],
+        {
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
       imageDigest = readFileSync(digestFile, 'utf8').trim();
       say(`pushed ${target} (${imageDigest}) in ${Math.round((Date.now() - t0) / 1000)} s`);
       const manifest = (await registry.manifest(IMAGE_REPO, VERSION))!;
@@ -103,57 +109,47 @@ describeIntegration('release rehearsal: image and chart through a local OCI regi
       expect(out).toContain(`Digest: ${manifest.digest}`);
     }, 120_000);
 
-    const chartRef = (): string => `oci://${registry.host}/${CHART_REPO}/vmcp-watcher`;
-    const imageValues = (): string[] => [
-      '--set',
-      `image.registry=${registry.host}`,
-      '--set',
-      `image.repository=${IMAGE_REPO}`,
-      '--set',
-      `image.digest=${imageDigest}`,
-    ];
-
-    it('renders from the registry (dry run: helm template oci://…) with the pushed image by digest', async () => {
-      expect(imageDigest).toMatch(/^sha256:/);
-      const { stdout } = await runHelm(helm!, home, [
-        'template',
+    /** `helm template|install watcher oci://…` at the pushed version, with the pushed image by digest. */
+    const fromRegistry = (command: 'template' | 'install', ns: string, extra: string[] = []): Promise<{ stdout: string }> =>
+      runHelm(helm!, home, [
+        command,
         'watcher',
-        chartRef(),
-        '--version',
-        VERSION,
-        '--plain-http',
-        '-n',
-        'toolhive-system',
-        '--set',
-        'group=engineering',
-        ...imageValues(),
-      ]);
-      const objects = parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; spec?: unknown } | null);
-      const deployment = objects.find((o) => o?.kind === 'Deployment') as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
-      expect(deployment.spec.template.spec.containers[0]!.image).toBe(`${registry.host}/${IMAGE_REPO}@${imageDigest}`);
-    }, 120_000);
-
-    it('installs from the registry into the API server (helm install oci://…), and the image it names resolves there', async () => {
-      const ns = await env.newNamespace('oci-install');
-      const { stdout } = await runHelm(helm!, home, [
-        'install',
-        'watcher',
-        chartRef(),
+        `oci://${registry.host}/${CHART_REPO}/vmcp-watcher`,
         '--version',
         VERSION,
         '--plain-http',
         '-n',
         ns,
-        '--kubeconfig',
-        env.kubeconfigPath,
+        ...extra,
         '--set',
         'group=engineering',
-        ...imageValues(),
+        '--set',
+        `image.registry=${registry.host}`,
+        '--set',
+        `image.repository=${IMAGE_REPO}`,
+        '--set',
+        `image.digest=${imageDigest}`,
       ]);
+
+    it('renders from the registry (dry run: helm template oci://…) with the pushed image by digest', async () => {
+      expect(imageDigest).toMatch(/^sha256:/);
+      const { stdout } = await fromRegistry('template', 'toolhive-system');
+      const objects = parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; spec?: unknown } | null);
+      const deployment = objects.find((o) => o?.kind === 'Deployment') as {
+        spec: { template: { spec: { containers: Array<{ image: string }> } } };
+      };
+      expect(deployment.spec.template.spec.containers[0]!.image).toBe(`${registry.host}/${IMAGE_REPO}@${imageDigest}`);
+    }, 120_000);
+
+    it('installs from the registry into the API server (helm install oci://…), and the image it names resolves there', async () => {
+      const ns = await env.newNamespace('oci-install');
+      const { stdout } = await fromRegistry('install', ns, ['--kubeconfig', env.kubeconfigPath]);
       expect(stdout).toMatch(/STATUS: deployed/);
       const list = await runHelm(helm!, home, ['list', '-n', ns, '--kubeconfig', env.kubeconfigPath, '-o', 'json']);
       expect((JSON.parse(list.stdout) as Array<{ chart: string }>).map((r) => r.chart)).toEqual([`vmcp-watcher-${VERSION}`]);
-      const deployment = await env.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'watcher-vmcp-watcher', namespace: ns });
+      const deployment = await env.kubeConfig
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ name: 'watcher-vmcp-watcher', namespace: ns });
       const image = deployment.spec!.template.spec!.containers[0]!.image!;
       expect(image).toBe(`${registry.host}/${IMAGE_REPO}@${imageDigest}`);
       // The reference the cluster would pull is served by the registry (by digest, not just by tag).

@@ -17,7 +17,11 @@ import { REPO_ROOT } from '../src/workspace.ts';
 const WORKFLOW = path.join(REPO_ROOT, '.github/workflows/release.yml');
 const text = readFileSync(WORKFLOW, 'utf8');
 const actionlint = findGoTool(ACTIONLINT);
-const haveActionlint = toolAvailable('actionlint', actionlint !== undefined, `actionlint ${ACTIONLINT.version} is not built (ensure-go-tool.ts actionlint; needs Go)`);
+const haveActionlint = toolAvailable(
+  'actionlint',
+  actionlint !== undefined,
+  `actionlint ${ACTIONLINT.version} is not built (ensure-go-tool.ts actionlint; needs Go)`,
+);
 
 interface Step {
   uses?: string;
@@ -59,7 +63,8 @@ describe.skipIf(!haveActionlint)(`release workflow (actionlint ${ACTIONLINT.vers
 });
 
 describe('release workflow steps', () => {
-  const runs = (job: string): string => workflow.jobs[job]!.steps.map((s) => `${s.run ?? ''}\n${JSON.stringify(s.with ?? {})}\n${JSON.stringify(s.env ?? {})}`).join('\n');
+  const runs = (job: string): string =>
+    workflow.jobs[job]!.steps.map((s) => `${s.run ?? ''}\n${JSON.stringify(s.with ?? {})}\n${JSON.stringify(s.env ?? {})}`).join('\n');
 
   it('publishes npm packages with provenance (OIDC id-token)', () => {
     expect(workflow.jobs['npm']!.permissions).toMatchObject({ 'id-token': 'write' });
@@ -69,7 +74,8 @@ describe('release workflow steps', () => {
 
   it('builds the image with the version, revision and source labels, from a base pinned by digest', () => {
     const image = runs('image');
-    for (const arg of ['VERSION=', 'REVISION=${{ github.sha }}', 'SOURCE=', 'NODE_IMAGE=${{ steps.base.outputs.image }}']) expect(image).toContain(arg);
+    for (const arg of ['VERSION=', 'REVISION=${{ github.sha }}', 'SOURCE=', 'NODE_IMAGE=${{ steps.base.outputs.image }}'])
+      expect(image).toContain(arg);
     expect(image).toContain('docker buildx imagetools inspect');
     expect(image).toContain('"push":true');
   });

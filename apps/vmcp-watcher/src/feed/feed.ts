@@ -63,19 +63,31 @@ export interface Feed {
   close(): void;
 }
 
-/** The feed's JSON of a backend: all of it. Served only to callers the access check allowed. */
-function fullJson(backend: Backend): string {
-  return JSON.stringify(backend);
-}
-
-function* mapped(backends: Iterable<Backend>): Generator<string> {
-  for (const backend of backends) yield fullJson(backend);
+/**
+ * The feed's JSON of a backend: all of it, served only to callers the access check allowed. Stored backends are
+ * immutable and replaced on change, so each one's JSON is made once and shared by every reset and page that writes
+ * it: 50 gateways reconnecting after a restart cost one serialisation of the registry, not 50.
+ */
+function fullJsonWriter(): (backend: Backend) => string {
+  const made = new WeakMap<Backend, string>();
+  return (backend) => {
+    let json = made.get(backend);
+    if (json === undefined) {
+      json = JSON.stringify(backend);
+      made.set(backend, json);
+    }
+    return json;
+  };
 }
 
 /** Wires the feed on a service context. */
 export function createFeed(options: FeedOptions): Feed {
   const ctx = options.context;
   const logger = ctx.logger.child({ component: 'feed' });
+  const fullJson = fullJsonWriter();
+  function* mapped(backends: Iterable<Backend>): Generator<string> {
+    for (const backend of backends) yield fullJson(backend);
+  }
   const hub = new EventHub({
     registry: ctx.registry,
     logger,

@@ -1,7 +1,7 @@
 import type { MCPExternalAuthConfig } from '@vmcp/api';
 import type { BackendAuthStrategy } from '@vmcp/registry';
 import { MCP_EXTERNAL_AUTH_CONFIG } from '../constants.ts';
-import { errorMessage } from '../logger.ts';
+import { errorMessage } from '@vmcp/core';
 import { authConfigFields } from './config-fields.ts';
 import type { AuthConverterRegistry } from './registry.ts';
 import { NotFoundError, type CacheReader, type DirectReader } from '../types.ts';

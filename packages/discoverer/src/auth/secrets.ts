@@ -1,4 +1,4 @@
-import { errorMessage } from '../logger.ts';
+import { errorMessage } from '@vmcp/core';
 import { FieldReader, isJsonObject, jsonTypeOf, type JsonObject } from '../read/fields.ts';
 import type { AuthConverterContext } from './types.ts';
 

@@ -1,5 +1,5 @@
 import type { BackendAuthStrategy, XaaStrategy } from '@vmcp/registry';
-import { errorMessage } from '../logger.ts';
+import { errorMessage } from '@vmcp/core';
 import { readSubConfig, setIfDefined } from './config-fields.ts';
 import { readSecretKeyRef, readSecretValue, type SecretKeyReference } from './secrets.ts';
 import type { AuthConverter, AuthConverterContext } from './types.ts';

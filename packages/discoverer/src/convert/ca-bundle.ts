@@ -1,5 +1,5 @@
 import type { ConfigMap } from '@vmcp/api';
-import { errorMessage } from '../logger.ts';
+import { errorMessage } from '@vmcp/core';
 import { FieldReader, isJsonObject, jsonTypeOf } from '../read/fields.ts';
 import type { DirectReader } from '../types.ts';
 

@@ -1,7 +1,7 @@
 import type { HeaderForwardConfig } from '@vmcp/registry';
 import { readSecretKeyRef, readSecretValue, type SecretKeyReference } from '../auth/secrets.ts';
 import type { AuthConverterContext } from '../auth/types.ts';
-import { errorMessage } from '../logger.ts';
+import { errorMessage } from '@vmcp/core';
 import type { FieldReader, JsonObject } from '../read/fields.ts';
 
 /** `N(s)` of the identifier format: upper-case, `-` → `_`, any other character outside `[A-Z0-9_]` → `_`. */

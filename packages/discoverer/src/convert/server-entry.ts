@@ -1,6 +1,6 @@
 import { remoteUrlOf, type KubeObject } from '@vmcp/api';
 import type { Backend } from '@vmcp/registry';
-import { errorMessage } from '../logger.ts';
+import { errorMessage } from '@vmcp/core';
 import type { FieldReader, JsonObject } from '../read/fields.ts';
 import type { WorkloadResolution } from '../types.ts';
 import { fetchCABundleData, type CABundleConfigMapRef } from './ca-bundle.ts';

@@ -1,29 +1,21 @@
-import { createKubernetesDiscoverer, type Discoverer, type WatchPlan } from '@vmcp/discoverer';
-import type { ResourceDescriptor } from '@vmcp/api';
-import { parseGroupRef, watchPlanOrDefault } from '@vmcp/reconciler';
-import { createApiDirectReader } from '../client/direct-reader.ts';
+import { callSafely, silentLogger, systemClock, toError, type Clock, type Logger } from '@vmcp/core';
+import type { Discoverer, WatchedKind, WatchPlan } from '@vmcp/discoverer';
+import { watchPlanOrDefault } from '@vmcp/reconciler';
 import { KubeHttpClient } from '../client/http.ts';
-import type { Controller } from '../controller/index.ts';
-import { resolveToolHiveVersions, ToolHiveKindNotServedError } from '../discovery/toolhive-versions.ts';
-import { InformerCacheReader, type Informer } from '../informer/index.ts';
-import type { BackendReconciler } from '@vmcp/reconciler';
-import { Backoff, callSafely, errorMessage, silentLogger, sleep, systemClock, toError, type Clock, type TimerHandle } from '@vmcp/core';
-import { InitialReconcileBarrier } from './initial-reconcile.ts';
+import type { InformerCacheReader, InformerErrorInfo } from '../informer/index.ts';
+import { ControlLoop } from './control-loop.ts';
+import { DecisionChanges } from './decision-changes.ts';
 import { InformerErrorPolicy } from './informer-error-policy.ts';
-import { kindSignature, projectStatus, type ProjectedKind } from './status-projection.ts';
-import type { BackendWatcherOptions, Logger, WatcherStatus } from './types.ts';
-import { createControlLoop, createKindInformer } from './wiring.ts';
+import { KindInformers } from './kind-informers.ts';
+import { ServedVersionsDiscovery } from './served-versions.ts';
+import { projectStatus } from './status-projection.ts';
+import { StatusNotifier } from './status-notifier.ts';
+import { SyncWaiters } from './sync-waiters.ts';
+import type { BackendWatcherOptions, WatcherStatus } from './types.ts';
+import { validateWatcherOptions } from './validate-options.ts';
+import { createDiscoverer } from './wiring.ts';
 
 type State = WatcherStatus['state'];
-
-/**
- * At most one `onStatusChange` push per this many ms: a change that touches thousands of backends (an auth config
- * edit) must not build thousands of status snapshots. The first change of a quiet period is pushed at once.
- */
-const STATUS_PUSH_INTERVAL_MS = 100;
-
-/** Retry pacing of API discovery while the API server cannot answer it: 0.5–1 s doubling to 30 s, jittered. */
-const DISCOVERY_BACKOFF = { initialMs: 500, maxMs: 30_000 };
 
 /**
  * Keeps a `DynamicRegistry` equal to the backends a namespace's objects describe, live: one informer per kind of
@@ -51,38 +43,27 @@ export class BackendWatcher {
   readonly reader: InformerCacheReader;
   readonly discoverer: Discoverer<string>;
 
-  readonly #o: BackendWatcherOptions;
-  readonly #log: Logger;
+  readonly #options: BackendWatcherOptions;
+  readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #client: KubeHttpClient;
-  readonly #kinds = new Map<string, ProjectedKind>();
-  /** Filled at start, once API discovery has chosen the versions; the cache reader reads through it. */
-  readonly #informers = new Map<string, Informer>();
-  readonly #signatures = new Map<string, string>();
-  readonly #policy: InformerErrorPolicy;
-  readonly #barrier: InitialReconcileBarrier;
-  readonly #reconciler: BackendReconciler<string>;
-  readonly #controller: Controller;
-  readonly #ac = new AbortController();
-  readonly #syncWaiters = new Set<() => void>();
-  readonly #listeners = new Set<(status: WatcherStatus) => void>();
+  readonly #sources: KindInformers;
+  readonly #errorPolicy: InformerErrorPolicy;
+  readonly #servedVersions: ServedVersionsDiscovery;
+  readonly #loop: ControlLoop;
+  readonly #notifier: StatusNotifier;
+  readonly #decisionChanges = new DecisionChanges();
+  readonly #syncWaiters: SyncWaiters;
+  /** Aborted once the controller has drained: stops discovery and every informer. */
+  readonly #stopWatching = new AbortController();
   readonly #done = Promise.withResolvers<void>();
-  readonly #excluded = new Map<string, string>();
   #state: State = 'new';
   #cachesSynced = false;
-  #cachesSyncedAt: number | undefined;
+  #startedAt = 0;
   #cachesSyncedIso: string | undefined;
   #readyIso: string | undefined;
-  #startedAt = 0;
-  #fatal: Error | undefined;
-  #discoveryError: string | undefined;
-  #servedVersions: readonly string[] | undefined;
-  #stopPromise: Promise<void> | undefined;
-  #resyncTimer: TimerHandle | undefined;
-  #controllerRun: Promise<void> | undefined;
-  #notifyQueued = false;
-  #lastPushAt = -Infinity;
-  #conflictCount = 0;
+  #fatalError: Error | undefined;
+  #stopping: Promise<void> | undefined;
 
   /**
    * Validates like upstream `NewBackendWatcher`, in the same order: `kube config cannot be nil`, `namespace cannot
@@ -90,64 +71,56 @@ export class BackendWatcher {
    * and `a custom discoverer needs its watch plan (options.plan)`. Nothing touches the network before `start()`.
    */
   constructor(options: BackendWatcherOptions) {
-    const o = (options ?? {}) as Partial<BackendWatcherOptions>;
-    if (!o.kubeConfig || typeof o.kubeConfig.getCurrentCluster !== 'function') throw new Error('kube config cannot be nil');
-    if (typeof o.namespace !== 'string' || o.namespace === '') throw new Error('namespace cannot be empty');
-    if (typeof o.groupRef !== 'string' || o.groupRef === '') throw new Error('groupRef cannot be empty');
-    if (!o.registry) throw new Error('registry cannot be nil');
-    if (o.discoverer && !o.plan) throw new Error('a custom discoverer needs its watch plan (options.plan)');
-    const ref = parseGroupRef(o.groupRef, o.namespace);
-    this.#o = options;
-    this.#log = options.logger ?? silentLogger;
+    const ref = validateWatcherOptions(options);
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
     this.#clock = options.clock ?? systemClock;
     this.namespace = ref.namespace;
     this.groupRef = options.groupRef;
     this.group = ref.name;
     this.registry = options.registry;
     this.plan = watchPlanOrDefault(options.plan ?? undefined, ref.name);
-    for (const kind of this.plan.kinds) {
-      if (this.#kinds.has(kind.kind)) throw new Error(`watch plan lists kind "${kind.kind}" twice`);
-      this.#kinds.set(kind.kind, { kind, resource: undefined, informer: undefined, tolerated: false, lastContactAt: undefined });
-    }
 
     this.#client = new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
-    this.reader = new InformerCacheReader(this.#informers);
-    const context = {
+    this.#sources = new KindInformers(this.plan, {
+      client: this.#client,
       namespace: this.namespace,
-      group: this.group,
-      reader: this.reader,
-      direct: options.directReader ?? createApiDirectReader(this.#client),
-      logger: this.#log,
-    };
-    this.discoverer =
-      typeof options.discoverer === 'function' ? options.discoverer(context) : (options.discoverer ?? createKubernetesDiscoverer(context));
+      reflector: options.reflector,
+      clock: this.#clock,
+      isTolerated: (kind) => this.#errorPolicy.isTolerated(kind),
+    });
+    this.reader = this.#sources.reader;
+    const { namespace, group, reader } = this;
+    this.discoverer = createDiscoverer(options, { namespace, group, reader, client: this.#client, logger: this.#logger });
 
-    this.#policy = new InformerErrorPolicy({
-      log: this.#log,
+    this.#notifier = new StatusNotifier(this.#clock, () => this.status());
+    this.#syncWaiters = new SyncWaiters(this.#clock, () => this.hasSynced());
+    this.#errorPolicy = new InformerErrorPolicy({
+      log: this.#logger,
       metric: (fn) => this.#metric(fn),
       cachesSynced: () => this.#cachesSynced,
       onToleratedChange: () => this.#checkCachesSynced(),
     });
-    this.#barrier = new InitialReconcileBarrier(this.#clock, (ms) => this.#onBarrierPassed(ms));
-    const loop = createControlLoop(
+    this.#servedVersions = new ServedVersionsDiscovery({
+      client: this.#client,
+      kinds: this.#sources.kinds(),
+      clock: this.#clock,
+      logger: this.#logger,
+      tolerateMissing: (kind, why) => this.#errorPolicy.tolerateMissing(kind, why),
+      onChange: () => this.#notifier.notify(),
+      enabled: options.discoverApiVersions !== false,
+    });
+    this.#loop = new ControlLoop(
       options,
+      { namespace, group, reader, discoverer: this.discoverer, plan: this.plan, clock: this.#clock },
       {
-        namespace: this.namespace,
-        group: this.group,
-        discoverer: this.discoverer,
-        reader: this.reader,
-        plan: this.plan,
-        clock: this.#clock,
-      },
-      {
-        log: this.#log,
+        log: this.#logger,
         metric: (fn) => this.#metric(fn),
-        onReconciled: (name) => this.#barrier.completed(name),
         onDecided: (name) => this.#onDecided(name),
+        onBarrierPassed: (ms) => this.#onBarrierPassed(ms),
+        onFailed: (err) => this.#fail(err),
       },
     );
-    this.#reconciler = loop.reconciler;
-    this.#controller = loop.controller;
   }
 
   /**
@@ -160,14 +133,14 @@ export class BackendWatcher {
     if (this.#state !== 'new') throw new Error('watcher already started');
     this.#setState('starting');
     this.#startedAt = this.#clock.now();
-    this.#log.info('starting backend watcher', { namespace: this.namespace, group: this.group, kinds: [...this.#kinds.keys()] });
+    this.#logger.info('starting backend watcher', { ...this.#where(), kinds: [...this.#sources.kinds().keys()] });
     if (signal) {
       if (signal.aborted) void this.stop();
       else signal.addEventListener('abort', () => void this.stop(), { once: true });
     }
     this.#run().catch((err: unknown) => this.#fail(err));
     await this.#done.promise;
-    if (this.#fatal) throw this.#fatal;
+    if (this.#fatalError) throw this.#fatalError;
   }
 
   /** Stops: drains in-flight reconciles (bounded by `gracePeriodMs`), then stops the watches. Idempotent. */
@@ -177,8 +150,8 @@ export class BackendWatcher {
       this.#done.resolve();
       return Promise.resolve();
     }
-    this.#stopPromise ??= this.#stop();
-    return this.#stopPromise;
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
   }
 
   /**
@@ -187,7 +160,7 @@ export class BackendWatcher {
    * AND every backend name of the initial pass has completed one reconcile. Never false again afterwards.
    */
   hasSynced(): boolean {
-    return this.#barrier.passed;
+    return this.#loop.barrier.passed;
   }
 
   /**
@@ -199,26 +172,14 @@ export class BackendWatcher {
    * False at once if the watcher was never started; false on timeout (`timeoutMs`, default 30 s), on abort, or when
    * the watcher stops first. Idempotent and cheap once ready.
    */
-  async waitForCacheSync(signal?: AbortSignal, timeoutMs = this.#o.cacheSyncTimeoutMs ?? 30_000): Promise<boolean> {
+  async waitForCacheSync(signal?: AbortSignal, timeoutMs = this.#options.cacheSyncTimeoutMs ?? 30_000): Promise<boolean> {
     if (this.#state === 'new') {
-      this.#log.warn('waitForCacheSync called before start');
+      this.#logger.warn('waitForCacheSync called before start');
       return false;
     }
     if (this.hasSynced()) return true;
     if (this.#state === 'stopping' || this.#state === 'stopped' || this.#state === 'failed' || signal?.aborted) return false;
-    return new Promise<boolean>((resolve) => {
-      const finish = (v: boolean): void => {
-        this.#clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#syncWaiters.delete(onChange);
-        resolve(v);
-      };
-      const onAbort = (): void => finish(false);
-      const onChange = (): void => finish(this.hasSynced());
-      const timer = this.#clock.setTimeout(() => finish(false), timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#syncWaiters.add(onChange);
-    });
+    return this.#syncWaiters.wait(timeoutMs, signal);
   }
 
   /**
@@ -228,8 +189,7 @@ export class BackendWatcher {
    * read `status()` for them. Returns a function that removes the listener. A listener that throws is ignored.
    */
   onStatusChange(listener: (status: WatcherStatus) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#notifier.subscribe(listener);
   }
 
   /** A snapshot for /status, logs and tests. Contains no secret value. */
@@ -242,13 +202,13 @@ export class BackendWatcher {
       cachesSynced: this.#cachesSynced,
       readyAt: this.#readyIso,
       cacheSyncedAt: this.#cachesSyncedIso,
-      fatal: this.#fatal,
-      discoveryError: this.#discoveryError,
-      servedVersions: this.#servedVersions,
-      kinds: [...this.#kinds.values()].map((k) => ({ ...k, tolerated: this.#policy.isTolerated(k.kind.kind) })),
-      barrier: this.#barrier,
-      reconciler: this.#reconciler,
-      controller: this.#controller,
+      fatal: this.#fatalError,
+      discoveryError: this.#servedVersions.retryingError,
+      servedVersions: this.#servedVersions.servedVersions,
+      kinds: this.#sources.projected(),
+      barrier: this.#loop.barrier,
+      reconciler: this.#loop.reconciler,
+      controller: this.#loop.controller,
       registry: this.registry,
       now: this.#clock.now(),
     });
@@ -257,228 +217,101 @@ export class BackendWatcher {
   // -------------------------------------------------------------------------------------------------------------
 
   async #run(): Promise<void> {
-    const resources = await this.#discoverVersions();
+    const resources = await this.#servedVersions.resolve(this.#stopWatching.signal);
     if (resources === undefined || this.#state !== 'starting') return;
-    for (const entry of this.#kinds.values()) {
-      const { kind } = entry;
-      entry.resource = resources.get(kind.kind) ?? kind.resource;
-      const informer = createKindInformer(
-        kind,
-        entry.resource,
-        { client: this.#client, namespace: this.namespace, reader: this.reader, reflector: this.#o.reflector, clock: this.#clock },
-        {
-          onError: (k, err, info) => {
-            this.#policy.handle(k, err, info);
-            this.#notifyIfKindChanged(k.kind);
-          },
-          onWatchEvent: (k, type) => {
-            entry.lastContactAt = this.#clock.now();
-            this.#metric((m) => m.watchEvent?.(k.kind, type));
-            this.#notifyIfKindChanged(k.kind);
-          },
-          enqueue: (names) => {
-            for (const n of names) this.#controller.enqueue(n);
-          },
-        },
-      );
-      entry.informer = informer;
-      this.#informers.set(kind.kind, informer);
-    }
-    for (const entry of this.#kinds.values()) {
-      const informer = entry.informer!;
-      informer.run(this.#ac.signal).catch((err: unknown) => this.#fail(err));
-      informer.onSynced(() => {
-        entry.lastContactAt = this.#clock.now();
-        this.#notifyIfKindChanged(entry.kind.kind);
+    const hooks = {
+      onError: (kind: WatchedKind, err: Error, info: InformerErrorInfo) => {
+        this.#errorPolicy.handle(kind, err, info);
+        this.#notifyIfKindChanged(kind.kind);
+      },
+      onWatchEvent: (kind: WatchedKind, type: string) => {
+        this.#metric((m) => m.watchEvent?.(kind.kind, type));
+        this.#notifyIfKindChanged(kind.kind);
+      },
+      onSynced: (kind: WatchedKind) => {
+        this.#notifyIfKindChanged(kind.kind);
         this.#checkCachesSynced();
-      });
-    }
+      },
+      enqueue: (names: readonly string[]) => this.#loop.enqueue(names),
+      onFailed: (err: unknown) => this.#fail(err),
+    };
+    this.#sources.start(resources, hooks, this.#stopWatching.signal);
     this.#checkCachesSynced();
-  }
-
-  /**
-   * Kind → descriptor to list and watch. Retries while the API server cannot answer; undefined when stopped first.
-   * A required kind that no readable version serves is fatal; a missing optional kind is tolerated and watched at
-   * the plan's version, so installing its CRD later completes its sync.
-   */
-  async #discoverVersions(): Promise<ReadonlyMap<string, ResourceDescriptor> | undefined> {
-    if (this.#o.discoverApiVersions === false) return new Map([...this.#kinds].map(([name, k]) => [name, k.kind.resource]));
-    const descriptors = [...this.#kinds.values()].map((k) => k.kind.resource);
-    const backoff = new Backoff(DISCOVERY_BACKOFF, this.#clock);
-    for (;;) {
-      try {
-        const found = await resolveToolHiveVersions(this.#client, descriptors, this.#ac.signal);
-        this.#servedVersions = found.servedVersions;
-        this.#discoveryError = undefined;
-        const missingRequired: string[] = [];
-        for (const kindName of found.missing) {
-          const k = [...this.#kinds.values()].find((e) => e.kind.resource.kind === kindName)!;
-          if (!this.#policy.tolerateMissing(k.kind, `no served version of ${k.kind.resource.group} has ${k.kind.resource.plural}`)) {
-            missingRequired.push(k.kind.kind);
-          }
-        }
-        if (missingRequired.length > 0) throw new ToolHiveKindNotServedError(missingRequired, found.servedVersions);
-        // Keyed by the plan's kind string (the plan may name kinds differently from the descriptor's kind).
-        const byPlanKind = new Map<string, ResourceDescriptor>();
-        for (const [planKind, entry] of this.#kinds) {
-          const resolved = found.resources.get(entry.kind.resource.kind);
-          if (resolved !== undefined) byPlanKind.set(planKind, resolved);
-        }
-        const versions = Object.fromEntries([...byPlanKind].map(([k, d]) => [k, d.version]));
-        this.#log.info('API versions discovered', { served: found.servedVersions, versions });
-        return byPlanKind;
-      } catch (err) {
-        if (err instanceof ToolHiveKindNotServedError) throw err;
-        if (this.#ac.signal.aborted) return undefined;
-        const delay = backoff.next();
-        const message = errorMessage(err);
-        if (this.#discoveryError !== message)
-          this.#log.warn(`API discovery of toolhive.stacklok.dev failed, retrying in ${delay} ms: ${message}`);
-        this.#discoveryError = message;
-        this.#notify();
-        try {
-          await sleep(delay, { signal: this.#ac.signal, clock: this.#clock });
-        } catch {
-          return undefined; // stopped while waiting
-        }
-      }
-    }
   }
 
   #checkCachesSynced(): void {
     if (this.#cachesSynced || this.#state !== 'starting') return;
-    for (const { kind, informer } of this.#kinds.values()) {
-      if (informer === undefined) return;
-      if (!informer.hasSynced() && !((kind.required ?? true) === false && this.#policy.isTolerated(kind.kind))) return;
-    }
+    if (!this.#sources.allSynced()) return;
     this.#cachesSynced = true;
-    this.#cachesSyncedAt = this.#clock.now();
     this.#cachesSyncedIso = new Date(this.#clock.epochMs()).toISOString();
     this.#setState('running');
-    const ms = this.#cachesSyncedAt - this.#startedAt;
-    this.#log.info('caches synced, reconciling the initial pass', { namespace: this.namespace, group: this.group, ms });
+    const ms = this.#clock.now() - this.#startedAt;
+    this.#logger.info('caches synced, reconciling the initial pass', { ...this.#where(), ms });
     this.#metric((m) => m.cacheSynced?.(ms));
-    // Workers start only now (controller-runtime waits for its sources too): a reconcile on a half-filled cache
-    // would decide on missing dependencies. Events so far are already queued; add every source object and every
-    // registry id (which removes seed entries no object backs). That set is the initial pass of the barrier.
-    const names = this.#reconciler.namesToResync();
-    for (const n of names) this.#controller.enqueue(n);
-    this.#barrier.begin(names);
-    this.#controllerRun = this.#controller.start().catch((err: unknown) => this.#fail(err));
-    this.#scheduleResync();
+    // Workers start only now; the events so far are already queued.
+    this.#loop.startInitialPass();
   }
 
   #onBarrierPassed(ms: number): void {
     this.#readyIso = new Date(this.#clock.epochMs()).toISOString();
-    const p = this.#barrier.progress();
-    this.#log.info('initial reconcile done, ready', {
-      namespace: this.namespace,
-      group: this.group,
-      ms,
-      names: p.total,
-      backends: this.registry.count(),
-    });
+    const fields = { ...this.#where(), ms, names: this.#loop.barrier.progress().total, backends: this.registry.count() };
+    this.#logger.info('initial reconcile done, ready', fields);
     this.#metric((m) => m.initialReconcile?.(ms));
-    for (const fn of [...this.#syncWaiters]) fn();
-    this.#notify();
+    this.#syncWaiters.wakeAll();
+    this.#notifier.notify();
   }
 
-  /** A decision about `name`: push when its exclusion appeared, changed or went, or the conflict count changed. */
+  /** A decision about `name`: pushed when its exclusion appeared, changed or went, or the conflict count changed. */
   #onDecided(name: string): void {
     // The initial pass is pushed once, when the barrier is passed; before that each exclusion would be a push.
-    if (!this.#barrier.passed) return;
-    const e = this.#reconciler.exclusions().get(name);
-    const code = e === undefined ? undefined : `${e.reason.code}:${e.reason.message}`;
-    let changed = false;
-    if (code !== this.#excluded.get(name)) {
-      changed = true;
-      if (code === undefined) this.#excluded.delete(name);
-      else this.#excluded.set(name, code);
-    }
-    const conflicts = this.#reconciler.conflicts().length;
-    if (conflicts !== this.#conflictCount) {
-      this.#conflictCount = conflicts;
-      changed = true;
-    }
-    if (changed) this.#notify();
+    const { barrier, reconciler } = this.#loop;
+    if (!barrier.passed) return;
+    if (this.#decisionChanges.record(name, reconciler.exclusions().get(name), reconciler.conflicts().length)) this.#notifier.notify();
   }
 
   #notifyIfKindChanged(kind: string): void {
-    const entry = this.#kinds.get(kind);
-    if (entry === undefined) return;
-    const sig = kindSignature({ ...entry, tolerated: this.#policy.isTolerated(kind) });
-    if (this.#signatures.get(kind) === sig) return;
-    this.#signatures.set(kind, sig);
-    this.#notify();
+    const signature = this.#sources.signature(kind);
+    if (signature !== undefined) this.#notifier.notifyIfChanged(kind, signature);
   }
 
   #setState(state: State): void {
     if (this.#state === state) return;
     this.#state = state;
-    this.#notify();
-  }
-
-  /**
-   * Schedules one listener call for every change of this synchronous run, and at most one per
-   * {@link STATUS_PUSH_INTERVAL_MS} (later changes of a busy period are pushed together at its end).
-   */
-  #notify(): void {
-    if (this.#notifyQueued || this.#listeners.size === 0) return;
-    this.#notifyQueued = true;
-    const wait = this.#lastPushAt + STATUS_PUSH_INTERVAL_MS - this.#clock.now();
-    if (wait > 0) this.#clock.setTimeout(() => this.#push(), wait);
-    else queueMicrotask(() => this.#push());
-  }
-
-  #push(): void {
-    this.#notifyQueued = false;
-    this.#lastPushAt = this.#clock.now();
-    const status = this.status();
-    // A listener never breaks watching.
-    for (const fn of [...this.#listeners]) callSafely(() => fn(status));
-  }
-
-  #scheduleResync(): void {
-    const period = this.#o.resyncPeriodMs ?? 600_000;
-    if (period <= 0 || this.#state !== 'running') return;
-    const delay = period * (0.9 + 0.2 * this.#clock.random());
-    this.#resyncTimer = this.#clock.setTimeout(() => {
-      const names = this.#reconciler.namesToResync();
-      this.#log.debug('periodic resync', { names: names.length });
-      for (const n of names) this.#controller.enqueue(n);
-      this.#scheduleResync();
-    }, delay);
+    this.#notifier.notify();
   }
 
   async #stop(): Promise<void> {
     const failed = this.#state === 'failed';
     if (!failed) this.#setState('stopping');
-    if (this.#resyncTimer !== undefined) this.#clock.clearTimeout(this.#resyncTimer);
-    for (const fn of [...this.#syncWaiters]) fn();
+    this.#syncWaiters.wakeAll();
     try {
       // Reconcilers first, then the caches they read (controller-runtime's stop order).
-      const res = await this.#controller.stop();
-      if (!res.graceful) this.#log.warn('stop: grace period expired, abandoned reconciles', { abandoned: res.abandoned });
-      await this.#controllerRun;
+      const result = await this.#loop.stop();
+      if (!result.graceful) this.#logger.warn('stop: grace period expired, abandoned reconciles', { abandoned: result.abandoned });
     } finally {
-      this.#ac.abort();
+      this.#stopWatching.abort();
       if (!failed) this.#setState('stopped');
-      this.#log.info('backend watcher stopped', { namespace: this.namespace, group: this.group });
+      this.#logger.info('backend watcher stopped', this.#where());
       this.#done.resolve();
     }
   }
 
   #fail(err: unknown): void {
-    if (this.#fatal) return;
-    this.#fatal = toError(err);
-    this.#log.error(`backend watcher failed: ${this.#fatal.message}`);
+    if (this.#fatalError) return;
+    this.#fatalError = toError(err);
+    this.#logger.error(`backend watcher failed: ${this.#fatalError.message}`);
     this.#setState('failed');
     void this.stop();
   }
 
-  #metric(fn: (m: NonNullable<BackendWatcherOptions['metrics']>) => void): void {
-    const m = this.#o.metrics;
+  /** The fields that say which watcher a log line is about. */
+  #where(): { namespace: string; group: string } {
+    return { namespace: this.namespace, group: this.group };
+  }
+
+  #metric(fn: (metrics: NonNullable<BackendWatcherOptions['metrics']>) => void): void {
+    const metrics = this.#options.metrics;
     // Metrics never break watching.
-    if (m) callSafely(() => fn(m));
+    if (metrics) callSafely(() => fn(metrics));
   }
 }

@@ -1,79 +1,27 @@
 /**
- * The watcher's wiring: the reconciler and the controller that runs it, and one informer per kind whose events map
- * to backend names on the work queue. No decisions about errors or status live here (see informer-error-policy.ts
- * and status-projection.ts).
+ * The watcher's wiring: its discoverer, and one informer per kind whose events map to backend names on the work
+ * queue. No decisions about errors or status live here (see informer-error-policy.ts and status-projection.ts).
  */
 import type { ResourceDescriptor } from '@vmcp/api';
-import type { CacheReader, Discoverer, WatchPlan, WatchedKind } from '@vmcp/discoverer';
-import { BackendReconciler } from '@vmcp/reconciler';
+import type { Clock, Logger } from '@vmcp/core';
+import { createKubernetesDiscoverer, type CacheReader, type Discoverer, type WatchedKind } from '@vmcp/discoverer';
+import { createApiDirectReader } from '../client/direct-reader.ts';
 import type { KubeHttpClient } from '../client/http.ts';
-import { Controller } from '../controller/index.ts';
-import type { ReconcileResultLabel } from '../controller/metrics.ts';
 import { Informer, deletedObject, type InformerErrorInfo } from '../informer/index.ts';
-import type { Clock } from '@vmcp/core';
-import type { BackendWatcherOptions, Logger, WatcherMetrics } from './types.ts';
+import type { BackendWatcherOptions, WatcherReflectorOptions } from './types.ts';
 
-/** What the control loop reports back to the watcher. */
-export interface ControlLoopHooks {
-  log: Logger;
-  metric: (fn: (m: WatcherMetrics) => void) => void;
-  /** Every finished reconcile, whatever its outcome (the barrier counts these). */
-  onReconciled: (name: string, result: ReconcileResultLabel) => void;
-  /** A reconcile of `name` finished with a decision or a failure (its exclusion may have changed). */
-  onDecided: (name: string) => void;
-}
-
-/** The reconciler and the controller that runs it over the work queue. */
-export interface ControlLoop {
-  reconciler: BackendReconciler<string>;
-  controller: Controller;
-}
-
-/** Builds the reconciler and its controller (workers start later, once the caches are synced). */
-export function createControlLoop(
-  o: BackendWatcherOptions,
-  parts: { namespace: string; group: string; discoverer: Discoverer<string>; reader: CacheReader; plan: WatchPlan<string>; clock: Clock },
-  hooks: ControlLoopHooks,
-): ControlLoop {
-  const reconciler: BackendReconciler<string> = new BackendReconciler<string>({
-    namespace: parts.namespace,
-    groupRef: o.groupRef,
-    registry: o.registry,
-    discoverer: parts.discoverer,
-    reader: parts.reader,
-    plan: parts.plan,
-    onResult: (req, outcome) => {
-      // A failure is logged by the controller's onError, with the retry; its exclusion is still news.
-      if (!('error' in outcome)) {
-        hooks.log.debug('reconciled', { name: req.name, action: outcome.action, changed: outcome.changed, reason: outcome.reason?.code });
-      }
-      hooks.onDecided(req.name);
-    },
-    onConflict: (c) => {
-      hooks.log.warn(`backend name "${c.name}" is used by several kinds in group "${parts.group}"; serving ${c.kinds[0]}`, {
-        name: c.name,
-        kinds: c.kinds,
-      });
-      hooks.metric((m) => m.conflicts?.(reconciler.conflicts().length));
-    },
-  });
-  const controller = new Controller({
-    name: `backend-reconciler-${parts.group}`,
-    clock: parts.clock,
-    reconcile: async (req, signal) => {
-      const res = await reconciler.reconcile({ name: req.name }, signal);
-      return res.requeueAfterMs !== undefined ? { requeueAfterMs: res.requeueAfterMs } : {};
-    },
-    maxConcurrentReconciles: o.workers ?? 4,
-    gracePeriodMs: o.gracePeriodMs ?? 30_000,
-    ...(o.rateLimiter ? { rateLimiter: o.rateLimiter } : {}),
-    ...(o.metrics?.workqueue ? { queueMetrics: o.metrics.workqueue } : {}),
-    ...(o.metrics?.controller ? { metrics: o.metrics.controller } : {}),
-    onError: (req, err) =>
-      hooks.log.warn(`reconcile of backend "${req.name}" failed, retrying with backoff: ${err.message}`, { name: req.name }),
-    onReconciled: (req, result) => hooks.onReconciled(req.name, result),
-  });
-  return { reconciler, controller };
+/**
+ * The discoverer the reconciler asks: the user's (or the factory's, given the watcher's caches), else the Kubernetes
+ * discoverer reading through the caches and the API-backed direct reader.
+ */
+export function createDiscoverer(
+  options: BackendWatcherOptions,
+  parts: { namespace: string; group: string; reader: CacheReader; client: KubeHttpClient; logger: Logger },
+): Discoverer<string> {
+  const direct = options.directReader ?? createApiDirectReader(parts.client);
+  const context = { namespace: parts.namespace, group: parts.group, reader: parts.reader, direct, logger: parts.logger };
+  if (typeof options.discoverer === 'function') return options.discoverer(context);
+  return options.discoverer ?? createKubernetesDiscoverer(context);
 }
 
 /** What a kind's informer reports to the watcher. */
@@ -91,7 +39,7 @@ export interface InformerHooks {
 export function createKindInformer(
   kind: WatchedKind,
   resource: ResourceDescriptor,
-  parts: { client: KubeHttpClient; namespace: string; reader: CacheReader; reflector: BackendWatcherOptions['reflector']; clock: Clock },
+  parts: { client: KubeHttpClient; namespace: string; reader: CacheReader; reflector: WatcherReflectorOptions | undefined; clock: Clock },
   hooks: InformerHooks,
 ): Informer {
   const r = parts.reflector ?? {};

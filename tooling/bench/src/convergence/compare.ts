@@ -2,6 +2,7 @@
  * Compares the registry with the oracle's expectation: ids, and for each id the key fields. A divergence lists
  * what is missing, what is extra, and which fields differ — with secret values replaced by a marker.
  */
+import { compareBy } from '@vmcp/core';
 import type { Backend } from '@vmcp/registry';
 import type { ExpectedBackend, ExpectedExclusion } from './oracle.ts';
 
@@ -37,7 +38,7 @@ export function diffExclusions(
     if (got?.kind === want?.kind && got?.code === want?.code) continue;
     out.push({ id: name, problem: 'exclusion', expected: describeExclusion(want), actual: describeExclusion(got) });
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort(compareBy((entry) => entry.id));
 }
 
 /** The compared fields of a registry backend. */
@@ -82,7 +83,7 @@ export function diffRegistry(actual: readonly Backend[], expected: ReadonlyMap<s
     }
   }
   for (const [id, got] of actualById) if (!expected.has(id)) out.push({ id, problem: 'unexpected', actual: redact(got) });
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort(compareBy((entry) => entry.id));
 }
 
 /** Human-readable lines of a diff. */

@@ -28,7 +28,7 @@ export function serviceNodeFlags(dockerfile = readFileSync(SERVICE_DOCKERFILE, '
 }
 
 /** Where the bundled peers are written by `pnpm --filter @vmcp/bench build`. */
-export function bundledPeer(kind: 'ours' | 'bare'): string {
+export function bundledPeer(kind: Exclude<PeerKind, 'toolhive'>): string {
   return path.join(packageRoot, 'dist', 'peers', `${kind}-peer.js`);
 }
 

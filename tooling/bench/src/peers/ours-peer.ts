@@ -4,6 +4,7 @@
  * the bench's build and started with Node's compile cache, as the service is. Protocol: ./protocol.ts.
  */
 // Static imports, as the service has them: they let the bundler drop what is never used (most of client-node).
+import { errorMessage } from '@vmcp/core';
 import { KubeConfig } from '@kubernetes/client-node';
 import { BackendWatcher } from '@vmcp/kube-watcher';
 import { createDynamicRegistry } from '@vmcp/registry';
@@ -44,6 +45,6 @@ serveCommands(() => {
   void watcher.stop().then(() => process.exit(0));
 });
 await running.catch((err: unknown) => {
-  process.stderr.write(`[ours] watcher failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`[ours] watcher failed: ${errorMessage(err)}\n`);
   process.exit(1);
 });

@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { epochMs, peerArgv, type PeerArgs, type PeerEvent } from './protocol.ts';
 
-/** The three systems the bench compares. */
-export type PeerKind = 'ours' | 'toolhive' | 'bare';
+/** The systems the bench compares: three watchers, and a gateway replica reading the registry feed. */
+export type PeerKind = 'ours' | 'toolhive' | 'bare' | 'feed';
 
 /** How to start a peer: a command and the arguments before the protocol's flags. */
 export interface PeerCommand {

@@ -5,6 +5,7 @@
  * watch event) − the writer's receipt of the API server's answer, both on the machine's epoch clock. The systems run
  * one after the other against the same objects.
  */
+import { errorMessage } from '@vmcp/core';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,13 +21,14 @@ import { BENCH_GROUP, sleep, type BenchContext } from './context.ts';
 
 const writerScript = path.resolve(import.meta.dirname, '../peers/writer.ts');
 
-interface WriterResult {
+/** What the churn writer reports: acknowledgement time per sequence number, the achieved rate, failed writes. */
+export interface WriterResult {
   acks: Map<number, number>;
   achievedRate: number;
   errors: number;
 }
 
-function runWriter(ctx: BenchContext, namespace: string, p: ChurnParams, firstSeq: number): Promise<WriterResult> {
+export function runWriter(ctx: BenchContext, namespace: string, p: ChurnParams, firstSeq: number): Promise<WriterResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -120,7 +122,7 @@ export async function churnPeersPhase(
         if (r.missing > 0) failures.push(`${kind} never delivered ${r.missing} acknowledged writes`);
         if (r.writes.errors > 0) failures.push(`${r.writes.errors} writes failed during the ${kind} run`);
       } catch (err) {
-        failures.push(`${kind}: ${err instanceof Error ? err.message : String(err)}`);
+        failures.push(`${kind}: ${errorMessage(err)}`);
       }
     }
     const pick = (k: PeerKind, f: (r: NonNullable<(typeof runs)[PeerKind]>) => number | undefined): number | null => {
@@ -144,7 +146,7 @@ export async function churnPeersPhase(
     result.detail = { namespace, runs };
     if (failures.length > 0) result.error = failures.join('; ');
   } catch (err) {
-    result.error = err instanceof Error ? err.message : String(err);
+    result.error = errorMessage(err);
   }
   return result;
 }

@@ -14,8 +14,8 @@ export const BENCH_GROUP = 'bench';
 /** Milliseconds on a monotonic clock. */
 export const now = (): number => performance.now();
 
-/** Resolves after `ms`. */
-export { setTimeout as sleep } from 'node:timers/promises';
+/** Resolves after `ms` (`@vmcp/core`'s one `sleep`). */
+export { sleep } from '@vmcp/core';
 
 /** Rejects with `message` after `ms` unless `promise` settles first. */
 export async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

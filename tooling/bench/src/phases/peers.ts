@@ -4,6 +4,7 @@
  * one). Per start: process start → registry complete, watcher start → complete, and RSS and heap after sync, read
  * after a full GC. Heap per additional object comes from the difference between the two sizes of a full run.
  */
+import { errorMessage } from '@vmcp/core';
 import { kubernetesWatchPlan } from '@vmcp/discoverer';
 import { listEverything } from '../baseline/bare-client.ts';
 import { PeerProcess, type PeerKind } from '../peers/process.ts';
@@ -121,7 +122,7 @@ export async function peersPhase(
             `  rep ${r + 1} ${kind}: process→complete ${s.processToComplete.toFixed(0)} ms, watcher→complete ${s.watcherToComplete.toFixed(0)} ms, RSS ${(s.rss / 1048576).toFixed(0)} MiB`,
           );
         } catch (err) {
-          errors.push(`${kind}: ${err instanceof Error ? err.message : String(err)}`);
+          errors.push(`${kind}: ${errorMessage(err)}`);
         }
       }
     }
@@ -145,7 +146,7 @@ export async function peersPhase(
     result.detail = { namespace, samples: Object.fromEntries(samples) };
     if (errors.length > 0) result.error = errors.join('; ');
   } catch (err) {
-    result.error = err instanceof Error ? err.message : String(err);
+    result.error = errorMessage(err);
   }
   return { result, medians: out };
 }

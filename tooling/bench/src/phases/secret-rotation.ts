@@ -4,6 +4,7 @@
  * carries the new value (the watcher watches Secrets metadata-only and re-reads the value directly); the baseline
  * is the time to the metadata-only watch event for that Secret. Both observe the same rotations.
  */
+import { errorMessage } from '@vmcp/core';
 import { MCPExternalAuthConfigResource, MCPServerResource, SecretResource } from '@vmcp/api';
 import { listAll, watchFrom } from '../baseline/bare-client.ts';
 import { headerInjectionAuth, mcpServer, readyStatus, secret } from '../fixtures.ts';
@@ -94,7 +95,7 @@ export async function secretRotationPhase(ctx: BenchContext, p: RotationParams):
     );
     result.detail = { oursMs: ours, baselineMs: base };
   } catch (err) {
-    result.error = err instanceof Error ? err.message : String(err);
+    result.error = errorMessage(err);
   }
   return result;
 }

@@ -1,6 +1,7 @@
 /** docs/benchmarks.md: how the figures are produced, then the tables of the latest committed full run. */
-import { resultsMarkdown } from './markdown.ts';
-import type { BenchResults } from './results.ts';
+import { phaseMarkdown, resultsMarkdown } from './markdown.ts';
+import type { BenchResults, PhaseResult } from './results.ts';
+import { FLEET_PHASE_TITLE } from '../fleet/phase.ts';
 
 const INTRO = `# Benchmarks
 
@@ -41,6 +42,17 @@ Figures:
   upsert; bare: the watch event) − the writer's receipt of the API server's answer, both on the machine's clock.
 - **Secret rotation** (in one process, ours vs bare): a header-injection auth config reads a Secret; time from the
   Secret write's answer to the registry event with the new value (ours) or to the metadata-only watch event (bare).
+- **One watcher, many gateways** (tooling/bench/src/fleet): N gateway replicas, each a process of its own, at the
+  same MCPServers. *Embedding*: every replica runs a \`BackendWatcher\` (the "ours" peer). *Feed*: one vmcp-watcher
+  service (its bundled build, its own process, \`--feed\` over TLS) and every replica a \`RegistryFeed\`
+  (\`@vmcp/registry-feed\`, tooling/bench/src/peers/feed-peer.ts) with a TokenRequest token of a ServiceAccount that
+  holds only the documented feed Role. Watches = the API server's open WATCH requests
+  (\`apiserver_longrunning_requests\`) with N replicas running, minus those before any ran (the feed mode's count
+  includes its one watcher). Replica memory = the median of up to 5 replicas, each read after a full GC as above;
+  ToolHive's Go watcher at the same size for reference. Change → backend: a churn writer in its own process patches
+  the annotation at a fixed rate; latency = a replica's registry event with that sequence number − the write's
+  acknowledgement, over every replica and write, at the largest N. \`pnpm bench --only fleet\` runs this phase alone
+  and replaces its section here.
 
 Each table says which targets apply and whether they are met. The machine's load average is printed with each run:
 figures from a shared, busy machine are noisier than those of a quiet one, the ratios less so than the times.
@@ -52,4 +64,25 @@ The convergence (fault-injection) suite is described in tooling/bench/README.md.
 /** The whole file. */
 export function benchmarksDoc(results: BenchResults): string {
   return `${INTRO}${resultsMarkdown(results)}`;
+}
+
+const FLEET_HEADING = `### ${FLEET_PHASE_TITLE}`;
+
+/**
+ * `doc` (a previous benchmarksDoc) with the current introduction and `fleet` in place of its fleet section (or after
+ * its last table when it has none), headed by the run it comes from.
+ */
+export function withFleetSection(doc: string, fleet: PhaseResult, results: BenchResults): string {
+  const runStart = doc.indexOf('\n## Run of ');
+  const body = runStart === -1 ? '' : doc.slice(runStart + 1);
+  const start = body.indexOf(FLEET_HEADING);
+  const before = start === -1 ? body.trimEnd() : body.slice(0, start).trimEnd();
+  const section = [
+    phaseMarkdown(fleet).replace(
+      /^### .*\n/,
+      (h) =>
+        `${h}\nFrom a run of this phase alone on ${results.startedAt} (load average ${results.machine.loadAverage?.join(' / ') ?? 'n/a'} at start).\n`,
+    ),
+  ].join('');
+  return `${INTRO}${before}\n\n${section}`;
 }

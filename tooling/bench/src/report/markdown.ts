@@ -29,10 +29,11 @@ export function phaseMarkdown(phase: PhaseResult): string {
   const lines = [`### ${phase.phase}${params === '' ? '' : ` (${params})`}`, ''];
   if (phase.error !== undefined) lines.push(`**FAILED:** ${escapeCell(phase.error)}`, '');
   const threeWay = phase.figures.some((f) => f.toolhive !== undefined);
+  const { ours, baseline } = phase.labels ?? { ours: 'ours', baseline: 'bare' };
   if (threeWay) {
     const x = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : `${r.toFixed(2)}×`);
     lines.push(
-      '| figure | ours | ToolHive | bare | ours / ToolHive | ours / bare | target | met |',
+      `| figure | ${ours} | ToolHive | ${baseline} | ${ours} / ToolHive | ${ours} / ${baseline} | target | met |`,
       '|---|---:|---:|---:|---:|---:|---|---|',
     );
     for (const f of phase.figures) {
@@ -44,7 +45,7 @@ export function phaseMarkdown(phase: PhaseResult): string {
     }
     lines.push('');
   } else if (phase.figures.length > 0) {
-    lines.push('| figure | ours | baseline | ratio | target |', '|---|---:|---:|---:|---|');
+    lines.push(`| figure | ${ours} | ${phase.labels?.baseline ?? 'baseline'} | ratio | target |`, '|---|---:|---:|---:|---|');
     for (const f of phase.figures) {
       const ratio = f.ratio === null ? '—' : `${f.ratio.toFixed(2)}×`;
       lines.push(

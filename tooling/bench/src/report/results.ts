@@ -39,6 +39,8 @@ export interface PhaseResult {
   phase: string;
   params: Record<string, number | string>;
   figures: Figure[];
+  /** What "ours" and the baseline are in this phase's table, when not the watchers (default "ours" / "bare"). */
+  labels?: { ours: string; baseline: string };
   /** Raw samples and extra detail, for the JSON file only. */
   detail?: Record<string, unknown>;
   error?: string;

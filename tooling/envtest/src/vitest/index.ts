@@ -27,6 +27,11 @@ export interface TestEnv {
   addUser(user: UserSpec): Promise<UserKubeConfig>;
   /** Start-up time and memory of the control plane when it became ready. */
   readonly stats: SharedPlaneInfo['stats'];
+  /**
+   * The PEM file of the key the API server signs ServiceAccount tokens with: lets a test make a token the issuer
+   * really signed but that must be refused (an expired one; TokenRequest cannot issue one that short-lived).
+   */
+  readonly serviceAccountSigningKey: string;
 }
 
 /** Options of {@link useEnvtest} / {@link getTestEnv}. */
@@ -131,6 +136,7 @@ function toTestEnv(info: SharedPlaneInfo): TestEnv {
     kubeconfigYaml: info.kubeconfigYaml,
     server: info.server,
     stats: info.stats,
+    serviceAccountSigningKey: info.serviceAccountSigningKey,
     async newNamespace(prefix = 'test') {
       const name = `${prefix}-${randomBytes(4).toString('hex')}`;
       const res = await request(`${info.server}/api/v1/namespaces`, {
@@ -206,6 +212,9 @@ export function useEnvtest(options: UseEnvtestOptions = {}): TestEnv {
     },
     get stats() {
       return get().stats;
+    },
+    get serviceAccountSigningKey() {
+      return get().serviceAccountSigningKey;
     },
     newNamespace: (prefix?: string) => get().newNamespace(prefix),
     addUser: (user: UserSpec) => get().addUser(user),

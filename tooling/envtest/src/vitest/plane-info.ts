@@ -18,6 +18,7 @@ export function planeInfo(cp: ControlPlane): SharedPlaneInfo {
     clientCaCert: cp.pki.clientCaCert,
     clientCaKey: cp.pki.clientCaKey,
     usersDir: path.join(cp.dir, 'users'),
+    serviceAccountSigningKey: cp.pki.serviceAccountKey,
     stats: { totalStartMs: s.totalStartMs, etcdRssBytes: s.etcdRssBytes, apiServerRssBytes: s.apiServerRssBytes },
   };
 }

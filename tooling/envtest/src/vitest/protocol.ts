@@ -23,6 +23,8 @@ export interface SharedPlaneInfo {
   clientCaKey: string;
   /** Where a worker writes user certificates and kubeconfigs (inside the plane's temp dir, removed on stop). */
   usersDir: string;
+  /** The private key the API server signs ServiceAccount tokens with (PEM file), for tests of tokens it would refuse. */
+  serviceAccountSigningKey: string;
   stats: { totalStartMs: number; etcdRssBytes: number | undefined; apiServerRssBytes: number | undefined };
 }
 

@@ -1,0 +1,102 @@
+/**
+ * The watcher's sources: the kinds of its watch plan and, once API discovery has chosen their versions, one informer
+ * per kind. Knows when every required cache has synced and what of a kind's state is worth a status push.
+ */
+import type { ResourceDescriptor } from '@vmcp/api';
+import type { Clock } from '@vmcp/core';
+import type { WatchedKind, WatchPlan } from '@vmcp/discoverer';
+import type { KubeHttpClient } from '../client/http.ts';
+import { InformerCacheReader, type Informer } from '../informer/index.ts';
+import { kindSignature, type ProjectedKind } from './status-projection.ts';
+import type { WatcherReflectorOptions } from './types.ts';
+import { createKindInformer, type InformerHooks } from './wiring.ts';
+
+/** What the informers share. */
+export interface KindInformerParts {
+  client: KubeHttpClient;
+  namespace: string;
+  reflector: WatcherReflectorOptions | undefined;
+  clock: Clock;
+  /** A non-required kind whose CRD is not installed: the sync does not wait for it. */
+  isTolerated: (kind: string) => boolean;
+}
+
+/** What the informers report, besides {@link InformerHooks}. */
+export interface KindInformerHooks extends InformerHooks {
+  /** A kind delivered its first full list. */
+  onSynced: (kind: WatchedKind) => void;
+  /** An informer stopped with an error it does not retry. */
+  onFailed: (error: unknown) => void;
+}
+
+/** One per watcher. */
+export class KindInformers {
+  readonly #parts: KindInformerParts;
+  readonly #entries = new Map<string, ProjectedKind>();
+  /** Plan kind → informer, filled by {@link start}. */
+  readonly #informers = new Map<string, Informer>();
+  /** Reads the informers' caches (the discoverer's and the map functions' view of the cluster). */
+  readonly reader = new InformerCacheReader(this.#informers);
+
+  /** Throws when the plan lists a kind twice. */
+  constructor(plan: WatchPlan<string>, parts: KindInformerParts) {
+    this.#parts = parts;
+    for (const kind of plan.kinds) {
+      if (this.#entries.has(kind.kind)) throw new Error(`watch plan lists kind "${kind.kind}" twice`);
+      this.#entries.set(kind.kind, { kind, resource: undefined, informer: undefined, tolerated: false, lastContactAt: undefined });
+    }
+  }
+
+  /** The plan's kinds by their plan name. */
+  kinds(): Map<string, WatchedKind> {
+    return new Map([...this.#entries].map(([planKind, entry]) => [planKind, entry.kind]));
+  }
+
+  /** Creates and runs one informer per kind, listing and watching `resources` (else the plan's descriptor). */
+  start(resources: ReadonlyMap<string, ResourceDescriptor>, hooks: KindInformerHooks, signal: AbortSignal): void {
+    const { clock } = this.#parts;
+    for (const entry of this.#entries.values()) {
+      entry.resource = resources.get(entry.kind.kind) ?? entry.kind.resource;
+      entry.informer = createKindInformer(
+        entry.kind,
+        entry.resource,
+        { ...this.#parts, reader: this.reader },
+        {
+          ...hooks,
+          onWatchEvent: (kind, type) => {
+            entry.lastContactAt = clock.now();
+            hooks.onWatchEvent(kind, type);
+          },
+        },
+      );
+      this.#informers.set(entry.kind.kind, entry.informer);
+    }
+    for (const entry of this.#entries.values()) {
+      entry.informer!.run(signal).catch(hooks.onFailed);
+      entry.informer!.onSynced(() => {
+        entry.lastContactAt = clock.now();
+        hooks.onSynced(entry.kind);
+      });
+    }
+  }
+
+  /** Every informer delivered its first list, a tolerated optional kind excepted. False before {@link start}. */
+  allSynced(): boolean {
+    for (const { kind, informer } of this.#entries.values()) {
+      if (informer === undefined) return false;
+      if (!informer.hasSynced() && !((kind.required ?? true) === false && this.#parts.isTolerated(kind.kind))) return false;
+    }
+    return true;
+  }
+
+  /** Each kind as the status projection reads it. */
+  projected(): ProjectedKind[] {
+    return [...this.#entries.values()].map((entry) => ({ ...entry, tolerated: this.#parts.isTolerated(entry.kind.kind) }));
+  }
+
+  /** The part of `kind`'s state whose change is pushed to status listeners; undefined for a kind not in the plan. */
+  signature(kind: string): string | undefined {
+    const entry = this.#entries.get(kind);
+    return entry === undefined ? undefined : kindSignature({ ...entry, tolerated: this.#parts.isTolerated(kind) });
+  }
+}
