@@ -20,7 +20,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { kubeReviews } from '../src/feed/kube-reviews.ts';
 import { FEED_BACKENDS_PATH } from '../src/feed/feed.ts';
 import { KubeHttpClient } from '@vmcp/kube-watcher';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { serveFeed, type ServedFeed } from './feed-helpers.ts';
 import {
