@@ -177,14 +177,13 @@ describeIntegration('the registry feed on a real API server', () => {
       expect(JSON.parse(answer.text), name).toMatchObject({ cause });
       bodies.push(answer.text);
     }
-    const publicAnswers = await Promise.all(
-      ['/api/v1/backends', '/api/v1/backends/alpha', '/status', '/', '/metrics'].map((p) => feed.request(p)),
-    );
+    const publicAnswers = await Promise.all(['/api/v1/backends', '/api/v1/backends/alpha', '/status', '/'].map((p) => feed.request(p)));
     expect(publicAnswers[0]?.text).toContain('"alpha"'); // the public list does show the backend, without its values
-    const metrics = publicAnswers[4]!.text;
+    // /metrics is on the metrics port (plain HTTP), not on the API port.
+    const metrics = await (await fetch(`${replicas[0]!.running.metricsUrl ?? ''}metrics`)).text();
     expect(metrics).toMatch(/vmcp_feed_access_refused_total\{code="401",cause="token_expired"\} 1/);
     expect(metrics).toMatch(/vmcp_feed_access_refused_total\{code="403",cause="access_denied"\} 1/);
-    const everywhere = [...bodies, ...publicAnswers.map((a) => a.text), logs.join('\n')].join('\n');
+    const everywhere = [...bodies, ...publicAnswers.map((a) => a.text), metrics, logs.join('\n')].join('\n');
     for (const planted of [KEY_V1, ...Object.values(tokens)]) expect(everywhere).not.toContain(planted);
     expect(everywhere).not.toContain('not-a-real-token');
   }, 120_000);

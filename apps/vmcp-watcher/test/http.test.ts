@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDynamicRegistry } from '@vmcp/registry';
+import { createService, ListenerError } from '../src/app.ts';
 import type { BackendListResponse, StatusResponse } from '../src/index.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import { backend, kindStatus, PACKAGE_VERSION, secretBackend, startTestService, watcherStatus, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
@@ -156,5 +159,27 @@ describe('HTTP API', () => {
       expect.objectContaining({ level: 'info', change: 'removed', backend: 'x', version: 2 }),
     ]);
     for (const line of svc.logs) expect(typeof (JSON.parse(line) as { time: unknown }).time).toBe('string');
+  });
+
+  it('names the listener whose port cannot be bound', async () => {
+    svc = await startTestService();
+    const taken = Number(new URL(svc.url).port);
+    const other = createService({
+      registry: createDynamicRegistry(),
+      namespace: 'team-a',
+      groupRef: 'engineering',
+      logger: createLogger({ level: 'error', write: () => undefined }),
+      defaultMetrics: false,
+    });
+    try {
+      const error = await other.listen({ api: { host: '127.0.0.1', port: 0 }, probes: { host: '127.0.0.1', port: taken } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ListenerError);
+      expect(error).toMatchObject({ listener: 'probes', code: 'EADDRINUSE' });
+    } finally {
+      await other.shutdown();
+    }
   });
 });
