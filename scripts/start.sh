@@ -17,19 +17,11 @@ for arg in "$@"; do
   if [[ "$arg" == "--demo" ]]; then demo=true; else args+=("$arg"); fi
 done
 
-# The service's own order (apps/vmcp-watcher/src/config.ts): --kubeconfig, KUBECONFIG, in a pod, ~/.kube/config.
-cluster_configured() {
-  local arg
-  for arg in "${args[@]+"${args[@]}"}"; do
-    [[ "$arg" == "--kubeconfig" || "$arg" == --kubeconfig=* ]] && return 0
-  done
-  [[ -n "${KUBECONFIG:-}" ]] && return 0
-  [[ -n "${KUBERNETES_SERVICE_HOST:-}" && -f /var/run/secrets/kubernetes.io/serviceaccount/token ]] && return 0
-  [[ -n "${HOME:-}" && -f "$HOME/.kube/config" ]] && return 0
-  return 1
-}
+# Where the cluster would come from, asked of the service itself (its order: --kubeconfig, KUBECONFIG, in a pod,
+# ~/.kube/config): `none` means the demo. A command line the service refuses is left for it to report when it runs.
+cluster_source=$(node "$service" --print-cluster-source "${args[@]+"${args[@]}"}" 2>/dev/null) || cluster_source=invalid
 
-if [[ "$demo" == true ]] || ! cluster_configured; then
+if [[ "$demo" == true || "$cluster_source" == none ]]; then
   say "starting the local demo (tooling/demo): control plane, example resources, then vmcp-watcher ${args[*]+"${args[*]}"}"
   exec node --conditions=@vmcp/source tooling/demo/src/main.ts --service "$service" "${args[@]+"${args[@]}"}"
 fi

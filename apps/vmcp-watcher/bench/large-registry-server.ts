@@ -9,7 +9,7 @@
 import { createInterface } from 'node:readline';
 import { createDynamicRegistry, type Backend } from '@vmcp/registry';
 import { createService } from '../src/app.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 
 const count = Number(process.argv[2] ?? '3000');
 const blobBytes = Number(process.argv[3] ?? String(190 * 1024));
@@ -30,8 +30,10 @@ const service = createService({
   groupRef: 'engineering',
   logger: createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) }),
   defaultMetrics: false,
+  metricsServer: false,
 });
-const address = await service.listen({ host: '127.0.0.1', port: 0 });
+const loopback = { host: '127.0.0.1', port: 0 };
+const { api: address } = await service.listen({ api: loopback, probes: loopback });
 service.startWatcher();
 
 const used = (): number => {

@@ -1,6 +1,6 @@
 /**
- * Compiles the status page's browser script (src/page/client.ts) to JavaScript and writes it, as a string constant,
- * to src/page/script.generated.ts, which the page inlines (so the service bundle carries it, and running from
+ * Compiles the status page's browser script (src/http/page/client.ts) to JavaScript and writes it, as a string constant,
+ * to src/http/page/script.generated.ts, which the page inlines (so the service bundle carries it, and running from
  * source needs no build step). A test fails when the generated file is stale.
  *
  *   pnpm --filter vmcp-watcher generate:page
@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-const PAGE_DIR = path.resolve(import.meta.dirname, '../src/page');
+const PAGE_DIR = path.resolve(import.meta.dirname, '../src/http/page');
 /** The browser script's source. */
 export const CLIENT_SOURCE = path.join(PAGE_DIR, 'client.ts');
 /** Where the compiled script goes. */

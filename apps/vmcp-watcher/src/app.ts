@@ -1,22 +1,28 @@
 /**
- * One service instance: HTTP server, event hub, metrics and (optionally) a watcher, started and stopped as a unit.
- * `cli.ts` and `demo.ts` build one; tests build one with a fake watcher.
+ * One service instance: HTTP servers (API, probes, metrics), event hub, metrics and (optionally) a watcher, started
+ * and stopped as a unit. `run.ts` builds one against a cluster; tests build one with a fake watcher. This module only
+ * wires the parts together; each part is in `config/`, `cluster/`, `http/` or `observe/`.
  */
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { DynamicRegistry, RegistryEvent } from '@vmcp/registry';
-import type { ListenAddress } from './config.ts';
-import { createHttpServer } from './http/server.ts';
+import type { DynamicRegistry } from '@vmcp/registry';
+import { NO_CONFIG_WARNINGS, type ConfigWarningSource } from './cluster/config-warnings.ts';
+import type { ServiceWatcher } from './cluster/service-watcher.ts';
+import { watcherRun } from './cluster/watcher-run.ts';
+import { ChangeLog } from './http/change-log.ts';
 import type { ServiceContext } from './http/context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
 import { PublicBackendWriter } from './http/public-json.ts';
-import type { Logger } from './logger.ts';
-import { createMetrics, type ServiceMetrics } from './metrics.ts';
-import { EventHub } from './sse.ts';
+import { ServerSet, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
+import { createServers, type ServiceServers } from './http/server.ts';
+import { EventHub } from './http/sse/event-hub.ts';
+import { feedStatus } from './http/sse/status-feed.ts';
+import type { Logger } from './observe/logger.ts';
+import { logRegistryChanges } from './observe/registry-log.ts';
+import { createMetrics, type ServiceMetrics } from './observe/metrics/index.ts';
 import { SERVICE_VERSION } from './version.ts';
-import type { ServiceWatcher } from './watcher.ts';
 
 export { SERVICE_VERSION };
+export { ListenerError, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
 
 /** Options of {@link createService}. */
 export interface ServiceOptions {
@@ -26,6 +32,8 @@ export interface ServiceOptions {
   logger: Logger;
   /** Build the watcher once the metrics exist (its hooks are bound to them). Absent = static mode. */
   watcher?: (metrics: ServiceMetrics) => ServiceWatcher;
+  /** Probable misconfigurations to show (cluster/config-warnings.ts), given the watcher. Default: none. */
+  configWarnings?: (watcher: ServiceWatcher | undefined) => ConfigWarningSource;
   readinessTimeoutMs?: number;
   maxSseClients?: number;
   sseHeartbeatMs?: number;
@@ -34,6 +42,8 @@ export interface ServiceOptions {
   drainMs?: number;
   /** process metrics (`process_*`, `nodejs_*`). Default true. */
   defaultMetrics?: boolean;
+  /** Serve `/metrics` on a port of its own. Default true (`--metrics-bind-address 0` turns it off). */
+  metricsServer?: boolean;
   /** Page sizes and the per-backend size bound of the HTTP answers; unset fields keep their defaults. */
   httpLimits?: Partial<HttpLimits>;
 }
@@ -41,26 +51,17 @@ export interface ServiceOptions {
 /** A running (or runnable) service. */
 export interface Service {
   readonly context: ServiceContext;
+  /** The API server (the API, the page, the event stream). */
   readonly server: http.Server;
-  /** Listens; resolves with the bound address. */
-  listen(address: ListenAddress): Promise<AddressInfo>;
+  readonly servers: ServiceServers;
+  /** Listens on every port; resolves with the bound addresses. Rejects naming the listener that failed. */
+  listen(addresses: ServiceAddresses): Promise<BoundAddresses>;
   /** Starts the watcher in the background; resolves when it is running (not synced). */
   startWatcher(): void;
   /** Resolves when the watcher ends: undefined after a graceful stop, the error after a fatal one. */
   readonly watcherDone: Promise<Error | undefined>;
-  /** Graceful stop: refuse new connections, end event streams, drain the watcher, close the server. Idempotent. */
+  /** Graceful stop: refuse new connections, end event streams, drain the watcher, close the servers. Idempotent. */
   shutdown(): Promise<void>;
-}
-
-function describeChange(event: RegistryEvent): Record<string, unknown> {
-  return event.type === 'upsert'
-    ? {
-        change: event.previous === undefined ? 'added' : 'updated',
-        backend: event.backend.name,
-        version: event.version,
-        health: event.backend.healthStatus,
-      }
-    : { change: 'removed', backend: event.id, version: event.version };
 }
 
 /** Wires a service. Nothing listens or watches until `listen` / `startWatcher`. */
@@ -76,152 +77,65 @@ export function createService(options: ServiceOptions): Service {
     ...(options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {}),
     ...(options.sseBufferSize !== undefined ? { bufferSize: options.sseBufferSize } : {}),
   });
-  // The watcher is built after the metrics (its hooks are bound to them) while the metrics read the watcher's view
-  // at scrape time: a holder breaks the cycle.
-  const holder: { watcher?: ServiceWatcher } = {};
+  // The watcher (and the warnings, which read it) are built after the metrics, as its hooks are bound to them, while
+  // the metrics read both at scrape time: a holder breaks the cycle.
+  const holder: { watcher?: ServiceWatcher; warnings: ConfigWarningSource } = { warnings: NO_CONFIG_WARNINGS };
   const metrics = createMetrics({
     registry,
-    watcherView: () => holder.watcher?.view(),
+    watcherStatus: () => holder.watcher?.status(),
     sseClients: () => hub.clientCount,
+    configWarnings: () => holder.warnings.current(),
     defaultMetrics: options.defaultMetrics ?? true,
     version: SERVICE_VERSION,
   });
   const watcher = options.watcher?.(metrics);
   if (watcher !== undefined) holder.watcher = watcher;
-
+  const warnings = (holder.warnings = options.configWarnings?.(watcher) ?? NO_CONFIG_WARNINGS);
   const context: ServiceContext = {
     registry,
     watcher,
     hub,
     metrics,
+    warnings,
     logger,
+    limits,
+    publicJson,
+    changes: new ChangeLog(registry, options.sseBufferSize ?? 1000),
     namespace: options.namespace,
     groupRef: options.groupRef,
     version: SERVICE_VERSION,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 5000,
-    limits,
-    publicJson,
   };
-  const server = createHttpServer(context);
-  // Requests being answered (event streams excluded: they are ended by the hub), so a graceful stop lets them finish.
-  let inFlight = 0;
-  const drained = new Set<() => void>();
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    // The path only (a query may carry anything): lets a test or an operator see that a request has arrived.
-    if (logger.isEnabled('debug')) logger.debug('request received', { method: req.method, path: req.url?.split('?')[0] });
-    if (req.url?.startsWith('/api/v1/events') === true) return;
-    inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) for (const notify of [...drained]) notify();
-    });
-  });
-  const waitForRequests = (ms: number): Promise<void> =>
-    inFlight === 0
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          const done = (): void => {
-            clearTimeout(timer);
-            drained.delete(done);
-            resolve();
-          };
-          const timer = setTimeout(done, ms);
-          drained.add(done);
-        });
-  const unsubscribe = registry.subscribe((event) => logger.info('registry changed', describeChange(event)));
+  const servers = new ServerSet(createServers(context, options.metricsServer ?? true), logger);
+  const stopChangeLog = logRegistryChanges(registry, logger);
+  const stopStatusFeed = feedStatus(context);
+  const run = watcherRun(watcher, registry, logger);
 
-  const publishStatus = (): void => {
-    const view = watcher?.view();
-    hub.publishStatus({
-      synced: view?.synced ?? true,
-      mode: watcher === undefined ? 'static' : 'dynamic',
-      groupRef: options.groupRef,
-      namespace: options.namespace,
-      exclusions: view?.exclusions ?? [],
-      conflicts: view?.conflicts ?? [],
-      ...(view?.initialReconcile !== undefined
-        ? { initialReconcile: { done: view.initialReconcile.done, total: view.initialReconcile.total } }
-        : {}),
-      watches: (view?.kinds ?? []).map((k) => ({ kind: k.kind, connected: k.connected, synced: k.synced })),
-      ...(view?.fatalError !== undefined ? { fatalError: true } : {}),
-    });
+  const stop = async (): Promise<void> => {
+    logger.info('shutting down');
+    stopStatusFeed();
+    warnings.stop?.();
+    hub.close();
+    // Requests already accepted (a probe waiting for the sync, a metrics scrape) get their answer first.
+    await servers.drain(options.drainMs ?? 10_000);
+    await run.stop();
+    await servers.close();
+    stopChangeLog();
+    context.changes.close();
+    metrics.close();
+    logger.info('stopped');
   };
-  publishStatus();
-  // Pushed by the watcher on every change worth showing (no polling); the hub drops repeats of the same payload.
-  let loggedReady = false;
-  const stopStatus = watcher?.onStatusChange(() => {
-    if (!loggedReady && watcher.hasSynced()) {
-      // Logged once, with how long it took: the moment /readyz turns 200.
-      loggedReady = true;
-      logger.info('ready', {
-        ms: Math.round(performance.now() - startedAt),
-        backends: registry.count(),
-        version: registry.version(),
-      });
-    }
-    publishStatus();
-  });
-
-  let resolveDone: (value: Error | undefined) => void = () => undefined;
-  const watcherDone = new Promise<Error | undefined>((resolve) => (resolveDone = resolve));
-  let started = false;
-  let startedAt = 0;
   let shuttingDown: Promise<void> | undefined;
-
   return {
     context,
-    server,
-    watcherDone,
-    listen: (address) =>
-      new Promise<AddressInfo>((resolve, reject) => {
-        const onError = (error: Error): void => reject(error);
-        server.once('error', onError);
-        server.listen({ port: address.port, ...(address.host !== undefined ? { host: address.host } : {}) }, () => {
-          server.off('error', onError);
-          const bound = server.address() as AddressInfo;
-          logger.info('listening', { address: bound.address, port: bound.port });
-          resolve(bound);
-        });
-      }),
+    server: servers.servers.api,
+    servers: servers.servers,
+    watcherDone: run.done,
+    listen: (addresses) => servers.listen(addresses),
     startWatcher: () => {
-      if (watcher === undefined || started) {
-        if (watcher === undefined) resolveDone(undefined);
-        return;
-      }
-      started = true;
-      startedAt = performance.now();
-      watcher.start().then(
-        () => resolveDone(undefined),
-        (error: unknown) => {
-          const err = error instanceof Error ? error : new Error(String(error));
-          // Liveness turns 503 from here (fatalError), so Kubernetes restarts the pod.
-          logger.error('watcher stopped on a fatal error', { error: err });
-          publishStatus();
-          resolveDone(err);
-        },
-      );
+      warnings.start?.();
+      run.start();
     },
-    shutdown: () => {
-      shuttingDown ??= (async () => {
-        logger.info('shutting down');
-        stopStatus?.();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        hub.close();
-        server.closeIdleConnections();
-        // Requests already accepted (a probe waiting for the sync, a metrics scrape) get their answer first.
-        if (inFlight > 0) {
-          logger.info('waiting for in-flight requests', { requests: inFlight });
-          await waitForRequests(options.drainMs ?? 10_000);
-        }
-        if (watcher !== undefined && started) await watcher.stop();
-        // Whatever is still open now (keep-alive sockets, overrunning requests) is cut.
-        server.closeAllConnections();
-        await closed;
-        unsubscribe();
-        metrics.close();
-        logger.info('stopped');
-      })();
-      return shuttingDown;
-    },
+    shutdown: () => (shuttingDown ??= stop()),
   };
 }

@@ -1,15 +1,22 @@
 /**
  * The `vmcp-watcher` command. Exit codes: 0 after a graceful stop, 1 when the cluster cannot be used or the
- * service fails, 2 for invalid configuration. Every start-up failure is one line on stderr that names the cause.
+ * service fails, 2 for invalid configuration. Every start-up failure is one line on stderr that names the cause,
+ * in the log format asked for (`--log-format`), so a log pipeline can parse it like any other line.
  */
 import { readFileSync } from 'node:fs';
+import { errorMessage } from '@vmcp/core';
 import { publicUrl } from '@vmcp/registry';
-import { SERVICE_VERSION } from './app.ts';
-import { ConfigError, USAGE, loadConfig, type Config } from './config.ts';
-import { ClusterUnavailableError, loadKubeConfig } from './kube.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { loadKubeConfig } from './cluster/kubeconfig.ts';
+import { ClusterUnavailableError } from './cluster/preflight.ts';
+import { describeClusterSource } from './config/cluster-source.ts';
+import { ConfigError } from './config/error.ts';
+import { loadConfig, requestedLogFormat, type Config } from './config/load.ts';
+import type { LogFormat } from './config/parsers.ts';
+import { USAGE } from './config/usage.ts';
+import { createLogger, formatLine, type Logger } from './observe/logger.ts';
 import { ListenError, startAgainstCluster } from './run.ts';
 import { installSignalHandlers } from './shutdown.ts';
+import { SERVICE_VERSION } from './version.ts';
 
 function readIfExists(path: string): string | undefined {
   try {
@@ -21,9 +28,11 @@ function readIfExists(path: string): string | undefined {
   }
 }
 
-function fail(message: string, code: number): number {
-  process.stderr.write(`vmcp-watcher: ${message}\n`);
-  return code;
+/** Writes the one fatal line and returns the exit code. */
+function fail(format: LogFormat, message: string, exitCode: number): number {
+  const entry = { time: new Date().toISOString(), level: 'error', msg: message, exitCode };
+  process.stderr.write(`${formatLine(format, entry)}\n`);
+  return exitCode;
 }
 
 async function runCluster(config: Config, logger: Logger): Promise<void> {
@@ -35,46 +44,51 @@ async function runCluster(config: Config, logger: Logger): Promise<void> {
     // Through the one URL-display rule: a kubeconfig may put credentials in the server URL.
     server: publicUrl(kubeConfig.getCurrentCluster()?.server ?? ''),
   });
-  const { service, url } = await startAgainstCluster(config, kubeConfig, logger);
-  logger.info('serving', { url });
-  installSignalHandlers({ logger, shutdown: () => service.shutdown() });
+  const running = await startAgainstCluster(config, kubeConfig, logger);
+  logger.info('serving', { url: running.url, probes: running.probesUrl, metrics: running.metricsUrl ?? 'off' });
+  installSignalHandlers({ logger, shutdown: () => running.service.shutdown() });
 }
 
 /** Runs the command; resolves with an exit code for start-up failures (a running service exits via signals). */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const format = requestedLogFormat(argv, env);
   let config: Config;
   try {
     const result = loadConfig({ argv, env, readFile: readIfExists, homeDir: env['HOME'] });
-    if (result.action === 'help') {
-      process.stdout.write(USAGE);
-      return 0;
+    switch (result.action) {
+      case 'help':
+        process.stdout.write(USAGE);
+        return 0;
+      case 'version':
+        process.stdout.write(`vmcp-watcher ${SERVICE_VERSION}\n`);
+        return 0;
+      case 'print-cluster-source':
+        process.stdout.write(`${describeClusterSource(result.cluster)}\n`);
+        return 0;
+      case 'run':
+        config = result.config;
     }
-    if (result.action === 'version') {
-      process.stdout.write(`vmcp-watcher ${SERVICE_VERSION}\n`);
-      return 0;
-    }
-    config = result.config;
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message, 2);
+    if (error instanceof ConfigError) return fail(format, error.message, 2);
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   try {
     await runCluster(config, logger);
     return undefined;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof ListenError) return fail(error.message, 2);
-    if (error instanceof ClusterUnavailableError) return fail(error.message, 1);
-    return fail(error instanceof Error ? error.message : String(error), 1);
+    if (error instanceof ConfigError || error instanceof ListenError) return fail(format, error.message, 2);
+    if (error instanceof ClusterUnavailableError) return fail(format, error.message, 1);
+    return fail(format, errorMessage(error), 1);
   }
 }
 
+const format = requestedLogFormat(process.argv.slice(2), process.env);
 main(process.argv.slice(2), process.env).then(
   (code) => {
     if (code !== undefined) process.exit(code);
   },
   (error: unknown) => {
-    process.stderr.write(`vmcp-watcher: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    process.exit(fail(format, errorMessage(error), 1));
   },
 );

@@ -1,37 +1,63 @@
-/** Starts the service against a cluster: preflight, registry, watcher, HTTP server. */
+/** Starts the service against a cluster: preflight, registry, watcher, the three HTTP servers. */
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { AddressInfo } from 'node:net';
+import { errorMessage } from '@vmcp/core';
 import { createDynamicRegistry } from '@vmcp/registry';
-import { createService, type Service } from './app.ts';
-import { ConfigError, type Config } from './config.ts';
-import { checkCluster, createKubeWatcher } from './kube.ts';
-import type { Logger } from './logger.ts';
+import { createService, ListenerError, type BoundAddresses, type Service } from './app.ts';
+import { KubeHttpClient } from '@vmcp/kube-watcher';
+import { parseGroupRef } from '@vmcp/reconciler';
+import { ConfigChecker } from './cluster/config-checker.ts';
+import { createKubeWatcher } from './cluster/kube-watcher.ts';
+import { checkCluster } from './cluster/preflight.ts';
+import { ConfigError } from './config/error.ts';
+import type { Config } from './config/load.ts';
+import type { ListenAddress } from './config/parsers.ts';
+import { SETTINGS } from './config/settings.ts';
+import type { Logger } from './observe/logger.ts';
 
-/** Thrown when the listen address cannot be bound; names the setting. */
+/** Thrown when a listen address cannot be bound; names the setting. */
 export class ListenError extends Error {
   override readonly name = 'ListenError';
 }
 
-/** A running service and the URL it serves. */
+/** A running service and the URLs it serves. */
 export interface RunningService {
   service: Service;
+  /** The API, the page and the event stream. */
   url: string;
+  /** The probes. */
+  probesUrl: string;
+  /** `/metrics`; undefined when turned off. */
+  metricsUrl: string | undefined;
 }
+
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const shown = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
+  return `http://${shown}:${address.port}/`;
+}
+
+const SETTING_OF_LISTENER: Record<string, { flag: string; address: (config: Config) => ListenAddress | undefined }> = {
+  http: { flag: SETTINGS.listen.flag, address: (c) => c.listen },
+  probes: { flag: SETTINGS.probeListen.flag, address: (c) => c.probeListen },
+  metrics: { flag: SETTINGS.metricsListen.flag, address: (c) => c.metricsListen },
+};
 
 /** Preflights the cluster, then listens and starts watching. Throws ConfigError / ClusterUnavailableError / ListenError. */
 export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig, logger: Logger): Promise<RunningService> {
   await checkCluster(kubeConfig, config.namespace);
   const registry = createDynamicRegistry();
-  let service: Service;
-  try {
-    service = createService({
-      registry,
-      namespace: config.namespace,
-      groupRef: config.groupRef,
-      logger,
-      readinessTimeoutMs: config.readinessTimeoutMs,
-      maxSseClients: config.maxSseClients,
-      watcher: (metrics) =>
-        createKubeWatcher({
+  const service = createService({
+    registry,
+    namespace: config.namespace,
+    groupRef: config.groupRef,
+    logger,
+    readinessTimeoutMs: config.readinessTimeoutMs,
+    maxSseClients: config.maxSseClients,
+    metricsServer: config.metricsListen !== undefined,
+    watcher: (metrics) => {
+      try {
+        return createKubeWatcher({
           kubeConfig,
           namespace: config.namespace,
           groupRef: config.groupRef,
@@ -39,25 +65,40 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
           logger,
           metrics,
           workers: config.workers,
-        }),
-    });
-  } catch (error) {
-    // The watcher validates like upstream's NewBackendWatcher (namespace, groupRef…): a configuration problem.
-    throw new ConfigError('--group/--namespace', error instanceof Error ? error.message : String(error));
-  }
-  let address;
+        });
+      } catch (error) {
+        // The watcher validates like upstream's NewBackendWatcher (namespace, groupRef…): a configuration problem.
+        throw new ConfigError('--group/--namespace', errorMessage(error));
+      }
+    },
+    configWarnings: (watcher) =>
+      new ConfigChecker({
+        client: new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/config-check' }),
+        namespace: config.namespace,
+        group: parseGroupRef(config.groupRef, config.namespace).name,
+        watcher,
+        served: () => registry.count(),
+        logger: logger.child({ component: 'config-check' }),
+      }),
+  });
+  let bound: BoundAddresses;
   try {
-    address = await service.listen(config.listen);
+    bound = await service.listen({ api: config.listen, probes: config.probeListen, metrics: config.metricsListen });
   } catch (error) {
     await service.shutdown();
-    const code = (error as NodeJS.ErrnoException).code;
-    const where = `${config.listen.host ?? ''}:${config.listen.port}`;
+    if (!(error instanceof ListenerError)) throw error;
+    const setting = SETTING_OF_LISTENER[error.listener];
+    const address = setting?.address(config);
+    const where = address === undefined ? '' : `${address.host ?? ''}:${address.port}`;
     throw new ListenError(
-      `invalid configuration: --listen: cannot listen on ${where}: ${code ?? (error instanceof Error ? error.message : String(error))}`,
+      `invalid configuration: --${setting?.flag ?? error.listener}: cannot listen on ${where}: ${error.code ?? errorMessage(error.cause)}`,
     );
   }
   service.startWatcher();
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const shown = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
-  return { service, url: `http://${shown}:${address.port}/` };
+  return {
+    service,
+    url: urlOf(bound.api),
+    probesUrl: urlOf(bound.probes),
+    metricsUrl: bound.metrics === undefined ? undefined : urlOf(bound.metrics),
+  };
 }

@@ -2,7 +2,7 @@
  * SIGTERM/SIGINT handling: the first signal starts a graceful stop and exits 0 when it is done (1 if it failed or
  * took longer than `deadlineMs`); a second signal exits at once with code 1 (Ctrl-C twice).
  */
-import type { Logger } from './logger.ts';
+import type { Logger } from './observe/logger.ts';
 
 /** Options of {@link installSignalHandlers}. */
 export interface SignalOptions {

@@ -158,12 +158,12 @@ describe('a failing request', () => {
     const ctx = svc.service.context;
     const realWatcher = ctx.watcher!;
     ctx.watcher = Object.assign(Object.create(realWatcher) as typeof realWatcher, {
-      view: () => {
-        throw new Error('view exploded');
+      status: () => {
+        throw new Error('status exploded');
       },
     });
     await expect(fetch(`${svc.url}/api/v1/backends`).then((r) => r.text())).rejects.toThrow();
-    await eventually(() => svc!.logs.some((l) => l.includes('view exploded')));
+    await eventually(() => svc!.logs.some((l) => l.includes('status exploded')));
     expect(svc.logs.filter((l) => l.includes('request failed'))).toHaveLength(1);
     expect((await fetch(`${svc.url}/status`)).status).toBe(200);
   });

@@ -3,11 +3,15 @@
  * Service, ServiceMonitor and NetworkPolicy point; every escape hatch; the feed (TLS mount, env, auth-delegator only
  * with the feed); the gateway reader Role; the watched namespace; and values.schema.json rejecting each mistake.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { byKind, envOf, helmHome, kinds, one, podOf, podTemplateOf, renderer, watcherOf } from './chart-render.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
 import { findHelm, HELM_VERSION } from './helm.ts';
 import { PACKAGE_VERSION } from './helpers.ts';
+import { DEPLOY_DIR } from './kube-fixtures.ts';
 import { toolAvailable } from './tool-gate.ts';
 
 const helm = findHelm();
@@ -165,6 +169,9 @@ describe.skipIf(!haveHelm)(`chart values (helm ${HELM_VERSION} template)`, () =>
     expect(reader['rules']).toEqual([
       { apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpgroups/backends'], resourceNames: ['engineering'], verbs: ['get'] },
     ]);
+    // The same Role as the one deploy/ documents for a gateway's ServiceAccount.
+    const documented = parse(readFileSync(path.join(DEPLOY_DIR, 'feed-reader-role.yaml'), 'utf8')) as { rules: unknown };
+    expect(reader['rules']).toEqual(documented.rules);
     const readerBinding = byKind(objects, 'RoleBinding').find((b) => b.metadata.name === 'rel-vmcp-watcher-gateway-reader')!;
     expect(readerBinding['subjects']).toEqual([{ kind: 'ServiceAccount', name: 'gateway', namespace: 'gateways' }]);
     const delegator = one(objects, 'ClusterRoleBinding');

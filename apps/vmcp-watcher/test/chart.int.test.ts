@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DeploymentResource, RoleResource, ServiceAccountResource, crdDirectory } from '@vmcp/api';
 import { applyExamples, type ManifestObject } from '@vmcp/demo';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import { getObject, listAll } from '@vmcp/kube-watcher';
 import { createObject } from '@vmcp/kube-watcher/testing';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -14,14 +14,30 @@ export interface CliProcess {
   exited: Promise<number | string>;
   /** Waits for a stdout JSON log line matching `predicate`. */
   waitForLog(predicate: (line: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
-  /** The base URL, once the `listening` log line was printed. */
+  /** The API's base URL, once its `listening` log line was printed. */
   url(ms?: number): Promise<string>;
+  /** The probe port's base URL. */
+  probesUrl(ms?: number): Promise<string>;
+  /** The metrics port's base URL. */
+  metricsUrl(ms?: number): Promise<string>;
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Starts the CLI; the environment is `env` only (plus PATH/HOME), so the host's KUBECONFIG never leaks in. */
+/** The probe and metrics ports on free loopback ports, unless the test sets them: tests run side by side. */
+function withFreePorts(args: readonly string[]): string[] {
+  const out = [...args];
+  for (const flag of ['--health-probe-bind-address', '--metrics-bind-address']) {
+    if (!args.some((a) => a === flag || a.startsWith(`${flag}=`))) out.push(flag, '127.0.0.1:0');
+  }
+  return out;
+}
+
+/**
+ * Starts the CLI; the environment is `env` only (plus PATH/HOME), so the host's KUBECONFIG never leaks in. The
+ * probe and metrics ports default to free loopback ports.
+ */
 export function startCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, ['--conditions=@vmcp/source', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--conditions=@vmcp/source', 'src/cli.ts', ...withFreePorts(args)], {
     cwd: APP_DIR,
     env: { PATH: process.env['PATH'] ?? '', HOME: env['HOME'] ?? '/nonexistent-home', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,13 +75,17 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
       await sleep(25);
     }
   };
+  const urlOf = async (listener: string, ms?: number): Promise<string> =>
+    `http://127.0.0.1:${String((await waitForLog((l) => l['msg'] === 'listening' && l['listener'] === listener, ms))['port'])}`;
   return {
     child,
     stdout,
     stderr,
     exited,
     waitForLog,
-    url: async (ms) => `http://127.0.0.1:${String((await waitForLog((l) => l['msg'] === 'listening', ms))['port'])}`,
+    url: (ms) => urlOf('http', ms),
+    probesUrl: (ms) => urlOf('probes', ms),
+    metricsUrl: (ms) => urlOf('metrics', ms),
     kill: (signal = 'SIGTERM') => void child.kill(signal),
   };
 }

@@ -51,6 +51,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     const url = await proc.url();
     const notReady = await fetch(`${url}/readyz`);
     expect(notReady.status).toBe(503);
+    expect((await fetch(`${await proc.probesUrl()}/readyz`)).status).toBe(503);
     expect(await notReady.json()).toEqual({ status: 'not_ready', mode: 'dynamic', reason: 'cache_sync_pending' });
     expect((await getJson<StatusResponse>(`${url}/status`)).synced).toBe(false);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -91,7 +92,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
       auth_type: 'token_exchange',
     });
 
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${await proc.metricsUrl()}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`^vmcp_registry_backends ${EXPECTED.served.length}$`, 'm'));
     expect(metrics).toMatch(/^vmcp_cache_synced 1$/m);
     expect(metrics).toMatch(/^vmcp_watch_connected\{kind="MCPServer"\} 1$/m);
@@ -141,7 +142,7 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
       JSON.stringify(await getJson(`${url}/api/v1/backends/fetch`)),
       JSON.stringify(await getJson(`${url}/api/v1/backends/github`)),
       JSON.stringify(await getJson(`${url}/status`)),
-      await (await fetch(`${url}/metrics`)).text(),
+      await (await fetch(`${await proc.metricsUrl()}/metrics`)).text(),
       await (await fetch(`${url}/`)).text(),
     ];
 
@@ -192,7 +193,11 @@ describeIntegration('vmcp-watcher CLI against a real API server', () => {
     expect(await proc.exited).toBe(1);
     const errors = proc.stderr.filter((l) => l !== '');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('may not list MCPServers');
-    expect(errors[0]).toContain('403');
+    // One JSON line (the default log format), with the hint in the chart's terms.
+    const line = JSON.parse(errors[0]!) as { level: string; msg: string; exitCode: number };
+    expect(line).toMatchObject({ level: 'error', exitCode: 1 });
+    expect(line.msg).toContain('may not list MCPServers');
+    expect(line.msg).toContain('rbac.create');
+    expect(line.msg).toContain('403');
   }, 60_000);
 });

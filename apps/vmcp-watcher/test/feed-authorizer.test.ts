@@ -2,7 +2,7 @@ import { FakeClock } from '@vmcp/core/testing';
 import { describe, expect, it } from 'vitest';
 import { FeedAuthorizer, type FeedAuthorizerOptions } from '../src/feed/authorizer.ts';
 import type { ResourceAttributes, Reviews, TokenReviewResult } from '../src/feed/kube-reviews.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 
 const ATTRS: ResourceAttributes = {
   namespace: 'team-a',

@@ -66,7 +66,7 @@ export async function serveFeed(ctx: ServiceContext, options: Omit<FeedServiceOp
     ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
   });
   const plain = createRequestListener(ctx);
-  const served = await createTlsServer(
+  const served = createTlsServer(
     (req, res) => {
       const route = feed.routes[new URL(req.url ?? '/', 'https://localhost').pathname];
       if (route === undefined) plain(req, res);

@@ -104,7 +104,8 @@ describe('the feed over TLS', () => {
       if (name === 'allowed') continue;
       for (const secret of PLANTED_SECRETS) expect(answer.text, name).not.toContain(secret);
     }
-    const metrics = await get('/metrics');
+    // /metrics is on the metrics port (plain HTTP), not on the API port.
+    const metrics = { text: await (await fetch(`${svc.metricsUrl}/metrics`)).text() };
     expect(metrics.text).toMatch(/vmcp_feed_access_refused_total\{code="401",cause="missing_token"\} 1/);
     expect(metrics.text).toMatch(/vmcp_feed_access_refused_total\{code="403",cause="access_denied"\} 1/);
     for (const secret of PLANTED_SECRETS) expect(metrics.text + svc.logs.join('\n')).not.toContain(secret);

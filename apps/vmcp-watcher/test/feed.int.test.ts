@@ -20,7 +20,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { kubeReviews } from '../src/feed/kube-reviews.ts';
 import { FEED_BACKENDS_PATH } from '../src/feed/feed.ts';
 import { KubeHttpClient } from '@vmcp/kube-watcher';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { serveFeed, type ServedFeed } from './feed-helpers.ts';
 import {
@@ -84,6 +84,24 @@ describeIntegration('the registry feed on a real API server', () => {
     const file = path.join(dir, `token-${Object.keys(tokens).length}-${Math.random().toString(36).slice(2)}`);
     writeFileSync(file, token);
     return file;
+  }
+
+  /** A gateway on the feed at `url`: a RegistryFeed with the allowed token, a BackendPool on it, the tools listed. */
+  async function gatewayOnFeed(url: string): Promise<{ client: RegistryFeed; pool: BackendPool }> {
+    const client = new RegistryFeed({
+      url,
+      token: tokenFile(tokens['allowed']!),
+      caFile: pki.servingCaCert,
+      backoff: { initialMs: 50, maxMs: 200 },
+    });
+    const pool = new BackendPool({ registry: client.start(), backoff: { initialMs: 100, maxMs: 500 } });
+    closers.push(async () => {
+      await pool.close();
+      await client.close();
+    });
+    await client.waitForSync({ timeoutMs: 30_000 });
+    await vi.waitFor(() => expect(pool.tools().map((t) => t.name)).toContain('alpha_search'), WAIT);
+    return { client, pool };
   }
 
   beforeAll(async () => {
@@ -159,28 +177,19 @@ describeIntegration('the registry feed on a real API server', () => {
       expect(JSON.parse(answer.text), name).toMatchObject({ cause });
       bodies.push(answer.text);
     }
-    const publicAnswers = await Promise.all(
-      ['/api/v1/backends', '/api/v1/backends/alpha', '/status', '/', '/metrics'].map((p) => feed.request(p)),
-    );
+    const publicAnswers = await Promise.all(['/api/v1/backends', '/api/v1/backends/alpha', '/status', '/'].map((p) => feed.request(p)));
     expect(publicAnswers[0]?.text).toContain('"alpha"'); // the public list does show the backend, without its values
-    const metrics = publicAnswers[4]!.text;
+    // /metrics is on the metrics port (plain HTTP), not on the API port.
+    const metrics = await (await fetch(`${replicas[0]!.running.metricsUrl ?? ''}metrics`)).text();
     expect(metrics).toMatch(/vmcp_feed_access_refused_total\{code="401",cause="token_expired"\} 1/);
     expect(metrics).toMatch(/vmcp_feed_access_refused_total\{code="403",cause="access_denied"\} 1/);
-    const everywhere = [...bodies, ...publicAnswers.map((a) => a.text), logs.join('\n')].join('\n');
+    const everywhere = [...bodies, ...publicAnswers.map((a) => a.text), metrics, logs.join('\n')].join('\n');
     for (const planted of [KEY_V1, ...Object.values(tokens)]) expect(everywhere).not.toContain(planted);
     expect(everywhere).not.toContain('not-a-real-token');
   }, 120_000);
 
   it('a Secret rotation reaches a feed client, and a BackendPool on the feed reconnects with the new value', async () => {
-    const feed = replicas[0]!.served;
-    const client = new RegistryFeed({ url: feed.url, token: tokenFile(tokens['allowed']!), caFile: pki.servingCaCert }).start();
-    const pool = new BackendPool({ registry: client, backoff: { initialMs: 100, maxMs: 500 } });
-    closers.push(async () => {
-      await pool.close();
-      await client.close();
-    });
-    await client.waitForSync({ timeoutMs: 30_000 });
-    await vi.waitFor(() => expect(pool.tools().map((t) => t.name)).toContain('alpha_search'), WAIT);
+    const { client, pool } = await gatewayOnFeed(replicas[0]!.served.url);
     await pool.callTool('alpha_search', { text: 'one' });
     expect(backend.callHeaders.get('search')?.at(-1)?.['x-api-key']).toBe(KEY_V1);
 
@@ -199,19 +208,7 @@ describeIntegration('the registry feed on a real API server', () => {
     const b = await startReplica();
     const sw = await new ReplicaSwitch(a.served.port).listen();
     closers.push(() => sw.close());
-    const client = new RegistryFeed({
-      url: `https://127.0.0.1:${sw.port}`,
-      token: tokenFile(tokens['allowed']!),
-      caFile: pki.servingCaCert,
-      backoff: { initialMs: 50, maxMs: 200 },
-    }).start();
-    const pool = new BackendPool({ registry: client, backoff: { initialMs: 100, maxMs: 500 } });
-    closers.push(async () => {
-      await pool.close();
-      await client.close();
-    });
-    await client.waitForSync({ timeoutMs: 30_000 });
-    await vi.waitFor(() => expect(pool.tools().map((t) => t.name)).toContain('alpha_search'), WAIT);
+    const { client } = await gatewayOnFeed(`https://127.0.0.1:${sw.port}`);
     const events: RegistryEvent[] = [];
     client.subscribe((e) => events.push(e));
     const initializes = (): number => backend.requests.filter((h) => h['mcp-protocol-version'] === undefined).length;

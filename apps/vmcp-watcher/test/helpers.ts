@@ -3,9 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expectedEngineeringBackendsFile } from '@vmcp/api';
 import { createDynamicRegistry, type Backend, type DynamicRegistry } from '@vmcp/registry';
 import { createService, type Service, type ServiceOptions } from '../src/app.ts';
-import { createLogger } from '../src/logger.ts';
-import type { ServiceWatcher, WatcherView } from '../src/watcher.ts';
-import type { Config } from '../src/config.ts';
+import { createLogger } from '../src/observe/logger.ts';
+import type { KindStatus, WatcherStatus } from '@vmcp/kube-watcher';
+import type { ServiceWatcher } from '../src/cluster/service-watcher.ts';
+import type { Config } from '../src/config/load.ts';
 
 /** This package's version, as package.json says: what `--version`, `/status` and `vmcp_build_info` must report. */
 export const PACKAGE_VERSION: string = (
@@ -17,16 +18,54 @@ export const PLANTED_SECRETS: string[] = (
   JSON.parse(readFileSync(expectedEngineeringBackendsFile, 'utf8')) as { plantedSecretValues: string[] }
 ).plantedSecretValues;
 
-/** A watcher double: sync, fail and view are set by the test. */
+/** A kind's status as the watcher reports it: connected and synced unless `overrides` say otherwise. */
+export function kindStatus(kind: string, overrides: Partial<KindStatus> = {}): KindStatus {
+  return {
+    kind,
+    resource: `${kind.toLowerCase()}s`,
+    apiVersion: 'toolhive.stacklok.dev/v1beta1',
+    required: true,
+    connected: true,
+    synced: true,
+    tolerated: false,
+    resourceVersion: '1',
+    listPath: 'watch-list',
+    objects: 0,
+    consecutiveErrors: 0,
+    ...overrides,
+  };
+}
+
+/** A whole `WatcherStatus`: running, not synced, nothing watched, unless `overrides` say otherwise. */
+export function watcherStatus(overrides: Partial<WatcherStatus> = {}): WatcherStatus {
+  return {
+    namespace: 'team-a',
+    groupRef: 'engineering',
+    group: 'engineering',
+    state: 'running',
+    synced: false,
+    cachesSynced: false,
+    initialReconcile: { started: false, passed: false, done: 0, total: 0, pending: 0, pendingNames: [] },
+    kinds: [],
+    queue: { depth: 0, inFlight: [] },
+    registry: { version: 0, backends: 0 },
+    conflicts: [],
+    exclusions: {},
+    ...overrides,
+  };
+}
+
+/** A watcher double: sync, failure and status are set by the test. */
 export class FakeWatcher implements ServiceWatcher {
   synced = false;
   fatal: Error | undefined;
   started = false;
   stopped = false;
-  viewState: WatcherView = { synced: false, kinds: [], exclusions: [], conflicts: [] };
+  /** What `status()` reports, with `synced`, `state` and `fatalError` following the fake's own state. */
+  statusState: WatcherStatus = watcherStatus();
   #finish: ((error?: Error) => void) | undefined;
   #syncWaiters = new Set<() => void>();
-  #listeners = new Set<() => void>();
+  #listeners = new Set<(status: WatcherStatus) => void>();
 
   start(): Promise<void> {
     this.started = true;
@@ -48,24 +87,25 @@ export class FakeWatcher implements ServiceWatcher {
   hasSynced(): boolean {
     return this.synced;
   }
-  fatalError(): Error | undefined {
-    return this.fatal;
-  }
   stop(): Promise<void> {
     this.stopped = true;
     this.#finish?.();
     return Promise.resolve();
   }
-  view(): WatcherView {
-    return { ...this.viewState, synced: this.synced, ...(this.fatal ? { fatalError: this.fatal.message } : {}) };
+  status(): WatcherStatus {
+    return {
+      ...this.statusState,
+      synced: this.synced,
+      ...(this.fatal ? { state: 'failed' as const, fatalError: this.fatal.message } : {}),
+    };
   }
-  onStatusChange(listener: () => void): () => void {
+  onStatusChange(listener: (status: WatcherStatus) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
-  /** Tells the service that `view()` changed (the real watcher pushes its status changes). */
+  /** Tells the service that `status()` changed (the real watcher pushes its status changes). */
   changed(): void {
-    for (const listener of [...this.#listeners]) listener();
+    for (const listener of [...this.#listeners]) listener(this.status());
   }
   sync(): void {
     this.synced = true;
@@ -116,9 +156,24 @@ export async function closeTestService(svc: TestService | undefined, clients: Ss
   await svc?.close();
 }
 
-/** A service on 127.0.0.1:0 with a fake watcher and captured logs. */
+/** Every port of `service` on 127.0.0.1, each on a free port; the base URLs. */
+export async function listenOnLoopback(service: Service): Promise<{ url: string; probesUrl: string; metricsUrl: string }> {
+  const loopback = { host: '127.0.0.1', port: 0 };
+  const bound = await service.listen({ api: loopback, probes: loopback, metrics: loopback });
+  return {
+    url: `http://127.0.0.1:${bound.api.port}`,
+    probesUrl: `http://127.0.0.1:${bound.probes.port}`,
+    metricsUrl: bound.metrics === undefined ? '' : `http://127.0.0.1:${bound.metrics.port}`,
+  };
+}
+
+/** A service on 127.0.0.1 (free ports) with a fake watcher and captured logs. */
 export interface TestService {
+  /** The API port. */
   url: string;
+  probesUrl: string;
+  /** '' when the service has no metrics server. */
+  metricsUrl: string;
   service: Service;
   registry: DynamicRegistry;
   watcher: FakeWatcher;
@@ -143,10 +198,10 @@ export async function startTestService(
     ...(staticMode === true ? {} : { watcher: () => watcher }),
     ...rest,
   });
-  const address = await service.listen({ host: '127.0.0.1', port: 0 });
+  const urls = await listenOnLoopback(service);
   service.startWatcher();
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    ...urls,
     service,
     registry,
     watcher,
@@ -240,7 +295,10 @@ export function clusterConfig(kubeconfigPath: string, namespace: string, overrid
     namespace,
     groupRef: 'engineering',
     listen: { host: '127.0.0.1', port: 0 },
+    probeListen: { host: '127.0.0.1', port: 0 },
+    metricsListen: { host: '127.0.0.1', port: 0 },
     logLevel: 'debug',
+    logFormat: 'json',
     workers: undefined,
     maxSseClients: 10,
     readinessTimeoutMs: 5000,

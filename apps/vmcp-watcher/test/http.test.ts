@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDynamicRegistry } from '@vmcp/registry';
+import { createService, ListenerError } from '../src/app.ts';
 import type { BackendListResponse, StatusResponse } from '../src/index.ts';
-import { backend, PACKAGE_VERSION, secretBackend, startTestService, type TestService } from './helpers.ts';
+import { createLogger } from '../src/observe/logger.ts';
+import { backend, kindStatus, PACKAGE_VERSION, secretBackend, startTestService, watcherStatus, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
 afterEach(async () => {
@@ -28,6 +31,7 @@ describe('HTTP API', () => {
       registry_version: 0,
       synced: false,
       namespace: 'team-a',
+      warnings: [],
     });
     svc.registry.remove('fetch');
     const after = (await (await fetch(`${svc.url}/status`)).json()) as StatusResponse;
@@ -37,19 +41,13 @@ describe('HTTP API', () => {
 
   it('lists backends as public JSON, with exclusions, conflicts and watches from the watcher', async () => {
     svc = await startTestService({ initial: [secretBackend('b'), backend('a')] });
-    svc.watcher.viewState = {
-      synced: false,
-      kinds: [{ kind: 'MCPServer', connected: true, synced: true, resourceVersion: '42' }],
-      exclusions: [
-        {
-          name: 'pending-server',
-          kind: 'MCPServer',
-          reason: { code: 'no-url', message: 'no status.url yet' },
-          since: '2026-01-01T00:00:00.000Z',
-        },
-      ],
+    svc.watcher.statusState = watcherStatus({
+      kinds: [kindStatus('MCPServer', { resourceVersion: '42' })],
+      exclusions: {
+        'pending-server': { kind: 'MCPServer', code: 'no-url', message: 'no status.url yet', since: '2026-01-01T00:00:00.000Z' },
+      },
       conflicts: [{ name: 'dup', kinds: ['MCPServer', 'MCPRemoteProxy'] }],
-    };
+    });
     svc.watcher.sync();
     const body = (await (await fetch(`${svc.url}/api/v1/backends`)).json()) as BackendListResponse;
     expect(body).toMatchObject({ namespace: 'team-a', groupRef: 'engineering', version: 0, synced: true, count: 2 });
@@ -60,12 +58,7 @@ describe('HTTP API', () => {
       redacted: ['tokenExchange.clientSecret'],
     });
     expect(body.excluded).toEqual([
-      {
-        name: 'pending-server',
-        kind: 'MCPServer',
-        reason: { code: 'no-url', message: 'no status.url yet' },
-        since: '2026-01-01T00:00:00.000Z',
-      },
+      { name: 'pending-server', kind: 'MCPServer', code: 'no-url', message: 'no status.url yet', since: '2026-01-01T00:00:00.000Z' },
     ]);
     expect(body.conflicts).toEqual([{ name: 'dup', kinds: ['MCPServer', 'MCPRemoteProxy'] }]);
     expect(body.watches[0]).toMatchObject({ kind: 'MCPServer', connected: true });
@@ -73,9 +66,9 @@ describe('HTTP API', () => {
 
   it('serves one backend by id, 404 JSON for unknown ids, with the reason for excluded ones', async () => {
     svc = await startTestService({ initial: [backend('github')] });
-    svc.watcher.viewState.exclusions = [
-      { name: 'pending-server', reason: { code: 'no-url', message: 'no status.url yet' }, since: '2026-01-01T00:00:00.000Z' },
-    ];
+    svc.watcher.statusState = watcherStatus({
+      exclusions: { 'pending-server': { code: 'no-url', message: 'no status.url yet', since: '2026-01-01T00:00:00.000Z' } },
+    });
     const ok = await fetch(`${svc.url}/api/v1/backends/github`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ version: 0, backend: { id: 'github', baseUrl: 'http://mcp-github-proxy:8080' } });
@@ -84,7 +77,9 @@ describe('HTTP API', () => {
     expect(missing.headers.get('content-type')).toBe('application/json');
     expect(await missing.json()).toEqual({ error: 'not_found', id: 'nope' });
     const excluded = await (await fetch(`${svc.url}/api/v1/backends/pending-server`)).json();
-    expect(excluded).toMatchObject({ error: 'not_found', id: 'pending-server', excluded: { reason: { code: 'no-url' } } });
+    expect(excluded).toMatchObject({ error: 'not_found', id: 'pending-server', excluded: { name: 'pending-server', code: 'no-url' } });
+    // An id that is a key of every object's prototype is no exclusion.
+    expect(await (await fetch(`${svc.url}/api/v1/backends/constructor`)).json()).toEqual({ error: 'not_found', id: 'constructor' });
     expect((await fetch(`${svc.url}/api/v1/backends/%E0%A4%A`)).status).toBe(400);
   });
 
@@ -100,9 +95,20 @@ describe('HTTP API', () => {
     expect(await pending.json()).toEqual({ status: 'not_ready', mode: 'dynamic', reason: 'cache_sync_pending' });
     svc.watcher.sync();
     expect(await (await fetch(`${svc.url}/readyz`)).json()).toEqual({ status: 'ready', mode: 'dynamic' });
+    // The probe port answers the same probes (and /livez), and nothing of the API.
+    for (const path of ['/healthz', '/livez']) expect(await (await fetch(`${svc.probesUrl}${path}`)).text()).toBe('{"status":"ok"}');
+    expect(await (await fetch(`${svc.probesUrl}/readyz`)).json()).toEqual({ status: 'ready', mode: 'dynamic' });
+    expect((await fetch(`${svc.probesUrl}/api/v1/backends`)).status).toBe(404);
+    expect((await fetch(`${svc.probesUrl}/`)).status).toBe(404);
     svc.watcher.fail(new Error('lost'));
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(503);
     expect((await fetch(`${svc.url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${svc.probesUrl}/livez`)).status).toBe(503);
+    expect(await (await fetch(`${svc.probesUrl}/readyz`)).json()).toEqual({
+      status: 'not_ready',
+      mode: 'dynamic',
+      reason: 'watcher_failed',
+    });
     expect(svc.logs.some((l) => l.includes('watcher stopped on a fatal error'))).toBe(true);
   });
 
@@ -153,5 +159,27 @@ describe('HTTP API', () => {
       expect.objectContaining({ level: 'info', change: 'removed', backend: 'x', version: 2 }),
     ]);
     for (const line of svc.logs) expect(typeof (JSON.parse(line) as { time: unknown }).time).toBe('string');
+  });
+
+  it('names the listener whose port cannot be bound', async () => {
+    svc = await startTestService();
+    const taken = Number(new URL(svc.url).port);
+    const other = createService({
+      registry: createDynamicRegistry(),
+      namespace: 'team-a',
+      groupRef: 'engineering',
+      logger: createLogger({ level: 'error', write: () => undefined }),
+      defaultMetrics: false,
+    });
+    try {
+      const error = await other.listen({ api: { host: '127.0.0.1', port: 0 }, probes: { host: '127.0.0.1', port: taken } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ListenerError);
+      expect(error).toMatchObject({ listener: 'probes', code: 'EADDRINUSE' });
+    } finally {
+      await other.shutdown();
+    }
   });
 });

@@ -184,7 +184,8 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
       } catch (error) {
         throw new Error(`${(error as Error).message}\ncontainer output:\n${output.join('').slice(-4000)}`, { cause: error });
       } finally {
-        process.kill(-child.pid!, 'SIGTERM');
+        // The container may have exited already (a start-up error): its output is in the error above.
+        if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
       }
     }, 240_000);
   });

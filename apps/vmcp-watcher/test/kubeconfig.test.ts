@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadKubeconfigFiles } from '../src/kubeconfig.ts';
+import { loadKubeconfigFiles } from '../src/cluster/kubeconfig-files.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vmcp-kubeconfig-'));
 const APP_DIR = path.resolve(import.meta.dirname, '..');
@@ -66,6 +66,10 @@ describe('the CLI under env -i (no HOME, no PATH, nothing)', () => {
         'engineering',
         '--listen',
         '127.0.0.1:0',
+        '--health-probe-bind-address',
+        '127.0.0.1:0',
+        '--metrics-bind-address',
+        '0',
       ],
       { cwd: APP_DIR, env: {}, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -79,7 +83,9 @@ describe('the CLI under env -i (no HOME, no PATH, nothing)', () => {
     expect(lines).toHaveLength(1);
     // Port 1 comes from a.yaml's "shared" through b.yaml's context: only the explicit merge gets there (b alone is
     // port 2; client-node's own default is localhost:8080).
-    expect(lines[0]).toMatch(/^vmcp-watcher: cannot reach the Kubernetes API at https:\/\/(\*\*\*@)?127\.0\.0\.1:1: /);
+    expect((JSON.parse(lines[0]!) as { msg: string }).msg).toMatch(
+      /^cannot reach the Kubernetes API at https:\/\/(\*\*\*@)?127\.0\.0\.1:1: /,
+    );
     expect(stderr + stdout).not.toContain('PLANTED');
   }, 60_000);
 });

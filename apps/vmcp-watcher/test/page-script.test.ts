@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_MODULE, generatedModule } from '../scripts/generate-page-script.ts';
-import { STATUS_PAGE_SCRIPT } from '../src/page/script.generated.ts';
-import { renderStatusPage } from '../src/status-page.ts';
+import { STATUS_PAGE_SCRIPT } from '../src/http/page/script.generated.ts';
+import { renderStatusPage } from '../src/http/page/render.ts';
 
 describe('the status page script', () => {
-  it('is the current compile of src/page/client.ts (run `pnpm --filter vmcp-watcher generate:page` if not)', () => {
+  it('is the current compile of src/http/page/client.ts (run `pnpm --filter vmcp-watcher generate:page` if not)', () => {
     expect(readFileSync(GENERATED_MODULE, 'utf8')).toBe(generatedModule());
   });
 

@@ -6,17 +6,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterEach, expect, it } from 'vitest';
-import type { BackendListResponse } from '../src/index.ts';
+import type { BackendListResponse, StatusResponse } from '../src/index.ts';
+import type { Config } from '../src/config/load.ts';
 import { clusterConfig } from './helpers.ts';
 import { ConfigMapResource } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
 import { getObject } from '@vmcp/kube-watcher';
 import { patchObject } from '@vmcp/kube-watcher/testing';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import { EXPECTED, clientOf, deployRole, getJson, grant, until, type PolicyRule } from './kube-fixtures.ts';
 
 const RULES = deployRole().rules;
+const KIND_OF: Record<string, string> = {
+  mcpremoteproxies: 'MCPRemoteProxy',
+  mcpserverentries: 'MCPServerEntry',
+  mcpexternalauthconfigs: 'MCPExternalAuthConfig',
+  secrets: 'Secret',
+  configmaps: 'ConfigMap',
+};
 const key = (r: PolicyRule): string => `${r.resources.join(',')}:${r.verbs.join(',')}`;
 
 describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
@@ -27,14 +35,18 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
   });
 
   /** A namespace with the examples, a user bound to `rules`, and the service running as that user. */
-  async function runAs(rules: PolicyRule[], label: string): Promise<{ ns: string; url: string; running: RunningService; logs: string[] }> {
+  async function runAs(
+    rules: PolicyRule[],
+    label: string,
+    overrides: Partial<Config> = {},
+  ): Promise<{ ns: string; url: string; running: RunningService; logs: string[] }> {
     const ns = await env.newNamespace(`rbac-${label}`);
     await applyExamples(clientOf(env.kubeConfig), ns);
     const name = `vmcp-${ns}`;
     const user = await env.addUser({ name });
     await grant(env.kubeConfig, ns, name, rules);
     const logs: string[] = [];
-    const config = clusterConfig(user.kubeconfigPath, ns, { readinessTimeoutMs: 500 });
+    const config = clusterConfig(user.kubeconfigPath, ns, { readinessTimeoutMs: 500, ...overrides });
     const running = await startAgainstCluster(config, user, createLogger({ level: 'debug', write: (l) => logs.push(l) }));
     services.push(running);
     return { ns, url: running.url.replace(/\/$/, ''), running, logs };
@@ -53,6 +65,7 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
       'secrets:get',
       'configmaps:list,watch',
       'configmaps:get',
+      'mcpgroups:list',
     ]);
   });
 
@@ -101,8 +114,13 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     ['configmaps:list,watch', 'no-cm-watch'],
   ] as const) {
     it(`without ${k} the caches never sync (/readyz stays 503)`, async () => {
-      const { url, logs } = await runAs(without(k), label);
+      const { url, logs, running } = await runAs(without(k), label);
       await sleep(2000);
+      // Counted by kind and reason on the metrics port: the reason read from the API server's answer.
+      const metrics = await (await fetch(`${running.metricsUrl}metrics`)).text();
+      const kind = KIND_OF[k.split(':')[0]!];
+      expect(metrics).toMatch(new RegExp(`^vmcp_watch_errors_total\\{kind="${kind}",reason="forbidden"\\} [1-9]`, 'm'));
+      expect(metrics).not.toMatch(/^vmcp_watch_errors_total\{[^}]*reason="other"\}/m);
       const res = await fetch(`${url}/readyz`);
       expect(res.status).toBe(503);
       expect((await getJson<BackendListResponse>(`${url}/api/v1/backends`)).synced).toBe(false);
@@ -121,7 +139,7 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     );
     expect(served(list)).not.toContain('fetch');
     expect(served(list)).not.toContain('github');
-    const reasons = Object.fromEntries(list.excluded.map((e) => [e.name, e.reason.code]));
+    const reasons = Object.fromEntries(list.excluded.map((e) => [e.name, e.code]));
     expect(reasons['fetch']).toBeDefined();
   }, 60_000);
 
@@ -136,4 +154,28 @@ describeIntegration('least-privilege Role (deploy/role.yaml)', () => {
     expect(served(list)).not.toContain('internal-docs');
     expect(list.excluded.find((e) => e.name === 'internal-docs')).toBeDefined();
   }, 60_000);
+
+  it('with list on mcpgroups a misspelt group is named with the one that exists; without it that one warning is off', async () => {
+    const misspelt = { groupRef: 'enginering' };
+    const warningsOf = (s: StatusResponse): string[] => s.warnings.map((w) => w.code);
+    const { url } = await runAs(RULES, 'group-typo', misspelt);
+    const status = await until(
+      () => getJson<StatusResponse>(`${url}/status`),
+      (s) => warningsOf(s).includes('group_missing'),
+      30_000,
+      'group_missing',
+    );
+    expect(status.warnings.find((w) => w.code === 'group_missing')?.message).toBe(
+      `no MCPGroup "enginering" in namespace "${status.namespace}"; did you mean engineering?`,
+    );
+    const { url: withoutUrl } = await runAs(without('mcpgroups:list'), 'no-groups', misspelt);
+    const blind = await until(
+      () => getJson<StatusResponse>(`${withoutUrl}/status`),
+      (s) => s.synced && warningsOf(s).includes('all_out_of_group'),
+      30_000,
+      'synced with all_out_of_group',
+    );
+    // Everything else works: the sync, and the warning that needs no MCPGroup.
+    expect(warningsOf(blind)).toEqual(['all_out_of_group']);
+  }, 90_000);
 });

@@ -11,8 +11,8 @@ import { createDynamicRegistry } from '@vmcp/registry';
 import type { ServerResponse } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { createService, type Service } from '../src/app.ts';
-import { adaptBackendWatcher } from '../src/kube.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
+import { listenOnLoopback } from './helpers.ts';
 import { clientOf } from './kube-fixtures.ts';
 
 const SERVABLE = 1000;
@@ -69,11 +69,11 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
       logger: createLogger({ level: 'error', write: () => {} }),
       defaultMetrics: false,
       readinessTimeoutMs: 1,
-      watcher: () => adaptBackendWatcher(watcher),
+      watcher: () => watcher,
     });
-    // The registry size at the moment /readyz decides its first 200 (server side, when the status line is written).
+    // The registry size at the moment /readyz decides its first 200 (server side, when the status line is written), on the probe port.
     let atFirstReady: number | undefined;
-    service.server.prependListener('request', (req, res: ServerResponse) => {
+    service.servers.probes.prependListener('request', (req, res: ServerResponse) => {
       if (req.url?.startsWith('/readyz') !== true) return;
       const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
       res.writeHead = (...args: unknown[]) => {
@@ -81,7 +81,7 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
         return writeHead(...args);
       };
     });
-    const { port } = await service.listen({ host: '127.0.0.1', port: 0 });
+    const { probesUrl } = await listenOnLoopback(service);
 
     service.startWatcher();
     let atWaitTrue: number | undefined;
@@ -98,7 +98,7 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
     // Probe /readyz back to back until the first 200.
     const probes: number[] = [];
     for (;;) {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const res = await fetch(`${probesUrl}/readyz`);
       probes.push(res.status);
       await res.arrayBuffer();
       if (res.status === 200) break;
@@ -120,7 +120,7 @@ describeIntegration('initial-reconcile barrier with 1,000+ objects', () => {
     expect(Object.keys(status.exclusions)).toHaveLength(UNSERVABLE);
 
     // /readyz?verbose shows both checks with their counts.
-    const verbose = (await (await fetch(`http://127.0.0.1:${port}/readyz?verbose`)).json()) as { checks: { line: string }[] };
+    const verbose = (await (await fetch(`${probesUrl}/readyz?verbose`)).json()) as { checks: { line: string }[] };
     expect(verbose.checks.map((c) => c.line)).toContain(
       `[+]initial-reconcile ok (${SERVABLE + UNSERVABLE}/${SERVABLE + UNSERVABLE} backends)`,
     );

@@ -66,12 +66,15 @@ describe('no secret value leaves the service', () => {
       '/api/v1/backends/xaa',
       '/api/v1/backends/entry',
       '/api/v1/backends/custom',
-      '/metrics',
       '/readyz?verbose',
       '/healthz?verbose',
+      '/api/v1/changes',
+      '/api/v1/watcher',
     ];
-    for (const path of paths) {
-      const res = await fetch(`${svc.url}${path}`);
+    const urls = [...paths.map((p) => `${svc!.url}${p}`), `${svc.metricsUrl}/metrics`, `${svc.probesUrl}/readyz?verbose`];
+    for (const url of urls) {
+      const path = new URL(url).pathname;
+      const res = await fetch(url);
       expect(res.status).toBe(200);
       assertClean(path, await res.text());
     }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backend, closeTestService, openEvents, startTestService, type SseClient, type TestService } from './helpers.ts';
+import type { StatusEvent } from '../src/index.ts';
+import { backend, closeTestService, openEvents, startTestService, watcherStatus, type SseClient, type TestService } from './helpers.ts';
 
 let svc: TestService | undefined;
 const clients: SseClient[] = [];
@@ -129,12 +130,16 @@ describe('/api/v1/events', () => {
     const stream = await events();
     await sleep(160);
     expect(stream.raw).toMatch(/: heartbeat \d{4}-/);
-    expect(JSON.parse((await stream.waitFor((e) => e.event === 'status')).data)).toMatchObject({ synced: false, mode: 'dynamic' });
-    svc.watcher.viewState.exclusions = [{ name: 'x', reason: { code: 'no-url', message: 'm' }, since: 's' }];
+    expect(JSON.parse((await stream.waitFor((e) => e.event === 'status')).data)).toMatchObject({
+      mode: 'dynamic',
+      groupRef: 'engineering',
+      watcher: { synced: false },
+    });
+    svc.watcher.statusState = watcherStatus({ exclusions: { x: { code: 'no-url', message: 'm', since: 's' } } });
     svc.watcher.sync();
-    const synced = await stream.waitFor((e) => e.event === 'status' && JSON.parse(e.data).synced === true);
+    const synced = await stream.waitFor((e) => e.event === 'status' && (JSON.parse(e.data) as StatusEvent).watcher?.synced === true);
     expect(synced.id).toBeUndefined();
-    expect(JSON.parse(synced.data).exclusions).toHaveLength(1);
+    expect(Object.keys((JSON.parse(synced.data) as StatusEvent).watcher?.exclusions ?? {})).toEqual(['x']);
   });
 
   it('ends every stream on shutdown', async () => {

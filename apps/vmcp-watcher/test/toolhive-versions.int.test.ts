@@ -18,8 +18,10 @@ import { createDynamicRegistry, type PublicBackend } from '@vmcp/registry';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { createService, type Service } from '../src/app.ts';
-import { checkCluster, createKubeWatcher } from '../src/kube.ts';
-import { createLogger } from '../src/logger.ts';
+import { createKubeWatcher } from '../src/cluster/kube-watcher.ts';
+import { listenOnLoopback } from './helpers.ts';
+import { checkCluster } from '../src/cluster/preflight.ts';
+import { createLogger } from '../src/observe/logger.ts';
 import type { BackendListResponse } from '../src/http/routes/backends.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -83,9 +85,8 @@ describeIntegration('the service on every ToolHive install', () => {
       watcher: (metrics) =>
         createKubeWatcher({ kubeConfig: cp.kubeConfig, namespace: ns, groupRef: 'eng', registry, logger, metrics, workers: undefined }),
     });
-    const { port } = await service.listen({ host: '127.0.0.1', port: 0 });
+    const { url } = await listenOnLoopback(service);
     service.startWatcher();
-    const url = `http://127.0.0.1:${port}`;
     for (let i = 0; (await fetch(`${url}/readyz`)).status !== 200; i++) {
       if (i > 600) throw new Error(`not ready; logs:\n${logs.join('\n')}`);
       await sleep(100);
@@ -137,7 +138,7 @@ describeIntegration('the service on every ToolHive install', () => {
     expect(byId.get('starting')?.healthStatus).toBe('unknown');
     expect(byId.get('remote')?.healthStatus).toBe('healthy');
     // No 127.0.0.1 URL made up from the port (v0.7.0 did that; it pointed at the vMCP pod itself).
-    expect(list.excluded.find((e) => e.name === 'no-url')?.reason.code).toBe('no-url');
+    expect(list.excluded.find((e) => e.name === 'no-url')?.code).toBe('no-url');
     const watches = new Map(list.watches.map((w) => [w.kind, w]));
     expect(watches.get('MCPServer')?.apiVersion).toBe('toolhive.stacklok.dev/v1alpha1');
     expect(watches.get('MCPRemoteProxy')?.apiVersion).toBe('toolhive.stacklok.dev/v1alpha1');

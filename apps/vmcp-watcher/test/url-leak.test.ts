@@ -47,7 +47,8 @@ describe('a credential planted in a URL never leaves the service', () => {
       token = (JSON.parse(page) as { continue?: string }).continue;
     } while (token !== undefined);
     for (const id of [...initial.map((b) => b.id), 'live0', 'live49']) outputs.push(await text(`${svc.url}/api/v1/backends/${id}`));
-    outputs.push(await text(`${svc.url}/status`), await text(`${svc.url}/`), await text(`${svc.url}/metrics`));
+    outputs.push(await text(`${svc.url}/status`), await text(`${svc.url}/`), await text(`${svc.metricsUrl}/metrics`));
+    outputs.push(await text(`${svc.url}/api/v1/changes?limit=1000`));
     outputs.push(svc.logs.join('\n'));
     const all = outputs.join('\n');
 

@@ -1,4 +1,5 @@
 import type { Prompt, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { compareBy } from '@vmcp/core';
 
 /**
  * How tool names of different backends are combined into one namespace.
@@ -44,7 +45,7 @@ export interface BackendTools {
 }
 
 function byRule<S extends { backendId: string }>(sources: readonly S[], rule: ConflictResolution): S[] {
-  const sorted = [...sources].sort((a, b) => (a.backendId < b.backendId ? -1 : a.backendId > b.backendId ? 1 : 0));
+  const sorted = [...sources].sort(compareBy((source) => source.backendId));
   if (rule.strategy !== 'priority' || rule.order === undefined) return sorted;
   const rank = new Map(rule.order.map((id, i) => [id, i]));
   const at = (id: string): number => rank.get(id) ?? Number.MAX_SAFE_INTEGER;
@@ -89,7 +90,7 @@ function mergeNamed<T extends Named>(
       byName.set(name, { name, backendId: source.backendId, originalName: item.name, item: { ...item, name } });
     }
   }
-  const entries = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = [...byName.values()].sort(compareBy((entry) => entry.name));
   return { entries, conflicts };
 }
 
@@ -155,6 +156,6 @@ export function mergeResources(
       byUri.set(resource.uri, { uri: resource.uri, backendId: source.backendId, resource });
     }
   }
-  const resources = [...byUri.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  const resources = [...byUri.values()].sort(compareBy((entry) => entry.uri));
   return { resources, conflicts };
 }

@@ -52,30 +52,18 @@ export function sessionServer(options: SessionServerOptions): Server {
     signal: extra.signal,
   });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: pool.tools().map((entry) => entry.tool) }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    try {
-      return await pool.callTool(request.params.name, request.params.arguments ?? {}, callOptions(extra));
-    } catch (error) {
-      return toolFailure(error);
-    }
-  });
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    pool.callTool(request.params.name, request.params.arguments ?? {}, callOptions(extra)).catch(toolFailure),
+  );
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: pool.prompts().map((entry) => entry.item) }));
-  server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
-    try {
-      return await pool.getPrompt(request.params.name, request.params.arguments ?? {}, callOptions(extra));
-    } catch (error) {
-      throw requestFailure(error);
-    }
-  });
+  server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
+    pool.getPrompt(request.params.name, request.params.arguments ?? {}, callOptions(extra)).catch(rethrowMapped),
+  );
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: pool.resources().map((entry) => entry.resource) }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
-  server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
-    try {
-      return await pool.readResource(request.params.uri, callOptions(extra));
-    } catch (error) {
-      throw requestFailure(error);
-    }
-  });
+  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
+    pool.readResource(request.params.uri, callOptions(extra)).catch(rethrowMapped),
+  );
   return server;
 }
 
@@ -104,6 +92,10 @@ export function requestFailure(error: unknown): McpError {
     return rpcError(error.failure === 'backend' && error.code !== undefined ? error.code : ErrorCode.InternalError, error.message);
   }
   return rpcError(ErrorCode.InternalError, errorMessage(error));
+}
+
+function rethrowMapped(error: unknown): never {
+  throw requestFailure(error);
 }
 
 /** An McpError whose message is sent as is: the client's SDK adds the `MCP error <code>:` prefix itself. */

@@ -1,5 +1,12 @@
 /** The shipped server half against real SDK backends on loopback and real SDK clients over streamable HTTP. */
-import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import {
+  ErrorCode,
+  McpError,
+  PromptListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { createDynamicRegistry } from '@vmcp/registry';
 import { FakeClock } from '@vmcp/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -149,6 +156,26 @@ describe('createGatewayServer', () => {
     await vi.waitFor(() => expect(server.sessionCount()).toBe(1), WAIT);
     await connect();
     expect(server.sessionCount()).toBe(2);
+  });
+
+  it('connect() serves a session over another transport (in-memory), with list_changed for tools and prompts', async () => {
+    const network = new InMemoryNetwork();
+    const docs = echoServer('docs', ['search']);
+    docs.registerPrompt('greet', {}, () => ({ messages: [{ role: 'user', content: { type: 'text', text: 'hello' } }] }));
+    network.up('docs', docs);
+    const { registry, server } = await setup({ createTransport: network.createTransport });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'in-memory', version: '1.0.0' });
+    const changed: string[] = [];
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void changed.push('tools'));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, () => void changed.push('prompts'));
+    await client.connect(clientSide);
+    cleanups.push(() => client.close());
+    registry.upsert(backend('docs'));
+    await vi.waitFor(() => expect(changed.sort()).toEqual(['prompts', 'tools']), WAIT);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['docs_search']);
+    expect((await client.getPrompt({ name: 'docs_greet' })).messages[0]?.content).toEqual({ type: 'text', text: 'hello' });
   });
 
   it('refuses bad options with a clear error', () => {

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as published from '@vmcp/gateway';
 import { createDynamicRegistry } from '@vmcp/registry';
@@ -7,6 +10,7 @@ import { instrumentedPool } from './examples/metrics.ts';
 import { quickStart } from './examples/quick-start.ts';
 import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';
 
+const run = promisify(execFile);
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 let server: LoopbackServer | undefined;
 afterEach(async () => {
@@ -15,9 +19,23 @@ afterEach(async () => {
 });
 
 describe('README', () => {
-  it.each(['quick-start.ts', 'metrics.ts'])('shows test/examples/%s verbatim', (file) => {
+  it.each(['gateway.ts', 'quick-start.ts', 'metrics.ts'])('shows test/examples/%s verbatim', (file) => {
     const code = readFileSync(new URL(`./examples/${file}`, import.meta.url), 'utf8');
     expect(readme).toContain(`\`\`\`ts\n${code}\`\`\`\n`);
+  });
+
+  it('the complete gateway (marked to run) is under 40 lines and runs: an SDK client lists and calls through it', async () => {
+    const code = readFileSync(new URL('./examples/gateway.ts', import.meta.url), 'utf8');
+    expect(readme).toContain(`<!-- ts: run -->\n\n\`\`\`ts\n${code}\`\`\``);
+    expect(code.trimEnd().split('\n').length).toBeLessThan(40);
+    const { stdout } = await run(
+      process.execPath,
+      ['--conditions=@vmcp/source', fileURLToPath(new URL('./examples/gateway.ts', import.meta.url))],
+      {
+        timeout: 60_000,
+      },
+    );
+    expect(stdout).toBe('tools: docs_search\nresult: [{"type":"text","text":"found it"}]\n');
   });
 
   it('the quick start runs against a real MCP server and sends the injected header', async () => {

@@ -13,6 +13,7 @@ import { AppsV1Api } from '@kubernetes/client-node';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBE_VERSION } from 'vmcp-watcher/test/chart-render.ts';
 import { findGoTool, REGISTRY } from 'vmcp-watcher/test/go-tools.ts';
 import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from 'vmcp-watcher/test/helm.ts';
 import { IMAGE as LOCAL_IMAGE, IMAGE_SH, imageBuilt } from 'vmcp-watcher/test/test-image.ts';
@@ -121,6 +122,8 @@ describeIntegration('release rehearsal: image and chart through a local OCI regi
         '-n',
         ns,
         ...extra,
+        // helm template assumes Kubernetes 1.20 unless told; the chart needs 1.27 or newer (install asks the cluster).
+        ...(command === 'template' ? ['--kube-version', KUBE_VERSION] : []),
         '--set',
         'group=engineering',
         '--set',

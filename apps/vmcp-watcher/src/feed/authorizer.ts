@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { errorMessage, systemClock, type Clock } from '@vmcp/core';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observe/logger.ts';
 import { DecisionCache } from './decision-cache.ts';
 import type { ResourceAttributes, Reviews } from './kube-reviews.ts';
 

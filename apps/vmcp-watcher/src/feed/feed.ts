@@ -17,7 +17,7 @@ import { jsonArray, writePieces } from '../http/json-stream.ts';
 import { cutPage, parsePageRequest } from '../http/paging.ts';
 import { sendJson } from '../http/respond.ts';
 import { eventsRoute } from '../http/routes/events.ts';
-import { EventHub } from '../sse.ts';
+import { EventHub } from '../http/sse/event-hub.ts';
 import { FeedAuthorizer, type FeedAuthorizerOptions } from './authorizer.ts';
 import type { ResourceAttributes, Reviews } from './kube-reviews.ts';
 import { createFeedMetrics } from './metrics.ts';

@@ -3,7 +3,7 @@
  * with audiences) and "may this user do that?" (SubjectAccessReview). The token travels only in the TokenReview's
  * body, which `KubeHttpClient` never puts into an error message.
  */
-import { SubjectAccessReviewResource, TokenReviewResource, collectionPath } from '@vmcp/api';
+import { SubjectAccessReviewResource, TokenReviewResource, collectionPath, type ResourceDescriptor } from '@vmcp/api';
 import type { KubeHttpClient } from '@vmcp/kube-watcher';
 
 /** Who a token belongs to, as the API server says. */
@@ -56,20 +56,28 @@ interface AccessReviewStatus {
 
 /** Reviews on `client` (the service's own identity, which needs `system:auth-delegator`). */
 export function kubeReviews(client: KubeHttpClient, timeoutMs = 10_000): Reviews {
+  // A review is a create whose answer carries the verdict in `status`; nothing is stored.
+  const create = <S>(resource: ResourceDescriptor, value: object, signal: AbortSignal | undefined): Promise<{ status?: S }> =>
+    client.requestJson<{ status?: S }>({
+      target: { verb: 'create', resource },
+      method: 'POST',
+      path: collectionPath(resource, undefined),
+      accept: 'application/json',
+      body: { contentType: 'application/json', value },
+      signal,
+      inactivityTimeoutMs: timeoutMs,
+    });
   return {
     async reviewToken(token, audiences, signal) {
-      const answer = await client.requestJson<{ status?: TokenReviewStatus }>({
-        target: { verb: 'create', resource: TokenReviewResource },
-        method: 'POST',
-        path: collectionPath(TokenReviewResource, undefined),
-        accept: 'application/json',
-        body: {
-          contentType: 'application/json',
-          value: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences } },
+      const answer = await create<TokenReviewStatus>(
+        TokenReviewResource,
+        {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenReview',
+          spec: { token, audiences },
         },
         signal,
-        inactivityTimeoutMs: timeoutMs,
-      });
+      );
       const status = answer.status ?? {};
       if (status.authenticated !== true || status.user?.username === undefined) {
         return { authenticated: false, error: status.error ?? '' };
@@ -77,28 +85,21 @@ export function kubeReviews(client: KubeHttpClient, timeoutMs = 10_000): Reviews
       return { authenticated: true, user: status.user, audiences: status.audiences ?? [] };
     },
     async reviewAccess(user, attributes, signal) {
-      const answer = await client.requestJson<{ status?: AccessReviewStatus }>({
-        target: { verb: 'create', resource: SubjectAccessReviewResource },
-        method: 'POST',
-        path: collectionPath(SubjectAccessReviewResource, undefined),
-        accept: 'application/json',
-        body: {
-          contentType: 'application/json',
-          value: {
-            apiVersion: 'authorization.k8s.io/v1',
-            kind: 'SubjectAccessReview',
-            spec: {
-              user: user.username,
-              ...(user.uid === undefined ? {} : { uid: user.uid }),
-              ...(user.groups === undefined ? {} : { groups: user.groups }),
-              ...(user.extra === undefined ? {} : { extra: user.extra }),
-              resourceAttributes: attributes,
-            },
+      const answer = await create<AccessReviewStatus>(
+        SubjectAccessReviewResource,
+        {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: {
+            user: user.username,
+            ...(user.uid === undefined ? {} : { uid: user.uid }),
+            ...(user.groups === undefined ? {} : { groups: user.groups }),
+            ...(user.extra === undefined ? {} : { extra: user.extra }),
+            resourceAttributes: attributes,
           },
         },
         signal,
-        inactivityTimeoutMs: timeoutMs,
-      });
+      );
       const status = answer.status ?? {};
       return { allowed: status.allowed === true && status.denied !== true, reason: status.reason ?? status.evaluationError ?? '' };
     },

@@ -5,12 +5,13 @@
  * not load (a key from one rotation, a certificate from the next, mid-swap) keeps the old pair in service and is tried
  * again on the next poll.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import type http from 'node:http';
 import tls from 'node:tls';
 import { errorMessage } from '@vmcp/core';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observe/logger.ts';
 
 /** `1.2` or `1.3`, as the flag spells it. */
 export type TlsMinVersion = '1.2' | '1.3';
@@ -53,13 +54,13 @@ function minVersionOf(version: TlsMinVersion): tls.SecureVersion {
 }
 
 /**
- * Reads the pair once (throws an error naming the file or the problem when it cannot be served), then builds the
- * HTTPS server with `listener` and starts polling the files.
+ * Reads the pair once, synchronously (start-up; throws an error naming the files and the problem when they cannot be
+ * served), then builds the HTTPS server with `listener` and starts polling the files.
  */
-export async function createTlsServer(listener: http.RequestListener, options: TlsServerOptions): Promise<TlsServer> {
+export function createTlsServer(listener: http.RequestListener, options: TlsServerOptions): TlsServer {
   let current: Pair;
   try {
-    current = await readPair(options);
+    current = { cert: readFileSync(options.certFile), key: readFileSync(options.keyFile) };
     tls.createSecureContext({ ...current, minVersion: minVersionOf(options.minVersion) });
   } catch (error) {
     throw new Error(

@@ -4,7 +4,7 @@
  * takes a response, let alone the process, down with it.
  */
 import { toPublicBackend, type Backend, type PublicBackend } from '@vmcp/registry';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observe/logger.ts';
 
 /** Why a listed backend carries no data. */
 export interface Omission {

@@ -1,110 +1,91 @@
 /**
- * The HTTP server: node:http with a small route table, no framework. GET and HEAD only; everything else is 405.
+ * The service's three ports, each a node:http server with its own route table (controller-runtime's split, so a
+ * NetworkPolicy can admit each client to its port only):
+ * - the API port (`--listen`): the API, `/status`, the status page and the event stream, plus upstream vMCP's
+ *   probe paths (`/health`, `/ping`, `/readyz`) and `/healthz`, which upstream's clients call on this port;
+ * - the probe port (`--health-probe-bind-address`): `/healthz`, `/livez`, `/readyz`;
+ * - the metrics port (`--metrics-bind-address`): `/metrics`.
  * Every answer is JSON except `/metrics` (Prometheus text), `/` (HTML) and `/api/v1/events` (SSE).
- *
- * No request can take the process down: whatever a route throws (synchronously or from its promise) becomes a 500
- * for that request (or, once the body has started, an aborted response), logged once; the server keeps serving.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http from 'node:http';
 import type { ServiceContext } from './context.ts';
-import { notFound, sendJson } from './respond.ts';
+import { createListener, type RouteTable } from './listener.ts';
+import { sendJson } from './respond.ts';
 import { getBackendRoute, listBackendsRoute } from './routes/backends.ts';
+import { changesRoute } from './routes/changes.ts';
 import { eventsRoute } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { pageRoute } from './routes/page.ts';
 import { statusRoute } from './routes/status.ts';
+import { statusEventOf } from './sse/status-feed.ts';
 
 const BACKEND_PATH = /^\/api\/v1\/backends\/([^/]+)$/;
 
-/** The request listener for one service context. */
-export function createRequestListener(ctx: ServiceContext): http.RequestListener {
+/** The probe paths, on the probe port and (for upstream's clients) on the API port. */
+function probeRoutes(ctx: ServiceContext): RouteTable['exact'] {
   const { liveness, readiness } = healthRoutes(ctx);
-  const status = statusRoute(ctx);
-  const list = listBackendsRoute(ctx);
+  return { '/healthz': liveness, '/livez': liveness, '/health': liveness, '/ping': liveness, '/readyz': readiness };
+}
+
+/** The API port's routes. */
+export function apiRoutes(ctx: ServiceContext): RouteTable {
   const one = getBackendRoute(ctx);
-  const events = eventsRoute(ctx);
-  const metrics = metricsRoute(ctx);
-  const page = pageRoute(ctx);
-  const exact: Record<string, Route> = {
-    '/': page,
-    // Called without `next`: the handlers answer whatever they are given (the table already matched the path).
-    '/health': (req, res) => liveness(req, res),
-    '/healthz': (req, res) => liveness(req, res),
-    '/ping': (req, res) => liveness(req, res),
-    '/readyz': (req, res) => readiness(req, res),
-    '/status': status,
-    '/api/v1/backends': list,
-    '/api/v1/events': events,
-    '/metrics': metrics,
-  };
-
-  const guarded = (req: IncomingMessage, res: ServerResponse, handle: () => void | Promise<void>): void => {
-    const fail = (error: unknown): void => failRequest(ctx, req, res, error);
-    try {
-      const pending = handle();
-      if (pending !== undefined) pending.catch(fail);
-    } catch (error) {
-      fail(error);
-    }
-  };
-
-  return (req, res) => guarded(req, res, () => dispatch(req, res));
-
-  function dispatch(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
-    res.setHeader('x-content-type-options', 'nosniff');
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      sendJson(req, res, 400, { error: 'bad_request' });
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(req, res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
-      return;
-    }
-    const route = exact[url.pathname];
-    if (route !== undefined) return route(req, res, url);
-    const match = BACKEND_PATH.exec(url.pathname);
-    if (match?.[1] !== undefined) {
+  return {
+    exact: {
+      ...probeRoutes(ctx),
+      '/': pageRoute(ctx),
+      '/status': statusRoute(ctx),
+      '/api/v1/backends': listBackendsRoute(ctx),
+      '/api/v1/events': eventsRoute(ctx),
+      '/api/v1/changes': changesRoute(ctx),
+      // The status event's payload on demand: the watcher's status now (event ages move on between events).
+      '/api/v1/watcher': (req, res) => sendJson(req, res, 200, statusEventOf(ctx)),
+    },
+    fallback: (req, res, url) => {
+      const match = BACKEND_PATH.exec(url.pathname);
+      if (match?.[1] === undefined) return false;
       let id: string;
       try {
         id = decodeURIComponent(match[1]);
       } catch {
         sendJson(req, res, 400, { error: 'bad_request' });
-        return;
+        return true;
       }
       one(req, res, id);
-      return;
-    }
-    notFound(req, res, { path: url.pathname });
-  }
+      return true;
+    },
+  };
 }
 
-/** A route: answers the request, synchronously or by the time its promise settles. */
-type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
-
-/** The one place a failed request is logged (once) and answered. */
-function failRequest(ctx: ServiceContext, req: IncomingMessage, res: ServerResponse, error: unknown): void {
-  // The path only: a query may carry anything a client typed.
-  const path = (req.url ?? '').split('?', 1)[0];
-  ctx.logger.error('request failed', { method: req.method, path, error });
-  if (!res.headersSent) {
-    sendJson(req, res, 500, { error: 'internal_error', message: 'the request failed; the service logged the error' });
-    return;
-  }
-  // The status line is gone: cutting the connection is the only way left to tell the client the body is incomplete.
-  res.destroy();
-}
-
-/** A node:http server for the context, not yet listening. */
-export function createHttpServer(ctx: ServiceContext): http.Server {
-  const server = http.createServer(createRequestListener(ctx));
+/** A node:http server for a route table, not yet listening. */
+export function createHttpServer(table: RouteTable, ctx: Pick<ServiceContext, 'logger'>): http.Server {
+  const server = http.createServer(createListener(table, ctx.logger));
   // Probes and API calls are small; slow clients must not hold sockets for long. SSE responses are long-lived by
   // design and do not count against requestTimeout once the headers are out.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
   return server;
+}
+
+/** The three servers of a service; `metrics` is absent when its port is turned off. */
+export interface ServiceServers {
+  api: http.Server;
+  probes: http.Server;
+  metrics: http.Server | undefined;
+}
+
+/** Builds the servers (none listens yet). */
+export function createServers(ctx: ServiceContext, withMetrics: boolean): ServiceServers {
+  return {
+    api: createHttpServer(apiRoutes(ctx), ctx),
+    probes: createHttpServer({ exact: probeRoutes(ctx) }, ctx),
+    metrics: withMetrics ? createHttpServer({ exact: { '/metrics': metricsRoute(ctx) } }, ctx) : undefined,
+  };
+}
+
+/** The API port's request listener (what a server of one's own, e.g. over TLS, serves). */
+export function createRequestListener(ctx: ServiceContext): http.RequestListener {
+  return createListener(apiRoutes(ctx), ctx.logger);
 }

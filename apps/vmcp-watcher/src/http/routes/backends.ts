@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PublicBackend } from '@vmcp/registry';
-import type { ConflictView, ExclusionView, WatchedKindView } from '../../watcher.ts';
+import { compareBy } from '@vmcp/core';
+import type { Backend, PublicBackend } from '@vmcp/registry';
+import type { KindStatus, WatcherStatus } from '@vmcp/kube-watcher';
 import type { ServiceContext } from '../context.ts';
 import { jsonArray, writePieces } from '../json-stream.ts';
 import { cutPage, parsePageRequest, type Page } from '../paging.ts';
@@ -17,44 +18,76 @@ export interface BackendListResponse {
   /** The registry version when this page was cut. */
   version: number;
   synced: boolean;
-  /** Backends in the registry (all pages), when this page was cut. */
+  /** Backends in the registry (all pages; with `?q=`, those matching), when this page was cut. */
   count: number;
+  /** Backends in the whole registry by health (`healthy`, `unhealthy`…), whatever `?q=` says. */
+  health: Record<string, number>;
   /** Backends after this page. */
   remainingItemCount: number;
   /** Pass as `?continue=` for the next page; absent on the last page. */
   continue?: string;
   /** This page, ordered by id. A backend too large to serve is an `OmittedBackend` stub (`omitted` set). */
   backends: (PublicBackend & { omitted?: Omission })[];
-  /** Objects that exist but are not served, with the reason (all of them, on every page). */
-  excluded: ExclusionView[];
-  conflicts: ConflictView[];
-  watches: WatchedKindView[];
+  /** Objects that exist but are not served, with the reason (all of them, on every page), ordered by name. */
+  excluded: ExcludedObject[];
+  /** The watcher's `conflicts`, as it reports them. */
+  conflicts: WatcherStatus['conflicts'];
+  /** The watcher's `kinds`, as it reports them. */
+  watches: KindStatus[];
+}
+
+/** One of the watcher's `exclusions`, with its name (the key of the watcher's record) as a field. */
+export type ExcludedObject = { name: string } & WatcherStatus['exclusions'][string];
+
+/** The watcher's exclusions as a list ordered by name: what `excluded` and a 404 show. */
+export function excludedObjects(status: WatcherStatus | undefined): ExcludedObject[] {
+  return Object.entries(status?.exclusions ?? {})
+    .map(([name, exclusion]) => ({ name, ...exclusion }))
+    .sort(compareBy((e) => e.name));
 }
 
 function* mapped<T>(items: Iterable<T>, toJson: (item: T) => string): Generator<string> {
   for (const item of items) yield toJson(item);
 }
 
+/** How many backends have each health. */
+export function countByHealth(backends: readonly Backend[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const backend of backends) counts[backend.healthStatus] = (counts[backend.healthStatus] ?? 0) + 1;
+  return counts;
+}
+
+const MAX_FILTER = 256;
+
+/** `?q=`: a case-insensitive part of the id or name; empty = everything. */
+function filterOf(url: URL): ((backend: Backend) => boolean) | { error: string } | undefined {
+  const q = url.searchParams.get('q')?.trim().toLowerCase() ?? '';
+  if (q === '') return undefined;
+  if (q.length > MAX_FILTER) return { error: `q must be at most ${MAX_FILTER} characters` };
+  return (b) => b.id.toLowerCase().includes(q) || b.name.toLowerCase().includes(q);
+}
+
 /** The page as JSON pieces; each backend is serialised only when the socket wants more. */
-function* listBody(ctx: ServiceContext, page: Page): Generator<string> {
+function* listBody(ctx: ServiceContext, page: Page, health: Record<string, number>): Generator<string> {
   const head: Record<string, unknown> = {
     namespace: ctx.namespace,
     groupRef: ctx.groupRef,
     version: page.version,
     synced: ctx.watcher?.hasSynced() ?? true,
     count: page.count,
+    health,
     remainingItemCount: page.remaining,
   };
   if (page.continueToken !== undefined) head['continue'] = page.continueToken;
   yield `${JSON.stringify(head).slice(0, -1)},"backends":`;
   yield* jsonArray(mapped(page.items, (b) => ctx.publicJson.json(b)));
-  const view = ctx.watcher?.view();
+  const status = ctx.watcher?.status();
   yield ',"excluded":';
-  yield* jsonArray(mapped(view?.exclusions ?? [], (e) => JSON.stringify(e)));
-  yield `,"conflicts":${JSON.stringify(view?.conflicts ?? [])},"watches":${JSON.stringify(view?.kinds ?? [])}}`;
+  yield* jsonArray(mapped(excludedObjects(status), (e) => JSON.stringify(e)));
+  yield `,"conflicts":${JSON.stringify(status?.conflicts ?? [])},"watches":${JSON.stringify(status?.kinds ?? [])}}`;
 }
 
-/** `GET /api/v1/backends?limit=&continue=`. */
+/** `GET /api/v1/backends?limit=&continue=&q=`. */
 export function listBackendsRoute(ctx: ServiceContext): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   return async (req, res, url) => {
     const request = parsePageRequest(url, ctx.limits);
@@ -62,14 +95,21 @@ export function listBackendsRoute(ctx: ServiceContext): (req: IncomingMessage, r
       sendJson(req, res, 400, { error: 'bad_request', message: request.error });
       return;
     }
+    const filter = filterOf(url);
+    if (filter !== undefined && 'error' in filter) {
+      sendJson(req, res, 400, { error: 'bad_request', message: filter.error });
+      return;
+    }
     const version = ctx.registry.version();
-    const page = cutPage(ctx.registry.list(), request, version);
+    const all = ctx.registry.list();
+    const page = cutPage(filter === undefined ? all : all.filter(filter), request, version);
+    const health = countByHealth(all);
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    if (await writePieces(res, listBody(ctx, page))) res.end();
+    if (await writePieces(res, listBody(ctx, page, health))) res.end();
   };
 }
 
@@ -83,7 +123,9 @@ export function getBackendRoute(ctx: ServiceContext): (req: IncomingMessage, res
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
-    const excluded = ctx.watcher?.view().exclusions.find((e) => e.name === id);
+    const exclusions = ctx.watcher?.status().exclusions ?? {};
+    // An own key only: an id such as `constructor` must not find the prototype's.
+    const excluded = Object.hasOwn(exclusions, id) ? { name: id, ...exclusions[id] } : undefined;
     notFound(req, res, excluded === undefined ? { id } : { id, excluded });
   };
 }

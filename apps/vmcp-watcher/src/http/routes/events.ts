@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseEventId, type ResumePoint } from '../../sse.ts';
-import type { ResetMode } from '../../sse-reset.ts';
+import { parseEventId, type ResumePoint } from '../sse/event-hub.ts';
+import type { ResetMode } from '../sse/reset-frame.ts';
 import type { ServiceContext } from '../context.ts';
 import { sendJson } from '../respond.ts';
 
@@ -27,7 +27,7 @@ export function resetModeOf(url: URL): ResetMode | { error: string } {
   return { error: 'reset must be full or version' };
 }
 
-/** `GET /api/v1/events`: Server-Sent Events of registry changes (see `sse.ts`). */
+/** `GET /api/v1/events`: Server-Sent Events of registry changes (see `sse/event-hub.ts`). */
 export function eventsRoute(ctx: ServiceContext): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
   return (req, res, url) => {
     const resume = resumePointOf(req, url);

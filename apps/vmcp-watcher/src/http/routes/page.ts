@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { newNonce, renderStatusPage, statusPageCsp } from '../../status-page.ts';
+import { newNonce, renderStatusPage, statusPageCsp } from '../page/render.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** `GET /`: the live status page. */

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compareBy } from '@vmcp/core';
 import type { Backend } from '@vmcp/registry';
+import type { ConfigWarning } from '../../cluster/config-warnings.ts';
 import type { ServiceContext } from '../context.ts';
 import { sendJson } from '../respond.ts';
 
@@ -14,7 +16,7 @@ export interface BackendStatus {
 /**
  * Upstream vMCP's `/status` body: `{backends, healthy, version, group_ref}` (snake_case as upstream), where
  * `healthy` is "at least one backend healthy" and `version` is the software version. Ours adds `registry_version`,
- * `synced` and `namespace`; clients of the upstream shape ignore extra fields.
+ * `synced`, `namespace` and `warnings`; clients of the upstream shape ignore extra fields.
  */
 export interface StatusResponse {
   backends: BackendStatus[];
@@ -24,6 +26,8 @@ export interface StatusResponse {
   registry_version: number;
   synced: boolean;
   namespace: string;
+  /** Probable misconfigurations (no MCPGroup, no namespace, every object in another group); empty when none. */
+  warnings: readonly ConfigWarning[];
 }
 
 function toStatus(backend: Backend): BackendStatus {
@@ -41,7 +45,7 @@ export function buildStatus(ctx: ServiceContext): StatusResponse {
   const backends = ctx.registry
     .list()
     .map(toStatus)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort(compareBy((b) => b.name));
   return {
     backends,
     healthy: backends.some((b) => b.health === 'healthy'),
@@ -50,6 +54,7 @@ export function buildStatus(ctx: ServiceContext): StatusResponse {
     registry_version: ctx.registry.version(),
     synced: ctx.watcher?.hasSynced() ?? true,
     namespace: ctx.namespace,
+    warnings: ctx.warnings.current(),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../src/observe/logger.ts';
 
 describe('createLogger', () => {
   it('writes one JSON object per line with time, level, msg and fields, filtered by level', () => {
@@ -28,5 +28,21 @@ describe('createLogger', () => {
     cyclic['self'] = cyclic;
     createLogger({ level: 'debug', write: (l) => lines.push(l) }).error('cycle', { cyclic });
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', msg: 'cycle', fieldsDropped: true });
+  });
+
+  it('rounds durations to the millisecond and leaves other numbers alone', () => {
+    const lines: string[] = [];
+    createLogger({ level: 'info', write: (l) => lines.push(l) }).info('ready', { ms: 35.381508999999994, retryInMs: 1.6, ratio: 0.25 });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ ms: 35, retryInMs: 2, ratio: 0.25 });
+  });
+
+  it('writes text lines (logfmt style) with --log-format text, quoting what needs it', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', format: 'text', write: (l) => lines.push(l), now: () => new Date(0) });
+    logger.child({ component: 'watcher' }).warn('watch failed', { kind: 'MCPServer', error: new Error('403 "no"\nline'), ms: 2.4 });
+    expect(lines).toEqual([
+      'time=1970-01-01T00:00:00.000Z level=warn msg="watch failed" component=watcher kind=MCPServer ' +
+        'error="{\\"name\\":\\"Error\\",\\"message\\":\\"403 \\\\\\"no\\\\\\"\\\\nline\\"}" ms=2\n',
+    ]);
   });
 });

@@ -6,6 +6,7 @@
  * - `current-context` comes from the first file that sets it.
  */
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { errorMessage } from '@vmcp/core';
 
 function firstByName<T extends { name: string }>(into: Map<string, T>, items: readonly T[]): void {
   for (const item of items) if (!into.has(item.name)) into.set(item.name, item);
@@ -24,7 +25,7 @@ export function loadKubeconfigFiles(paths: readonly string[]): KubeConfig {
       // Relative certificate and key paths are resolved against the file's own directory here.
       one.loadFromFile(path);
     } catch (error) {
-      throw new Error(`${path}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`, { cause: error });
+      throw new Error(`${path}: ${errorMessage(error).split('\n')[0] ?? ''}`, { cause: error });
     }
     if (paths.length === 1) return one;
     firstByName(clusters, one.getClusters());

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
-import { installSignalHandlers } from './shutdown.ts';
+import { createLogger } from '../src/observe/logger.ts';
+import { installSignalHandlers } from '../src/shutdown.ts';
 
 function setup(shutdown: () => Promise<void>, deadlineMs = 1000) {
   const target = new EventEmitter();

@@ -1,12 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  SERVICE_ACCOUNT_NAMESPACE_FILE,
-  SERVICE_ACCOUNT_TOKEN_FILE,
-  loadConfig,
-  type Config,
-  type ConfigInputs,
-} from './config.ts';
+import { describeClusterSource, SERVICE_ACCOUNT_NAMESPACE_FILE, SERVICE_ACCOUNT_TOKEN_FILE } from '../src/config/cluster-source.ts';
+import { ConfigError } from '../src/config/error.ts';
+import { loadConfig, requestedLogFormat, type Config, type ConfigInputs } from '../src/config/load.ts';
+import { SETTINGS } from '../src/config/settings.ts';
+import { USAGE } from '../src/config/usage.ts';
 
 const HOME = '/home/u';
 const KUBE = `${HOME}/.kube/config`;
@@ -39,7 +37,10 @@ describe('loadConfig', () => {
       namespace: 'team-a',
       groupRef: 'engineering',
       listen: { host: undefined, port: 8080 },
+      probeListen: { host: undefined, port: 8081 },
+      metricsListen: { host: undefined, port: 9090 },
       logLevel: 'info',
+      logFormat: 'json',
       workers: undefined,
       maxSseClients: 100,
       readinessTimeoutMs: 5000,
@@ -155,6 +156,36 @@ describe('loadConfig', () => {
     expect(run([...base, '--max-sse-clients', '5']).maxSseClients).toBe(5);
     expect(failure([...base, '--readiness-timeout', '50']).setting).toBe('--readiness-timeout');
     expect(run([...base], { VMCP_READINESS_TIMEOUT_MS: '2500' }).readinessTimeoutMs).toBe(2500);
+    expect(run([...base, '--log-format', 'TEXT']).logFormat).toBe('text');
+    expect(run(base, { VMCP_LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(failure([...base, '--log-format', 'yaml']).message).toBe(
+      'invalid configuration: --log-format: "yaml" is not a log format (json, text)',
+    );
+  });
+
+  it('puts probes and metrics on ports of their own, controller-runtime style; metrics 0 turns them off', () => {
+    const base = ['--namespace', 'ns', '--group', 'g'];
+    expect(run([...base, '--health-probe-bind-address', '127.0.0.1:18081']).probeListen).toEqual({ host: '127.0.0.1', port: 18081 });
+    expect(run(base, { VMCP_HEALTH_PROBE_BIND_ADDRESS: ':7000' }).probeListen).toEqual({ host: undefined, port: 7000 });
+    expect(run([...base, '--metrics-bind-address', '0']).metricsListen).toBeUndefined();
+    expect(run(base, { VMCP_METRICS_BIND_ADDRESS: '0' }).metricsListen).toBeUndefined();
+    expect(run(base, { VMCP_METRICS_BIND_ADDRESS: '[::]:9100' }).metricsListen).toEqual({ host: '::', port: 9100 });
+    // The probe port cannot be turned off: Kubernetes needs it.
+    expect(run([...base, '--health-probe-bind-address', '0']).probeListen).toEqual({ host: undefined, port: 0 });
+    expect(failure([...base, '--metrics-bind-address', 'nope']).setting).toBe('--metrics-bind-address');
+    expect(failure(base, { VMCP_HEALTH_PROBE_BIND_ADDRESS: 'x:y' }).setting).toBe('VMCP_HEALTH_PROBE_BIND_ADDRESS');
+  });
+
+  it('generates the usage text from the settings table: every flag, its variable, range and default', () => {
+    for (const setting of Object.values(SETTINGS)) {
+      const line = USAGE.split('\n').find((l) => new RegExp(`^ +(-\\w, )?--${setting.flag}\\b`).test(l));
+      expect(line, setting.flag).toBeDefined();
+      if (setting.env !== undefined) expect(line).toContain(`[${setting.env}]`);
+      if (setting.default !== undefined) expect(line).toContain(`default ${setting.default})`);
+      if (setting.parser.accepts !== '') expect(line).toContain(setting.parser.accepts);
+    }
+    expect(USAGE).toContain('--workers N');
+    expect(USAGE).toMatch(/--workers N +concurrent reconciles \(1\.\.64; default the watcher's \(4\)\) \[VMCP_WORKERS\]/);
   });
 
   it('names unknown flags and flags without a value', () => {
@@ -168,6 +199,22 @@ describe('loadConfig', () => {
     expect(loadConfig(inputs(['--help'])).action).toBe('help');
     expect(loadConfig(inputs(['-h'])).action).toBe('help');
     expect(loadConfig(inputs(['--version'])).action).toBe('version');
+  });
+
+  it("answers --print-cluster-source without needing namespace or group, in the service's own order", () => {
+    const source = (argv: string[], env: Record<string, string>, files: Record<string, string>): string => {
+      const result = loadConfig(inputs(['--print-cluster-source', ...argv], env, files));
+      if (result.action !== 'print-cluster-source') throw new Error(`expected print-cluster-source, got ${result.action}`);
+      return describeClusterSource(result.cluster);
+    };
+    const pod = { [SERVICE_ACCOUNT_TOKEN_FILE]: 't' };
+    expect(source([], {}, {})).toBe('none');
+    expect(source([], {}, { [KUBE]: 'x' })).toBe(`kubeconfig ${KUBE}`);
+    expect(source([], { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, { ...pod, [KUBE]: 'x' })).toBe('in-cluster');
+    expect(source([], { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBECONFIG: '/k' }, { ...pod, '/k': 'x' })).toBe('kubeconfig /k');
+    expect(source(['--kubeconfig', '/f'], { KUBECONFIG: '/k' }, { '/f': 'x', '/k': 'x' })).toBe('kubeconfig /f');
+    // A named file that does not exist is an error, as when running.
+    expect(() => source(['--kubeconfig', '/missing'], {}, {})).toThrow(ConfigError);
   });
 
   describe('cluster selection', () => {
@@ -210,7 +257,7 @@ describe('loadConfig', () => {
       const none = failure(['--namespace', 'ns', '--group', 'g'], {}, {});
       expect(none.setting).toBe('--kubeconfig');
       expect(none.message).toBe(
-        'invalid configuration: --kubeconfig: no cluster configured: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config or run in a pod (for a local demo cluster: bash scripts/start.sh)',
+        'invalid configuration: --kubeconfig: no cluster configured: run it in a pod with a service account (the Helm chart does), or give it a kubeconfig (--kubeconfig PATH, KUBECONFIG, or ~/.kube/config; in a container, mount the file and pass --kubeconfig)',
       );
       // The demo is not the service's business any more: --demo is an unknown flag.
       expect(failure(['--demo'], {}, { [KUBE]: 'x' }).message).toContain('--demo');
@@ -235,5 +282,25 @@ describe('loadConfig', () => {
         ).toThrow(/^invalid configuration: --kubeconfig: no cluster configured/);
       }
     });
+  });
+
+  it("is documented: the README's configuration table has a row per setting, with its variable", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((l) => l.startsWith('| `--'));
+    for (const setting of Object.values(SETTINGS)) {
+      if (setting.flag === 'help' || setting.flag === 'version') continue;
+      const row = rows.find((r) => r.startsWith(`| \`--${setting.flag}\` |`));
+      expect(row, `README row for --${setting.flag}`).toBeDefined();
+      expect(row).toContain(setting.env === undefined ? '| – |' : `| \`${setting.env}\` |`);
+    }
+  });
+
+  it('reads the log format for the fatal line leniently, whatever else is wrong', () => {
+    expect(requestedLogFormat(['--bogus', '--log-format', 'text'], {})).toBe('text');
+    expect(requestedLogFormat(['--log-format=TEXT'], {})).toBe('text');
+    expect(requestedLogFormat([], { VMCP_LOG_FORMAT: 'text' })).toBe('text');
+    expect(requestedLogFormat(['--log-format', 'json'], { VMCP_LOG_FORMAT: 'text' })).toBe('json');
+    expect(requestedLogFormat(['--log-format', 'yaml'], {})).toBe('json');
+    expect(requestedLogFormat([], {})).toBe('json');
   });
 });

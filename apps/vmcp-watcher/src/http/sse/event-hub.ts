@@ -13,11 +13,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Fifo } from '@vmcp/core';
+import { compareBy, Fifo } from '@vmcp/core';
 import { toPublicBackend, type Backend, type DynamicRegistry, type PublicBackend, type RegistryEvent } from '@vmcp/registry';
-import { writePieces } from './http/json-stream.ts';
-import type { Logger } from './logger.ts';
-import { resetFramePieces, type ResetMode, type ResetSnapshot } from './sse-reset.ts';
+import { writePieces } from '../json-stream.ts';
+import type { Logger } from '../../observe/logger.ts';
+import { resetFramePieces, type ResetMode, type ResetSnapshot } from './reset-frame.ts';
 
 /** Options of {@link EventHub}. */
 export interface EventHubOptions {
@@ -83,10 +83,6 @@ function frame(event: string, data: string, id?: string): string {
   // `data` is single-line JSON; ids are `<epoch>.<digits>` with a checked epoch: nothing here can inject a field or
   // end the event early.
   return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`;
-}
-
-function byName(a: Backend, b: Backend): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** Fans registry changes out to SSE clients. `close()` ends every stream (graceful shutdown). */
@@ -162,7 +158,7 @@ export class EventHub {
 
   /** The current list, by reference: what a reset will write. */
   #resetSnapshot(): ResetSnapshot {
-    return { version: this.#registry.version(), epoch: this.epoch, backends: this.#registry.list().sort(byName) };
+    return { version: this.#registry.version(), epoch: this.epoch, backends: this.#registry.list().sort(compareBy((b) => b.name)) };
   }
 
   /** Frames that bring a client from `resume` to now, or the list its reset must stream. */

@@ -1,0 +1,164 @@
+/**
+ * Start-up configuration: command-line flags, environment variables and (for the group) upstream's vMCP config
+ * file, with precedence flags > environment > file. Pure: every input (argv, env, files) is injected, so each rule
+ * is unit-tested. An invalid setting throws one {@link ConfigError} whose message names the setting.
+ */
+import { parseArgs } from 'node:util';
+import { errorMessage } from '@vmcp/core';
+import { findClusterSource, NO_CLUSTER_HINT, SERVICE_ACCOUNT_NAMESPACE_FILE, type ClusterSource } from './cluster-source.ts';
+import { ConfigError, type Sourced } from './error.ts';
+import { checkGroupRef, checkNamespace, type ListenAddress, type LogFormat, type LogLevel } from './parsers.ts';
+import { PARSE_ARGS_OPTIONS, SETTINGS, type Setting } from './settings.ts';
+import { readVmcpConfigFile } from './vmcp-config-file.ts';
+
+/** The validated configuration the service starts with. */
+export interface Config {
+  cluster: ClusterSource;
+  namespace: string;
+  /** `name` or `namespace/name` (the namespace part equals `namespace`). */
+  groupRef: string;
+  /** The API, the status page and the event stream. */
+  listen: ListenAddress;
+  /** `/healthz`, `/readyz`, `/livez`. */
+  probeListen: ListenAddress;
+  /** `/metrics`; undefined = no metrics listener. */
+  metricsListen: ListenAddress | undefined;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** Reconcile workers; undefined = the watcher's default. */
+  workers: number | undefined;
+  /** Most concurrent `/api/v1/events` clients; more get 503. */
+  maxSseClients: number;
+  /** How long `/readyz` waits for the cache sync. */
+  readinessTimeoutMs: number;
+  /** The vMCP config file read, if any. */
+  configFile: string | undefined;
+}
+
+/** What {@link loadConfig} reads from the outside world. Tests pass fakes. */
+export interface ConfigInputs {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** File content, or undefined when it does not exist. Throws for other read errors. */
+  readFile: (path: string) => string | undefined;
+  /** `$HOME`, as kubectl reads it; undefined or '' (e.g. under `env -i`) = no `~/.kube/config` default. */
+  homeDir: string | undefined;
+}
+
+/** The result of parsing: a configuration to run, a request for help/version text, or the cluster-source query. */
+export type LoadResult =
+  | { action: 'run'; config: Config }
+  | { action: 'help' }
+  | { action: 'version' }
+  | { action: 'print-cluster-source'; cluster: ClusterSource | undefined };
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function parseCommandLine(argv: readonly string[]): Flags {
+  try {
+    return parseArgs({ args: [...argv], options: PARSE_ARGS_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    // node's messages name the flag ("Unknown option '--x'", "Option '--namespace <value>' argument missing").
+    const message = errorMessage(error).replace(/\. To specify a positional.*$/s, '');
+    const flag = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'command line';
+    throw new ConfigError(flag, message);
+  }
+}
+
+/** The setting's text and where it came from: the flag, else its environment variable (empty counts as unset). */
+function raw(setting: Setting<unknown>, flags: Flags, env: ConfigInputs['env']): Sourced<string> | undefined {
+  const flag = flags[setting.flag];
+  if (typeof flag === 'string') return { value: flag, setting: `--${setting.flag}` };
+  const fromEnv = setting.env === undefined ? undefined : env[setting.env];
+  if (setting.env !== undefined && fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, setting: setting.env };
+  return undefined;
+}
+
+/** The setting's value: given, else its default, through its parser. */
+function value<T>(setting: Setting<T>, flags: Flags, env: ConfigInputs['env']): T | undefined {
+  const given =
+    raw(setting, flags, env) ?? (setting.default === undefined ? undefined : { value: setting.default, setting: `--${setting.flag}` });
+  return given === undefined ? undefined : setting.parser.parse(given);
+}
+
+function required<T>(setting: Setting<T>, flags: Flags, env: ConfigInputs['env']): T {
+  const result = value(setting, flags, env);
+  if (result === undefined) throw new Error(`setting --${setting.flag} has no default`);
+  return result;
+}
+
+function clusterOf(flags: Flags, inputs: ConfigInputs): ClusterSource | undefined {
+  const context = flags[SETTINGS.context.flag];
+  return findClusterSource(raw(SETTINGS.kubeconfig, flags, inputs.env), typeof context === 'string' ? context : undefined, inputs);
+}
+
+/**
+ * Reads and validates the configuration. Throws {@link ConfigError} (one message naming the setting) for anything
+ * invalid or missing; never logs.
+ */
+export function loadConfig(inputs: ConfigInputs): LoadResult {
+  const flags = parseCommandLine(inputs.argv);
+  if (flags[SETTINGS.help.flag] === true) return { action: 'help' };
+  if (flags[SETTINGS.version.flag] === true) return { action: 'version' };
+  if (flags[SETTINGS.printClusterSource.flag] === true) return { action: 'print-cluster-source', cluster: clusterOf(flags, inputs) };
+  const env = inputs.env;
+
+  const cluster = clusterOf(flags, inputs);
+  if (cluster === undefined) throw new ConfigError('--kubeconfig', NO_CLUSTER_HINT);
+
+  const configSetting = raw(SETTINGS.config, flags, env);
+  const fileGroup =
+    configSetting === undefined ? undefined : readVmcpConfigFile(configSetting.setting, configSetting.value, inputs.readFile);
+
+  let namespaceSetting = raw(SETTINGS.namespace, flags, env);
+  if (namespaceSetting === undefined && cluster.kind === 'in-cluster') {
+    const fromPod = inputs.readFile(SERVICE_ACCOUNT_NAMESPACE_FILE)?.trim();
+    if (fromPod !== undefined && fromPod !== '') namespaceSetting = { value: fromPod, setting: SERVICE_ACCOUNT_NAMESPACE_FILE };
+  }
+  if (namespaceSetting === undefined) {
+    throw new ConfigError('--namespace', 'is required (or set VMCP_NAMESPACE); it names the namespace to watch');
+  }
+  const namespace = checkNamespace(namespaceSetting);
+
+  let groupSetting = raw(SETTINGS.group, flags, env);
+  if (groupSetting === undefined && fileGroup !== undefined && configSetting !== undefined) {
+    groupSetting = { value: fileGroup, setting: `${configSetting.setting} (${configSetting.value}) groupRef` };
+  }
+  if (groupSetting === undefined) {
+    throw new ConfigError('--group', 'is required (or set VMCP_GROUP, or groupRef in the --config file); it names the MCPGroup to serve');
+  }
+  const groupRef = checkGroupRef(groupSetting, namespace);
+
+  return {
+    action: 'run',
+    config: {
+      cluster,
+      namespace,
+      groupRef,
+      listen: required(SETTINGS.listen, flags, env),
+      probeListen: required(SETTINGS.probeListen, flags, env),
+      metricsListen: value(SETTINGS.metricsListen, flags, env),
+      logLevel: required(SETTINGS.logLevel, flags, env),
+      logFormat: required(SETTINGS.logFormat, flags, env),
+      workers: value(SETTINGS.workers, flags, env),
+      maxSseClients: required(SETTINGS.maxSseClients, flags, env),
+      readinessTimeoutMs: required(SETTINGS.readinessTimeoutMs, flags, env),
+      configFile: configSetting?.value,
+    },
+  };
+}
+
+/**
+ * The log format asked for, read leniently (whatever else is wrong with the command line): the fatal line of a
+ * start-up that fails on its configuration is written in it too. `json` unless a valid `text` was asked for.
+ */
+export function requestedLogFormat(argv: readonly string[], env: ConfigInputs['env']): LogFormat {
+  const flag = `--${SETTINGS.logFormat.flag}`;
+  let given: string | undefined;
+  argv.forEach((arg, i) => {
+    if (arg === flag) given = argv[i + 1];
+    else if (arg.startsWith(`${flag}=`)) given = arg.slice(flag.length + 1);
+  });
+  given ??= SETTINGS.logFormat.env === undefined ? undefined : env[SETTINGS.logFormat.env];
+  return given?.toLowerCase() === 'text' ? 'text' : 'json';
+}

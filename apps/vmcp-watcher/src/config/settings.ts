@@ -1,0 +1,147 @@
+/**
+ * Every setting of the service, once: flag, environment variable, parser (with its accepted range), default and
+ * help. The `parseArgs` options, the usage text and the per-setting validation are all generated from this table,
+ * so a new setting is one row (plus, for a setting with rules of its own, the lines in `load.ts` that apply them).
+ */
+import { integerIn, listenAddress, oneOf, optionalListenAddress, text, type LogFormat, type LogLevel, type Parser } from './parsers.ts';
+
+/** One setting. */
+export interface Setting<T> {
+  /** The long flag, without `--`. */
+  flag: string;
+  /** The environment variable, if any. Flags win over it. */
+  env?: string;
+  /** The value's placeholder in the usage text; absent for a boolean flag. */
+  arg?: string;
+  short?: string;
+  parser: Parser<T>;
+  /** The default, as text run through `parser` like any value. Absent: the setting is unset unless given. */
+  default?: string;
+  /** How the usage text shows a default the table cannot hold (computed ones). */
+  defaultText?: string;
+  help: string;
+}
+
+function setting<T>(row: Setting<T>): Setting<T> {
+  return row;
+}
+
+const flagOnly = { accepts: '', parse: () => true } satisfies Parser<boolean>;
+
+/** The settings table, in usage order. */
+export const SETTINGS = {
+  namespace: setting({
+    flag: 'namespace',
+    env: 'VMCP_NAMESPACE',
+    arg: 'NAME',
+    parser: text,
+    defaultText: "in a pod: the pod's namespace",
+    help: 'namespace to watch',
+  }),
+  group: setting({
+    flag: 'group',
+    env: 'VMCP_GROUP',
+    arg: 'NAME',
+    parser: text,
+    defaultText: 'groupRef of --config',
+    help: 'MCPGroup whose backends to serve (name, or namespace/name of the watched namespace)',
+  }),
+  config: setting({
+    flag: 'config',
+    env: 'VMCP_CONFIG',
+    arg: 'PATH',
+    parser: text,
+    help: "upstream vMCP config file (groupRef; outgoingAuth.source must be 'discovered')",
+  }),
+  kubeconfig: setting({
+    flag: 'kubeconfig',
+    env: 'KUBECONFIG',
+    arg: 'PATH',
+    parser: text,
+    defaultText: 'in a pod: in-cluster; else $HOME/.kube/config; else the service stops',
+    help: 'kubeconfig file, or PATH:PATH… merged as kubectl does (the first file wins per name)',
+  }),
+  context: setting({ flag: 'context', arg: 'NAME', parser: text, defaultText: 'the current context', help: 'kubeconfig context to use' }),
+  listen: setting({
+    flag: 'listen',
+    env: 'VMCP_LISTEN',
+    arg: 'ADDR',
+    parser: listenAddress,
+    default: ':8080',
+    help: 'address of the API, the status page and the event stream',
+  }),
+  probeListen: setting({
+    flag: 'health-probe-bind-address',
+    env: 'VMCP_HEALTH_PROBE_BIND_ADDRESS',
+    arg: 'ADDR',
+    parser: listenAddress,
+    default: ':8081',
+    help: 'address of /healthz, /readyz and /livez',
+  }),
+  metricsListen: setting({
+    flag: 'metrics-bind-address',
+    env: 'VMCP_METRICS_BIND_ADDRESS',
+    arg: 'ADDR',
+    parser: optionalListenAddress,
+    default: ':9090',
+    help: 'address of /metrics',
+  }),
+  logLevel: setting<LogLevel>({
+    flag: 'log-level',
+    env: 'VMCP_LOG_LEVEL',
+    arg: 'LEVEL',
+    parser: oneOf(['debug', 'info', 'warn', 'error'], 'log level'),
+    default: 'info',
+    help: 'least severe level logged',
+  }),
+  logFormat: setting<LogFormat>({
+    flag: 'log-format',
+    env: 'VMCP_LOG_FORMAT',
+    arg: 'FORMAT',
+    parser: oneOf(['json', 'text'], 'log format'),
+    default: 'json',
+    help: 'one JSON object per line, or text for people',
+  }),
+  workers: setting({
+    flag: 'workers',
+    env: 'VMCP_WORKERS',
+    arg: 'N',
+    parser: integerIn(1, 64),
+    defaultText: "the watcher's (4)",
+    help: 'concurrent reconciles',
+  }),
+  maxSseClients: setting({
+    flag: 'max-sse-clients',
+    env: 'VMCP_MAX_SSE_CLIENTS',
+    arg: 'N',
+    parser: integerIn(1, 10_000),
+    default: '100',
+    help: 'concurrent /api/v1/events clients; more get 503',
+  }),
+  readinessTimeoutMs: setting({
+    flag: 'readiness-timeout',
+    env: 'VMCP_READINESS_TIMEOUT_MS',
+    arg: 'MS',
+    parser: integerIn(100, 60_000),
+    default: '5000',
+    help: 'how long /readyz waits for the cache sync',
+  }),
+  printClusterSource: setting({
+    flag: 'print-cluster-source',
+    parser: flagOnly,
+    help: 'print where the cluster would come from (kubeconfig PATH, in-cluster or none) and exit',
+  }),
+  help: setting({ flag: 'help', short: 'h', parser: flagOnly, help: 'show this help' }),
+  version: setting({ flag: 'version', parser: flagOnly, help: 'print the version' }),
+} as const;
+
+/** The name of a row of {@link SETTINGS}. */
+export type SettingName = keyof typeof SETTINGS;
+
+/** `parseArgs` options generated from the table: a string option for a setting with a value, else a boolean. */
+export const PARSE_ARGS_OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: string }> = Object.fromEntries(
+  Object.values(SETTINGS).map((s: Setting<unknown>) => [
+    s.flag,
+    { type: s.arg === undefined ? 'boolean' : 'string', ...(s.short !== undefined ? { short: s.short } : {}) },
+  ]),
+);
