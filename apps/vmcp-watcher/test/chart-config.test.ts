@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { loadConfig, type Config } from '../src/config/load.ts';
 import { SERVICE_ACCOUNT_NAMESPACE_FILE, SERVICE_ACCOUNT_TOKEN_FILE } from '../src/config/cluster-source.ts';
 import { helmHome, one, renderer, watcherOf } from './chart-render.ts';
+import { VALUE_SETS } from './chart-value-sets.ts';
 import { findHelm, HELM_VERSION } from './helm.ts';
 import { toolAvailable } from './tool-gate.ts';
 
@@ -59,17 +60,8 @@ describe.skipIf(!haveHelm)(`the chart's container settings, read by the service 
   }, 60_000);
 
   it('values: ports, watched namespace, log settings, workers, extraArgs winning over the environment', async () => {
-    const config = await configOf({
-      group: 'engineering',
-      watchNamespace: 'team-a',
-      containerPorts: { http: 8443, probes: 8444, metrics: 8445 },
-      logLevel: 'debug',
-      logFormat: 'text',
-      workers: 8,
-      maxSseClients: 500,
-      readinessTimeoutMs: 10_000,
-      extraArgs: ['--max-sse-clients', '200'],
-    });
+    // The test value set with every escape hatch (chart-value-sets.ts), watching namespace team-a.
+    const config = await configOf({ ...VALUE_SETS['everything']!.values, watchNamespace: 'team-a' });
     expect(config).toMatchObject({
       namespace: 'team-a',
       listen: { port: 8443 },
