@@ -13,7 +13,9 @@ import type { ServiceContext } from './http/context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
 import { PublicBackendWriter } from './http/public-json.ts';
 import { ServerSet, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
-import { createServers, type ServiceServers } from './http/server.ts';
+import { createServers, probeRoutes, type ServiceServers } from './http/server.ts';
+import { createApiAccess, type ApiAccess, type ApiAccessOptions } from './feed/api-access.ts';
+import type { TlsSettings } from './feed/tls.ts';
 import { EventHub } from './http/sse/event-hub.ts';
 import { feedStatus } from './http/sse/status-feed.ts';
 import type { Logger } from './observe/logger.ts';
@@ -46,6 +48,10 @@ export interface ServiceOptions {
   metricsServer?: boolean;
   /** Page sizes and the per-backend size bound of the HTTP answers; unset fields keep their defaults. */
   httpLimits?: Partial<HttpLimits>;
+  /** Serve the API port over HTTPS with this pair (reloaded when it changes). Probes and metrics stay plain. */
+  tls?: TlsSettings | undefined;
+  /** The Kubernetes access check: the feed (`--feed`) and/or the public routes (`--auth-public`). */
+  access?: ApiAccessOptions | undefined;
 }
 
 /** A running (or runnable) service. */
@@ -54,6 +60,8 @@ export interface Service {
   /** The API server (the API, the page, the event stream). */
   readonly server: http.Server;
   readonly servers: ServiceServers;
+  /** The access check and the feed, when configured. */
+  readonly access: ApiAccess | undefined;
   /** Listens on every port; resolves with the bound addresses. Rejects naming the listener that failed. */
   listen(addresses: ServiceAddresses): Promise<BoundAddresses>;
   /** Starts the watcher in the background; resolves when it is running (not synced). */
@@ -106,7 +114,15 @@ export function createService(options: ServiceOptions): Service {
     version: SERVICE_VERSION,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 5000,
   };
-  const servers = new ServerSet(createServers(context, options.metricsServer ?? true), logger);
+  const access = options.access === undefined ? undefined : createApiAccess(context, options.access);
+  const probePaths = Object.keys(probeRoutes(context));
+  const servers = new ServerSet(
+    createServers(context, options.metricsServer ?? true, {
+      ...(access === undefined ? {} : { routes: (table) => access.routes(table, probePaths) }),
+      tls: options.tls,
+    }),
+    logger,
+  );
   const stopChangeLog = logRegistryChanges(registry, logger);
   const stopStatusFeed = feedStatus(context);
   const run = watcherRun(watcher, registry, logger);
@@ -116,6 +132,7 @@ export function createService(options: ServiceOptions): Service {
     stopStatusFeed();
     warnings.stop?.();
     hub.close();
+    access?.close();
     // Requests already accepted (a probe waiting for the sync, a metrics scrape) get their answer first.
     await servers.drain(options.drainMs ?? 10_000);
     await run.stop();
@@ -130,6 +147,7 @@ export function createService(options: ServiceOptions): Service {
     context,
     server: servers.servers.api,
     servers: servers.servers,
+    access,
     watcherDone: run.done,
     listen: (addresses) => servers.listen(addresses),
     startWatcher: () => {

@@ -7,6 +7,7 @@ import { createService, ListenerError, type BoundAddresses, type Service } from 
 import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { parseGroupRef } from '@vmcp/reconciler';
 import { ConfigChecker } from './cluster/config-checker.ts';
+import { kubeReviews } from './feed/kube-reviews.ts';
 import { createKubeWatcher } from './cluster/kube-watcher.ts';
 import { checkCluster } from './cluster/preflight.ts';
 import { ConfigError } from './config/error.ts';
@@ -31,10 +32,10 @@ export interface RunningService {
   metricsUrl: string | undefined;
 }
 
-function urlOf(address: AddressInfo): string {
+function urlOf(address: AddressInfo, scheme = 'http'): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const shown = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
-  return `http://${shown}:${address.port}/`;
+  return `${scheme}://${shown}:${address.port}/`;
 }
 
 const SETTING_OF_LISTENER: Record<string, { flag: string; address: (config: Config) => ListenAddress | undefined }> = {
@@ -71,6 +72,17 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
         throw new ConfigError('--group/--namespace', errorMessage(error));
       }
     },
+    tls: config.tls,
+    access:
+      config.feed || config.authPublic
+        ? {
+            // The service's own identity asks: it needs system:auth-delegator (create tokenreviews, subjectaccessreviews).
+            reviews: kubeReviews(new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/access-review' })),
+            audiences: config.authAudiences,
+            feed: config.feed,
+            authPublic: config.authPublic,
+          }
+        : undefined,
     configWarnings: (watcher) =>
       new ConfigChecker({
         client: new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/config-check' }),
@@ -97,7 +109,7 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
   service.startWatcher();
   return {
     service,
-    url: urlOf(bound.api),
+    url: urlOf(bound.api, config.tls === undefined ? 'http' : 'https'),
     probesUrl: urlOf(bound.probes),
     metricsUrl: bound.metrics === undefined ? undefined : urlOf(bound.metrics),
   };

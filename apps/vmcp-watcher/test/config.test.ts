@@ -45,6 +45,10 @@ describe('loadConfig', () => {
       maxSseClients: 100,
       readinessTimeoutMs: 5000,
       configFile: undefined,
+      tls: undefined,
+      feed: false,
+      authAudiences: ['vmcp-watcher'],
+      authPublic: false,
     });
   });
 
@@ -174,6 +178,45 @@ describe('loadConfig', () => {
     expect(run([...base, '--health-probe-bind-address', '0']).probeListen).toEqual({ host: undefined, port: 0 });
     expect(failure([...base, '--metrics-bind-address', 'nope']).setting).toBe('--metrics-bind-address');
     expect(failure(base, { VMCP_HEALTH_PROBE_BIND_ADDRESS: 'x:y' }).setting).toBe('VMCP_HEALTH_PROBE_BIND_ADDRESS');
+  });
+
+  it('takes the TLS pair, the feed and the access check; the feed and --auth-public are refused without TLS', () => {
+    const base = ['--namespace', 'ns', '--group', 'g'];
+    const pair = ['--tls-cert-file', '/tls/tls.crt', '--tls-key-file', '/tls/tls.key'];
+    expect(run([...base, ...pair, '--feed'])).toMatchObject({
+      tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key', minVersion: '1.2' },
+      feed: true,
+      authAudiences: ['vmcp-watcher'],
+      authPublic: false,
+    });
+    const env = {
+      VMCP_TLS_CERT_FILE: '/c',
+      VMCP_TLS_KEY_FILE: '/k',
+      VMCP_TLS_MIN_VERSION: '1.3',
+      VMCP_FEED: 'true',
+      VMCP_AUTH_AUDIENCES: 'a, b,a',
+      VMCP_AUTH_PUBLIC: 'true',
+    };
+    expect(run(base, env)).toMatchObject({
+      tls: { certFile: '/c', keyFile: '/k', minVersion: '1.3' },
+      feed: true,
+      authAudiences: ['a', 'b'],
+      authPublic: true,
+    });
+    expect(run(base, { ...env, VMCP_FEED: 'false', VMCP_AUTH_PUBLIC: '0' })).toMatchObject({ feed: false, authPublic: false });
+    // Positive control above; now each refusal names its setting.
+    expect(failure([...base, '--feed']).message).toBe(
+      'invalid configuration: --feed: needs --tls-cert-file and --tls-key-file: the feed serves secret values, so it is only served over TLS',
+    );
+    expect(failure([...base, '--auth-public']).setting).toBe('--auth-public');
+    expect(failure(base, { VMCP_FEED: 'true' }).setting).toBe('--feed');
+    expect(failure([...base, '--tls-cert-file', '/c']).message).toMatch(/--tls-key-file: is required with --tls-cert-file/);
+    expect(failure([...base, '--tls-key-file', '/k']).setting).toBe('--tls-cert-file');
+    expect(failure([...base, ...pair, '--tls-min-version', '1.1']).setting).toBe('--tls-min-version');
+    expect(failure(base, { VMCP_FEED: 'maybe' }).setting).toBe('VMCP_FEED');
+    expect(failure([...base, '--auth-audiences', 'a,,b']).setting).toBe('--auth-audiences');
+    expect(run([...base, ...pair]).tls).toBeDefined();
+    expect(run(base).tls).toBeUndefined();
   });
 
   it('generates the usage text from the settings table: every flag, its variable, range and default', () => {

@@ -78,7 +78,7 @@ describe('the feed over TLS', () => {
   it('answers each refusal with its code and a JSON body naming the cause; only the allowed caller sees secrets', async () => {
     svc = await startFeedService({
       reviews,
-      tls: { ...installPair(pkiA), minVersion: '1.2' },
+      tls: { ...installPair(pkiA), minVersion: '1.2', pollMs: 100 },
       ca: pkiA.servingCaCert,
       initial: [secretBackend('fetch'), backend('plain')],
     });
@@ -115,7 +115,7 @@ describe('the feed over TLS', () => {
   it('a feed client syncs the full backends, follows changes, and the pair rotates on disk without a restart', async () => {
     svc = await startFeedService({
       reviews,
-      tls: { ...installPair(pkiA), minVersion: '1.2' },
+      tls: { ...installPair(pkiA), minVersion: '1.2', pollMs: 100 },
       ca: pkiA.servingCaCert,
       initial: [secretBackend('fetch')],
     });
@@ -125,8 +125,9 @@ describe('the feed over TLS', () => {
     svc.registry.upsert(backend('added'));
     await until(() => a.get('added') !== undefined);
 
+    // The new pair lands on disk; the service polls the files (every 100 ms here) and swaps it in, no restart.
     installPair(pkiB);
-    expect(await svc.reloadTls()).toBe(true);
+    await until(() => svc!.logs.some((l) => l.includes('serving certificate reloaded')));
     const b = feedClient('good', pkiB.servingCaCert);
     await b.waitForSync({ timeoutMs: 10_000 });
     expect(b.count()).toBe(2);
@@ -136,8 +137,33 @@ describe('the feed over TLS', () => {
     expect(stale.status().lastError?.message).toMatch(/certificate/i);
   });
 
+  it('--auth-public: the public API, page and event stream need an allowed token; probes stay open; the public stream never carries a secret', async () => {
+    svc = await startFeedService({
+      reviews,
+      tls: { ...installPair(pkiA), minVersion: '1.2', pollMs: 100 },
+      ca: pkiA.servingCaCert,
+      initial: [secretBackend('fetch')],
+      authPublic: true,
+    });
+    for (const path of ['/', '/status', '/api/v1/backends', '/api/v1/backends/fetch', '/api/v1/events', '/no-such-path']) {
+      const none = await get(path);
+      expect(none.status, path).toBe(401);
+      expect(JSON.parse(none.text), path).toMatchObject({ cause: 'missing_token' });
+      expect((await get(path, { authorization: 'Bearer denied' })).status, path).toBe(403);
+    }
+    // Positive control: the allowed token reads them (and an unknown path is then a plain 404).
+    expect((await get('/api/v1/backends/fetch', { authorization: 'Bearer good' })).status).toBe(200);
+    expect((await get('/no-such-path', { authorization: 'Bearer good' })).status).toBe(404);
+    for (const probe of ['/healthz', '/readyz']) expect((await get(probe)).status, probe).toBe(200);
+    const stream = await firstReset(svc, '/api/v1/events', 'Bearer good');
+    expect(stream).toContain('"fetch"');
+    expect(stream).not.toContain(PLANTED_SECRETS[0]);
+    // The same backend on the feed does carry it: the public stream's omission is redaction, not absence.
+    expect(await firstReset(svc, FEED_EVENTS_PATH, 'Bearer good')).toContain(PLANTED_SECRETS[0]);
+  });
+
   it('refuses a TLS version below the minimum', async () => {
-    svc = await startFeedService({ reviews, tls: { ...installPair(pkiA), minVersion: '1.3' }, ca: pkiA.servingCaCert });
+    svc = await startFeedService({ reviews, tls: { ...installPair(pkiA), minVersion: '1.3', pollMs: 100 }, ca: pkiA.servingCaCert });
     const port = Number(new URL(svc.url).port);
     const attempt = (maxVersion: tls.SecureVersion): Promise<string> =>
       new Promise((resolve) => {
@@ -152,7 +178,12 @@ describe('the feed over TLS', () => {
   });
 
   it('answers 503 not_synced until the watcher has synced, and 400 for a malformed Last-Event-ID', async () => {
-    svc = await startFeedService({ reviews, tls: { ...installPair(pkiA), minVersion: '1.2' }, ca: pkiA.servingCaCert, synced: false });
+    svc = await startFeedService({
+      reviews,
+      tls: { ...installPair(pkiA), minVersion: '1.2', pollMs: 100 },
+      ca: pkiA.servingCaCert,
+      synced: false,
+    });
     const early = await get(FEED_EVENTS_PATH, { authorization: 'Bearer good' });
     expect(early.status).toBe(503);
     expect(JSON.parse(early.text)).toMatchObject({ cause: 'not_synced' });
@@ -186,7 +217,7 @@ describe('the feed over TLS', () => {
     };
     svc = await startFeedService({
       reviews: slow,
-      tls: { ...installPair(pkiA), minVersion: '1.2' },
+      tls: { ...installPair(pkiA), minVersion: '1.2', pollMs: 100 },
       ca: pkiA.servingCaCert,
       initial: [secretBackend('fetch')],
     });
@@ -212,8 +243,8 @@ describe('the feed over TLS', () => {
     expect((codes.get(401) ?? 0) + (codes.get(503) ?? 0)).toBe(2_000);
     expect(maxRunning).toBeLessThanOrEqual(8);
     expect(reviewed).toBe((codes.get(401) ?? 0) + 1);
-    expect(svc.feed.authorizer.cached.denied).toBeLessThanOrEqual(4096);
-    expect(svc.feed.authorizer.cached.allowed).toBe(1);
+    expect(svc.authorizer.cached.denied).toBeLessThanOrEqual(4096);
+    expect(svc.authorizer.cached.allowed).toBe(1);
     // The gateway allowed before the flood is answered from the cache, without a review.
     const before = reviewed;
     expect((await get(FEED_BACKENDS_PATH, { authorization: 'Bearer good' })).text).toContain(PLANTED_SECRETS[0]);
@@ -223,7 +254,7 @@ describe('the feed over TLS', () => {
   it('drops a feed client that never reads, and keeps serving the others', async () => {
     svc = await startFeedService({
       reviews,
-      tls: { ...installPair(pkiA), minVersion: '1.2' },
+      tls: { ...installPair(pkiA), minVersion: '1.2', pollMs: 100 },
       ca: pkiA.servingCaCert,
       maxBufferedBytes: 256 * 1024,
     });
@@ -245,4 +276,24 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The text of a stream up to the end of its first `reset` event, then the stream is closed. */
+function firstReset(service: FeedTestService, pathname: string, authorization: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(`${service.url}${pathname}`, { ca: service.caPem, headers: { authorization } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        const start = text.indexOf('event: reset');
+        if (start !== -1 && text.indexOf('\n\n', start) !== -1) {
+          req.destroy();
+          resolve(text);
+        }
+      });
+      res.on('end', () => reject(new Error(`the stream ended before a reset: ${text.slice(0, 200)}`)));
+    });
+    req.on('error', (error) => reject(error));
+  });
 }

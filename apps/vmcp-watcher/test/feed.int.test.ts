@@ -17,12 +17,10 @@ import type { RegistryEvent } from '@vmcp/registry';
 import { RegistryFeed } from '@vmcp/registry-feed';
 import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { kubeReviews } from '../src/feed/kube-reviews.ts';
 import { FEED_BACKENDS_PATH } from '../src/feed/feed.ts';
-import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { createLogger } from '../src/observe/logger.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
-import { serveFeed, type ServedFeed } from './feed-helpers.ts';
+import { tlsClient, type TlsClient } from './feed-helpers.ts';
 import {
   ReplicaSwitch,
   bindAuthDelegator,
@@ -33,7 +31,7 @@ import {
   requestToken,
   tokenKubeconfigYaml,
 } from './feed-cluster.ts';
-import { clientOf, patchStatus } from './kube-fixtures.ts';
+import { clientOf, deployRole, patchStatus } from './kube-fixtures.ts';
 import { clusterConfig } from './helpers.ts';
 
 const GROUP = 'engineering';
@@ -43,7 +41,8 @@ const WAIT = { timeout: 30_000, interval: 50 };
 
 interface Replica {
   running: RunningService;
-  served: ServedFeed;
+  /** The API port over TLS. */
+  served: TlsClient & { port: number; epoch: string };
   stop(): Promise<void>;
 }
 
@@ -53,7 +52,8 @@ describeIntegration('the registry feed on a real API server', () => {
   let pki: PkiFiles;
   let dir: string;
   let backend: LoopbackServer;
-  let reviewer: KubeHttpClient;
+  /** The watcher's ServiceAccount: the deploy/ Role and system:auth-delegator, nothing else. */
+  let watcherKubeconfig: { path: string; kc: KubeConfig };
   const logs: string[] = [];
   const replicas: Replica[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -61,21 +61,18 @@ describeIntegration('the registry feed on a real API server', () => {
 
   async function startReplica(): Promise<Replica> {
     const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
-    const running = await startAgainstCluster(clusterConfig(env.kubeconfigPath, ns, { readinessTimeoutMs: 500 }), env.kubeConfig, logger);
-    const served = await serveFeed(running.service.context, {
-      reviews: kubeReviews(reviewer),
+    // The service as `--feed --tls-cert-file … --tls-key-file …` starts it, as its own ServiceAccount.
+    const config = clusterConfig(watcherKubeconfig.path, ns, {
+      readinessTimeoutMs: 500,
       tls: { certFile: pki.apiserverCert, keyFile: pki.apiserverKey, minVersion: '1.2' },
-      ca: pki.servingCaCert,
+      feed: true,
     });
+    const running = await startAgainstCluster(config, watcherKubeconfig.kc, logger);
+    expect(running.url).toMatch(/^https:/);
+    const client = tlsClient(running.url, pki.servingCaCert);
+    const served = { ...client, port: Number(new URL(client.url).port), epoch: running.service.context.hub.epoch };
     await vi.waitFor(() => expect(running.service.context.watcher?.hasSynced()).toBe(true), WAIT);
-    const replica: Replica = {
-      running,
-      served,
-      stop: async () => {
-        await served.close();
-        await running.service.shutdown();
-      },
-    };
+    const replica: Replica = { running, served, stop: () => running.service.shutdown() };
     replicas.push(replica);
     return replica;
   }
@@ -115,10 +112,12 @@ describeIntegration('the registry feed on a real API server', () => {
     for (const sa of ['vmcp-watcher', 'gateway', 'stranger']) await createServiceAccount(admin, ns, sa);
     await bindAuthDelegator(admin, ns, 'vmcp-watcher');
     await bindRole(admin, ns, 'gateway', feedReaderRole(GROUP));
-    const watcherToken = await requestToken(admin, ns, 'vmcp-watcher', []);
+    await bindRole(admin, ns, 'vmcp-watcher', deployRole());
+    const watcherYaml = tokenKubeconfigYaml(env.kubeconfigYaml, await requestToken(admin, ns, 'vmcp-watcher', []), 'vmcp-watcher');
     const kc = new KubeConfig();
-    kc.loadFromString(tokenKubeconfigYaml(env.kubeconfigYaml, watcherToken, 'vmcp-watcher'));
-    reviewer = new KubeHttpClient(kc);
+    kc.loadFromString(watcherYaml);
+    watcherKubeconfig = { path: path.join(dir, 'watcher.kubeconfig'), kc };
+    writeFileSync(watcherKubeconfig.path, watcherYaml, { mode: 0o600 });
     tokens['allowed'] = await requestToken(admin, ns, 'gateway', ['vmcp-watcher']);
     tokens['noRole'] = await requestToken(admin, ns, 'stranger', ['vmcp-watcher']);
     tokens['wrongAudience'] = await requestToken(admin, ns, 'gateway', ['another-service']);
@@ -213,7 +212,7 @@ describeIntegration('the registry feed on a real API server', () => {
     client.subscribe((e) => events.push(e));
     const initializes = (): number => backend.requests.filter((h) => h['mcp-protocol-version'] === undefined).length;
     const connectsBefore = initializes();
-    const epochOf = (r: Replica): string => r.served.feed.hub.epoch;
+    const epochOf = (r: Replica): string => r.served.epoch;
     expect(client.status().epoch).toBe(epochOf(a));
 
     sw.switchTo(b.served.port);

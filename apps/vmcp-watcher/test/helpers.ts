@@ -303,6 +303,10 @@ export function clusterConfig(kubeconfigPath: string, namespace: string, overrid
     maxSseClients: 10,
     readinessTimeoutMs: 5000,
     configFile: undefined,
+    tls: undefined,
+    feed: false,
+    authAudiences: ['vmcp-watcher'],
+    authPublic: false,
     ...overrides,
   };
 }

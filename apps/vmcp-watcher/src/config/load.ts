@@ -33,6 +33,14 @@ export interface Config {
   readinessTimeoutMs: number;
   /** The vMCP config file read, if any. */
   configFile: string | undefined;
+  /** The serving pair of the `--listen` port (HTTPS); undefined = plain HTTP. */
+  tls: { certFile: string; keyFile: string; minVersion: '1.2' | '1.3' } | undefined;
+  /** Serve the registry feed (needs `tls`). */
+  feed: boolean;
+  /** Token audiences of the access check. */
+  authAudiences: string[];
+  /** The access check on the public endpoints too (needs `tls`). */
+  authPublic: boolean;
 }
 
 /** What {@link loadConfig} reads from the outside world. Tests pass fakes. */
@@ -85,6 +93,44 @@ function required<T>(setting: Setting<T>, flags: Flags, env: ConfigInputs['env']
   const result = value(setting, flags, env);
   if (result === undefined) throw new Error(`setting --${setting.flag} has no default`);
   return result;
+}
+
+/** A boolean setting: the flag given, else its environment variable (`true`/`false`), else off. */
+function enabled(setting: Setting<boolean>, flags: Flags, env: ConfigInputs['env']): boolean {
+  if (flags[setting.flag] === true) return true;
+  return value(setting, flags, env) ?? false;
+}
+
+/**
+ * The TLS pair and the settings that need it. The feed serves secret values and the access check takes bearer
+ * tokens: neither is served without TLS.
+ */
+function tlsSettings(flags: Flags, env: ConfigInputs['env']): Pick<Config, 'tls' | 'feed' | 'authAudiences' | 'authPublic'> {
+  const certFile = value(SETTINGS.tlsCertFile, flags, env);
+  const keyFile = value(SETTINGS.tlsKeyFile, flags, env);
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    const missing = certFile === undefined ? SETTINGS.tlsCertFile : SETTINGS.tlsKeyFile;
+    const given = certFile === undefined ? SETTINGS.tlsKeyFile : SETTINGS.tlsCertFile;
+    throw new ConfigError(`--${missing.flag}`, `is required with --${given.flag} (the certificate and its key go together)`);
+  }
+  const tls =
+    certFile === undefined || keyFile === undefined
+      ? undefined
+      : { certFile, keyFile, minVersion: required(SETTINGS.tlsMinVersion, flags, env) };
+  const feed = enabled(SETTINGS.feed, flags, env);
+  const authPublic = enabled(SETTINGS.authPublic, flags, env);
+  for (const [on, setting, why] of [
+    [feed, SETTINGS.feed, 'the feed serves secret values'],
+    [authPublic, SETTINGS.authPublic, 'bearer tokens must not travel in clear text'],
+  ] as const) {
+    if (on && tls === undefined) {
+      throw new ConfigError(
+        `--${setting.flag}`,
+        `needs --${SETTINGS.tlsCertFile.flag} and --${SETTINGS.tlsKeyFile.flag}: ${why}, so it is only served over TLS`,
+      );
+    }
+  }
+  return { tls, feed, authAudiences: required(SETTINGS.authAudiences, flags, env), authPublic };
 }
 
 function clusterOf(flags: Flags, inputs: ConfigInputs): ClusterSource | undefined {
@@ -144,6 +190,7 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
       maxSseClients: required(SETTINGS.maxSseClients, flags, env),
       readinessTimeoutMs: required(SETTINGS.readinessTimeoutMs, flags, env),
       configFile: configSetting?.value,
+      ...tlsSettings(flags, env),
     },
   };
 }

@@ -48,6 +48,28 @@ export const optionalListenAddress: Parser<ListenAddress | undefined> = {
   parse: (value) => (value.value.trim() === '0' ? undefined : parseListen(value)),
 };
 
+/** `true`/`false` (also `1`/`0`, `yes`/`no`), as an environment variable gives a boolean flag. */
+export const booleanText: Parser<boolean> = {
+  accepts: '',
+  parse: (value) => {
+    const v = value.value.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(v)) return true;
+    if (['false', '0', 'no'].includes(v)) return false;
+    throw new ConfigError(value.setting, `"${value.value}" is not a boolean (true or false)`);
+  },
+};
+
+/** A comma-separated list of non-empty names, e.g. token audiences. */
+export const nameList: Parser<string[]> = {
+  accepts: 'a,b,…',
+  parse: (value) => {
+    const names = value.value.split(',').map((n) => n.trim());
+    if (names.some((n) => n === '' || /\s/.test(n)))
+      throw new ConfigError(value.setting, `"${value.value}" is not a comma-separated list of names`);
+    return [...new Set(names)];
+  },
+};
+
 /** A whole number in `min..max`. */
 export function integerIn(min: number, max: number): Parser<number> {
   return {

@@ -3,7 +3,18 @@
  * help. The `parseArgs` options, the usage text and the per-setting validation are all generated from this table,
  * so a new setting is one row (plus, for a setting with rules of its own, the lines in `load.ts` that apply them).
  */
-import { integerIn, listenAddress, oneOf, optionalListenAddress, text, type LogFormat, type LogLevel, type Parser } from './parsers.ts';
+import {
+  booleanText,
+  integerIn,
+  listenAddress,
+  nameList,
+  oneOf,
+  optionalListenAddress,
+  text,
+  type LogFormat,
+  type LogLevel,
+  type Parser,
+} from './parsers.ts';
 
 /** One setting. */
 export interface Setting<T> {
@@ -125,6 +136,48 @@ export const SETTINGS = {
     parser: integerIn(100, 60_000),
     default: '5000',
     help: 'how long /readyz waits for the cache sync',
+  }),
+  tlsCertFile: setting({
+    flag: 'tls-cert-file',
+    env: 'VMCP_TLS_CERT_FILE',
+    arg: 'PATH',
+    parser: text,
+    help: 'serving certificate (PEM); with --tls-key-file the --listen port serves HTTPS (probes and metrics stay plain); reloaded when it changes',
+  }),
+  tlsKeyFile: setting({
+    flag: 'tls-key-file',
+    env: 'VMCP_TLS_KEY_FILE',
+    arg: 'PATH',
+    parser: text,
+    help: 'private key of --tls-cert-file (PEM)',
+  }),
+  tlsMinVersion: setting<'1.2' | '1.3'>({
+    flag: 'tls-min-version',
+    env: 'VMCP_TLS_MIN_VERSION',
+    arg: 'VERSION',
+    parser: oneOf(['1.2', '1.3'], 'TLS version'),
+    default: '1.2',
+    help: 'oldest TLS version accepted',
+  }),
+  feed: setting({
+    flag: 'feed',
+    env: 'VMCP_FEED',
+    parser: booleanText,
+    help: 'serve the registry feed (full backends, secret values included) at /api/v1/feed/*, to tokens Kubernetes allows; needs TLS',
+  }),
+  authAudiences: setting({
+    flag: 'auth-audiences',
+    env: 'VMCP_AUTH_AUDIENCES',
+    arg: 'A,B',
+    parser: nameList,
+    default: 'vmcp-watcher',
+    help: 'audiences a bearer token must be issued for (TokenReview)',
+  }),
+  authPublic: setting({
+    flag: 'auth-public',
+    env: 'VMCP_AUTH_PUBLIC',
+    parser: booleanText,
+    help: 'the same token check on the public API, page and event stream; needs TLS',
   }),
   printClusterSource: setting({
     flag: 'print-cluster-source',

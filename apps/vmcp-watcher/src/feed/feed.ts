@@ -10,7 +10,6 @@
  * Until the watcher has synced both answer 503 `not_synced`: a reset of a half-filled registry would make every
  * client drop the backends not listed yet (a watcher restart or a new replica must cause no churn).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Backend } from '@vmcp/registry';
 import type { ServiceContext } from '../http/context.ts';
 import { jsonArray, writePieces } from '../http/json-stream.ts';
@@ -18,13 +17,8 @@ import { cutPage, parsePageRequest } from '../http/paging.ts';
 import { sendJson } from '../http/respond.ts';
 import { eventsRoute } from '../http/routes/events.ts';
 import { EventHub } from '../http/sse/event-hub.ts';
-import { FeedAuthorizer, type FeedAuthorizerOptions } from './authorizer.ts';
-import type { ResourceAttributes, Reviews } from './kube-reviews.ts';
-import { createFeedMetrics } from './metrics.ts';
-import { sendRefusal } from './refusal.ts';
-
-/** A route as the service's route table holds it. */
-export type FeedRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+import type { Route } from '../http/listener.ts';
+import type { AccessCheck } from './access.ts';
 
 /** The paths of the feed. */
 export const FEED_EVENTS_PATH = '/api/v1/feed/events';
@@ -34,11 +28,8 @@ export const FEED_BACKENDS_PATH = '/api/v1/feed/backends';
 export interface FeedOptions {
   /** The service's context: its registry, watcher, limits, logger and the public hub (whose epoch the feed shares). */
   context: ServiceContext;
-  reviews: Reviews;
-  /** Token audiences (any one). */
-  audiences: readonly string[];
-  /** Put the public API, page and event stream behind the same token check (`get` on the MCPGroup). */
-  authPublic: boolean;
+  /** The access check every feed request passes. */
+  access: AccessCheck;
   maxClients?: number;
   heartbeatMs?: number;
   bufferSize?: number;
@@ -46,20 +37,15 @@ export interface FeedOptions {
   maxBufferedBytes?: number;
   /** A feed stream is ended after this long (plus up to 20 % jitter) so its access is re-checked. Default 15 min. */
   maxStreamMs?: number;
-  /** Cache lifetimes and review bounds of the access check. */
-  access?: Omit<FeedAuthorizerOptions, 'reviews' | 'audiences' | 'logger' | 'onRefused'>;
 }
 
 /** The feed of one service. */
 export interface Feed {
+  /** The event hub of full backends (its own clients, the public hub's epoch). */
   readonly hub: EventHub;
-  readonly authorizer: FeedAuthorizer;
-  /** The SubjectAccessReview attributes of the feed: `get mcpgroups/backends <group>` in the watched namespace. */
-  readonly attributes: ResourceAttributes;
-  /** The feed's routes by path. */
-  readonly routes: Readonly<Record<string, FeedRoute>>;
-  /** `route` behind the token check when `authPublic` is on (attribute: `get mcpgroups <group>`); else `route`. */
-  guardPublic(route: FeedRoute): FeedRoute;
+  /** The feed's routes by path, each behind the access check. */
+  readonly routes: Readonly<Record<string, Route>>;
+  /** Ends every feed stream. */
   close(): void;
 }
 
@@ -98,31 +84,8 @@ export function createFeed(options: FeedOptions): Feed {
     ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
     ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
   });
-  // Read at scrape time only, once both exist.
-  const metrics = createFeedMetrics(ctx.metrics.register, { clients: () => hub.clientCount, cached: () => authorizer.cached });
-  const authorizer = new FeedAuthorizer({
-    ...options.access,
-    reviews: options.reviews,
-    audiences: options.audiences,
-    logger,
-    onRefused: (code, cause) => metrics.refused(code, cause),
-  });
-  const base = { namespace: ctx.namespace, group: 'toolhive.stacklok.dev', resource: 'mcpgroups', name: ctx.groupRef, verb: 'get' };
-  const attributes: ResourceAttributes = { ...base, subresource: 'backends' };
-  const publicAttributes: ResourceAttributes = base;
-
-  const guard =
-    (attrs: ResourceAttributes, route: FeedRoute): FeedRoute =>
-    async (req, res, url) => {
-      const decision = await authorizer.authorize(req.headers.authorization, attrs);
-      if (!decision.allowed) {
-        sendRefusal(req, res, decision);
-        return;
-      }
-      await route(req, res, url);
-    };
   const synced =
-    (route: FeedRoute): FeedRoute =>
+    (route: Route): Route =>
     (req, res, url) => {
       if (!(ctx.watcher?.hasSynced() ?? true)) {
         sendJson(
@@ -139,14 +102,14 @@ export function createFeed(options: FeedOptions): Feed {
 
   const events = eventsRoute({ ...ctx, hub, logger });
   const maxStreamMs = options.maxStreamMs ?? 15 * 60_000;
-  const stream: FeedRoute = (req, res, url) => {
+  const stream: Route = (req, res, url) => {
     events(req, res, url);
     if (res.statusCode !== 200 || res.writableEnded) return;
     const timer = setTimeout(() => res.end(), maxStreamMs * (1 + 0.2 * Math.random()));
     timer.unref();
     res.once('close', () => clearTimeout(timer));
   };
-  const snapshot: FeedRoute = async (req, res, url) => {
+  const snapshot: Route = async (req, res, url) => {
     const request = parsePageRequest(url, ctx.limits);
     if ('error' in request) {
       sendJson(req, res, 400, { error: 'bad_request', message: request.error });
@@ -175,15 +138,13 @@ export function createFeed(options: FeedOptions): Feed {
     if (await writePieces(res, pieces())) res.end();
   };
 
+  const { access } = options;
   return {
     hub,
-    authorizer,
-    attributes,
     routes: {
-      [FEED_EVENTS_PATH]: guard(attributes, synced(stream)),
-      [FEED_BACKENDS_PATH]: guard(attributes, synced(snapshot)),
+      [FEED_EVENTS_PATH]: access.guard(access.feedAttributes, synced(stream)),
+      [FEED_BACKENDS_PATH]: access.guard(access.feedAttributes, synced(snapshot)),
     },
-    guardPublic: (route) => (options.authPublic ? guard(publicAttributes, route) : route),
     close: () => hub.close(),
   };
 }

@@ -21,13 +21,13 @@ export interface TlsSettings {
   certFile: string;
   keyFile: string;
   minVersion: TlsMinVersion;
+  /** How often the files are checked for a change. Default 10 s. */
+  pollMs?: number;
 }
 
 /** Options of {@link createTlsServer}. */
 export interface TlsServerOptions extends TlsSettings {
   logger: Logger;
-  /** How often the files are checked. Default 10 s. */
-  pollMs?: number;
 }
 
 /** An HTTPS server and the reloader of its pair. */

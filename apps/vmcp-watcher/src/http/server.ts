@@ -19,11 +19,12 @@ import { metricsRoute } from './routes/metrics.ts';
 import { pageRoute } from './routes/page.ts';
 import { statusRoute } from './routes/status.ts';
 import { statusEventOf } from './sse/status-feed.ts';
+import { createTlsServer, type TlsSettings } from '../feed/tls.ts';
 
 const BACKEND_PATH = /^\/api\/v1\/backends\/([^/]+)$/;
 
 /** The probe paths, on the probe port and (for upstream's clients) on the API port. */
-function probeRoutes(ctx: ServiceContext): RouteTable['exact'] {
+export function probeRoutes(ctx: ServiceContext): RouteTable['exact'] {
   const { liveness, readiness } = healthRoutes(ctx);
   return { '/healthz': liveness, '/livez': liveness, '/health': liveness, '/ping': liveness, '/readyz': readiness };
 }
@@ -58,9 +59,10 @@ export function apiRoutes(ctx: ServiceContext): RouteTable {
   };
 }
 
-/** A node:http server for a route table, not yet listening. */
-export function createHttpServer(table: RouteTable, ctx: Pick<ServiceContext, 'logger'>): http.Server {
-  const server = http.createServer(createListener(table, ctx.logger));
+/** A node:http server for a route table (HTTPS with `tls`), not yet listening. */
+export function createHttpServer(table: RouteTable, ctx: Pick<ServiceContext, 'logger'>, tls?: TlsSettings): http.Server {
+  const listener = createListener(table, ctx.logger);
+  const server = tls === undefined ? http.createServer(listener) : createTlsServer(listener, { ...tls, logger: ctx.logger }).server;
   // Probes and API calls are small; slow clients must not hold sockets for long. SSE responses are long-lived by
   // design and do not count against requestTimeout once the headers are out.
   server.headersTimeout = 10_000;
@@ -76,10 +78,18 @@ export interface ServiceServers {
   metrics: http.Server | undefined;
 }
 
+/** How the API port differs from the default: its routes (the feed, the access check) and TLS. */
+export interface ApiPortOptions {
+  routes?: (table: RouteTable) => RouteTable;
+  /** Serve HTTPS with this pair (reloaded when it changes); the probe and metrics ports stay plain. */
+  tls?: TlsSettings | undefined;
+}
+
 /** Builds the servers (none listens yet). */
-export function createServers(ctx: ServiceContext, withMetrics: boolean): ServiceServers {
+export function createServers(ctx: ServiceContext, withMetrics: boolean, api: ApiPortOptions = {}): ServiceServers {
+  const table = apiRoutes(ctx);
   return {
-    api: createHttpServer(apiRoutes(ctx), ctx),
+    api: createHttpServer(api.routes?.(table) ?? table, ctx, api.tls),
     probes: createHttpServer({ exact: probeRoutes(ctx) }, ctx),
     metrics: withMetrics ? createHttpServer({ exact: { '/metrics': metricsRoute(ctx) } }, ctx) : undefined,
   };
