@@ -79,9 +79,10 @@ describeIntegration('container image (Dockerfile, run with buildah)', () => {
     it('is labelled with the package.json version, the git revision and source, and its base pinned by digest', async () => {
       const config = await imageConfig();
       expect(config.Labels['org.opencontainers.image.version']).toBe(PACKAGE_VERSION);
-      expect(config.Labels['org.opencontainers.image.revision']).toBe(
-        execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
-      );
+      expect(
+        config.Labels['org.opencontainers.image.revision'],
+        'the image was built from another commit: rebuild it (scripts/image.sh build)',
+      ).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim());
       expect(config.Labels['org.opencontainers.image.source']).toBe('https://github.com/vmcp-watcher/vmcp-watcher');
       // The base named by digest is the base image in the build storage: the build could use no other.
       const base = config.Labels['org.opencontainers.image.base.name']!;
