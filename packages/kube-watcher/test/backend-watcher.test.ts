@@ -5,9 +5,9 @@ import type { WatchPlan } from '@vmcp/discoverer';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { FakeClock, flushAsync } from '@vmcp/core/testing';
 import { eventually } from '@vmcp/vitest-config/poll';
-import { BackendWatcher, type BackendWatcherOptions, type Logger } from '../src/index.ts';
+import { BackendWatcher, type BackendWatcherOptions, type KindStatus, type Logger } from '../src/index.ts';
 import { configMapDiscoverer, configMapPlan, cm } from './helpers/configmap-plan.ts';
-import { configMapWatcher, serveListThenHoldWatch, type DiscovererHooks } from './helpers/configmap-watcher.ts';
+import { FAST_BACKOFF, configMapWatcher, serveListThenHoldWatch, type DiscovererHooks } from './helpers/configmap-watcher.ts';
 import { ScriptedApi, event, listBody, statusBody } from './helpers/scripted-api.ts';
 
 let api: ScriptedApi;
@@ -42,6 +42,39 @@ function make(extra: Partial<BackendWatcherOptions> & DiscovererHooks = {}): Bac
   const w = configMapWatcher(api, registry, { logger, ...extra });
   watchers.push(w);
   return w;
+}
+
+function kindStatus(w: BackendWatcher, kind: string): KindStatus | undefined {
+  return w.status().kinds.find((k) => k.kind === kind);
+}
+
+/**
+ * Once `kind` has failed `failures` times in a row its reflector sleeps on the fake clock: checks that this retry is
+ * the next timer due, exactly `ms` away, and moves time to it.
+ */
+async function runRetry(clock: FakeClock, w: BackendWatcher, kind: string, failures: number, ms: number): Promise<void> {
+  await eventually(() => kindStatus(w, kind)?.consecutiveErrors === failures, 3000, `${kind} failure ${failures}`);
+  expect(clock.nextTimerAt()! - clock.now()).toBe(ms);
+  await clock.advanceAsync(ms);
+}
+
+/**
+ * Runs the watcher's retries on the fake clock, one due time at a time, until `done()` holds: moves time to the next
+ * timer due within the backoff's maximum, else waits (real time) for the I/O a fired retry started. `done()` must
+ * need at least one retry: reaching it with the fake clock standing still means something retried on real time.
+ */
+async function runRetriesUntil(clock: FakeClock, done: () => boolean, what: string): Promise<void> {
+  const startedAt = clock.now();
+  await eventually(
+    async () => {
+      const due = clock.nextTimerAt();
+      if (!done() && due !== undefined && due - clock.now() <= FAST_BACKOFF.maxMs) await clock.advanceAsync(due - clock.now());
+      return done();
+    },
+    3000,
+    what,
+  );
+  expect(clock.now(), `${what} without a retry on the fake clock`).toBeGreaterThan(startedAt);
 }
 
 describe('BackendWatcher construction (upstream NewBackendWatcher parity)', () => {
@@ -263,32 +296,49 @@ describe('BackendWatcher with a required: false kind', () => {
       res.flushHeaders();
     };
   }
-  function makeOptional(): BackendWatcher {
+  // Every retry runs on the fake clock; the real-time signals only bound a wait that must end at once.
+  function makeOptional(clock: FakeClock): BackendWatcher {
     // The informer error policy alone decides here (API discovery has its own tests).
-    return make({ plan: planWithOptional(), discoverer: configMapDiscoverer(() => watchers.at(-1)!.reader), discoverApiVersions: false });
+    return make({
+      plan: planWithOptional(),
+      discoverer: configMapDiscoverer(() => watchers.at(-1)!.reader),
+      discoverApiVersions: false,
+      clock,
+    });
   }
+  const entryLists = (): number => api.lists().filter((r) => r.path.endsWith('/mcpserverentries')).length;
 
   it('a missing CRD (404) is tolerated: synced, reported, and the kind fills in once installed', async () => {
     let mode: 'ok' | 404 = 404;
     serveWithEntries(() => mode);
-    const w = makeOptional();
+    const clock = new FakeClock();
+    const w = makeOptional(clock);
     void w.start();
-    expect(await w.waitForCacheSync(undefined, 3000)).toBe(true);
+    expect(await w.waitForCacheSync(AbortSignal.timeout(3000))).toBe(true);
     await eventually(() => registry.get('a'), 3000, 'required kind served');
     const entry = w.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
     expect(entry).toMatchObject({ required: false, synced: false, tolerated: true, lastError: { status: 404 } });
     expect(logs.some((l) => l.startsWith('warn optional kind MCPServerEntry is not installed (no CRD), continuing without it'))).toBe(true);
     mode = 'ok';
+    expect(entryLists()).toBe(1); // the informer keeps the kind: it retries, on the clock
+    await runRetry(clock, w, 'MCPServerEntry', 1, FAST_BACKOFF.initialMs);
     await eventually(() => w.status().kinds.find((k) => k.kind === 'MCPServerEntry')?.synced, 3000, 'entry informer synced after install');
     expect(w.status().kinds.find((k) => k.kind === 'MCPServerEntry')?.tolerated).toBe(false);
+    expect(entryLists()).toBe(2);
   });
 
   it('a missing permission (403) holds the sync, names verb and resource, and granting it completes the sync', async () => {
     let mode: 'ok' | 403 = 403;
     serveWithEntries(() => mode);
-    const w = makeOptional();
+    const clock = new FakeClock();
+    const w = makeOptional(clock);
     void w.start();
-    expect(await w.waitForCacheSync(AbortSignal.timeout(400))).toBe(false);
+    // Held through four retries (20 + 40 + 80 + 160 ms): the wait's timeout falls due with the fourth.
+    const held = w.waitForCacheSync(undefined, 300);
+    for (const [i, ms] of [20, 40, 80, 160].entries()) await runRetry(clock, w, 'MCPServerEntry', i + 1, ms);
+    expect(await held).toBe(false);
+    await eventually(() => kindStatus(w, 'MCPServerEntry')?.consecutiveErrors === 5, 3000, 'the fifth 403');
+    expect(entryLists()).toBe(5);
     expect(w.hasSynced()).toBe(false);
     expect(registry.count()).toBe(0); // workers wait for the sync
     const entry = w.status().kinds.find((k) => k.kind === 'MCPServerEntry')!;
@@ -303,8 +353,9 @@ describe('BackendWatcher with a required: false kind', () => {
           l.includes('cache sync waits until this permission is granted'),
       ),
     ).toBe(true);
-    const waiting = w.waitForCacheSync(undefined, 3000);
+    const waiting = w.waitForCacheSync(AbortSignal.timeout(3000));
     mode = 'ok';
+    await runRetry(clock, w, 'MCPServerEntry', 5, FAST_BACKOFF.maxMs); // 320 ms, capped
     expect(await waiting).toBe(true);
     await eventually(() => registry.get('a'), 3000, 'served after grant');
   });
@@ -329,13 +380,19 @@ describe('BackendWatcher with a required: false kind', () => {
       res.writeHead(200);
       res.flushHeaders();
     };
-    const w = makeOptional();
+    const clock = new FakeClock();
+    const w = makeOptional(clock);
     void w.start();
-    expect(await w.waitForCacheSync(AbortSignal.timeout(600))).toBe(false);
+    await runRetriesUntil(clock, () => kindStatus(w, 'CM')?.synced === true, 'CM synced after the 403');
+    const held = w.waitForCacheSync(undefined, 600);
+    await clock.advanceAsync(600);
+    expect(await held).toBe(false);
     expect(w.status().kinds.find((k) => k.kind === 'CM')?.synced).toBe(true);
     expect(w.status().kinds.find((k) => k.kind === 'MCPServerEntry')).toMatchObject({ tolerated: false, lastError: { status: 403 } });
     expect(logs.some((l) => l.startsWith('warn optional kind MCPServerEntry is installed now but forbidden'))).toBe(true);
     granted = true;
-    expect(await w.waitForCacheSync(undefined, 3000)).toBe(true);
+    const synced = w.waitForCacheSync(AbortSignal.timeout(3000));
+    await runRetriesUntil(clock, () => w.hasSynced(), 'sync after grant');
+    expect(await synced).toBe(true);
   });
 });

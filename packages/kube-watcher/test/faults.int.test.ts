@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { crdDirectory } from '@vmcp/api';
 import { startControlPlane, type ControlPlane } from '@vmcp/envtest';
 import { describeIntegration } from '@vmcp/envtest/vitest';
+import { FakeClock } from '@vmcp/core/testing';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { BackendWatcher, type BackendWatcherOptions } from '../src/index.ts';
@@ -35,9 +36,11 @@ describeIntegration('BackendWatcher under faults', () => {
     return new Map(registry.list().map((b) => [b.id, b.baseUrl]));
   }
 
-  async function converged(kube: Kube, registry: DynamicRegistry, what: string): Promise<void> {
+  /** Waits until the registry equals what the API server holds; `tick` runs before each check (to move a fake clock). */
+  async function converged(kube: Kube, registry: DynamicRegistry, what: string, tick?: () => Promise<void>): Promise<void> {
     await eventually(
       async () => {
+        await tick?.();
         const want = await expected(kube);
         const got = actual(registry);
         return want.size === got.size && [...want].every(([k, v]) => got.get(k) === v);
@@ -134,11 +137,14 @@ describeIntegration('BackendWatcher under faults', () => {
   }, 120_000);
 
   it('etcd compacted while the watcher was away: the resumed watch gets 410, the relist emits the missed deletes', async () => {
-    // A long first backoff keeps the watcher away while objects change AND etcd is compacted, so its resume point is
-    // gone when it comes back. 4 s was not enough: an API server restart can take longer than that on a busy machine,
-    // and a watcher that reconnects before the compaction sees the deletes as events and never meets a 410.
+    // The watcher's retries run on a fake clock that stands still while objects change AND etcd is compacted, so its
+    // resume point is gone when it comes back, however long the API server restarts take on a busy machine (a real
+    // 4 s backoff was not enough: a watcher that reconnects before the compaction sees the deletes as events and
+    // never meets a 410). The clock moves only once the compaction is done.
+    const clock = new FakeClock();
     const { kube, registry, watcher, done, lines } = await setup({
-      reflector: { backoff: { initialMs: 25_000, maxMs: 25_000, jitter: 0 } },
+      clock,
+      reflector: { backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } },
     });
     await cp.stopApiServer();
     await sleep(300);
@@ -147,7 +153,8 @@ describeIntegration('BackendWatcher under faults', () => {
     await retry(() => kube.setStatus('mcpremoteproxies', 'p9', { url: 'http://p9-moved:8080' }));
     await retry(() => kube.create('mcpremoteproxies', 'MCPRemoteProxy', 'new-one', proxySpec('eng'), { url: 'http://new:8080' }));
     await cp.compact({ restartApiServer: true });
-    await converged(kube, registry, 'convergence after compaction');
+    expect(registry.get('p0')).toBeDefined(); // the watcher stayed away: the deletes have not reached it yet
+    await converged(kube, registry, 'convergence after compaction', () => clock.advanceAsync(1000));
     for (let i = 0; i < 4; i++) expect(registry.get(`p${i}`)).toBeUndefined();
     console.log('DEBUGLINES', lines.join('\n'));
     expect(lines.some((l) => /410|Expired|too old/.test(l))).toBe(true);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
+import { FakeClock } from '@vmcp/core/testing';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { KubeHttpClient } from '../src/client/index.ts';
 import { DeletedFinalStateUnknown, IndexedStore, Informer, InformerCacheReader, type InformerErrorInfo } from '../src/informer/index.ts';
@@ -84,6 +85,7 @@ describe('Informer', () => {
     };
     const log: string[] = [];
     const errors: InformerErrorInfo[] = [];
+    const clock = new FakeClock();
     const informer = new Informer<Obj>({
       client: new KubeHttpClient(api.kubeConfig()),
       namespace: 'ns',
@@ -95,7 +97,8 @@ describe('Informer', () => {
       }),
       indexers: { byRef: (o) => (o.data?.ref ? [o.data.ref] : []) },
       onError: (_e, info) => errors.push(info),
-      reflector: { watchList: false, backoff: { initialMs: 10, jitter: 0 } },
+      // A first 410 relists at once: on the fake clock any backoff would stall the relist this test waits for.
+      reflector: { watchList: false, clock },
     });
     informer.addHandlers({
       onAdd: (o) => log.push(`add ${o.metadata.name}@${o.metadata.resourceVersion}`),
@@ -117,6 +120,7 @@ describe('Informer', () => {
     expect(informer.byIndex('byRef', 's1').map((o) => o.metadata.name)).toEqual(['b']);
     expect(informer.byIndex('byRef', 's3')).toEqual([]);
     expect(errors.map((e) => e.source)).toEqual(['watch']); // the 410, reported
+    expect(errors[0]!.retryInMs).toBe(0);
   });
 
   it('does not call update for objects whose resourceVersion did not change on relist', async () => {
@@ -131,7 +135,8 @@ describe('Informer', () => {
       namespace: 'ns',
       kind: 'ConfigMap',
       resource: ConfigMapResource,
-      reflector: { watchList: false },
+      // The relist after the 410 must not wait: the fake clock never moves here.
+      reflector: { watchList: false, clock: new FakeClock() },
     });
     informer.addHandlers({ onAdd: (o) => log.push(`add ${o.metadata.name}`), onUpdate: (_o, n) => log.push(`update ${n.metadata.name}`) });
     void informer.run(ac.signal);

@@ -93,11 +93,12 @@ describe('initial-reconcile barrier', () => {
 
   it('a reconcile that fails does not hold readiness: failed and queued for retry counts as done', async () => {
     serve([cm('good', '1', 'g', 'http://good'), cm('bad', '2', 'g', 'http://bad')]);
+    let badAttempts = 0;
     const failing: Discoverer<'CM'> = {
       listWorkloadsInGroup: () => Promise.resolve([]),
       getWorkloadAsBackend: (wl: TypedWorkload<'CM'>) =>
         wl.name === 'bad'
-          ? Promise.reject(new Error('boom for bad'))
+          ? Promise.reject(new Error(`boom for bad (attempt ${++badAttempts})`))
           : Promise.resolve({
               id: wl.name,
               name: wl.name,
@@ -108,13 +109,22 @@ describe('initial-reconcile barrier', () => {
             }),
     };
     const warnings: string[] = [];
-    const w = make({ discoverer: failing, logger: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} } });
+    // The retry waits on the watcher's fake clock, so the test sees the state between the failure and its retry.
+    const clock = new FakeClock();
+    const w = make({ discoverer: failing, logger: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} }, clock });
     void w.start();
-    expect(await w.waitForCacheSync(undefined, 5000)).toBe(true);
+    expect(await w.waitForCacheSync(AbortSignal.timeout(5000))).toBe(true);
     expect(registry.list().map((b) => b.id)).toEqual(['good']);
     expect(warnings.some((m) => /^reconcile of backend "bad" failed, retrying with backoff: .*boom for bad/.test(m))).toBe(true);
     expect(w.status().exclusions['bad']).toMatchObject({ code: 'conversion-error' });
     expect(w.status().initialReconcile).toMatchObject({ passed: true, total: 2, done: 2 });
+    // Ready while the retry is still queued: the default rate limiter's first step (5 ms), then 10 ms.
+    expect(badAttempts).toBe(1);
+    expect(clock.nextTimerAt()! - clock.now()).toBe(5);
+    await clock.advanceAsync(5);
+    await eventually(() => badAttempts === 2, 3000, 'the retry of bad');
+    await eventually(() => clock.nextTimerAt()! - clock.now() === 10, 3000, 'the second retry queued');
+    expect(w.hasSynced()).toBe(true);
   });
 
   it('an empty namespace passes the barrier at once', async () => {

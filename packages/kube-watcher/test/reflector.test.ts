@@ -7,7 +7,7 @@ import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { InactivityTimeoutError, KubeApiError, KubeHttpClient } from '../src/client/index.ts';
 import { Reflector, type ReflectorErrorInfo, type ReflectorOptions, type ReflectorStore } from '../src/reflector/index.ts';
-import { FakeClock } from '@vmcp/core/testing';
+import { FakeClock, flushAsync } from '@vmcp/core/testing';
 import { ScriptedApi, event, listBody, obj, statusBody } from './helpers/scripted-api.ts';
 
 /** Records what the reflector delivers; a completed relist is logged as `replace@rv:names` (what it amounts to). */
@@ -420,7 +420,8 @@ describe('Reflector', () => {
     expect(errors[0]!.error.message).toBe('list configmaps in namespace "ns": 429 Too Many Requests (slow down)');
     await eventually(() => clock.pendingTimers() > 0, 5000, 'the backoff timer');
     clock.advance(999);
-    await sleep(50);
+    await flushAsync();
+    expect(clock.pendingTimers()).toBe(1); // the retry still sleeps: no request can be on its way
     expect(api.requests).toHaveLength(1); // not a millisecond early
     clock.advance(1);
     await eventually(() => api.requests.length >= 2, 5000, 'retry');

@@ -24,6 +24,9 @@ export function serveListThenHoldWatch(api: ScriptedApi, items: unknown[], rv: s
   };
 }
 
+/** The reflector backoff of {@link configMapWatcher}: 20 ms doubling up to 200 ms, no jitter, so tests can name each delay. */
+export const FAST_BACKOFF = { initialMs: 20, maxMs: 200, jitter: 0 } as const;
+
 /**
  * A watcher of group `g` in namespace `ns` over `api` with the ConfigMap plan (paginated lists, fast retries), not
  * started. `options` override anything; the discoverer hooks go to the ConfigMap discoverer.
@@ -45,7 +48,7 @@ export function configMapWatcher(
       ...(started ? { started } : {}),
       ...(finished ? { finished } : {}),
     }),
-    reflector: { watchList: false, backoff: { initialMs: 20, maxMs: 200, jitter: 0 } },
+    reflector: { watchList: false, backoff: FAST_BACKOFF },
     ...rest,
   });
   return w;
