@@ -156,7 +156,6 @@ describeIntegration('BackendWatcher under faults', () => {
     expect(registry.get('p0')).toBeDefined(); // the watcher stayed away: the deletes have not reached it yet
     await converged(kube, registry, 'convergence after compaction', () => clock.advanceAsync(1000));
     for (let i = 0; i < 4; i++) expect(registry.get(`p${i}`)).toBeUndefined();
-    console.log('DEBUGLINES', lines.join('\n'));
     expect(lines.some((l) => /410|Expired|too old/.test(l))).toBe(true);
     await watcher.stop();
     await done;
