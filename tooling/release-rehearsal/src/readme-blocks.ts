@@ -31,6 +31,10 @@ export function readmeBlocks(markdown: string): ReadmeBlock[] {
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
     if (end === -1) throw new Error(`README line ${i + 1}: unclosed code fence`);
     const code = lines.slice(i + 1, end).join('\n') + '\n';
+    if ((lines[i - 1] ?? '').trim() === '' && (lines[i - 2] ?? '').trim().startsWith('<!-- ts:')) {
+      // A marker that does not touch its fence would be silently ignored, and the block merely type-checked.
+      throw new Error(`README line ${i - 1}: a ts marker must be on the line right before its fence, with no blank line`);
+    }
     const marker = MARKER.exec((lines[i - 1] ?? '').trim());
     if ((lines[i - 1] ?? '').trim().startsWith('<!-- ts:') && marker === null) {
       throw new Error(`README line ${i}: unknown marker ${JSON.stringify(lines[i - 1])} (fragment (why) | run | run envtest)`);

@@ -41,6 +41,11 @@ describe('readmeBlocks', () => {
     expect(() => readmeBlocks(['<!-- ts: skip -->', `${fence}ts`, 'x', fence].join('\n'))).toThrow(/unknown marker/);
   });
 
+  it('rejects a marker parted from its fence by a blank line, which would otherwise be ignored', () => {
+    expect(() => readmeBlocks(['<!-- ts: run -->', '', `${fence}ts`, 'x', fence].join('\n'))).toThrow(/right before its fence/);
+    expect(readmeBlocks(['<!-- ts: run -->', `${fence}ts`, 'x', fence].join('\n'))[0]?.mode).toBe('run');
+  });
+
   it('finds package imports, not node: or relative ones', () => {
     expect(
       importsOf(
