@@ -71,6 +71,10 @@ export interface FeedServiceOptions {
   /** The fake watcher has synced. Default true. */
   synced?: boolean;
   maxBufferedBytes?: number;
+  /** Feed streams end after this long (then the client reconnects and is checked again). */
+  maxStreamMs?: number;
+  /** How long an allow is cached. */
+  allowTtlMs?: number;
   authPublic?: boolean;
 }
 
@@ -84,7 +88,11 @@ export async function startFeedService(options: FeedServiceOptions): Promise<Fee
       audiences: ['vmcp-watcher'],
       feed: true,
       authPublic: options.authPublic ?? false,
-      ...(options.maxBufferedBytes === undefined ? {} : { feedLimits: { maxBufferedBytes: options.maxBufferedBytes } }),
+      feedLimits: {
+        ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
+        ...(options.maxStreamMs === undefined ? {} : { maxStreamMs: options.maxStreamMs }),
+      },
+      ...(options.allowTtlMs === undefined ? {} : { limits: { allowTtlMs: options.allowTtlMs } }),
     },
   });
   if (options.synced !== false) base.watcher.sync();

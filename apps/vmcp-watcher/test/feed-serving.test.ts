@@ -162,6 +162,31 @@ describe('the feed over TLS', () => {
     expect(await firstReset(svc, FEED_EVENTS_PATH, 'Bearer good')).toContain(PLANTED_SECRETS[0]);
   });
 
+  it('ends feed streams after their maximum age, so a revoked gateway is refused on its next connect and drops the backends', async () => {
+    let revoked = false;
+    const revocable: Reviews = {
+      reviewToken: (token, audiences) => reviews.reviewToken(token, audiences),
+      reviewAccess: (user, attributes) =>
+        revoked ? Promise.resolve({ allowed: false, reason: 'revoked' }) : reviews.reviewAccess(user, attributes),
+    };
+    svc = await startFeedService({
+      reviews: revocable,
+      tls: { ...installPair(pkiA), minVersion: '1.2', pollMs: 100 },
+      ca: pkiA.servingCaCert,
+      initial: [secretBackend('fetch')],
+      maxStreamMs: 300,
+      allowTtlMs: 50,
+    });
+    const client = feedClient('good', pkiA.servingCaCert);
+    await client.waitForSync({ timeoutMs: 10_000 });
+    // Positive control: while allowed, an ended stream is resumed and nothing changes.
+    await until(() => client.status().reconnects >= 1 && client.status().connected);
+    expect(client.count()).toBe(1);
+    revoked = true;
+    await until(() => client.status().lastError?.kind === 'forbidden');
+    expect(client.count()).toBe(0);
+  });
+
   it('refuses a TLS version below the minimum', async () => {
     svc = await startFeedService({ reviews, tls: { ...installPair(pkiA), minVersion: '1.3', pollMs: 100 }, ca: pkiA.servingCaCert });
     const port = Number(new URL(svc.url).port);

@@ -1,2 +1,4 @@
-export { startGateway } from './start.ts';
-export type { RunningGateway, StartGatewayOptions } from './start.ts';
+export { startGateway, serveGateway } from './start.ts';
+export type { RunningGateway, StartGatewayOptions, ServeOptions } from './start.ts';
+export { startFeedGateway } from './feed.ts';
+export type { RunningFeedGateway, StartFeedGatewayOptions } from './feed.ts';

@@ -1,7 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { BackendPool, createGatewayServer, type BackendPoolOptions, type GatewayServer, type GatewayServerOptions } from '@vmcp/gateway';
+import {
+  BackendPool,
+  createGatewayServer,
+  type BackendPoolOptions,
+  type GatewayServer,
+  type GatewayServerOptions,
+  type SubscribableRegistry,
+} from '@vmcp/gateway';
 import { BackendWatcher } from '@vmcp/kube-watcher';
 import { createDynamicRegistry, type DynamicRegistry } from '@vmcp/registry';
 
@@ -41,6 +48,29 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const registry = createDynamicRegistry();
   const watcher = new BackendWatcher({ kubeConfig: options.kubeConfig, namespace: options.namespace, groupRef: options.group, registry });
   const watching = watcher.start();
+  const served = await serveGateway(registry, options, async () => {
+    if (!(await watcher.waitForCacheSync())) throw new Error(`the watcher did not sync namespace ${options.namespace}`);
+  });
+  const close = async (): Promise<void> => {
+    await served.close();
+    await watcher.stop();
+    await watching.catch(() => undefined);
+  };
+  return { ...served, registry, watcher, close };
+}
+
+/** Where and how the MCP endpoint is served, whatever fills the registry. */
+export type ServeOptions = Pick<StartGatewayOptions, 'host' | 'port' | 'pool' | 'server'>;
+
+/**
+ * BackendPool on `registry` → gateway server → HTTP server with the MCP endpoint at `/mcp`, listening once `ready`
+ * resolves (the registry is complete). On failure everything built is closed again.
+ */
+export async function serveGateway(
+  registry: SubscribableRegistry,
+  options: ServeOptions,
+  ready: () => Promise<void>,
+): Promise<{ url: string; pool: BackendPool; server: GatewayServer; close(): Promise<void> }> {
   const pool = new BackendPool({ ...options.pool, registry });
   const server = createGatewayServer({ ...options.server, pool });
   const httpServer = http.createServer((req, res) => {
@@ -52,11 +82,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     await server.close();
     await pool.close();
-    await watcher.stop();
-    await watching.catch(() => undefined);
   };
   try {
-    if (!(await watcher.waitForCacheSync())) throw new Error(`the watcher did not sync namespace ${options.namespace}`);
+    await ready();
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -67,5 +95,5 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { url: `http://${host}:${address.port}/mcp`, registry, watcher, pool, server, close };
+  return { url: `http://${host}:${address.port}/mcp`, pool, server, close };
 }

@@ -38,11 +38,11 @@ export function fleetFigures(m: FleetMeasurements): Figure[] {
     figures.push(figure(`API-server watches, N = ${n}`, 'count', watches(m.feed), watches(m.embedding), 'feed: independent of N'));
   }
   figures.push(
-    figure('RSS of one replica', 'bytes', m.feed.rss, m.embedding.rss, undefined, {
+    figure('RSS of one replica', 'bytes', m.feed.rss, m.embedding.rss, 'feed / embedding ≤ 0.50×', {
       toolhive: m.toolhiveRss,
       goal: { vs: 'bare', atMost: 0.5 },
     }),
-    figure("RSS of one replica, vs ToolHive's Go watcher", 'bytes', m.feed.rss, m.embedding.rss, undefined, {
+    figure("RSS of one replica, vs ToolHive's Go watcher", 'bytes', m.feed.rss, m.embedding.rss, 'feed / ToolHive ≤ 0.60×', {
       toolhive: m.toolhiveRss,
       goal: { vs: 'toolhive', atMost: 0.6 },
     }),

@@ -51,8 +51,9 @@ Figures:
   includes its one watcher). Replica memory = the median of up to 5 replicas, each read after a full GC as above;
   ToolHive's Go watcher at the same size for reference. Change → backend: a churn writer in its own process patches
   the annotation at a fixed rate; latency = a replica's registry event with that sequence number − the write's
-  acknowledgement, over every replica and write, at the largest N. \`pnpm bench --only fleet\` runs this phase alone
-  and replaces its section here.
+  acknowledgement, over every replica and write, at the largest N (a watch event can reach a replica before the
+  API server's answer reaches the writer, so single samples, and a median, can be below 0). \`pnpm bench --only
+  fleet\` runs this phase alone and replaces its section here.
 
 Each table says which targets apply and whether they are met. The machine's load average is printed with each run:
 figures from a shared, busy machine are noisier than those of a quiet one, the ratios less so than the times.
