@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterRoleBindingResource, RoleBindingResource, RoleResource, ServiceAccountResource, objectPath } from '@vmcp/api';
-import { createObject } from '@vmcp/kube-watcher/testing';
+import { ClusterRoleBindingResource, RoleBindingResource, RoleResource, ServiceAccountResource } from '@vmcp/api';
+import { createObject, requestServiceAccountToken } from '@vmcp/kube-watcher/testing';
 import { parse, stringify } from 'yaml';
 import { DEPLOY_DIR, clientOf } from './kube-fixtures.ts';
 
@@ -51,22 +51,8 @@ export async function bindAuthDelegator(admin: KubeConfig, namespace: string, sa
 }
 
 /** A TokenRequest token of `sa`, for `audiences` (none: the API server's own), as the kubelet mounts a projected token. */
-export async function requestToken(admin: KubeConfig, namespace: string, sa: string, audiences: string[]): Promise<string> {
-  const answer = await clientOf(admin).requestJson<{ status: { token: string } }>({
-    target: { verb: 'create', resource: ServiceAccountResource, namespace, name: sa },
-    method: 'POST',
-    path: objectPath(ServiceAccountResource, namespace, sa, 'token'),
-    accept: 'application/json',
-    body: {
-      contentType: 'application/json',
-      value: {
-        apiVersion: 'authentication.k8s.io/v1',
-        kind: 'TokenRequest',
-        spec: { ...(audiences.length === 0 ? {} : { audiences }), expirationSeconds: 3600 },
-      },
-    },
-  });
-  return answer.status.token;
+export function requestToken(admin: KubeConfig, namespace: string, sa: string, audiences: string[]): Promise<string> {
+  return requestServiceAccountToken(clientOf(admin), namespace, sa, { audiences });
 }
 
 /**

@@ -2,8 +2,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ServiceAccountResource, objectPath } from '@vmcp/api';
 import type { TestEnv } from '@vmcp/envtest/vitest';
+import { requestServiceAccountToken } from '@vmcp/kube-watcher/testing';
 import { parse, stringify } from 'yaml';
 import { clientOf } from './kube-fixtures.ts';
 
@@ -14,22 +14,13 @@ export async function tokenKubeConfig(
   ns: string,
   serviceAccount: string,
 ): Promise<KubeConfig & { kubeconfigPath: string }> {
-  const answer = await clientOf(env.kubeConfig).requestJson<{ status: { token: string } }>({
-    target: { verb: 'create', resource: ServiceAccountResource, namespace: ns, name: serviceAccount },
-    method: 'POST',
-    path: objectPath(ServiceAccountResource, ns, serviceAccount, 'token'),
-    accept: 'application/json',
-    body: {
-      contentType: 'application/json',
-      value: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-    },
-  });
+  const token = await requestServiceAccountToken(clientOf(env.kubeConfig), ns, serviceAccount);
   const admin = parse(env.kubeconfigYaml) as { clusters: Array<{ cluster: Record<string, string> }> };
   const yaml = stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'envtest', cluster: admin.clusters[0]!.cluster }],
-    users: [{ name: serviceAccount, user: { token: answer.status.token } }],
+    users: [{ name: serviceAccount, user: { token } }],
     contexts: [{ name: serviceAccount, context: { cluster: 'envtest', user: serviceAccount, namespace: ns } }],
     'current-context': serviceAccount,
   });

@@ -19,12 +19,11 @@ import {
   ServiceAccountResource,
   SubjectAccessReviewResource,
   TOOLHIVE_API_GROUP,
-  objectPath,
 } from '@vmcp/api';
 import { createPki, freePort } from '@vmcp/envtest';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { KubeHttpClient } from '@vmcp/kube-watcher';
-import { createObject, patchObject } from '@vmcp/kube-watcher/testing';
+import { createObject, patchObject, requestServiceAccountToken } from '@vmcp/kube-watcher/testing';
 import { startLoopbackServer, type LoopbackServer } from '@vmcp/test-fixtures/loopback-server';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startFeedGateway, type RunningFeedGateway } from '../src/index.ts';
@@ -85,18 +84,9 @@ describeIntegration('examples/mcp-gateway in feed mode, two replicas on one vmcp
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp-feed-reader' },
       subjects: [{ kind: 'ServiceAccount', name: 'gateway', namespace }],
     });
-    const answer = await admin.requestJson<{ status: { token: string } }>({
-      target: { verb: 'create', resource: ServiceAccountResource, namespace, name: 'gateway' },
-      method: 'POST',
-      path: objectPath(ServiceAccountResource, namespace, 'gateway', 'token'),
-      accept: 'application/json',
-      body: {
-        contentType: 'application/json',
-        value: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['vmcp-watcher'] } },
-      },
-    });
+    const token = await requestServiceAccountToken(admin, namespace, 'gateway', { audiences: ['vmcp-watcher'] });
     tokenFile = path.join(dir, 'token');
-    writeFileSync(tokenFile, answer.status.token, { mode: 0o600 });
+    writeFileSync(tokenFile, token, { mode: 0o600 });
 
     // The watcher: the service's own build, the feed on over TLS.
     const pki = await createPki(path.join(dir, 'pki'));

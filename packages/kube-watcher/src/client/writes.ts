@@ -3,7 +3,7 @@
  * serve the demo, the benchmarks and the tests (hence the `./testing` entry point), on the same client and with the
  * same errors as the reads (verb, resource, namespace and name; never a request body).
  */
-import { collectionPath, objectPath, type ResourceDescriptor } from '@vmcp/api';
+import { ServiceAccountResource, collectionPath, objectPath, type ResourceDescriptor } from '@vmcp/api';
 import { KubeApiError } from './errors.ts';
 import type { KubeHttpClient } from './http.ts';
 import { JSON_ACCEPT } from './list-watch.ts';
@@ -108,4 +108,42 @@ export async function createWithStatus<T>(
   const created = await createObject<T>(client, resource, namespace, rest, opts);
   if (status === undefined) return created;
   return patchObject<T>(client, resource, namespace, object.metadata.name, { status }, { ...opts, subresource: 'status' });
+}
+
+/** Options of {@link requestServiceAccountToken}. */
+export interface TokenRequestOptions extends ObjectRequestOptions {
+  /** Audiences the token is for; none means the API server's own (as a pod's default token). */
+  audiences?: string[];
+  /** Requested lifetime; the API server issues at least 10 minutes. Default 1 hour. */
+  expirationSeconds?: number;
+}
+
+/**
+ * A TokenRequest (a create on the ServiceAccount's `token` subresource): the same kind of token the kubelet projects
+ * into a pod. Resolves the token itself, which callers must keep out of logs.
+ */
+export async function requestServiceAccountToken(
+  client: KubeHttpClient,
+  namespace: string,
+  serviceAccount: string,
+  opts: TokenRequestOptions = {},
+): Promise<string> {
+  const audiences = opts.audiences ?? [];
+  const answer = await client.requestJson<{ status: { token: string } }>({
+    target: { verb: 'create', resource: ServiceAccountResource, namespace, name: serviceAccount },
+    method: 'POST',
+    path: objectPath(ServiceAccountResource, namespace, serviceAccount, 'token'),
+    accept: JSON_ACCEPT,
+    body: {
+      contentType: 'application/json',
+      value: {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: { ...(audiences.length === 0 ? {} : { audiences }), expirationSeconds: opts.expirationSeconds ?? 3600 },
+      },
+    },
+    signal: opts.signal,
+    inactivityTimeoutMs: opts.timeoutMs ?? DEFAULT_OBJECT_TIMEOUT_MS,
+  });
+  return answer.status.token;
 }

@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { RoleBindingResource, RoleResource, ServiceAccountResource, TOOLHIVE_API_GROUP, objectPath } from '@vmcp/api';
+import { RoleBindingResource, RoleResource, ServiceAccountResource, TOOLHIVE_API_GROUP } from '@vmcp/api';
 import { createPki } from '@vmcp/envtest';
-import { createObject } from '@vmcp/kube-watcher/testing';
+import { createObject, requestServiceAccountToken } from '@vmcp/kube-watcher/testing';
 import type { BenchContext } from '../phases/context.ts';
 
 /** Files a feed replica reads. */
@@ -36,22 +36,9 @@ export async function prepareFeedAccess(ctx: BenchContext, namespace: string, gr
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp-feed-reader' },
     subjects: [{ kind: 'ServiceAccount', name: sa, namespace }],
   });
-  const answer = await ctx.client.requestJson<{ status: { token: string } }>({
-    target: { verb: 'create', resource: ServiceAccountResource, namespace, name: sa },
-    method: 'POST',
-    path: objectPath(ServiceAccountResource, namespace, sa, 'token'),
-    accept: 'application/json',
-    body: {
-      contentType: 'application/json',
-      value: {
-        apiVersion: 'authentication.k8s.io/v1',
-        kind: 'TokenRequest',
-        spec: { audiences: ['vmcp-watcher'], expirationSeconds: 7200 },
-      },
-    },
-  });
+  const token = await requestServiceAccountToken(ctx.client, namespace, sa, { audiences: ['vmcp-watcher'], expirationSeconds: 7200 });
   const tokenFile = path.join(dir, 'token');
-  writeFileSync(tokenFile, answer.status.token, { mode: 0o600 });
+  writeFileSync(tokenFile, token, { mode: 0o600 });
   const pki = await createPki(path.join(dir, 'pki'));
   return { tokenFile, caFile: pki.servingCaCert, certFile: pki.apiserverCert, keyFile: pki.apiserverKey };
 }
