@@ -26,7 +26,7 @@ describe('README', () => {
 
   it('the complete gateway (marked to run) is under 40 lines and runs: an SDK client lists and calls through it', async () => {
     const code = readFileSync(new URL('./examples/gateway.ts', import.meta.url), 'utf8');
-    expect(readme).toContain(`<!-- ts: run -->\n\n\`\`\`ts\n${code}\`\`\``);
+    expect(readme).toContain(`<!-- ts: run -->\n\`\`\`ts\n${code}\`\`\``);
     expect(code.trimEnd().split('\n').length).toBeLessThan(40);
     const { stdout } = await run(
       process.execPath,
