@@ -6,7 +6,6 @@
  * writer (its own process), over every replica and write; ToolHive's Go watcher's memory at M for reference.
  */
 import { errorMessage } from '@vmcp/core';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SEQ_ANNOTATION } from '../fixtures.ts';
@@ -43,11 +42,6 @@ export const FLEET_PHASE_TITLE = 'One watcher, many gateways';
 
 /** Replicas whose memory is read (each read forces a full GC in that process). */
 const MEMORY_SAMPLE = 5;
-
-function rssOf(pid: number): number | null {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m?.[1] === undefined ? null : Number(m[1]) * 1024;
-}
 
 async function measureMode(
   ctx: BenchContext,
@@ -126,7 +120,7 @@ export async function fleetPhase(ctx: BenchContext, p: FleetParams, cmd: PeerCom
         args: [...base.args, '-url', service.url, '-token-file', access.tokenFile, '-ca-file', access.caFile],
       };
       feed = await measureMode(ctx, 'feed', feedCmd, args, p, namespace, 6_000_000);
-      serviceRss = rssOf(service.pid);
+      serviceRss = service.rss();
     } finally {
       await service.stop();
     }

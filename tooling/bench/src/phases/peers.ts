@@ -9,11 +9,12 @@ import { kubernetesWatchPlan } from '@vmcp/discoverer';
 import { listEverything } from '../baseline/bare-client.ts';
 import { PeerProcess, type PeerKind } from '../peers/process.ts';
 import { peerCommand, type PeerCommandOptions } from '../peers/commands.ts';
-import { figure, type PhaseResult } from '../report/results.ts';
+import { figure, type Figure, type PhaseResult } from '../report/results.ts';
 import { median } from '../stats.ts';
 import { prepareNamespace } from './namespace.ts';
 import { populateServers } from './populate.ts';
 import { BENCH_GROUP, sleep, type BenchContext } from './context.ts';
+import { serviceStartOnce, type ServiceSample } from './service-start.ts';
 
 /** Parameters of one size. */
 export interface PeersParams {
@@ -21,6 +22,16 @@ export interface PeersParams {
   repetitions: number;
   concurrency: number;
   timeoutMs: number;
+  /** Targets of this size (issue 23): the service's spawn → ready and RSS against ToolHive's, and ours. */
+  goals?: SizeGoals;
+}
+
+/** Ratio targets against ToolHive at one size; absent = none. */
+export interface SizeGoals {
+  processToComplete?: number;
+  rss?: number;
+  serviceReady?: number;
+  serviceRss?: number;
 }
 
 /** One start of one peer. */
@@ -32,8 +43,8 @@ export interface PeerSample {
   heap: number;
 }
 
-/** Medians per peer at one size (absent = that peer did not run). */
-export type PeerMedians = Partial<Record<PeerKind, PeerSample>>;
+/** Medians per peer at one size (absent = that peer did not run); `service` = the service's own start. */
+export type PeerMedians = Partial<Record<PeerKind, PeerSample>> & { service?: ServiceSample };
 
 /** Pause between starts so the previous process's exit and the API server's cleanup do not overlap the next one. */
 const PAUSE_MS = 1000;
@@ -88,6 +99,7 @@ export async function peersPhase(
   p: PeersParams,
   kinds: readonly PeerKind[],
   cmd: PeerCommandOptions,
+  withService = true,
 ): Promise<{ result: PhaseResult; medians: PeerMedians }> {
   const result: PhaseResult = {
     phase: `Cold start and memory, ${p.objects} MCPServers, one process per system`,
@@ -111,10 +123,24 @@ export async function peersPhase(
     );
     const samples = new Map<PeerKind, PeerSample[]>(kinds.map((k) => [k, []]));
     const errors: string[] = [];
+    const serviceSamples: ServiceSample[] = [];
+    type Slot = PeerKind | 'service';
+    const slots: Slot[] = withService ? [...kinds, 'service'] : [...kinds];
     for (let r = 0; r < p.repetitions; r++) {
-      const order = kinds.map((_, i) => kinds[(i + r) % kinds.length] as PeerKind);
+      const order = slots.map((_, i) => slots[(i + r) % slots.length] as Slot);
       for (const kind of order) {
         await sleep(PAUSE_MS);
+        if (kind === 'service') {
+          try {
+            const nodeFlags = cmd.nodeFlags ?? [];
+            const s = await serviceStartOnce(ctx, { namespace, groups: [BENCH_GROUP], nodeFlags, timeoutMs: p.timeoutMs });
+            serviceSamples.push(s);
+            ctx.log(`  rep ${r + 1} service: spawn→ready ${s.processToReady.toFixed(0)} ms, RSS ${(s.rss / 1048576).toFixed(0)} MiB`);
+          } catch (err) {
+            errors.push(`service: ${errorMessage(err)}`);
+          }
+          continue;
+        }
         try {
           const s = await startOnce(ctx, kind, namespace, p.objects, p.timeoutMs, cmd);
           samples.get(kind)?.push(s);
@@ -130,25 +156,49 @@ export async function peersPhase(
       const m = medians(samples.get(kind) ?? []);
       if (m) out[kind] = m;
     }
-    const tenK = p.objects >= 10_000;
-    const row = (name: string, unit: 'ms' | 'bytes', pick: (s: PeerSample) => number, goal?: number) =>
-      figure(name, unit, out.ours ? pick(out.ours) : null, out.bare ? pick(out.bare) : null, undefined, {
-        toolhive: out.toolhive ? pick(out.toolhive) : null,
-        ...(goal === undefined ? {} : { goal: { vs: 'toolhive', atMost: goal } }),
-      });
-    result.figures.push(
-      row('process start → registry complete, median', 'ms', (s) => s.processToComplete, tenK ? 0.8 : 1.0),
-      row('watcher start → registry complete, median', 'ms', (s) => s.watcherToComplete),
-      row('process start → caches synced, median', 'ms', (s) => s.processToSynced),
-      row('RSS after sync (after GC), median', 'bytes', (s) => s.rss, tenK ? 1.0 : undefined),
-      row('heap after sync (after GC), median', 'bytes', (s) => s.heap),
-    );
-    result.detail = { namespace, samples: Object.fromEntries(samples) };
+    if (serviceSamples.length > 0) {
+      out.service = {
+        processToReady: median(serviceSamples.map((s) => s.processToReady)),
+        rss: median(serviceSamples.map((s) => s.rss)),
+      };
+    }
+    result.figures.push(...sizeFigures(out, p.goals ?? {}, withService));
+    result.detail = { namespace, samples: { ...Object.fromEntries(samples), service: serviceSamples } };
     if (errors.length > 0) result.error = errors.join('; ');
   } catch (err) {
     result.error = errorMessage(err);
   }
   return { result, medians: out };
+}
+
+/**
+ * The table of one size. The service's rows put the service in the "ours" column against ToolHive's process start
+ * → registry complete (ToolHive's readiness comes before its registry is filled, so complete is its fair end).
+ */
+export function sizeFigures(out: PeerMedians, goals: SizeGoals, withService: boolean): Figure[] {
+  const row = (name: string, unit: 'ms' | 'bytes', pick: (s: PeerSample) => number, goal?: number): Figure =>
+    figure(name, unit, out.ours ? pick(out.ours) : null, out.bare ? pick(out.bare) : null, undefined, {
+      toolhive: out.toolhive ? pick(out.toolhive) : null,
+      ...(goal === undefined ? {} : { goal: { vs: 'toolhive', atMost: goal } }),
+    });
+  const figures = [
+    row('process start → registry complete, median', 'ms', (s) => s.processToComplete, goals.processToComplete),
+    row('watcher start → registry complete, median', 'ms', (s) => s.watcherToComplete),
+    row('process start → caches synced, median', 'ms', (s) => s.processToSynced),
+    row('RSS after sync (after GC), median', 'bytes', (s) => s.rss, goals.rss),
+    row('heap after sync (after GC), median', 'bytes', (s) => s.heap),
+  ];
+  if (!withService) return figures;
+  const svc = (name: string, unit: 'ms' | 'bytes', mine: number | undefined, theirs: number | undefined, goal?: number): Figure =>
+    figure(name, unit, mine ?? null, null, undefined, {
+      toolhive: theirs ?? null,
+      ...(goal === undefined ? {} : { goal: { vs: 'toolhive', atMost: goal } }),
+    });
+  figures.push(
+    svc('service: spawn → /readyz 200 (ToolHive: → registry complete), median', 'ms', out.service?.processToReady, out.toolhive?.processToComplete, goals.serviceReady),
+    svc('service: RSS 2 s after ready, no forced GC (ToolHive: after GC), median', 'bytes', out.service?.rss, out.toolhive?.rss, goals.serviceRss),
+  );
+  return figures;
 }
 
 /** Heap per additional object between two sizes, per peer (the fixed cost of the runtime and code cancels out). */
