@@ -16,9 +16,10 @@ import { ensureToolhivePeer, TOOLHIVE_VERSION } from './peers/toolhive-peer.ts';
 import { FLEET_PHASE_TITLE, fleetPhase } from './fleet/phase.ts';
 import { churnPeersPhase } from './phases/churn-peers.ts';
 import type { BenchContext } from './phases/context.ts';
-import { peersPhase, perObjectPhase, type PeerMedians } from './phases/peers.ts';
+import { peersPhase, perObjectPhase } from './phases/peers.ts';
 import { secretRotationPhase } from './phases/secret-rotation.ts';
 import { benchmarksDoc, withFleetSection } from './report/docs.ts';
+import { SCALING_CHART_FILE, scalingChartSvg, type SizeMedians } from './report/scaling.ts';
 import { machineInfo } from './report/machine.ts';
 import { resultsMarkdown } from './report/markdown.ts';
 import type { BenchResults, PhaseResult } from './report/results.ts';
@@ -51,12 +52,12 @@ async function main(): Promise<number> {
   const cp = await startBenchControlPlane();
   const phases: PhaseResult[] = [];
   let results: BenchResults;
+  const sizes: SizeMedians[] = [];
   try {
     const client = new KubeHttpClient(cp.kubeConfig, { userAgent: 'vmcp-bench' });
     const ctx: BenchContext = { cp, client, log };
     const machine = machineInfo(await controlPlaneVersions(client));
     if (plan.only === undefined) {
-      const sizes: { objects: number; medians: PeerMedians }[] = [];
       for (const params of plan.coldStart) {
         const { result, medians } = await peersPhase(ctx, params, kinds, cmd);
         phases.push(result);
@@ -98,6 +99,11 @@ async function main(): Promise<number> {
     const fleet = results.phases.find((p) => p.phase.startsWith(FLEET_PHASE_TITLE));
     writeFileSync(doc, previous !== undefined && fleet !== undefined ? withFleetSection(previous, fleet, results) : benchmarksDoc(results));
     log(`report written to ${doc}`);
+    if (sizes.length > 0) {
+      const chart = path.join(path.dirname(doc), SCALING_CHART_FILE);
+      writeFileSync(chart, scalingChartSvg(sizes, `run of ${results.startedAt.slice(0, 10)}, ${results.mode}`));
+      log(`chart written to ${chart}`);
+    }
   }
   const failed = phases.filter((p) => p.error !== undefined);
   for (const p of failed) log(`FAILED: ${p.phase}: ${p.error ?? ''}`);

@@ -2,6 +2,7 @@
 import { phaseMarkdown, resultsMarkdown } from './markdown.ts';
 import type { BenchResults, PhaseResult } from './results.ts';
 import { FLEET_PHASE_TITLE } from '../fleet/phase.ts';
+import { SCALING_CHART_FILE } from './scaling.ts';
 
 const INTRO = `# Benchmarks
 
@@ -62,9 +63,15 @@ The convergence (fault-injection) suite is described in tooling/bench/README.md.
 
 `;
 
+/** The picture of the cold-start phases (written beside this file by the same run, report/scaling.ts). */
+const CHART = `![Process start → ready and RSS after the initial sync against the number of MCPServers (1k, 10k, 100k): ToolHive's Go watcher, our service as the image runs it, and our library peer](${SCALING_CHART_FILE})
+
+`;
+
 /** The whole file. */
 export function benchmarksDoc(results: BenchResults): string {
-  return `${INTRO}${resultsMarkdown(results)}`;
+  const chart = results.phases.some((p) => p.phase.startsWith('Cold start and memory')) ? CHART : '';
+  return `${INTRO}${chart}${resultsMarkdown(results)}`;
 }
 
 const FLEET_HEADING = `### ${FLEET_PHASE_TITLE}`;
@@ -85,5 +92,6 @@ export function withFleetSection(doc: string, fleet: PhaseResult, results: Bench
         `${h}\nFrom a run of this phase alone on ${results.startedAt} (load average ${results.machine.loadAverage?.join(' / ') ?? 'n/a'} at start).\n`,
     ),
   ].join('');
-  return `${INTRO}${before}\n\n${section}`;
+  const chart = doc.includes(`](${SCALING_CHART_FILE})`) ? CHART : '';
+  return `${INTRO}${chart}${before}\n\n${section}`;
 }
