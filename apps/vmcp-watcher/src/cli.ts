@@ -15,6 +15,7 @@ import type { LogFormat } from './config/parsers.ts';
 import { USAGE } from './config/usage.ts';
 import { createLogger, formatLine, type Logger } from './observe/logger.ts';
 import { ListenError, startAgainstCluster } from './run.ts';
+import { compactAfterSync } from './runtime/after-sync.ts';
 import { installSignalHandlers } from './shutdown.ts';
 import { SERVICE_VERSION } from './version.ts';
 
@@ -46,6 +47,7 @@ async function runCluster(config: Config, logger: Logger): Promise<void> {
   });
   const running = await startAgainstCluster(config, kubeConfig, logger);
   logger.info('serving', { url: running.url, probes: running.probesUrl, metrics: running.metricsUrl ?? 'off' });
+  void compactAfterSync(running.service.context.watcher, { logger: logger.child({ component: 'runtime' }), env: process.env });
   installSignalHandlers({ logger, shutdown: () => running.service.shutdown() });
 }
 
