@@ -16,6 +16,7 @@ import { ensureToolhivePeer, TOOLHIVE_VERSION } from './peers/toolhive-peer.ts';
 import { FLEET_PHASE_TITLE, fleetPhase } from './fleet/phase.ts';
 import { keepGatewaySection } from './gateway/report.ts';
 import { churnPeersPhase } from './phases/churn-peers.ts';
+import { manyGroupsPhase } from './phases/many-groups.ts';
 import type { BenchContext } from './phases/context.ts';
 import { peersPhase, perObjectPhase } from './phases/peers.ts';
 import { secretRotationPhase } from './phases/secret-rotation.ts';
@@ -69,7 +70,8 @@ async function main(): Promise<number> {
       phases.push(await churnPeersPhase(ctx, plan.churn, kinds, cmd));
       phases.push(await secretRotationPhase(ctx, plan.rotation));
     }
-    phases.push(await fleetPhase(ctx, plan.fleet, cmd));
+    if (plan.only !== 'groups') phases.push(await fleetPhase(ctx, plan.fleet, cmd));
+    if (plan.only !== 'fleet') phases.push(await manyGroupsPhase(ctx, plan.manyGroups, nodeFlags));
     results = {
       startedAt,
       finishedAt: new Date().toISOString(),

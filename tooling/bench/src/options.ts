@@ -3,6 +3,7 @@ import type { PeersParams as ColdStartParams } from './phases/peers.ts';
 import type { ChurnParams } from './phases/churn.ts';
 import type { RotationParams } from './phases/secret-rotation.ts';
 import type { FleetParams } from './fleet/phase.ts';
+import type { ManyGroupsParams } from './phases/many-groups.ts';
 
 export interface BenchPlan {
   mode: 'quick' | 'full';
@@ -10,8 +11,12 @@ export interface BenchPlan {
   churn: ChurnParams;
   rotation: RotationParams;
   fleet: FleetParams;
-  /** `fleet`: run only the fleet phase (and splice its section into docs/benchmarks.md with `--docs`). */
-  only: 'fleet' | undefined;
+  manyGroups: ManyGroupsParams;
+  /**
+   * `fleet`: run only the fleet phase (and splice its section into docs/benchmarks.md with `--docs`); `groups`: only
+   * the many-groups phase (printed; docs/benchmarks.md is left alone).
+   */
+  only: 'fleet' | 'groups' | undefined;
   /** JSON results file; undefined = do not write one. */
   out: string | undefined;
   /** Rewrite docs/benchmarks.md with this run. */
@@ -40,7 +45,7 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
   let toolhive: boolean | undefined;
   let unbundled = false;
   let nodeFlags: string[] | undefined;
-  let only: 'fleet' | undefined;
+  let only: 'fleet' | 'groups' | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
@@ -56,7 +61,7 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
     else if (a === '--unbundled') unbundled = true;
     else if (a === '--only') {
       const v = argv[++i];
-      if (v !== 'fleet') throw new Error('--only takes one phase name: fleet');
+      if (v !== 'fleet' && v !== 'groups') throw new Error('--only takes one phase name: fleet or groups');
       only = v;
     } else if (a === '--node-flags') {
       const v = argv[++i];
@@ -64,14 +69,14 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
       nodeFlags = v.split(/\s+/).filter((f) => f !== '');
     } else
       throw new Error(
-        `unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled, --node-flags <flags>, --only fleet)`,
+        `unknown argument ${String(a)} (known: --quick, --out <file>, --no-out, --docs, --no-docs, --toolhive, --no-toolhive, --unbundled, --node-flags <flags>, --only fleet|groups)`,
       );
   }
   const stamp = today.toISOString().slice(0, 19).replace(/:/g, '-');
   const defaultOut = quick ? undefined : `results/${stamp}.json`;
   const common = {
     out: out === null ? defaultOut : out,
-    writeDocs: docs ?? !quick,
+    writeDocs: (docs ?? !quick) && only !== 'groups',
     toolhive: toolhive ?? !quick,
     unbundled,
     nodeFlags,
@@ -92,6 +97,7 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
         concurrency: CONCURRENCY,
         timeoutMs: 60_000,
       },
+      manyGroups: { objects: 200, groups: 4, repetitions: 1, concurrency: CONCURRENCY, timeoutMs: 60_000 },
       ...common,
     };
   }
@@ -121,6 +127,7 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
       concurrency: CONCURRENCY,
       timeoutMs: 300_000,
     },
+    manyGroups: { objects: 10_000, groups: 10, repetitions: 3, concurrency: CONCURRENCY, timeoutMs: 180_000 },
     ...common,
   };
 }

@@ -64,9 +64,9 @@ describe('options', () => {
     expect(p.out).toBeUndefined();
     expect(p.writeDocs).toBe(false);
   });
-  it('full mode measures 1,000 and 10,000 objects at 200/s for 30 s', () => {
+  it('full mode measures 1,000, 10,000 and 100,000 objects, churn at 200/s for 30 s', () => {
     const p = parseArgs([], new Date('2026-01-02T03:04:05Z'));
-    expect(p.coldStart.map((c) => c.objects)).toEqual([1000, 10000]);
+    expect(p.coldStart.map((c) => c.objects)).toEqual([1000, 10000, 100000]);
     expect(p.churn).toMatchObject({ ratePerSecond: 200, durationMs: 30_000 });
     expect(p.out).toBe('results/2026-01-02T03-04-05.json');
     expect(p.writeDocs).toBe(true);

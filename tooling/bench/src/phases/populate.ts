@@ -9,13 +9,19 @@ export const serverName = (i: number): string => `srv-${String(i).padStart(5, '0
 
 /**
  * Creates `count` MCPServers in `namespace`, each then given `status.url` and phase Ready through the status
- * subresource, `concurrency` at a time. Resolves the time it took.
+ * subresource, `concurrency` at a time, in the group `groupOf(i)` (default: the bench group). Resolves the time it took.
  */
-export async function populateServers(ctx: BenchContext, namespace: string, count: number, concurrency: number): Promise<number> {
+export async function populateServers(
+  ctx: BenchContext,
+  namespace: string,
+  count: number,
+  concurrency: number,
+  groupOf: (i: number) => string = () => BENCH_GROUP,
+): Promise<number> {
   const t0 = now();
   await runPool(count, concurrency, async (i) => {
     const name = serverName(i);
-    await createObject(ctx.client, MCPServerResource, namespace, mcpServer(name, BENCH_GROUP));
+    await createObject(ctx.client, MCPServerResource, namespace, mcpServer(name, groupOf(i)));
     await patchObject(ctx.client, MCPServerResource, namespace, name, readyStatus(name), { subresource: 'status' });
   });
   const ms = now() - t0;
