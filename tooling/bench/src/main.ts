@@ -20,6 +20,7 @@ import { manyGroupsPhase } from './phases/many-groups.ts';
 import type { BenchContext } from './phases/context.ts';
 import { peersPhase, perObjectPhase } from './phases/peers.ts';
 import { secretRotationPhase } from './phases/secret-rotation.ts';
+import { servingPhase } from './phases/serving.ts';
 import { benchmarksDoc, withFleetSection } from './report/docs.ts';
 import { SCALING_CHART_FILE, scalingChartSvg, type SizeMedians } from './report/scaling.ts';
 import { machineInfo } from './report/machine.ts';
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
   const phases: PhaseResult[] = [];
   let results: BenchResults;
   const sizes: SizeMedians[] = [];
+  let lastSize: { objects: number; namespace: unknown } | undefined;
   try {
     const client = new KubeHttpClient(cp.kubeConfig, { userAgent: 'vmcp-bench' });
     const ctx: BenchContext = { cp, client, log };
@@ -64,6 +66,12 @@ async function main(): Promise<number> {
         const { result, medians } = await peersPhase(ctx, params, kinds, cmd);
         phases.push(result);
         sizes.push({ objects: params.objects, medians });
+        lastSize = { objects: params.objects, namespace: result.detail?.['namespace'] };
+      }
+      // Readers of the largest registry: first page, SSE reset, the status page (its namespace is populated).
+      if (lastSize !== undefined && typeof lastSize.namespace === 'string') {
+        const { objects, namespace } = { objects: lastSize.objects, namespace: lastSize.namespace };
+        phases.push(await servingPhase(ctx, { namespace, objects, pageRequests: 10, timeoutMs: plan.coldStart.at(-1)?.timeoutMs ?? 60_000 }, nodeFlags));
       }
       const [small, large] = [sizes[0], sizes.at(-1)];
       if (small && large && large.objects > small.objects) phases.push(perObjectPhase(small, large));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/options.ts';
 import { groupProblems, manyGroupsFigures } from '../src/phases/many-groups.ts';
 import { sizeFigures } from '../src/phases/peers.ts';
+import { ResetFrameScanner } from '../src/phases/serving.ts';
 import { goalMet } from '../src/report/results.ts';
 import { parseRssSplit, parseVariant, smapsTop } from '../src/service/variants.ts';
 
@@ -78,6 +79,7 @@ describe('bench:service variants', () => {
     expect(parseVariant('default::::', ['x'])).toEqual({ label: 'default', nodeFlags: [], env: {} });
     expect(() => parseVariant('::--x::', [])).toThrow(/needs a label/);
     expect(() => parseVariant('a::::NOEQUALS', [])).toThrow(/"NOEQUALS" is not NAME=value/);
+    expect(() => parseVariant('default:::', [])).toThrow(/":" is not a Node flag/);
   });
   it('reads the RSS split and the largest mappings', () => {
     expect(parseRssSplit('VmRSS:\t  100 kB\nRssAnon:\t  60 kB\nRssFile:\t  40 kB\n')).toEqual({ rss: 102400, anon: 61440, file: 40960 });
@@ -91,5 +93,25 @@ describe('bench:service variants', () => {
       'Rss:                  50 kB',
     ].join('\n');
     expect(smapsTop(smaps, 2)).toEqual(['300 kB rw-p 00000000 [anon]', '150 kB r--p 00000000 /usr/bin/node']);
+  });
+});
+
+describe('ResetFrameScanner', () => {
+  it('finds the end of the reset frame across chunk boundaries, not before', () => {
+    const s = new ResetFrameScanner();
+    s.push(': hello\n\nretry: 1000\n\nev');
+    expect(s.done).toBe(false); // blank lines before the reset do not count
+    s.push('ent: reset\nid: 1.5\ndata: {"backends":[');
+    expect(s.done).toBe(false);
+    s.push('{"id":"a"}]}\n');
+    expect(s.done).toBe(false);
+    s.push('\nevent: upsert\n');
+    expect(s.done).toBe(true);
+    expect(s.bytes).toBeGreaterThan(60);
+  });
+  it('ignores a stream with no reset', () => {
+    const s = new ResetFrameScanner();
+    s.push('event: upsert\ndata: {}\n\n');
+    expect(s.done).toBe(false);
   });
 });

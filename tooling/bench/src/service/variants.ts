@@ -20,6 +20,8 @@ export function parseVariant(text: string, imageFlags: readonly string[]): Servi
   if (label.trim() === '') throw new Error(`variant "${text}": needs a label (label::flags::ENV=v)`);
   const words = (s: string): string[] => s.split(/\s+/).filter((w) => w !== '');
   const nodeFlags = words(flags).flatMap((f) => (f === 'image' ? [...imageFlags] : [f]));
+  const odd = nodeFlags.find((f) => !f.startsWith('-'));
+  if (odd !== undefined) throw new Error(`variant "${label}": "${odd}" is not a Node flag (label::flags::ENV=v, flags start with -)`);
   const vars: Record<string, string> = {};
   for (const entry of words(env)) {
     const eq = entry.indexOf('=');
