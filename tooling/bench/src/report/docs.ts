@@ -36,6 +36,20 @@ Figures:
   mapped (at 10,000 objects with Node's default young generation: 138 MiB after a plain \`gc()\`, 108 MiB after the
   last-resort one). Heap per additional object = the heap difference between the two sizes of a full
   run divided by the object difference, so the runtime's fixed cost cancels.
+- **The service** (rows \`service: …\` of each size): the vmcp-watcher service itself, its bundled \`dist/cli.js\` with
+  the image's Node flags, in a process of its own, interleaved with the peers: spawn → \`/readyz\` 200 (readiness =
+  every configured group has passed its initial reconcile), against ToolHive's spawn → registry complete (ToolHive
+  calls itself synced long before its registry is filled, so complete is its fair end); RSS read from /proc 2 s
+  after ready **without** forcing a collection from outside (what a pod shows; whatever the service does to its own
+  memory after the sync is in the figure), against ToolHive's after \`runtime.GC()\` + \`debug.FreeOSMemory()\`.
+- **Serving** (the largest size): the service started once on that namespace; \`/api/v1/backends\` first page
+  (the first request, then the median of 10 more), a new \`/api/v1/events\` client's full \`reset\` (request → the
+  blank line that ends the frame, and its size), the status page in headless Chromium (Debian's, driven by
+  playwright-core): first contentful paint and the first rows of backends, from navigation start.
+- **Many groups** (issue 23): M MCPServers spread evenly over G groups of one namespace; the service serving all G
+  (\`--group g0,…\`) against the service serving one of them, alternating, each its own process: spawn → ready
+  (then every group's count checked on \`/api/v1/groups\`), RSS as above, the API server's open watches with it
+  running; G single-group processes are G × one. \`pnpm bench --only groups\` runs this phase alone.
 - **Node flags**: both Node peers run with the Node flags of the service image's \`ENTRYPOINT\`
   (apps/vmcp-watcher/Dockerfile, printed with each run); \`pnpm bench --node-flags "…"\` measures others.
 - **Churn**: a writer in its own process patches an annotation at a fixed offered rate, round-robin over the
