@@ -93,13 +93,14 @@ describe("Node peers run with the service image's Node flags", () => {
     expect(() => serviceNodeFlags('ENTRYPOINT ["/bin/sh", "dist/cli.js"]\n')).toThrow(/no exec-form ENTRYPOINT/);
     expect(() => serviceNodeFlags('FROM x\n')).toThrow(/found none/);
   });
-  it("the repository's Dockerfile gives flags, and both Node peers are started with them", () => {
-    const flags = serviceNodeFlags();
-    expect(flags.length).toBeGreaterThan(0);
+  it("the repository's Dockerfile is read (today: no flags), and both Node peers are started with its flags", () => {
+    expect(serviceNodeFlags()).toEqual([]);
+    const flags = serviceNodeFlags('FROM x\nENTRYPOINT ["node", "--a=1", "--b", "dist/cli.js"]\n');
+    expect(flags).toEqual(['--a=1', '--b']);
     for (const kind of ['ours', 'bare'] as const) {
-      const args = peerCommand(kind, { unbundled: true }).args;
+      const args = peerCommand(kind, { unbundled: true, nodeFlags: flags }).args;
       expect(args.slice(1, 1 + flags.length)).toEqual(flags);
-      expect(peerCommand(kind, { unbundled: true, nodeFlags: [] }).args).toHaveLength(2);
+      expect(peerCommand(kind, { unbundled: true }).args).toHaveLength(2);
     }
   });
 });
