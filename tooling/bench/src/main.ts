@@ -22,7 +22,7 @@ import { peersPhase, perObjectPhase } from './phases/peers.ts';
 import { secretRotationPhase } from './phases/secret-rotation.ts';
 import { servingPhase } from './phases/serving.ts';
 import { benchmarksDoc, withFleetSection } from './report/docs.ts';
-import { SCALING_CHART_FILE, scalingChartSvg, type SizeMedians } from './report/scaling.ts';
+import { SCALING_CHART_FILE, scalingChartSvg, sizesFromResults, type SizeMedians } from './report/scaling.ts';
 import { machineInfo } from './report/machine.ts';
 import { resultsMarkdown } from './report/markdown.ts';
 import type { BenchResults, PhaseResult } from './report/results.ts';
@@ -115,7 +115,7 @@ async function main(): Promise<number> {
     log(`report written to ${doc}`);
     if (sizes.length > 0) {
       const chart = path.join(path.dirname(doc), SCALING_CHART_FILE);
-      writeFileSync(chart, scalingChartSvg(sizes, `run of ${results.startedAt.slice(0, 10)}, ${results.mode}`));
+      writeFileSync(chart, scalingChartSvg(sizesFromResults(results), `run of ${results.startedAt.slice(0, 10)}, ${results.mode}`));
       log(`chart written to ${chart}`);
     }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countLabel, escapeXml, lineChartSvg, linearScale, logScale, niceCeil } from '../src/report/chart.ts';
-import { scalingChartSvg } from '../src/report/scaling.ts';
+import { figure } from '../src/report/results.ts';
+import { scalingChartSvg, sizesFromResults } from '../src/report/scaling.ts';
 
 const polylines = (svg: string): { label: string; points: [number, number][] }[] =>
   [...svg.matchAll(/<polyline class="series" data-label="([^"]*)"[^>]* points="([^"]*)"/g)].map((m) => ({
@@ -84,5 +85,40 @@ describe('scalingChartSvg', () => {
     expect(lines.filter((l) => l.label.startsWith('ours: the library')).map((l) => l.points.length)).toEqual([2, 2]);
     // The RSS panel's axis is in MiB: 150 MiB → a nice top of 200.
     expect(svg).toContain('>200</text>');
+  });
+});
+
+describe('sizesFromResults', () => {
+  it('reads each cold-start size back from the tables, the service when its rows are there', () => {
+    const f = (name: string, ours: number | null, toolhive: number | null) => figure(name, 'ms', ours, null, undefined, { toolhive });
+    const results = {
+      startedAt: 'x',
+      finishedAt: 'y',
+      mode: 'full' as const,
+      machine: { cpuModel: '', cores: 2, memoryBytes: 0, node: '', platform: '', kubeApiServer: '', etcd: '' },
+      phases: [
+        {
+          phase: 'Cold start and memory, 10000 MCPServers, one process per system',
+          params: { objects: 10_000, repetitions: 3 },
+          figures: [f('process start → registry complete, median', 1300, 2200), f('RSS after sync (after GC), median', 90e6, 95e6)],
+        },
+        {
+          phase: 'Cold start and memory, 1000 MCPServers, one process per system',
+          params: { objects: 1000, repetitions: 3 },
+          figures: [
+            f('process start → registry complete, median', 400, 500),
+            f('RSS after sync (after GC), median', 80e6, 54e6),
+            f('service: spawn → /readyz 200 (ToolHive: → registry complete), median', 600, 500),
+            f('service: RSS 2 s after ready, no forced GC (ToolHive: after GC), median', 90e6, 54e6),
+          ],
+        },
+        { phase: 'Churn', params: { objects: 1000 }, figures: [] },
+      ],
+    };
+    const sizes = sizesFromResults(results);
+    expect(sizes.map((s) => s.objects)).toEqual([1000, 10_000]);
+    expect(sizes[0]?.medians.service).toEqual({ processToReady: 600, rss: 90e6 });
+    expect(sizes[1]?.medians.service).toBeUndefined();
+    expect([sizes[1]?.medians.ours?.processToComplete, sizes[1]?.medians.toolhive?.rss]).toEqual([1300, 95e6]);
   });
 });

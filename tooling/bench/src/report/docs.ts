@@ -3,6 +3,7 @@ import { phaseMarkdown, resultsMarkdown } from './markdown.ts';
 import type { BenchResults, PhaseResult } from './results.ts';
 import { FLEET_PHASE_TITLE } from '../fleet/phase.ts';
 import { SCALING_CHART_FILE } from './scaling.ts';
+import { SERVICE_MEMORY_SECTION } from './service-memory.ts';
 
 const INTRO = `# Benchmarks
 
@@ -85,7 +86,7 @@ const CHART = `![Process start → ready and RSS after the initial sync against 
 /** The whole file. */
 export function benchmarksDoc(results: BenchResults): string {
   const chart = results.phases.some((p) => p.phase.startsWith('Cold start and memory')) ? CHART : '';
-  return `${INTRO}${chart}${resultsMarkdown(results)}`;
+  return `${INTRO}${chart}${SERVICE_MEMORY_SECTION}${resultsMarkdown(results)}`;
 }
 
 const FLEET_HEADING = `### ${FLEET_PHASE_TITLE}`;
@@ -107,5 +108,5 @@ export function withFleetSection(doc: string, fleet: PhaseResult, results: Bench
     ),
   ].join('');
   const chart = doc.includes(`](${SCALING_CHART_FILE})`) ? CHART : '';
-  return `${INTRO}${chart}${before}\n\n${section}`;
+  return `${INTRO}${chart}${SERVICE_MEMORY_SECTION}${before}\n\n${section}`;
 }

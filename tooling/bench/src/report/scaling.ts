@@ -2,8 +2,9 @@
  * docs/benchmarks-scaling.svg: start time and RSS against the object count of the cold-start phases, ToolHive's Go
  * watcher against ours (the service as the image runs it, and the library peer), from one run's medians.
  */
-import type { PeerMedians } from '../phases/peers.ts';
+import type { PeerMedians, PeerSample } from '../phases/peers.ts';
 import { lineChartSvg, type ChartSeries } from './chart.ts';
+import type { BenchResults, Figure } from './results.ts';
 
 /** The medians of one size, as main.ts collects them. */
 export interface SizeMedians {
@@ -52,4 +53,35 @@ export function scalingChartSvg(sizes: readonly SizeMedians[], runLabel: string)
     ],
     sizes.map((x) => x.objects),
   );
+}
+
+const COLD_START = 'Cold start and memory';
+
+/**
+ * The medians of each cold-start size, read back from a run's results (its tables), so the chart can be drawn from
+ * a results file as well as from a run. A peer appears when its start and RSS figures are both there.
+ */
+export function sizesFromResults(results: BenchResults): SizeMedians[] {
+  const out: SizeMedians[] = [];
+  for (const phase of results.phases) {
+    const objects = Number(phase.params['objects']);
+    if (!phase.phase.startsWith(COLD_START) || !(objects > 0)) continue;
+    const find = (prefix: string): Figure | undefined => phase.figures.find((f) => f.name.startsWith(prefix));
+    const start = find('process start → registry complete');
+    const rss = find('RSS after sync');
+    const svcReady = find('service: spawn');
+    const svcRss = find('service: RSS');
+    const peer = (ms: number | null | undefined, bytes: number | null | undefined): PeerSample | undefined =>
+      typeof ms === 'number' && typeof bytes === 'number'
+        ? { processToComplete: ms, watcherToComplete: Number.NaN, processToSynced: Number.NaN, rss: bytes, heap: Number.NaN }
+        : undefined;
+    const medians: PeerMedians = {};
+    const ours = peer(start?.ours, rss?.ours);
+    const toolhive = peer(start?.toolhive, rss?.toolhive);
+    if (ours) medians.ours = ours;
+    if (toolhive) medians.toolhive = toolhive;
+    if (typeof svcReady?.ours === 'number' && typeof svcRss?.ours === 'number') medians.service = { processToReady: svcReady.ours, rss: svcRss.ours };
+    out.push({ objects, medians });
+  }
+  return out.sort((a, b) => a.objects - b.objects);
 }

@@ -1,0 +1,62 @@
+/**
+ * The hand-measured section of docs/benchmarks.md: how the service image's Node flags and the service's memory step
+ * after the initial sync (apps/vmcp-watcher/src/runtime) were chosen. Kept here so that every rewrite of the file by
+ * `pnpm bench` keeps it. The figures come from `pnpm --filter @vmcp/bench run bench:service` (A/B in one run).
+ */
+
+/** The section, Markdown. */
+export const SERVICE_MEMORY_SECTION = `## The service's memory: what it costs and how the image's flags were chosen
+
+Measured with \`pnpm --filter @vmcp/bench run bench:service -- --objects 1000,10000 --repetitions 3 --variant …\`:
+the service (its build, not the library peer) started once per variant and repetition against one control plane,
+interleaved, RSS read from /proc 2 s after \`/readyz\` 200, split into anonymous memory (heaps, stacks) and
+file-backed pages (the \`node\` binary's code and read-only data, shared libraries). Medians of 3. These runs were made
+on the shared 2-core machine during the day (load average 10–15): the RSS figures are stable to about ±3 MiB, the
+start times are not usable, so none are quoted; the full run above (same machine class, quiet) has the start times.
+
+**Where Node's fixed cost goes.** An idle \`node\` holds 42 MiB (34 MiB file-backed: the pages of the 99 MB binary it
+touched). The service at 1,000 MCPServers held 93 MiB: **53 MiB file-backed** (the binary's code 29 MiB, its
+read-only data 16 MiB — the compilers, V8's builtins and OpenSSL run code an idle process never touches: loading
+\`https\` and a TLS context alone adds 5 MiB file-backed and 4 MiB anonymous) and 41 MiB anonymous (V8's heap,
+malloc'd compiler zones and buffers, thread stacks). ToolHive's Go watcher holds 54–57 MiB in all at 1,000, so the
+file-backed part alone is 0.95× of it: no flag reaches the 1.2× target at 1,000 (68 MiB), and the same floor keeps
+a \`RegistryFeed\` replica (a Node process too) well above half an embedding one.
+
+**Each step** (RSS 2 s after ready; "compaction" = the service's one memory-reducing collection after the initial
+sync, \`VMCP_COMPACT_AFTER_SYNC\`):
+
+| variant | 1,000: RSS | anon | 10,000: RSS | anon |
+|---|---:|---:|---:|---:|
+| before: \`--max-semi-space-size=2\`, no compaction | 93.3 MiB | 40.7 MiB | 116.7 MiB | 64.0 MiB |
+| \`--max-semi-space-size=2\` + compaction | 86.1 MiB | 33.1 MiB | 96.7 MiB | 43.9 MiB |
+| **now: no flags (default young generation) + compaction** | 90.7 MiB | 37.9 MiB | 99.6 MiB | 46.7 MiB |
+| \`--max-semi-space-size=2\` + compaction + \`--no-maglev\` | 78.0 MiB | 26.1 MiB | 92.9 MiB | 41.0 MiB |
+| \`--max-semi-space-size=2\` + compaction + \`MALLOC_MMAP_THRESHOLD_=16384\` | 77.3 MiB | 24.4 MiB | 87.9 MiB | 34.9 MiB |
+
+Other variants, at 1,000 without compaction, each against \`--max-semi-space-size=2\` alone in the same run (88.5–
+93.0 MiB): \`--jitless\` 72.8 MiB (file-backed 44.9: no compiler code touched; far too slow for a large list),
+\`--single-threaded\` 82.9, \`--single-threaded-gc\` 90.0, \`--v8-pool-size=1\` 94.2, \`MALLOC_ARENA_MAX=1\` 89.6,
+\`--no-opt\` 107.8, \`--max-semi-space-size=1\` 93.6, \`--max-lazy\` 93.6.
+\`UV_THREADPOOL_SIZE\` changes nothing: libuv starts its pool on first use, and the service makes no pool request
+at start. Lazy-loading the page or the feed was not pursued: both are code in the one bundle, compiled lazily by V8
+when first called, and the bundle's compile is part of the anonymous 38 MiB, not a separate cost we measured.
+
+**Semi-spaces at run time.** \`v8.setFlagsFromString('--max-semi-space-size=2')\` after start changes nothing: V8
+sizes the young generation when the heap is set up (measured: \`v8.getHeapSpaceStatistics()\`'s new space stayed at
+2 × 16 MiB after the flag, before and after further allocation). And \`--max-semi-space-size\` only until ready is
+impossible (a process's flags are fixed at start). What works is the other half of the idea: one collection of V8's
+"last resort" kind (full, compacting, memory-reducing) right after the initial sync. It needs no \`--expose-gc\` in
+the image: the service turns the flag on for one fresh \`vm\` context and takes that context's \`gc\` (nothing else in
+the process can reach it). With it, the default young generation costs about 3 MiB at 10,000 MCPServers over the
+2 MiB cap (99.6 vs 96.7 MiB), while the cap made every initial list scavenge every 2 MiB: the library peer synced
+100,000 MCPServers 4 s faster without it (issue 23). So the image now starts Node with no flags.
+
+**Chosen, and not.** \`--no-maglev\` and \`MALLOC_MMAP_THRESHOLD_=16384\` each save 8–9 MiB more; neither is adopted
+yet: the first removes Node's mid-tier compiler (its starts looked slower in every repetition here, not provable on
+this machine), the second sends every allocation of 16 KiB or more (socket reads, list pages) to \`mmap\`/\`munmap\`,
+whose cost at 100,000 objects was not measured on a quiet machine. Both are one \`bench:service\` run away:
+\`--variant 'now::::' --variant 'mmap::::MALLOC_MMAP_THRESHOLD_=16384' --variant 'nomaglev::--no-maglev::'\` at
+\`--objects 10000,100000\`. Not measured here: how far the default young generation grows back under sustained churn
+after the compaction (the churn phase measures latency, not memory).
+
+`;
