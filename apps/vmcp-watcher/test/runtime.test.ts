@@ -3,7 +3,10 @@ import type { LogFields } from '@vmcp/core';
 import { compactAfterSync, compactionEnabled } from '../src/runtime/after-sync.ts';
 import { compactNow, privateGc } from '../src/runtime/compact.ts';
 
-function recordingLogger(): { logger: Parameters<typeof compactAfterSync>[1]['logger']; lines: { level: string; msg: string; fields?: LogFields }[] } {
+function recordingLogger(): {
+  logger: Parameters<typeof compactAfterSync>[1]['logger'];
+  lines: { level: string; msg: string; fields?: LogFields }[];
+} {
   const lines: { level: string; msg: string; fields?: LogFields }[] = [];
   const at = (level: string) => (msg: string, fields?: LogFields) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
   return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
@@ -33,7 +36,9 @@ describe('compactAfterSync', () => {
     let calls = 0;
     const compact = () => (calls++, result);
     const { logger, lines } = recordingLogger();
-    await expect(compactAfterSync({ waitForCacheSync: () => Promise.resolve(false) }, { logger, env: {}, compact })).resolves.toBeUndefined();
+    await expect(
+      compactAfterSync({ waitForCacheSync: () => Promise.resolve(false) }, { logger, env: {}, compact }),
+    ).resolves.toBeUndefined();
     await expect(compactAfterSync(undefined, { logger, env: {}, compact })).resolves.toBeUndefined();
     let asked = false;
     const synced = { waitForCacheSync: () => ((asked = true), Promise.resolve(true)) };
@@ -53,7 +58,9 @@ describe('compactAfterSync', () => {
       throw new Error('no gc today');
     };
     await expect(compactAfterSync(synced, { logger, env: {}, compact: failing })).resolves.toBeUndefined();
-    await expect(compactAfterSync(synced, { logger, env: { VMCP_COMPACT_AFTER_SYNC: 'maybe' }, compact: () => result })).resolves.toBeUndefined();
+    await expect(
+      compactAfterSync(synced, { logger, env: { VMCP_COMPACT_AFTER_SYNC: 'maybe' }, compact: () => result }),
+    ).resolves.toBeUndefined();
     expect(lines.map((l) => [l.level, l.fields?.['error']])).toEqual([
       ['warn', 'no gc today'],
       ['warn', 'VMCP_COMPACT_AFTER_SYNC: "maybe" is not true/false/1/0'],
@@ -61,9 +68,9 @@ describe('compactAfterSync', () => {
   });
 
   it('reads VMCP_COMPACT_AFTER_SYNC', () => {
-    expect([undefined, '', 'true', 'TRUE', '1', ' 1 '].map((v) => compactionEnabled(v === undefined ? {} : { VMCP_COMPACT_AFTER_SYNC: v }))).toEqual([
-      true, true, true, true, true, true,
-    ]);
+    expect(
+      [undefined, '', 'true', 'TRUE', '1', ' 1 '].map((v) => compactionEnabled(v === undefined ? {} : { VMCP_COMPACT_AFTER_SYNC: v })),
+    ).toEqual([true, true, true, true, true, true]);
     expect(['false', '0', 'False'].map((v) => compactionEnabled({ VMCP_COMPACT_AFTER_SYNC: v }))).toEqual([false, false, false]);
     expect(() => compactionEnabled({ VMCP_COMPACT_AFTER_SYNC: 'yes' })).toThrow(/VMCP_COMPACT_AFTER_SYNC: "yes"/);
   });

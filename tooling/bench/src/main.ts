@@ -71,7 +71,13 @@ async function main(): Promise<number> {
       // Readers of the largest registry: first page, SSE reset, the status page (its namespace is populated).
       if (lastSize !== undefined && typeof lastSize.namespace === 'string') {
         const { objects, namespace } = { objects: lastSize.objects, namespace: lastSize.namespace };
-        phases.push(await servingPhase(ctx, { namespace, objects, pageRequests: 10, timeoutMs: plan.coldStart.at(-1)?.timeoutMs ?? 60_000 }, nodeFlags));
+        phases.push(
+          await servingPhase(
+            ctx,
+            { namespace, objects, pageRequests: 10, timeoutMs: plan.coldStart.at(-1)?.timeoutMs ?? 60_000 },
+            nodeFlags,
+          ),
+        );
       }
       const [small, large] = [sizes[0], sizes.at(-1)];
       if (small && large && large.objects > small.objects) phases.push(perObjectPhase(small, large));

@@ -35,7 +35,15 @@ describe('lineChartSvg', () => {
           title: 'p',
           yLabel: 's',
           series: [
-            { label: 'a', color: '#f00', points: [{ x: 10_000, y: 2 }, { x: 1000, y: 1 }, { x: 100_000, y: 20 }] },
+            {
+              label: 'a',
+              color: '#f00',
+              points: [
+                { x: 10_000, y: 2 },
+                { x: 1000, y: 1 },
+                { x: 100_000, y: 20 },
+              ],
+            },
             { label: 'b', color: '#00f', points: [{ x: 1000, y: 0.5 }] },
             { label: 'empty', color: '#0f0', points: [] },
           ],
@@ -57,7 +65,11 @@ describe('lineChartSvg', () => {
   });
   it('escapes every text it is given', () => {
     expect(escapeXml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
-    const svg = lineChartSvg('A & <B>', [{ title: '"t"', yLabel: "y'", series: [{ label: '<script>', color: 'red"/', points: [{ x: 1, y: 1 }] }] }], [1]);
+    const svg = lineChartSvg(
+      'A & <B>',
+      [{ title: '"t"', yLabel: "y'", series: [{ label: '<script>', color: 'red"/', points: [{ x: 1, y: 1 }] }] }],
+      [1],
+    );
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;');
     expect(svg).toContain('<title>A &amp; &lt;B&gt;</title>');
@@ -74,7 +86,14 @@ describe('scalingChartSvg', () => {
   it('plots ToolHive, the service and the library in both panels, leaving out what did not run', () => {
     const svg = scalingChartSvg(
       [
-        { objects: 1000, medians: { toolhive: sample(500, 57 * 1048576), ours: sample(400, 85 * 1048576), service: { processToReady: 600, rss: 90 * 1048576 } } },
+        {
+          objects: 1000,
+          medians: {
+            toolhive: sample(500, 57 * 1048576),
+            ours: sample(400, 85 * 1048576),
+            service: { processToReady: 600, rss: 90 * 1048576 },
+          },
+        },
         { objects: 10_000, medians: { toolhive: sample(2000, 150 * 1048576), ours: sample(1300, 110 * 1048576) } },
       ],
       'test run',

@@ -27,8 +27,13 @@ describe('many groups: completeness of /api/v1/groups', () => {
         { namespace: 'other', group: 'g1', backends: 2, synced: true },
       ],
     };
-    expect(groupProblems(listing, 'ns', expected)).toEqual(['group ns/g0: 1 backends (synced true), expected 2 synced', 'group ns/g1 not served']);
-    expect(groupProblems({ groups: [{ namespace: 'ns', group: 'g0', backends: 2, synced: false }] }, 'ns', new Map([['g0', 2]]))).toHaveLength(1);
+    expect(groupProblems(listing, 'ns', expected)).toEqual([
+      'group ns/g0: 1 backends (synced true), expected 2 synced',
+      'group ns/g1 not served',
+    ]);
+    expect(
+      groupProblems({ groups: [{ namespace: 'ns', group: 'g0', backends: 2, synced: false }] }, 'ns', new Map([['g0', 2]])),
+    ).toHaveLength(1);
     expect(groupProblems({ error: 'x' }, 'ns', expected)[0]).toMatch(/no "groups" list/);
   });
 });
@@ -49,7 +54,11 @@ describe('many groups: figures', () => {
 describe('cold start: the service rows', () => {
   const peer = (ms: number, rss: number) => ({ processToComplete: ms, watcherToComplete: ms, processToSynced: ms, rss, heap: 1 });
   it("puts the service against ToolHive's complete, with the size's goals", () => {
-    const f = sizeFigures({ toolhive: peer(19_000, 1000), ours: peer(6000, 350), service: { processToReady: 6000, rss: 290 } }, { serviceReady: 0.35, serviceRss: 0.3 }, true);
+    const f = sizeFigures(
+      { toolhive: peer(19_000, 1000), ours: peer(6000, 350), service: { processToReady: 6000, rss: 290 } },
+      { serviceReady: 0.35, serviceRss: 0.3 },
+      true,
+    );
     const ready = f.find((x) => x.name.startsWith('service: spawn'));
     const rss = f.find((x) => x.name.startsWith('service: RSS'));
     expect([ready?.ours, ready?.toolhive, ready && goalMet(ready)]).toEqual([6000, 19_000, true]);

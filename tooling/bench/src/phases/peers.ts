@@ -195,8 +195,20 @@ export function sizeFigures(out: PeerMedians, goals: SizeGoals, withService: boo
       ...(goal === undefined ? {} : { goal: { vs: 'toolhive', atMost: goal } }),
     });
   figures.push(
-    svc('service: spawn → /readyz 200 (ToolHive: → registry complete), median', 'ms', out.service?.processToReady, out.toolhive?.processToComplete, goals.serviceReady),
-    svc('service: RSS 2 s after ready, no forced GC (ToolHive: after GC), median', 'bytes', out.service?.rss, out.toolhive?.rss, goals.serviceRss),
+    svc(
+      'service: spawn → /readyz 200 (ToolHive: → registry complete), median',
+      'ms',
+      out.service?.processToReady,
+      out.toolhive?.processToComplete,
+      goals.serviceReady,
+    ),
+    svc(
+      'service: RSS 2 s after ready, no forced GC (ToolHive: after GC), median',
+      'bytes',
+      out.service?.rss,
+      out.toolhive?.rss,
+      goals.serviceRss,
+    ),
   );
   return figures;
 }

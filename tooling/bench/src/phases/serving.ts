@@ -96,7 +96,15 @@ export function timeReset(url: string, timeoutMs: number): Promise<{ ms: number;
 async function pagePaint(url: string, timeoutMs: number): Promise<{ fcp: number; rows: number }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -128,7 +136,13 @@ export async function servingPhase(ctx: BenchContext, p: ServingParams, nodeFlag
     return result;
   }
   try {
-    const service = await startService({ kubeconfig: ctx.cp.kubeconfigPath, namespace: p.namespace, groups: [BENCH_GROUP], nodeFlags, timeoutMs: p.timeoutMs });
+    const service = await startService({
+      kubeconfig: ctx.cp.kubeconfigPath,
+      namespace: p.namespace,
+      groups: [BENCH_GROUP],
+      nodeFlags,
+      timeoutMs: p.timeoutMs,
+    });
     try {
       const page = `${service.url}/api/v1/backends`;
       const first = await timedGet(page);

@@ -17,5 +17,6 @@ const docs = path.resolve(import.meta.dirname, '../../../../docs');
 const doc = path.join(docs, 'benchmarks.md');
 writeFileSync(doc, keepGatewaySection(existsSync(doc) ? readFileSync(doc, 'utf8') : undefined, benchmarksDoc(results)));
 const sizes = sizesFromResults(results);
-if (sizes.length > 0) writeFileSync(path.join(docs, SCALING_CHART_FILE), scalingChartSvg(sizes, `run of ${results.startedAt.slice(0, 10)}, ${results.mode}`));
+if (sizes.length > 0)
+  writeFileSync(path.join(docs, SCALING_CHART_FILE), scalingChartSvg(sizes, `run of ${results.startedAt.slice(0, 10)}, ${results.mode}`));
 process.stderr.write(`[bench] ${doc} and its chart rewritten from ${file}\n`);

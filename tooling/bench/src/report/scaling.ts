@@ -17,7 +17,13 @@ export const SCALING_CHART_FILE = 'benchmarks-scaling.svg';
 
 const COLORS = { toolhive: '#d62728', service: '#1f77b4', library: '#2ca02c' } as const;
 
-function series(label: string, color: string, sizes: readonly SizeMedians[], pick: (m: PeerMedians) => number | undefined, dashed = false): ChartSeries {
+function series(
+  label: string,
+  color: string,
+  sizes: readonly SizeMedians[],
+  pick: (m: PeerMedians) => number | undefined,
+  dashed = false,
+): ChartSeries {
   const points = sizes.flatMap((s) => {
     const y = pick(s.medians);
     return y === undefined ? [] : [{ x: s.objects, y }];
@@ -36,9 +42,19 @@ export function scalingChartSvg(sizes: readonly SizeMedians[], runLabel: string)
         title: 'Process start → ready / complete (s)',
         yLabel: 'seconds',
         series: [
-          series('ToolHive Go watcher (spawn → registry complete; RSS after GC)', COLORS.toolhive, sizes, (m) => s(m.toolhive?.processToComplete)),
-          series('ours: the service, image flags (spawn → /readyz 200; RSS without forced GC)', COLORS.service, sizes, (m) => s(m.service?.processToReady)),
-          series('ours: the library peer (spawn → registry complete; RSS after GC)', COLORS.library, sizes, (m) => s(m.ours?.processToComplete), true),
+          series('ToolHive Go watcher (spawn → registry complete; RSS after GC)', COLORS.toolhive, sizes, (m) =>
+            s(m.toolhive?.processToComplete),
+          ),
+          series('ours: the service, image flags (spawn → /readyz 200; RSS without forced GC)', COLORS.service, sizes, (m) =>
+            s(m.service?.processToReady),
+          ),
+          series(
+            'ours: the library peer (spawn → registry complete; RSS after GC)',
+            COLORS.library,
+            sizes,
+            (m) => s(m.ours?.processToComplete),
+            true,
+          ),
         ],
       },
       {
@@ -46,7 +62,9 @@ export function scalingChartSvg(sizes: readonly SizeMedians[], runLabel: string)
         yLabel: 'MiB',
         series: [
           series('ToolHive Go watcher (spawn → registry complete; RSS after GC)', COLORS.toolhive, sizes, (m) => mib(m.toolhive?.rss)),
-          series('ours: the service, image flags (spawn → /readyz 200; RSS without forced GC)', COLORS.service, sizes, (m) => mib(m.service?.rss)),
+          series('ours: the service, image flags (spawn → /readyz 200; RSS without forced GC)', COLORS.service, sizes, (m) =>
+            mib(m.service?.rss),
+          ),
           series('ours: the library peer (spawn → registry complete; RSS after GC)', COLORS.library, sizes, (m) => mib(m.ours?.rss), true),
         ],
       },
@@ -80,7 +98,8 @@ export function sizesFromResults(results: BenchResults): SizeMedians[] {
     const toolhive = peer(start?.toolhive, rss?.toolhive);
     if (ours) medians.ours = ours;
     if (toolhive) medians.toolhive = toolhive;
-    if (typeof svcReady?.ours === 'number' && typeof svcRss?.ours === 'number') medians.service = { processToReady: svcReady.ours, rss: svcRss.ours };
+    if (typeof svcReady?.ours === 'number' && typeof svcRss?.ours === 'number')
+      medians.service = { processToReady: svcReady.ours, rss: svcRss.ours };
     out.push({ objects, medians });
   }
   return out.sort((a, b) => a.objects - b.objects);

@@ -98,7 +98,9 @@ async function main(): Promise<void> {
         ...plan.variants.map((v) => {
           const xs = samples.get(v.label) ?? [];
           const m = (k: keyof Sample): number => median(xs.map((x) => x[k]));
-          const env = Object.entries(v.env).map(([k, x]) => `${k}=${x}`).join(' ');
+          const env = Object.entries(v.env)
+            .map(([k, x]) => `${k}=${x}`)
+            .join(' ');
           return `| ${v.label} | ${v.nodeFlags.join(' ') || '(none)'} | ${env || ''} | ${m('ready').toFixed(0)} ms | ${mib(m('rss'))} | ${mib(m('anon'))} | ${mib(m('file'))} |`;
         }),
         '',
