@@ -81,7 +81,7 @@ function panelSvg(panel: ChartPanel, xs: readonly number[], dx: number): string[
     const v = (top * i) / 4;
     out.push(
       `<line x1="${fmt(x0)}" y1="${fmt(sy(v))}" x2="${fmt(x1)}" y2="${fmt(sy(v))}" stroke="#ddd"/>`,
-      `<text x="${fmt(x0 - 6)}" y="${fmt(sy(v) + 4)}" text-anchor="end">${fmt(v)}</text>`,
+      `<text x="${fmt(x0 - 6)}" y="${fmt(sy(v) + 4)}" text-anchor="end">${String(Number(v.toPrecision(3)))}</text>`,
     );
   }
   for (const s of panel.series) {
