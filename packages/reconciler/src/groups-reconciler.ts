@@ -218,7 +218,10 @@ export class GroupsReconciler<TType extends string = string> {
         const changed = this.#served.registry(group)!.upsert(outcome.backend);
         this.#served.markServed(name, group);
         results.set(group, { action: 'upsert', changed });
-        const shadowed = byGroup.get(group)!.slice(1).map((c) => c.kind);
+        const shadowed = byGroup
+          .get(group)!
+          .slice(1)
+          .map((c) => c.kind);
         if (shadowed.length > 0) perGroup.set(group, { reason: nameConflict(name, outcome.kind, shadowed), kind: shadowed[0] });
         continue;
       }
