@@ -146,6 +146,16 @@ export class GroupsReconciler<TType extends string = string> {
     return this.#observations.exclusionsOf(group);
   }
 
+  /** The out-of-group record of `name` when its objects are in no served group (an O(1) read). */
+  outOfGroupOf(name: string): Readonly<Exclusion> | undefined {
+    return this.#observations.sharedOf(name);
+  }
+
+  /** How many same-name conflicts there are, over every served group. */
+  conflictCount(): number {
+    return this.#observations.conflictCount();
+  }
+
   /** Names whose objects are in no served group. A snapshot. */
   outOfGroup(): Map<string, Readonly<Exclusion>> {
     return this.#observations.sharedExclusions();

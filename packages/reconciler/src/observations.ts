@@ -80,6 +80,19 @@ export class Observations {
     return project(this.#exclusions.get(name), group);
   }
 
+  /** The shared record of a name whose objects are in no served group. */
+  sharedOf(name: string): Readonly<Exclusion> | undefined {
+    const stored = this.#exclusions.get(name);
+    return stored instanceof Map ? undefined : (stored as Readonly<Exclusion> | undefined);
+  }
+
+  /** How many (group, name) conflicts there are. O(names with a conflict). */
+  conflictCount(): number {
+    let count = 0;
+    for (const byGroup of this.#conflicts.values()) count += byGroup.size;
+    return count;
+  }
+
   /** Every exclusion `group` sees, by name. O(excluded names). */
   exclusionsOf(group: string): Map<string, Readonly<Exclusion>> {
     const out = new Map<string, Readonly<Exclusion>>();
