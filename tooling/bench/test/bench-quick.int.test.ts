@@ -20,6 +20,12 @@ itIntegration(
     if (run.status !== 0) throw new Error(`bench:quick exited ${String(run.status)}\n${run.stdout}\n${run.stderr.slice(-4000)}`);
     expect(run.stdout).toContain('### Cold start and memory, 200 MCPServers, one process per system');
     expect(run.stdout).toMatch(/\| process start → registry complete, median \| \d+ ms \| — \| \d+ ms \|/); // ToolHive not run in quick mode
+    // The service itself beside the peers, and what a reader of the largest size waits for (Chromium: the page).
+    expect(run.stdout).toMatch(/\| service: spawn → \/readyz 200 \(ToolHive: → registry complete\), median \| \d+ ms \|/);
+    expect(run.stdout).toMatch(/\| service: RSS 2 s after ready, no forced GC \(ToolHive: after GC\), median \| [\d.]+ MiB \|/);
+    expect(run.stdout).toContain('### Serving 200 backends');
+    expect(run.stdout).toMatch(/\| SSE reset to a new client: request → end of the reset frame \| [\d.]+ ms \|/);
+    expect(run.stdout).toMatch(/\| status page: first contentful paint \| [\d.]+ ms \|/);
     expect(run.stdout).toContain('### Churn, 50 updates/s for 5 s');
     expect(run.stdout).toContain('### Secret rotation');
     expect(run.stdout).toMatch(/\| acknowledged writes never delivered \| 0 \| — \| 0 \|/);
@@ -27,6 +33,8 @@ itIntegration(
     expect(run.stdout).toContain('### One watcher, many gateways');
     expect(run.stdout).toMatch(/\| API-server watches, N = 3 \| 6 \| — \| 18 \|/);
     expect(run.stdout).toMatch(/\| changes never delivered \(replica × write\), N = 3 \| 0 \| — \| 0 \|/);
+    // Many groups: one service of 4 groups and one of 1, both complete (a refused --group list fails the run).
+    expect(run.stdout).toMatch(/\| API-server watches \| \d+ \| \d+ \| [\d.]+× \|/);
     expect(run.stdout).not.toContain('FAILED');
   },
   320_000,
