@@ -2,13 +2,12 @@
  * The README's many-groups example, run as a user would (plain node, KUBECONFIG pointing at a real API server): it
  * must print every group of the namespace with its backends, then stop on SIGTERM.
  */
-import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { expect, it } from 'vitest';
+import { runUntilThenTerminate } from './helpers/example-process.ts';
 import { Kube, serverSpec } from './helpers/kube.ts';
 
 const dir = path.resolve(import.meta.dirname, '..');
@@ -32,20 +31,8 @@ describeIntegration('README many-groups example', () => {
     const file = path.join(dir, `.readme-groups-${process.pid}.ts`);
     await writeFile(file, code!.replace("namespace: 'toolhive'", `namespace: '${ns}'`));
     try {
-      const child = spawn(process.execPath, ['--conditions=@vmcp/source', file], {
-        cwd: dir,
-        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', KUBECONFIG: env.kubeconfigPath },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const deadline = Date.now() + 60_000;
-      while (!/^true$/m.test(out) && Date.now() < deadline && child.exitCode === null) await sleep(50);
-      child.kill('SIGTERM');
-      expect(await exited, `stderr:\n${err}`).toBe(0);
+      const { code: exitCode, out, err } = await runUntilThenTerminate(file, dir, env.kubeconfigPath, (o) => /^true$/m.test(o));
+      expect(exitCode, `stderr:\n${err}`).toBe(0);
       expect(out).toBe("[ 'engineering: fetch time', 'research: papers' ]\ntrue\n");
       expect(err).toContain('groups now: engineering, research');
     } finally {
