@@ -47,6 +47,8 @@ export class GroupsReconciler<TType extends string = string> {
   readonly #served = new ServedGroups();
   readonly #observations: Observations;
   readonly #options: GroupsReconcilerOptions<TType>;
+  /** The one group of a `BackendReconciler`: decided on every reconcile, and named in out-of-group messages. */
+  readonly #oneGroup: string | undefined;
 
   /**
    * @throws Error `namespace cannot be empty` (or invalid), `discoverer is required`, `reader is required`,
@@ -65,14 +67,20 @@ export class GroupsReconciler<TType extends string = string> {
     this.#options = options;
     this.#observations = new Observations(o.clock ?? systemClock);
     for (const [group, registry] of o.groups ?? []) this.addGroup(group, registry);
+    if (o.oneGroup !== undefined && (!this.#served.has(o.oneGroup) || this.#served.size !== 1)) {
+      throw new Error(`oneGroup "${String(o.oneGroup)}" must be the one group of groups`);
+    }
+    this.#oneGroup = o.oneGroup;
   }
 
   /**
    * Serves `group` into `registry` from now on. What the registry holds counts as served there, so a stale entry is
    * removed by the next reconcile of its name. Reconcile the names that reference the group to fill it.
-   * @throws Error on an invalid group name, a missing registry, or a group already served.
+   * @throws Error on an invalid group name, a missing registry, a group already served, or any new group of a
+   *   one-group reconciler.
    */
   addGroup(group: string, registry: DynamicRegistry): void {
+    if (this.#oneGroup !== undefined) throw new Error(`this reconciler serves only group "${this.#oneGroup}"`);
     if (typeof group !== 'string' || !isValidObjectName(group)) throw new Error(`group "${String(group)}" is not a valid MCPGroup name`);
     if (!hasMethods(registry, 'get', 'upsert', 'remove', 'list')) throw new Error(`group "${group}": registry is required`);
     this.#served.add(group, registry);
@@ -107,8 +115,8 @@ export class GroupsReconciler<TType extends string = string> {
   /**
    * Brings every served registry's entry for `request.name` in line with the cache.
    *
-   * @returns each decided group's result (every group that has an object of this name or served it; the only group
-   *   when exactly one is served).
+   * @returns each decided group's result: every group that has an object of this name or served it, and always the
+   *   `oneGroup` of a one-group reconciler.
    * @throws when a winner could not be converted (after every registry write, the failed one removed, so nothing stale
    *   is served) or the cache could not be read; the caller retries with backoff. When `signal` is aborted, throws
    *   its reason and leaves every registry untouched.
@@ -212,10 +220,10 @@ export class GroupsReconciler<TType extends string = string> {
     const results = new Map<string, Result>();
     const perGroup = new Map<string, { reason: ExclusionReason; kind: string | undefined }>();
     let error: Error | undefined;
-    // Groups that lose the name: it left them (moved, deleted), or the one group holds a seed written after it was added.
+    // Groups that lose the name: it left them (moved, deleted); a one-group reconciler always decides its group, whose
+    // registry may hold entries written by others after it was added.
     const leaving = new Set(this.#served.servedIn(name));
-    const only = this.#served.only();
-    if (only !== undefined) leaving.add(only);
+    if (this.#oneGroup !== undefined) leaving.add(this.#oneGroup);
     for (const group of byGroup.keys()) leaving.delete(group);
     for (const group of leaving) {
       if (!this.#served.has(group)) continue; // removed while converting
@@ -326,7 +334,7 @@ export class GroupsReconciler<TType extends string = string> {
     const where = candidates
       .map((c) => (c.group === '' ? `${c.kind} "${name}" has no groupRef` : `${c.kind} "${name}" is in group "${c.group}"`))
       .join('; ');
-    const only = this.#served.only();
+    const only = this.#oneGroup;
     const served =
       only !== undefined
         ? `this watcher serves group "${only}"`

@@ -67,6 +67,7 @@ export class BackendReconciler<TType extends string = string> {
       onResult: (request, outcome) => o.onResult?.(request, 'error' in outcome ? outcome : this.#resultOf(outcome.results)),
       onConflict: (_group, conflict) => o.onConflict?.(conflict),
       onConflictResolved: (_group, name) => o.onConflictResolved?.(name),
+      oneGroup: group,
     });
     this.plan = this.#engine.plan;
   }
