@@ -11,7 +11,9 @@ import { callSafely, compareBy, errorMessage, systemClock, toError } from '@vmcp
 import type { Backend, DynamicRegistry } from '@vmcp/registry';
 import type { ExclusionReason, WatchPlan, WorkloadResolution } from '@vmcp/discoverer';
 import { isValidObjectName, validateNamespace } from './group-ref.ts';
-import { type CounterKey, type Exclusion, type ExclusionDecision, Observations, type ReconcileCounters } from './observations.ts';
+import { type Exclusion, type ExclusionDecision, Observations, type ReconcileCounters } from './observations.ts';
+import { hasMethods, validatePlan } from './option-checks.ts';
+import { counterFor, excludedReason, nameConflict } from './outcomes.ts';
 import { namesToResync } from './resync.ts';
 import { ServedGroups } from './served-groups.ts';
 import type { GroupsReconcilerOptions, GroupsResult, NameConflict, Request, Result } from './types.ts';
@@ -27,9 +29,6 @@ type Outcome<TType extends string> =
   | { kind: TType; backend: Backend }
   | { kind: TType; backend: null; reason: ExclusionReason }
   | { kind: TType; backend: null; reason: ExclusionReason; error: Error };
-
-/** Outcome order of the one counter a reconcile of several groups adds (see `ReconcileCounters`). */
-const COUNTER_ORDER: readonly CounterKey[] = ['upserted', 'removed', 'excluded', 'unchanged'];
 
 /**
  * Decides, for one backend name, whether and what each served group's registry serves, and keeps every registry in
@@ -352,43 +351,4 @@ interface Decided {
   excluded: boolean;
   /** A winner that could not be converted, thrown once every write is done. */
   error?: Error;
-}
-
-function nameConflict(name: string, kind: string, shadowed: readonly string[]): ExclusionReason {
-  return {
-    code: 'name-conflict',
-    message: `${shadowed.join(', ')} "${name}" not served: ${kind} "${name}" in the same group takes precedence ` + `(rename one of them)`,
-  };
-}
-
-function excludedReason(kind: string, name: string): ExclusionReason {
-  return { code: 'excluded', message: `${kind} "${name}" is not served: the discoverer returned no backend` };
-}
-
-function counterFor(results: ReadonlyMap<string, Result>, excluded: boolean): CounterKey {
-  const seen = new Set<CounterKey>();
-  for (const result of results.values()) {
-    if (result.action === 'upsert') seen.add(result.changed ? 'upserted' : 'unchanged');
-    else if (result.changed) seen.add('removed');
-    else seen.add(result.reason?.code === 'not-found' ? 'unchanged' : 'excluded');
-  }
-  if (results.size === 0) seen.add(excluded ? 'excluded' : 'unchanged');
-  return COUNTER_ORDER.find((key) => seen.has(key)) ?? 'unchanged';
-}
-
-function validatePlan(plan: WatchPlan<string> | null | undefined): void {
-  const sources: unknown = plan?.sources;
-  if (plan === null || plan === undefined || !Array.isArray(sources)) throw new Error('plan is required');
-  if (plan.sources.length === 0) throw new Error('plan has no source kinds');
-  const seen = new Set<string>();
-  for (const source of plan.sources) {
-    if (seen.has(source.kind)) throw new Error(`plan lists source kind "${source.kind}" twice`);
-    seen.add(source.kind);
-  }
-}
-
-/** @internal True when `value` is an object with every one of `methods`. */
-export function hasMethods<T extends object>(value: T | null | undefined, ...methods: string[]): value is T {
-  if (value === null || typeof value !== 'object') return false;
-  return methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
 }
