@@ -2,13 +2,12 @@
  * The README's Usage example, run as a user would (plain node, KUBECONFIG pointing at a real API server), must print
  * the backends — not `[]`, which is what it printed while readiness meant only "caches synced".
  */
-import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { expect, it } from 'vitest';
+import { runUntilThenTerminate } from './helpers/example-process.ts';
 import { Kube, serverSpec } from './helpers/kube.ts';
 
 const dir = path.resolve(import.meta.dirname, '..');
@@ -37,20 +36,8 @@ describeIntegration('README Usage example', () => {
     const file = path.join(dir, `.readme-usage-${process.pid}.ts`);
     await writeFile(file, code.replace("namespace: 'toolhive'", `namespace: '${ns}'`));
     try {
-      const child = spawn(process.execPath, ['--conditions=@vmcp/source', file], {
-        cwd: dir,
-        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', KUBECONFIG: env.kubeconfigPath },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const deadline = Date.now() + 60_000;
-      while (!out.includes('srv-29 → ') && Date.now() < deadline && child.exitCode === null) await sleep(50);
-      child.kill('SIGTERM');
-      expect(await exited, `stderr:\n${err}`).toBe(0);
+      const { code: exitCode, out, err } = await runUntilThenTerminate(file, dir, env.kubeconfigPath, (o) => o.includes('srv-29 → '));
+      expect(exitCode, `stderr:\n${err}`).toBe(0);
       // One printed list holding every backend of the group, nothing else, and never the empty list.
       for (const n of names) expect(out).toContain(`'${n} → http://${n}:8080'`);
       expect(out).not.toContain('elsewhere →');
