@@ -82,13 +82,14 @@ export class BackendWatcher {
     this.plan = watchPlanOrDefault(options.plan ?? undefined, ref.name);
     this.#where = { namespace: this.namespace, group: this.group };
 
-    this.#client = new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
+    this.#client = options.client ?? new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
     this.#sources = new KindInformers(this.plan, {
       client: this.#client,
       namespace: this.namespace,
       reflector: options.reflector,
       clock: this.#clock,
       isTolerated: (kind) => this.#errorPolicy.isTolerated(kind),
+      feed: options.informerFeed,
     });
     this.reader = this.#sources.reader;
     const { namespace, group, reader } = this;
