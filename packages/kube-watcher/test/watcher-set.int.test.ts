@@ -6,12 +6,14 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { crdDirectory } from '@vmcp/api';
+import { MCPGroupResource, RoleBindingResource, RoleResource, ServiceAccountResource, crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { createDynamicRegistry, type Backend } from '@vmcp/registry';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { BackendWatcher, KubeHttpClient, WatcherSet, type ExchangeOptions, type WatcherSetOptions } from '../src/index.ts';
+import { createObject, deleteObject } from '../src/testing/index.ts';
 import { Kube, entrySpec, proxySpec, serverSpec } from './helpers/kube.ts';
+import { serviceAccountKubeConfig } from './helpers/token-kubeconfig.ts';
 
 /** Counts the watch requests it sends, by path: the API-server watches of whatever uses it. */
 class CountingClient extends KubeHttpClient {
@@ -44,7 +46,13 @@ describeIntegration('WatcherSet on a real API server', () => {
   }
 
   function startOracle(namespace: string, group: string): BackendWatcher {
-    const watcher = new BackendWatcher({ kubeConfig: env.kubeConfig, namespace, groupRef: group, registry: createDynamicRegistry(), ...fast });
+    const watcher = new BackendWatcher({
+      kubeConfig: env.kubeConfig,
+      namespace,
+      groupRef: group,
+      registry: createDynamicRegistry(),
+      ...fast,
+    });
     const done = watcher.start();
     stops.push(async () => {
       await watcher.stop();
@@ -59,10 +67,16 @@ describeIntegration('WatcherSet on a real API server', () => {
     for (const [i, g] of groups.entries()) {
       await kube.create('mcpgroups', 'MCPGroup', g, {});
       for (let j = 0; j < 2; j++) {
-        await kube.create('mcpservers', 'MCPServer', `${g}-srv-${j}`, serverSpec(g), { url: `http://${ns}-${g}-${j}:8080`, phase: 'Ready' });
+        await kube.create('mcpservers', 'MCPServer', `${g}-srv-${j}`, serverSpec(g), {
+          url: `http://${ns}-${g}-${j}:8080`,
+          phase: 'Ready',
+        });
       }
       await kube.create('mcpservers', 'MCPServer', `${g}-no-url`, serverSpec(g)); // excluded: no status.url
-      await kube.create('mcpremoteproxies', 'MCPRemoteProxy', `${g}-proxy`, proxySpec(g), { url: `http://${ns}-p${i}:8080`, phase: 'Ready' });
+      await kube.create('mcpremoteproxies', 'MCPRemoteProxy', `${g}-proxy`, proxySpec(g), {
+        url: `http://${ns}-p${i}:8080`,
+        phase: 'Ready',
+      });
       await kube.create('mcpserverentries', 'MCPServerEntry', `${g}-entry`, entrySpec(g), { phase: 'Valid' });
     }
     await kube.create('mcpservers', 'MCPServer', 'elsewhere', serverSpec('not-served'), { url: 'http://elsewhere:8080', phase: 'Ready' });
@@ -120,6 +134,101 @@ describeIntegration('WatcherSet on a real API server', () => {
     expect(paths.size).toBe(kinds + 1);
     expect([...paths].some((p) => p.includes('/namespaces/'))).toBe(false);
     expect([...paths].some((p) => p.endsWith('/mcpgroups'))).toBe(true);
-    expect(set.status().clusterWatches?.map((w) => w.resource).sort()).toHaveLength(kinds + 1);
+    expect(
+      set
+        .status()
+        .clusterWatches?.map((w) => w.resource)
+        .sort(),
+    ).toHaveLength(kinds + 1);
   }, 180_000);
+
+  /** What a namespace-scoped install grants in each namespace: read the ToolHive kinds, Secrets and ConfigMaps. */
+  async function grantRead(ns: string, serviceAccount: { namespace: string; name: string }): Promise<void> {
+    const admin = new KubeHttpClient(env.kubeConfig);
+    await createObject(admin, RoleResource, ns, {
+      metadata: { name: 'vmcp-read' },
+      rules: [
+        {
+          apiGroups: ['toolhive.stacklok.dev'],
+          resources: ['mcpservers', 'mcpremoteproxies', 'mcpserverentries', 'mcpexternalauthconfigs', 'mcpgroups'],
+          verbs: ['get', 'list', 'watch'],
+        },
+        { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+    await createObject(admin, RoleBindingResource, ns, {
+      metadata: { name: 'vmcp-read' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'vmcp-read' },
+      subjects: [{ kind: 'ServiceAccount', ...serviceAccount }],
+    });
+  }
+
+  it('partial access: a Role in 2 of 3 namespaces serves those 2, reports the third forbidden by name, and is ready; granting it serves it', async () => {
+    const [a, b, c] = [await env.newNamespace('pa'), await env.newNamespace('pb'), await env.newNamespace('pc')] as [
+      string,
+      string,
+      string,
+    ];
+    for (const ns of [a, b, c]) {
+      await new Kube(env.kubeConfig, ns).create('mcpservers', 'MCPServer', `srv-${ns}`, serverSpec('eng'), {
+        url: `http://${ns}:8080`,
+        phase: 'Ready',
+      });
+    }
+    const serviceAccount = { namespace: a, name: 'vmcp' };
+    await createObject(new KubeHttpClient(env.kubeConfig), ServiceAccountResource, a, { metadata: { name: 'vmcp' } });
+    await grantRead(a, serviceAccount);
+    await grantRead(b, serviceAccount);
+    const kubeConfig = await serviceAccountKubeConfig(env.kubeConfig, a, 'vmcp');
+
+    const set = startSet({ kubeConfig, namespaces: [a, b, c], groups: ['eng'] });
+    expect(await set.waitForCacheSync(undefined, 30_000)).toBe(true);
+    expect(set.hasSynced()).toBe(true);
+    const byNs = (ns: string) => set.status().namespaces.find((n) => n.namespace === ns)!;
+    expect([byNs(a).access, byNs(b).access]).toEqual(['ok', 'ok']);
+    const forbidden = await eventually(() => (byNs(c).access === 'forbidden' ? byNs(c) : undefined), 10_000, 'c reported');
+    expect(forbidden.message).toMatch(new RegExp(`^watch [a-z]+(\\.toolhive\\.stacklok\\.dev)? in namespace "${c}": 403 Forbidden`));
+    for (const ns of [a, b]) expect(set.group(ns, 'eng')?.registry.get(`srv-${ns}`)?.baseUrl).toBe(`http://${ns}:8080`);
+    expect(set.group(c, 'eng')?.hasSynced()).toBe(false);
+    expect(set.group(c, 'eng')?.registry.count()).toBe(0);
+    expect(set.status().groups.find((g) => g.namespace === c)?.synced).toBe(false);
+
+    // Positive control: the same Role in the third namespace serves it, without a restart.
+    await grantRead(c, serviceAccount);
+    await eventually(() => set.group(c, 'eng')?.hasSynced(), 30_000, 'c synced after the grant');
+    expect(byNs(c).access).toBe('ok');
+    expect(set.group(c, 'eng')?.registry.get(`srv-${c}`)?.baseUrl).toBe(`http://${c}:8080`);
+  }, 120_000);
+
+  it('cluster mode: a namespace whose MCPGroup appears later is served from the objects already cached, with no new watch', async () => {
+    const group = `late-${Math.random().toString(36).slice(2, 7)}`;
+    const first = await env.newNamespace('cfirst');
+    await populate(first, [group]);
+    const client = new CountingClient(env.kubeConfig);
+    const set = startSet({ namespaces: 'all', groups: [group], client });
+    expect(await set.waitForCacheSync(undefined, 60_000)).toBe(true);
+    expect(set.groups().map((g) => g.namespace)).toEqual([first]);
+    const watchesAtReady = new Set(client.watchPaths).size;
+
+    // The workloads exist (and are cached cluster-wide) before their namespace has the MCPGroup.
+    const later = await env.newNamespace('clater');
+    const kube = new Kube(env.kubeConfig, later);
+    await kube.create('mcpservers', 'MCPServer', 'early', serverSpec(group), { url: 'http://early:8080', phase: 'Ready' });
+    await eventually(() => (set.status().clusterWatches?.find((w) => w.kind === 'MCPServer')?.namespaces ?? 0) >= 2, 10_000, 'cached');
+    expect(set.group(later, group)).toBeUndefined();
+    await kube.create('mcpgroups', 'MCPGroup', group, {});
+    await eventually(() => set.group(later, group)?.hasSynced(), 30_000, 'later namespace served');
+    expect(set.group(later, group)!.registry.get('early')?.baseUrl).toBe('http://early:8080');
+    await kube.create('mcpservers', 'MCPServer', 'after', serverSpec(group), { url: 'http://after:8080', phase: 'Ready' });
+    await eventually(() => set.group(later, group)!.registry.get('after'), 10_000, 'live events reach it');
+    expect(new Set(client.watchPaths).size).toBe(watchesAtReady);
+
+    // Its MCPGroup deleted: no longer served; created again: served again, from the cache it kept.
+    await deleteObject(new KubeHttpClient(env.kubeConfig), MCPGroupResource, later, group);
+    await eventually(() => set.group(later, group) === undefined, 10_000, 'unserved');
+    await kube.create('mcpgroups', 'MCPGroup', group, {});
+    await eventually(() => set.group(later, group)?.hasSynced(), 30_000, 'served again');
+    expect(byId(set.group(later, group)!.registry.list()).map((b) => b.id)).toEqual(['after', 'early']);
+    expect(set.group(first, group)!.registry.count()).toBe(4);
+  }, 120_000);
 });

@@ -85,7 +85,10 @@ class ClusterKind {
 
   #checkSameShape(options: InformerOptions): void {
     const t = this.#template;
-    const indexes = (o: InformerOptions): string => Object.keys(o.indexers ?? {}).sort().join(',');
+    const indexes = (o: InformerOptions): string =>
+      Object.keys(o.indexers ?? {})
+        .sort()
+        .join(',');
     if ((t.metadataOnly ?? false) !== (options.metadataOnly ?? false) || indexes(t) !== indexes(options)) {
       throw new Error(
         `kind ${options.kind} is already fed cluster-wide with another shape (metadataOnly ${String(t.metadataOnly ?? false)}, indexes [${indexes(t)}]); every consumer of one feed must ask for the same`,

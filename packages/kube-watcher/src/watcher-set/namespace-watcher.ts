@@ -20,7 +20,9 @@ export class NamespaceWatcher {
   constructor(namespace: string, groups: readonly string[], shared: SharedWatcherOptions) {
     if (groups.length === 0) throw new Error(`namespace ${JSON.stringify(namespace)}: no group to serve`);
     this.namespace = namespace;
-    this.#watchers = groups.map((group) => new BackendWatcher({ ...shared, namespace, groupRef: group, registry: createDynamicRegistry() }));
+    this.#watchers = groups.map(
+      (group) => new BackendWatcher({ ...shared, namespace, groupRef: group, registry: createDynamicRegistry() }),
+    );
     this.#groups = this.#watchers.map((watcher) => ({
       namespace,
       group: watcher.group,

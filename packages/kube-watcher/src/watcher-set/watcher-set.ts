@@ -179,7 +179,14 @@ export class WatcherSet {
     const groups: GroupSummary[] = this.groups().map((g) => {
       const registry = g.registry;
       const exclusions = Object.keys(g.status().exclusions).length;
-      return { namespace: g.namespace, group: g.group, synced: g.hasSynced(), backends: registry.count(), version: registry.version(), exclusions };
+      return {
+        namespace: g.namespace,
+        group: g.group,
+        synced: g.hasSynced(),
+        backends: registry.count(),
+        version: registry.version(),
+        exclusions,
+      };
     });
     return {
       state: this.#state,
