@@ -110,7 +110,9 @@ describeIntegration('WatcherSet on a real API server', () => {
     const set = startSet({ namespaces, groups, client });
     expect(await set.waitForCacheSync(undefined, 60_000)).toBe(true);
     expect(set.status().namespaces.map((n) => [n.namespace, n.access])).toEqual([...namespaces].sort().map((ns) => [ns, 'ok']));
-    // Every watch of a namespace list is a namespace's own.
+    // Every watch of a namespace list is a namespace's own: one per kind per namespace.
+    const kinds = set.status().namespaces[0]!.watcher.kinds.length;
+    expect(new Set(client.watchPaths).size).toBe(namespaces.length * kinds);
     expect(client.watchPaths.every((p) => namespaces.some((ns) => p.includes(`/namespaces/${ns}/`)))).toBe(true);
     await expectEqualsOracles(set, [...namespaces].sort(), groups);
   }, 180_000);
