@@ -113,6 +113,7 @@ describe('NamespaceDemux', () => {
     expect(late.list()).toEqual([]);
     demux.apply('ADDED', o('late', 'n'));
     expect(seen).toEqual(['mid:add:m', 'late:add:n']);
+    expect(demux.lastNamespace).toBe('late');
   });
 
   it('a deletion in a namespace never seen creates no store; the tap still sees it', () => {

@@ -18,6 +18,7 @@ export class NamespaceDemux<S extends ReflectorStore = ReflectorStore> implement
   #relisting = false;
   /** The resourceVersion of the last completed (re)list; undefined before the first. */
   #listedAt: string | undefined;
+  #lastNamespace: string | undefined;
 
   constructor(newStore: (namespace: string) => S, tap?: ReflectorStore) {
     this.#newStore = newStore;
@@ -43,6 +44,11 @@ export class NamespaceDemux<S extends ReflectorStore = ReflectorStore> implement
     return [...this.#stores.keys()];
   }
 
+  /** The namespace of the last object delivered (to attribute the event that carried it to its namespace). */
+  get lastNamespace(): string | undefined {
+    return this.#lastNamespace;
+  }
+
   /** True once the first (re)list completed. */
   hasSynced(): boolean {
     return this.#listedAt !== undefined;
@@ -55,7 +61,8 @@ export class NamespaceDemux<S extends ReflectorStore = ReflectorStore> implement
   }
 
   relistItem(object: KubeObject): void {
-    this.store(namespaceOf(object)).relistItem(object);
+    this.#lastNamespace = namespaceOf(object);
+    this.store(this.#lastNamespace).relistItem(object);
     this.#tapCall((t) => t.relistItem(object));
   }
 
@@ -74,6 +81,7 @@ export class NamespaceDemux<S extends ReflectorStore = ReflectorStore> implement
 
   apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): void {
     const namespace = namespaceOf(object);
+    this.#lastNamespace = namespace;
     // A deletion in a namespace never seen has nothing to remove: do not create a store for it.
     if (type !== 'DELETED' || this.#stores.has(namespace)) this.store(namespace).apply(type, object);
     this.#tapCall((t) => t.apply(type, object));

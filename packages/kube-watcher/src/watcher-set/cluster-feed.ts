@@ -64,9 +64,15 @@ class ClusterKind {
       kind: template.kind,
       metadataOnly: template.metadataOnly ?? false,
       store: this.demux,
-      // One cluster-wide failure is every consumer's failure: each namespace's status shows it.
+      // One cluster-wide failure is every consumer's failure: each namespace's watcher reports it (and decides, for
+      // itself, whether a missing optional kind may be waited without).
       onError: (error, info) => this.#eachConsumer((c) => c.onError?.(error, errorInfo(template.kind, info))),
-      onWatchEvent: (type) => this.#eachConsumer((c) => c.reflector?.onWatchEvent?.(type)),
+      // An event is its namespace's (counted once); a bookmark is counted once, by any consumer.
+      onWatchEvent: (type) => {
+        const consumer = type === 'BOOKMARK' ? this.#consumers.values().next().value : this.#consumers.get(this.demux.lastNamespace ?? '');
+        if (consumer !== undefined) callSafely(() => consumer.reflector?.onWatchEvent?.(type));
+      },
+      // The server ended the watch: every namespace fed by it heard from the server.
       onWatchEnd: () => this.#eachConsumer((c) => c.reflector?.onWatchEnd?.()),
     });
   }
