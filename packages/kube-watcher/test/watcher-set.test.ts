@@ -12,6 +12,7 @@ import type { WatcherStatus } from '../src/watcher/types.ts';
 import { WatcherSet } from '../src/watcher-set/index.ts';
 import { namespaceAccess } from '../src/watcher-set/namespace-access.ts';
 import { ServedNamespaces } from '../src/watcher-set/served-namespaces.ts';
+import { ScriptedApi, statusBody } from './helpers/scripted-api.ts';
 
 function kubeConfig(): KubeConfig {
   const kc = new KubeConfig();
@@ -223,5 +224,28 @@ describe('new WatcherSet', () => {
     expect(set.status()).toMatchObject({ state: 'new', synced: false, namespaces: [], groups: [] });
     await set.stop();
     expect(set.status().state).toBe('stopped');
+  });
+});
+
+describe('WatcherSet on a server without ToolHive', () => {
+  it('reports each namespace crds-missing by name, and fails once every namespace has failed', async () => {
+    const api = await ScriptedApi.start();
+    try {
+      api.script = (_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end(statusBody(404, 'NotFound', 'not found'));
+      const set = new WatcherSet({ kubeConfig: api.kubeConfig(), namespaces: ['team-a', 'team-b'], groups: ['g'] });
+      await expect(set.start()).rejects.toThrow(/^every namespace failed; "team-[ab]": MCPServer, .* not served/);
+      const status = set.status();
+      expect(status.state).toBe('failed');
+      expect(status.namespaces.map((n) => [n.namespace, n.access])).toEqual([
+        ['team-a', 'crds-missing'],
+        ['team-b', 'crds-missing'],
+      ]);
+      expect(status.namespaces[0]!.message).toMatch(
+        /^namespace "team-a": .*not served: the cluster does not serve the API group toolhive\.stacklok\.dev at all/,
+      );
+      expect(set.hasSynced()).toBe(false);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -48,7 +48,7 @@ export class WatcherSet {
   readonly #shared: SharedWatcherOptions;
   readonly #feed: ClusterFeed | undefined;
   readonly #served: ServedNamespaces | undefined;
-  readonly #watchers = new Map<string, { watcher: NamespaceWatcher; off: () => void }>();
+  readonly #watchers = new Map<string, { watcher: NamespaceWatcher; off: () => void; error?: Error }>();
   readonly #syncWaiters: SyncWaiters;
   readonly #stopWatching = new AbortController();
   readonly #done = Promise.withResolvers<void>();
@@ -244,13 +244,21 @@ export class WatcherSet {
   #serve(namespace: string): void {
     const groups = this.#options.groups as readonly string[];
     const watcher = new NamespaceWatcher(namespace, groups, this.#shared);
-    const off = watcher.onStatusChange(() => this.#notify());
-    this.#watchers.set(namespace, { watcher, off });
+    const entry: { watcher: NamespaceWatcher; off: () => void; error?: Error } = {
+      watcher,
+      off: watcher.onStatusChange(() => this.#notify()),
+    };
+    this.#watchers.set(namespace, entry);
     this.#logger.info('serving namespace', { namespace, groups });
     watcher.start(this.#stopWatching.signal).catch((err: unknown) => {
-      // One namespace's failure is that namespace's: reported in its status, the others go on.
-      this.#logger.error(`watcher of namespace ${JSON.stringify(namespace)} failed: ${errorMessage(err)}`, { namespace });
+      // One namespace's failure is that namespace's: reported in its status, the others go on. When every namespace
+      // has failed (the CRDs are not installed at all) nothing is left to serve: the set fails, as one watcher would.
+      entry.error = toError(err);
+      this.#logger.error(`watcher of namespace ${JSON.stringify(namespace)} failed: ${entry.error.message}`, { namespace });
       this.#notify();
+      if ([...this.#watchers.values()].every((e) => e.error !== undefined)) {
+        this.#fail(new Error(`every namespace failed; ${JSON.stringify(namespace)}: ${entry.error.message}`, { cause: err }));
+      }
     });
     this.#notify();
   }
