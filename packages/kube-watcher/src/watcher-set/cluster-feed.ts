@@ -149,9 +149,10 @@ export class ClusterFeed implements InformerFeed {
    * e.g. the MCPGroups that decide which namespaces are served. A namespace's watcher asking for the same kind
    * later shares this one watch.
    */
-  tap(kind: string, resource: ResourceDescriptor, store: ReflectorStore): void {
+  tap(kind: string, resource: ResourceDescriptor, store: ReflectorStore, reflector?: InformerOptions['reflector']): void {
     if (this.#kinds.has(kind)) throw new Error(`kind ${kind} is already fed; tap it before any watcher asks for it`);
-    this.#kind({ client: this.#client, namespace: ALL_NAMESPACES, kind, resource, metadataOnly: true }, store);
+    const options: InformerOptions = { client: this.#client, namespace: ALL_NAMESPACES, kind, resource, metadataOnly: true };
+    this.#kind(reflector === undefined ? options : { ...options, reflector }, store);
   }
 
   /** The namespace's watcher stopped: its caches stay (for its return), its hooks are dropped. */

@@ -204,7 +204,7 @@ export class WatcherSet {
   async #startCluster(): Promise<void> {
     const resource = await this.#mcpGroupResource(this.#stopWatching.signal);
     if (resource === undefined || this.#state !== 'starting') return;
-    this.#feed!.tap(MCPGROUP_KIND, resource, this.#served!);
+    this.#feed!.tap(MCPGROUP_KIND, resource, this.#served!, this.#options.reflector);
     this.#feed!.start(this.#stopWatching.signal);
     this.#setState('running');
   }
