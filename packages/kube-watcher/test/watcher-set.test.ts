@@ -126,7 +126,7 @@ describe('NamespaceDemux', () => {
     expect(tapped).toContain('DELETED ghost/g');
   });
 
-  it('a fed informer reports its feed’s status, and drops its handlers when its run ends', async () => {
+  it('a fed informer replays its cache to its consumer’s handlers when its run starts, reports its feed’s status, and drops the handlers when the run ends', async () => {
     const client = new KubeHttpClient(kubeConfig());
     const source: InformerSource = {
       status: () => fedStatus,
@@ -134,16 +134,19 @@ describe('NamespaceDemux', () => {
     };
     const informer = new Informer({ client, namespace: 'a', kind: 'ConfigMap', resource: ConfigMapResource, source });
     const seen: string[] = [];
+    informer.apply('ADDED', o('a', 'cached')); // before its consumer: no handler yet
     informer.addHandlers({ onAdd: (x) => seen.push(x.metadata.name) });
+    expect(seen).toEqual([]);
     const ac = new AbortController();
     const run = informer.run(ac.signal);
+    expect(seen).toEqual(['cached']); // replayed to the consumer at once
     informer.apply('ADDED', o('a', 'one'));
     ac.abort();
     await run;
     informer.apply('ADDED', o('a', 'two'));
-    expect(seen).toEqual(['one']);
+    expect(seen).toEqual(['cached', 'one']);
     expect(informer.get('two')).toBeDefined();
-    expect(informer.status()).toMatchObject({ connected: true, lastResourceVersion: '9', objects: 2 });
+    expect(informer.status()).toMatchObject({ connected: true, lastResourceVersion: '9', objects: 3 });
   });
 });
 

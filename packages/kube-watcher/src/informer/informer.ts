@@ -133,17 +133,25 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
     });
   }
 
-  /** Registers handlers; returns a function that removes them. Objects already cached are not replayed. */
+  /**
+   * Registers handlers; returns a function that removes them. Objects already cached are not replayed here (a fed
+   * informer replays them when its {@link run} starts).
+   */
   addHandlers(handlers: InformerHandlers<T>): () => void {
     this.#handlers.add(handlers);
     return () => this.#handlers.delete(handlers);
   }
 
   /**
-   * Lists and watches until `signal` aborts. A fed informer (`options.source`) only waits for the abort, then drops
-   * its handlers and sync waiters: they belonged to that run's consumer.
+   * Lists and watches until `signal` aborts. A fed informer (`options.source`) may hold objects before its consumer
+   * arrives: at once, it hands every cached object to the handlers as an add (as client-go's shared informer does for
+   * a handler added late), then waits for the abort and drops its handlers and sync waiters: they belonged to that
+   * run's consumer.
    */
   async run(signal: AbortSignal): Promise<void> {
+    if (this.#o.source !== undefined) {
+      for (const obj of this.#store.list()) this.#emit('add', obj.metadata.name, (h) => h.onAdd?.(obj));
+    }
     await this.#source.run(signal);
     if (this.#o.source !== undefined) {
       this.#handlers.clear();
