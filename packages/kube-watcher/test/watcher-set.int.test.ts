@@ -111,7 +111,9 @@ describeIntegration('WatcherSet on a real API server', () => {
     expect(await set.waitForCacheSync(undefined, 60_000)).toBe(true);
     expect(set.status().namespaces.map((n) => [n.namespace, n.access])).toEqual([...namespaces].sort().map((ns) => [ns, 'ok']));
     // Every watch of a namespace list is a namespace's own: one per kind per namespace.
+    // The four groups of a namespace share its caches: no watch is repeated.
     const kinds = set.status().namespaces[0]!.watcher.kinds.length;
+    expect(client.watchPaths.length).toBe(namespaces.length * kinds);
     expect(new Set(client.watchPaths).size).toBe(namespaces.length * kinds);
     expect(client.watchPaths.every((p) => namespaces.some((ns) => p.includes(`/namespaces/${ns}/`)))).toBe(true);
     await expectEqualsOracles(set, [...namespaces].sort(), groups);
@@ -126,6 +128,7 @@ describeIntegration('WatcherSet on a real API server', () => {
     const client = new CountingClient(env.kubeConfig);
     const set = startSet({ namespaces: 'all', groups, client });
     expect(await set.waitForCacheSync(undefined, 60_000)).toBe(true);
+    const watchesAtReady = client.watchPaths.length;
     // Only namespaces with an MCPGroup of a served group are served: exactly ours.
     await eventually(() => set.status().namespaces.length === 5 && set.groups().every((g) => g.hasSynced()), 30_000, 'all served');
     expect(set.status().namespaces.map((n) => n.namespace)).toEqual([...namespaces].sort());
@@ -134,6 +137,7 @@ describeIntegration('WatcherSet on a real API server', () => {
     const kinds = set.status().namespaces[0]!.watcher.kinds.length;
     const paths = new Set(client.watchPaths);
     expect(paths.size).toBe(kinds + 1);
+    expect(watchesAtReady).toBe(kinds + 1);
     expect([...paths].some((p) => p.includes('/namespaces/'))).toBe(false);
     expect([...paths].some((p) => p.endsWith('/mcpgroups'))).toBe(true);
     expect(
@@ -232,5 +236,33 @@ describeIntegration('WatcherSet on a real API server', () => {
     await eventually(() => set.group(later, group)?.hasSynced(), 30_000, 'served again');
     expect(byId(set.group(later, group)!.registry.list()).map((b) => b.id)).toEqual(['after', 'early']);
     expect(set.group(first, group)!.registry.count()).toBe(4);
+  }, 120_000);
+
+  it("cluster mode with groups: 'all': every namespace with an MCPGroup is served, each group in its registry, on one MCPGroup watch", async () => {
+    const ns = await env.newNamespace('call');
+    const suffix = Math.random().toString(36).slice(2, 7);
+    const groups = [`a-${suffix}`, `b-${suffix}`];
+    await populate(ns, groups);
+    const client = new CountingClient(env.kubeConfig);
+    const set = startSet({ namespaces: 'all', groups: 'all', client });
+    expect(await set.waitForCacheSync(undefined, 60_000)).toBe(true);
+    await eventually(() => groups.every((g) => set.group(ns, g)?.hasSynced()), 30_000, 'both groups served');
+    for (const g of groups) {
+      expect(byId(set.group(ns, g)!.registry.list()).map((b) => b.id)).toEqual([`${g}-entry`, `${g}-proxy`, `${g}-srv-0`, `${g}-srv-1`]);
+    }
+    // A third MCPGroup in the namespace: a third registry, from the same caches.
+    const third = `c-${suffix}`;
+    const kube = new Kube(env.kubeConfig, ns);
+    await kube.create('mcpservers', 'MCPServer', 'third-srv', serverSpec(third), { url: 'http://third:8080', phase: 'Ready' });
+    await kube.create('mcpgroups', 'MCPGroup', third, {});
+    await eventually(() => set.group(ns, third)?.registry.get('third-srv'), 30_000, 'third group served');
+    // The watchers' own MCPGroup kind is fed by the set's one MCPGroup watch: watches = the watchers' kinds.
+    const kinds = set
+      .status()
+      .namespaces.find((n) => n.namespace === ns)!
+      .watcher.kinds.map((k) => k.kind);
+    expect(kinds).toContain('MCPGroup');
+    expect(new Set(client.watchPaths).size).toBe(kinds.length);
+    expect(client.watchPaths.some((p) => p.includes('/namespaces/'))).toBe(false);
   }, 120_000);
 });

@@ -1,20 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock, Logger } from '@vmcp/core';
-import type { DynamicRegistry } from '@vmcp/registry';
 import type { KubeHttpClient } from '../client/http.ts';
-import type { WatcherMetrics, WatcherReflectorOptions, WatcherStatus } from '../watcher/types.ts';
+import type { WatchedGroups, WatcherMetrics, WatcherReflectorOptions, WatcherStatus } from '../watcher/types.ts';
 import type { ClusterWatchStatus } from './cluster-feed.ts';
-
-/** One (namespace, group) served now: its registry, its readiness and its status. */
-export interface ServedGroup {
-  readonly namespace: string;
-  readonly group: string;
-  readonly registry: DynamicRegistry;
-  /** The group's initial reconcile is done: its registry holds every servable backend. Never false again. */
-  hasSynced(): boolean;
-  /** The group's `WatcherStatus`. */
-  status(): WatcherStatus;
-}
 
 /** Options of `new WatcherSet(...)`. */
 export interface WatcherSetOptions {
@@ -25,8 +13,11 @@ export interface WatcherSetOptions {
    * have an MCPGroup of a served group).
    */
   namespaces: readonly string[] | 'all';
-  /** The groups to serve in each namespace: a list, or `'all'` (every MCPGroup of the namespace). */
-  groups: readonly string[] | 'all';
+  /**
+   * The groups to serve in each namespace, all from the namespace's one set of caches: a list, or `'all'` (every
+   * MCPGroup of the namespace, followed live).
+   */
+  groups: WatchedGroups;
   /** Under `groups: 'all'`: at most this many groups per namespace (the rest are reported, not served). Default 100. */
   maxGroups?: number;
   logger?: Logger;

@@ -25,9 +25,6 @@ export function validateSetOptions(options: WatcherSetOptions): void {
   if (!given.kubeConfig || typeof given.kubeConfig.getCurrentCluster !== 'function') throw new Error('kube config cannot be nil');
   checkList('namespaces', given.namespaces, 'namespace');
   checkList('groups', given.groups, 'group');
-  if (given.groups === 'all') {
-    throw new Error("options.groups: 'all' is not available yet in a WatcherSet (it needs BackendWatcher's groups option)");
-  }
   if (given.maxGroups !== undefined && (!Number.isInteger(given.maxGroups) || given.maxGroups < 1)) {
     throw new Error(`options.maxGroups must be a positive integer, got ${String(given.maxGroups)}`);
   }

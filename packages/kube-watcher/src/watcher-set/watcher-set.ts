@@ -1,4 +1,5 @@
 import { MCPGroupResource, type ResourceDescriptor } from '@vmcp/api';
+import { MCP_GROUP } from '@vmcp/discoverer';
 import { Backoff, Emitter, errorMessage, silentLogger, sleep, systemClock, toError, type Clock, type Logger } from '@vmcp/core';
 import { KubeHttpClient } from '../client/http.ts';
 import { resolveToolHiveVersions } from '../discovery/toolhive-versions.ts';
@@ -8,13 +9,11 @@ import { ClusterFeed } from './cluster-feed.ts';
 import { isBlocked, namespaceAccess } from './namespace-access.ts';
 import { NamespaceWatcher, type SharedWatcherOptions } from './namespace-watcher.ts';
 import { ServedNamespaces } from './served-namespaces.ts';
-import type { GroupSummary, NamespaceStatus, ServedGroup, WatcherSetOptions, WatcherSetStatus } from './types.ts';
+import type { ServedGroup } from '../watcher/types.ts';
+import type { GroupSummary, NamespaceStatus, WatcherSetOptions, WatcherSetStatus } from './types.ts';
 import { validateSetOptions } from './validate-set-options.ts';
 
 type State = WatcherSetStatus['state'];
-
-/** The kind name of the cluster-wide MCPGroup watch, shared with watchers that follow MCPGroups themselves. */
-const MCPGROUP_KIND = 'MCPGroup';
 
 /**
  * Serves many groups in many namespaces from one process: one `BackendWatcher` per namespace, every one on the
@@ -87,6 +86,7 @@ export class WatcherSet {
       ...(resyncPeriodMs !== undefined ? { resyncPeriodMs } : {}),
       ...(gracePeriodMs !== undefined ? { gracePeriodMs } : {}),
       ...(cacheSyncTimeoutMs !== undefined ? { cacheSyncTimeoutMs } : {}),
+      ...(options.maxGroups !== undefined ? { maxGroups: options.maxGroups } : {}),
       ...(options.discoverApiVersions !== undefined ? { discoverApiVersions: options.discoverApiVersions } : {}),
     };
   }
@@ -204,7 +204,8 @@ export class WatcherSet {
   async #startCluster(): Promise<void> {
     const resource = await this.#mcpGroupResource(this.#stopWatching.signal);
     if (resource === undefined || this.#state !== 'starting') return;
-    this.#feed!.tap(MCPGROUP_KIND, resource, this.#served!, this.#options.reflector);
+    // The kind name watchers under `groups: 'all'` use for MCPGroups: they share this one watch.
+    this.#feed!.tap(MCP_GROUP, resource, this.#served!, this.#options.reflector);
     this.#feed!.start(this.#stopWatching.signal);
     this.#setState('running');
   }
@@ -242,11 +243,11 @@ export class WatcherSet {
   }
 
   #serve(namespace: string): void {
-    const groups = this.#options.groups as readonly string[];
+    const { groups } = this.#options;
     const watcher = new NamespaceWatcher(namespace, groups, this.#shared);
     const entry: { watcher: NamespaceWatcher; off: () => void; error?: Error } = {
       watcher,
-      off: watcher.onStatusChange(() => this.#notify()),
+      off: watcher.onChange(() => this.#notify()),
     };
     this.#watchers.set(namespace, entry);
     this.#logger.info('serving namespace', { namespace, groups });
