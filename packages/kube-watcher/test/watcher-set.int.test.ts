@@ -215,6 +215,10 @@ describeIntegration('WatcherSet on a real API server', () => {
     expect(await set.waitForCacheSync(undefined, 60_000)).toBe(true);
     expect(set.groups().map((g) => g.namespace)).toEqual([first]);
     const watchesAtReady = new Set(client.watchPaths).size;
+    const pushed: string[][] = [];
+    const off = set.onGroupsChange((groups) => pushed.push(groups.map((g) => `${g.namespace}/${g.group}`)));
+    let statusPushes = 0;
+    const offStatus = set.onStatusChange(() => statusPushes++);
 
     // The workloads exist (and are cached cluster-wide) before their namespace has the MCPGroup.
     const later = await env.newNamespace('clater');
@@ -228,6 +232,10 @@ describeIntegration('WatcherSet on a real API server', () => {
     await kube.create('mcpservers', 'MCPServer', 'after', serverSpec(group), { url: 'http://after:8080', phase: 'Ready' });
     await eventually(() => set.group(later, group)!.registry.get('after'), 10_000, 'live events reach it');
     expect(new Set(client.watchPaths).size).toBe(watchesAtReady);
+    expect(pushed[0]).toEqual([`${first}/${group}`, `${later}/${group}`].sort());
+    expect(statusPushes).toBeGreaterThan(0);
+    off();
+    offStatus();
 
     // Its MCPGroup deleted: no longer served; created again: served again, from the cache it kept.
     await deleteObject(new KubeHttpClient(env.kubeConfig), MCPGroupResource, later, group);
