@@ -216,6 +216,7 @@ describe('new WatcherSet', () => {
     [{ namespaces: ['Bad_NS'], groups: ['g'] }, 'options.namespaces: "Bad_NS" is not a valid namespace name'],
     [{ namespaces: 'all', groups: 'some' }, "options.groups must be 'all' or a non-empty list of group names"],
     [{ namespaces: ['a'], groups: ['g'], maxGroups: 0 }, 'options.maxGroups must be a positive integer, got 0'],
+    [{ namespaces: ['a'], groups: ['g', 'h'], maxGroups: 1 }, 'options.groups lists 2 groups, more than maxGroups (1)'],
   ])('rejects %j', (options, message) => {
     expect(() => new WatcherSet({ kubeConfig: kc, ...(options as { namespaces: string[]; groups: string[] }) })).toThrow(message);
   });

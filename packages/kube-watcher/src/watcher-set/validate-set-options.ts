@@ -1,4 +1,5 @@
 /** The checks `new WatcherSet(...)` makes before anything else. Nothing here touches the network. */
+import { DEFAULT_MAX_GROUPS } from '../watcher/validate-options.ts';
 import type { WatcherSetOptions } from './types.ts';
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace name and what an MCPGroup name must be to be matched. */
@@ -27,5 +28,9 @@ export function validateSetOptions(options: WatcherSetOptions): void {
   checkList('groups', given.groups, 'group');
   if (given.maxGroups !== undefined && (!Number.isInteger(given.maxGroups) || given.maxGroups < 1)) {
     throw new Error(`options.maxGroups must be a positive integer, got ${String(given.maxGroups)}`);
+  }
+  const maxGroups = given.maxGroups ?? DEFAULT_MAX_GROUPS;
+  if (Array.isArray(given.groups) && given.groups.length > maxGroups) {
+    throw new Error(`options.groups lists ${given.groups.length} groups, more than maxGroups (${maxGroups})`);
   }
 }

@@ -108,8 +108,12 @@ export class WatcherSet {
     this.#logger.info('starting watcher set', { namespaces, groups });
     if (namespaces === 'all') this.#startCluster().catch((err: unknown) => this.#fail(err));
     else {
-      for (const namespace of namespaces) this.#serve(namespace);
-      this.#setState('running');
+      try {
+        for (const namespace of namespaces) this.#serve(namespace);
+        this.#setState('running');
+      } catch (err) {
+        this.#fail(err);
+      }
     }
     await this.#done.promise;
     if (this.#fatalError) throw this.#fatalError;
@@ -240,6 +244,8 @@ export class WatcherSet {
       for (const namespace of [...this.#watchers.keys()]) if (!wanted.has(namespace)) await this.#unserve(namespace);
       this.#notify();
     });
+    // A watcher that cannot even be built is a bug of the set, not of one namespace.
+    this.#changes = this.#changes.catch((err: unknown) => this.#fail(err));
   }
 
   #serve(namespace: string): void {
