@@ -61,8 +61,8 @@ whose cost at 100,000 objects was not measured on a quiet machine. Both are one 
 **The fleet phase with these changes** (\`pnpm bench --only fleet\`, same busy machine, no Node flags): a feed
 replica 80.5 MiB against an embedding one 93.5 MiB (0.86×; the quiet run below, with the former flag: 78.8 vs
 92.4, 0.85×), the feed's one watcher service 145 MiB (155 before). The replicas are Node processes with the same
-~50 MiB file-backed floor, so the 0.5× target of issue 19 stays out of reach of flags: what is left to cut is
-the embedding replica's own heap, not the runtime. Not measured here: how far the default young generation grows back under sustained churn
+~50 MiB file-backed floor, and a feed replica's heap is 14 MiB of its 80: the 0.5× target of issue 19 stays out
+of reach of flags, as the runtime's fixed cost, not the replica's data, makes up most of both. Not measured here: how far the default young generation grows back under sustained churn
 after the compaction (the churn phase measures latency, not memory).
 
 `;
