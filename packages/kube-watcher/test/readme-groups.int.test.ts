@@ -2,15 +2,11 @@
  * The README's many-groups example, run as a user would (plain node, KUBECONFIG pointing at a real API server): it
  * must print every group of the namespace with its backends, then stop on SIGTERM.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { expect, it } from 'vitest';
-import { runUntilThenTerminate } from './helpers/example-process.ts';
 import { Kube, serverSpec } from './helpers/kube.ts';
-
-const dir = path.resolve(import.meta.dirname, '..');
+import { readmeExample, runUntil } from './helpers/readme-example.ts';
 
 describeIntegration('README many-groups example', () => {
   const env = useEnvtest({ crds: [crdDirectory] });
@@ -25,18 +21,13 @@ describeIntegration('README many-groups example', () => {
     await kube.create('mcpservers', 'MCPServer', 'papers', serverSpec('research'), ready('papers'));
     await kube.create('mcpservers', 'MCPServer', 'orphan', serverSpec('no-such-group'), ready('orphan'));
 
-    const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
-    const code = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Many groups of one namespace')))?.[1];
+    const code = await readmeExample('## Many groups of one namespace');
     expect(code).toContain("namespace: 'toolhive'");
-    const file = path.join(dir, `.readme-groups-${process.pid}.ts`);
-    await writeFile(file, code!.replace("namespace: 'toolhive'", `namespace: '${ns}'`));
-    try {
-      const { code: exitCode, out, err } = await runUntilThenTerminate(file, dir, env.kubeconfigPath, (o) => /^true$/m.test(o));
-      expect(exitCode, `stderr:\n${err}`).toBe(0);
-      expect(out).toBe("[ 'engineering: fetch time', 'research: papers' ]\ntrue\n");
-      expect(err).toContain('groups now: engineering, research');
-    } finally {
-      await rm(file, { force: true });
-    }
+    const { exitCode, out, err } = await runUntil(code.replace("namespace: 'toolhive'", `namespace: '${ns}'`), env.kubeconfigPath, (o) =>
+      /^true$/m.test(o),
+    );
+    expect(exitCode, `stderr:\n${err}`).toBe(0);
+    expect(out).toBe("[ 'engineering: fetch time', 'research: papers' ]\ntrue\n");
+    expect(err).toContain('groups now: engineering, research');
   }, 120_000);
 });
