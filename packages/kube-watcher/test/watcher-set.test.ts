@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { KubeConfig } from '@kubernetes/client-node';
+import { FakeClock } from '@vmcp/core/testing';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { KubeHttpClient } from '../src/client/index.ts';
 import { Informer, NamespaceDemux, type InformerSource } from '../src/informer/index.ts';
 import type { ReflectorStatus } from '../src/reflector/index.ts';
@@ -248,6 +250,48 @@ describe('WatcherSet on a server without ToolHive', () => {
         /^namespace "team-a": .*not served: the cluster does not serve the API group toolhive\.stacklok\.dev at all/,
       );
       expect(set.hasSynced()).toBe(false);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('WatcherSet in cluster mode without a ClusterRole', () => {
+  it('says which cluster-wide watch is forbidden (status and one warning), and is not ready', async () => {
+    const api = await ScriptedApi.start();
+    const clock = new FakeClock(0);
+    const lines: string[] = [];
+    const logger = {
+      debug: (m: string) => lines.push(`debug ${m}`),
+      info: (m: string) => lines.push(`info ${m}`),
+      warn: (m: string) => lines.push(`warn ${m}`),
+      error: (m: string) => lines.push(`error ${m}`),
+    };
+    try {
+      api.script = (_req, res) =>
+        res.writeHead(403, { 'content-type': 'application/json' }).end(statusBody(403, 'Forbidden', 'no ClusterRole'));
+      const set = new WatcherSet({
+        kubeConfig: api.kubeConfig(),
+        namespaces: 'all',
+        groups: ['g'],
+        discoverApiVersions: false,
+        clock,
+        logger,
+      });
+      const done = set.start();
+      await eventually(() => set.status().clusterWatches?.[0]?.reflector.lastError, 5000, 'error reported');
+      const [watch] = set.status().clusterWatches!;
+      expect(watch).toMatchObject({ kind: 'MCPGroup', resource: 'mcpgroups.toolhive.stacklok.dev', namespaces: 0 });
+      expect(watch!.reflector.lastError).toMatchObject({ status: 403 });
+      expect(watch!.reflector.lastError!.message).toMatch(/^watch mcpgroups\.toolhive\.stacklok\.dev in every namespace: 403 Forbidden/);
+      expect(api.watches().map((r) => r.path)).toContain('/apis/toolhive.stacklok.dev/v1beta1/mcpgroups');
+      await clock.advanceAsync(2000); // the retry fails the same way: logged at debug
+      await eventually(() => lines.some((l) => l.startsWith('debug watch mcpgroups')), 5000, 'repeat at debug');
+      expect(lines.filter((l) => l.startsWith('warn watch mcpgroups.toolhive.stacklok.dev in every namespace: 403'))).toHaveLength(1);
+      expect(set.hasSynced()).toBe(false);
+      expect(set.status().namespaces).toEqual([]);
+      await set.stop();
+      await done;
     } finally {
       await api.close();
     }

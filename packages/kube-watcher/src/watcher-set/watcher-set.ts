@@ -70,7 +70,7 @@ export class WatcherSet {
     this.#client = options.client ?? new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
     this.#syncWaiters = new SyncWaiters(this.#clock, () => this.hasSynced());
     if (options.namespaces === 'all') {
-      this.#feed = new ClusterFeed({ client: this.#client, clock: this.#clock, onFailed: (err) => this.#fail(err) });
+      this.#feed = new ClusterFeed({ client: this.#client, clock: this.#clock, logger: this.#logger, onFailed: (err) => this.#fail(err) });
       this.#served = new ServedNamespaces(options.groups, () => this.#followServedNamespaces());
     }
     const { kubeConfig, logger, metrics, workers, clock, reflector, resyncPeriodMs, gracePeriodMs, cacheSyncTimeoutMs } = options;
