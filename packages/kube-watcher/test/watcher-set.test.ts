@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { KubeConfig } from '@kubernetes/client-node';
+import { silentLogger } from '@vmcp/core';
 import { FakeClock } from '@vmcp/core/testing';
 import { eventually } from '@vmcp/vitest-config/poll';
 import { KubeHttpClient } from '../src/client/index.ts';
@@ -12,6 +13,7 @@ import { Informer, NamespaceDemux, type InformerSource } from '../src/informer/i
 import type { ReflectorStatus } from '../src/reflector/index.ts';
 import type { WatcherStatus } from '../src/watcher/types.ts';
 import { WatcherSet } from '../src/watcher-set/index.ts';
+import { ClusterFeed } from '../src/watcher-set/cluster-feed.ts';
 import { namespaceAccess } from '../src/watcher-set/namespace-access.ts';
 import { ServedNamespaces } from '../src/watcher-set/served-namespaces.ts';
 import { ScriptedApi, statusBody } from './helpers/scripted-api.ts';
@@ -295,5 +297,24 @@ describe('WatcherSet in cluster mode without a ClusterRole', () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+describe('ClusterFeed', () => {
+  it('hands every namespace of a kind its own fed informer of one cluster-wide watch, and refuses a second shape of the kind', () => {
+    const client = new KubeHttpClient(kubeConfig());
+    const feed = new ClusterFeed({ client, clock: new FakeClock(0), logger: silentLogger, onFailed: () => {} });
+    const options = { client, kind: 'ConfigMap', resource: ConfigMapResource, metadataOnly: true };
+    const a = feed.informer({ ...options, namespace: 'a' });
+    const b = feed.informer({ ...options, namespace: 'b' });
+    expect(a).not.toBe(b);
+    expect(feed.informer({ ...options, namespace: 'a' })).toBe(a); // the same cache for the namespace's next consumer
+    expect(feed.watches().map((w) => [w.kind, w.resource, w.namespaces])).toEqual([['ConfigMap', 'configmaps', 2]]);
+    expect(() => feed.informer({ ...options, namespace: 'c', metadataOnly: false })).toThrow(
+      'kind ConfigMap is already fed cluster-wide with another shape (metadataOnly true, indexes []); every consumer of one feed must ask for the same',
+    );
+    expect(() => feed.tap('ConfigMap', ConfigMapResource, a)).toThrow(
+      'kind ConfigMap is already fed; tap it before any watcher asks for it',
+    );
   });
 });
