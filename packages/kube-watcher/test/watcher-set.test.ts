@@ -121,6 +121,28 @@ describe('NamespaceDemux', () => {
     expect(demux.lastNamespace).toBe('late');
   });
 
+  it('drops a store its droppable test lets go once a deletion or a relist emptied it', () => {
+    const client = new KubeHttpClient(kubeConfig());
+    const source: InformerSource = { status: () => fedStatus, run: () => Promise.resolve() };
+    const kept = new Set(['served']);
+    const demux = new NamespaceDemux<Informer>(
+      (namespace) => new Informer({ client, namespace, kind: 'ConfigMap', resource: ConfigMapResource, source }),
+      undefined,
+      (namespace, store) => store.size === 0 && !kept.has(namespace),
+    );
+    demux.startRelist();
+    for (const ns of ['gone', 'served', 'relisted']) demux.relistItem(o(ns, 'x'));
+    demux.endRelist('1');
+    demux.apply('DELETED', o('gone', 'x'));
+    demux.apply('DELETED', o('served', 'x'));
+    expect(demux.namespaces().sort()).toEqual(['relisted', 'served']);
+    demux.startRelist();
+    demux.endRelist('2'); // relisted/x vanished
+    expect(demux.namespaces()).toEqual(['served']);
+    // A namespace asked for again gets a fresh, synced store.
+    expect(demux.store('gone').hasSynced()).toBe(true);
+  });
+
   it('a deletion in a namespace never seen creates no store; the tap still sees it', () => {
     const { demux, tapped } = fedDemux();
     demux.startRelist();

@@ -50,6 +50,8 @@ class ClusterKind {
           onError: (error, info) => this.#consumers.get(namespace)?.onError?.(error, info),
         }),
       tap,
+      // A namespace nobody serves whose last object went (deleted with its namespace, say) costs nothing.
+      (namespace, informer) => informer.size === 0 && !this.#consumers.has(namespace),
     );
     const r = template.reflector ?? {};
     this.reflector = new Reflector({
@@ -91,6 +93,7 @@ class ClusterKind {
   /** The namespace's consumer went away (its watcher stopped): its cache stays, its hooks go. */
   release(namespace: string): void {
     this.#consumers.delete(namespace);
+    this.demux.dropIfUnused(namespace);
   }
 
   /** Every failure of the cluster-wide watch is logged here once (a repeat at debug), consumers or not. */
