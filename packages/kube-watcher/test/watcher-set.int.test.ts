@@ -187,7 +187,9 @@ describeIntegration('WatcherSet on a real API server', () => {
     await grantRead(b, serviceAccount);
     const kubeConfig = await serviceAccountKubeConfig(env.kubeConfig, a, 'vmcp');
 
-    const set = startSet({ kubeConfig, namespaces: [a, b, c], groups: ['eng'] });
+    const synced: string[] = [];
+    const metrics = (ns: string) => ({ cacheSynced: () => synced.push(ns) });
+    const set = startSet({ kubeConfig, namespaces: [a, b, c], groups: ['eng'], metrics });
     expect(await set.waitForCacheSync(undefined, 30_000)).toBe(true);
     expect(set.hasSynced()).toBe(true);
     const byNs = (ns: string) => set.status().namespaces.find((n) => n.namespace === ns)!;
@@ -198,6 +200,7 @@ describeIntegration('WatcherSet on a real API server', () => {
     expect(set.group(c, 'eng')?.hasSynced()).toBe(false);
     expect(set.group(c, 'eng')?.registry.count()).toBe(0);
     expect(set.status().groups.find((g) => g.namespace === c)?.synced).toBe(false);
+    expect(synced.sort()).toEqual([a, b].sort()); // each namespace's metrics are its own
 
     // Positive control: the same Role in the third namespace serves it, without a restart.
     await grantRead(c, serviceAccount);
