@@ -196,7 +196,10 @@ describeIntegration('WatcherSet on a real API server', () => {
     expect([byNs(a).access, byNs(b).access]).toEqual(['ok', 'ok']);
     const forbidden = await eventually(() => (byNs(c).access === 'forbidden' ? byNs(c) : undefined), 10_000, 'c reported');
     expect(forbidden.message).toMatch(new RegExp(`^watch [a-z]+(\\.toolhive\\.stacklok\\.dev)? in namespace "${c}": 403 Forbidden`));
-    for (const ns of [a, b]) expect(set.group(ns, 'eng')?.registry.get(`srv-${ns}`)?.baseUrl).toBe(`http://${ns}:8080`);
+    for (const ns of [a, b]) {
+      expect(set.group(ns, 'eng')?.hasSynced()).toBe(true);
+      expect(set.group(ns, 'eng')?.registry.get(`srv-${ns}`)?.baseUrl).toBe(`http://${ns}:8080`);
+    }
     expect(set.group(c, 'eng')?.hasSynced()).toBe(false);
     expect(set.group(c, 'eng')?.registry.count()).toBe(0);
     expect(set.status().groups.find((g) => g.namespace === c)?.synced).toBe(false);
