@@ -47,8 +47,9 @@ sizes the young generation when the heap is set up (measured: \`v8.getHeapSpaceS
 impossible (a process's flags are fixed at start). What works is the other half of the idea: one collection of V8's
 "last resort" kind (full, compacting, memory-reducing) right after the initial sync. It needs no \`--expose-gc\` in
 the image: the service turns the flag on for one fresh \`vm\` context and takes that context's \`gc\` (nothing else in
-the process can reach it). With it, the default young generation costs about 3 MiB at 10,000 MCPServers over the
-2 MiB cap (99.6 vs 96.7 MiB), while the cap made every initial list scavenge every 2 MiB: the library peer synced
+the process can reach it). With it, the default young generation costs 1–3 MiB at 10,000 MCPServers over the
+2 MiB cap (99.6 vs 96.7 MiB in the table's run; 104.1 vs 103.1 MiB in a second run of 4 repetitions after the
+many-groups engine landed, where \`MALLOC_MMAP_THRESHOLD_=16384\` on top gave 95.2 MiB), while the cap made every initial list scavenge every 2 MiB: the library peer synced
 100,000 MCPServers 4 s faster without it (issue 23). So the image now starts Node with no flags.
 
 **Chosen, and not.** \`--no-maglev\` and \`MALLOC_MMAP_THRESHOLD_=16384\` each save 8–9 MiB more; neither is adopted
