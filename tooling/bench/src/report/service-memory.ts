@@ -12,7 +12,7 @@ the service (its build, not the library peer) started once per variant and repet
 interleaved, RSS read from /proc 2 s after \`/readyz\` 200, split into anonymous memory (heaps, stacks) and
 file-backed pages (the \`node\` binary's code and read-only data, shared libraries). Medians of 3. These runs were made
 on the shared 2-core machine during the day (load average 10–15): the RSS figures are stable to about ±3 MiB, the
-start times are not usable, so none are quoted; the full run above (same machine class, quiet) has the start times.
+start times are not usable, so none are quoted; the full run below (same machine class, quiet) has the start times.
 
 **Where Node's fixed cost goes.** An idle \`node\` holds 42 MiB (34 MiB file-backed: the pages of the 99 MB binary it
 touched). The service at 1,000 MCPServers held 93 MiB: **53 MiB file-backed** (the binary's code 29 MiB, its
@@ -49,8 +49,9 @@ impossible (a process's flags are fixed at start). What works is the other half 
 the image: the service turns the flag on for one fresh \`vm\` context and takes that context's \`gc\` (nothing else in
 the process can reach it). With it, the default young generation costs 1–3 MiB at 10,000 MCPServers over the
 2 MiB cap (99.6 vs 96.7 MiB in the table's run; 104.1 vs 103.1 MiB in a second run of 4 repetitions after the
-many-groups engine landed, where \`MALLOC_MMAP_THRESHOLD_=16384\` on top gave 95.2 MiB), while the cap made every initial list scavenge every 2 MiB: the library peer synced
-100,000 MCPServers 4 s faster without it (issue 23). So the image now starts Node with no flags.
+many-groups engine landed, where \`MALLOC_MMAP_THRESHOLD_=16384\` on top gave 95.2 MiB), while the cap made
+every initial list scavenge every 2 MiB: the library peer synced 100,000 MCPServers 4 s faster without it (issue
+23). So the image now starts Node with no flags.
 
 **Chosen, and not.** \`--no-maglev\` and \`MALLOC_MMAP_THRESHOLD_=16384\` each save 8–9 MiB more; neither is adopted
 yet: the first removes Node's mid-tier compiler (its starts looked slower in every repetition here, not provable on
@@ -63,7 +64,9 @@ whose cost at 100,000 objects was not measured on a quiet machine. Both are one 
 replica 80.5 MiB against an embedding one 93.5 MiB (0.86×; the quiet run below, with the former flag: 78.8 vs
 92.4, 0.85×), the feed's one watcher service 145 MiB (155 before). The replicas are Node processes with the same
 ~50 MiB file-backed floor, and a feed replica's heap is 14 MiB of its 80: the 0.5× target of issue 19 stays out
-of reach of flags, as the runtime's fixed cost, not the replica's data, makes up most of both. Not measured here: how far the default young generation grows back under sustained churn
-after the compaction (the churn phase measures latency, not memory).
+of reach of flags, as the runtime's fixed cost, not the replica's data, makes up most of both.
+
+Not measured here: how far the default young generation grows back under sustained churn after the compaction
+(the churn phase measures latency, not memory).
 
 `;
