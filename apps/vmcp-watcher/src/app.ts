@@ -8,6 +8,8 @@ import type { DynamicRegistry } from '@vmcp/registry';
 import { NO_CONFIG_WARNINGS, type ConfigWarningSource } from './cluster/config-warnings.ts';
 import type { ServiceWatcher } from './cluster/service-watcher.ts';
 import { watcherRun } from './cluster/watcher-run.ts';
+import { parseGroupRef } from '@vmcp/reconciler';
+import { singleGroupDirectory } from './groups/directory.ts';
 import { ChangeLog } from './http/change-log.ts';
 import type { ServiceContext } from './http/context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
@@ -90,6 +92,17 @@ export function createService(options: ServiceOptions): Service {
   const holder: { watcher?: ServiceWatcher; warnings: ConfigWarningSource } = { warnings: NO_CONFIG_WARNINGS };
   const metrics = createMetrics({
     registry,
+    groups: {
+      groups: () => [
+        {
+          namespace: options.namespace,
+          group: parseGroupRef(options.groupRef, options.namespace).name,
+          registry,
+          synced: () => holder.watcher?.hasSynced() ?? true,
+          status: () => holder.watcher?.status(),
+        },
+      ],
+    },
     watcherStatus: () => holder.watcher?.status(),
     sseClients: () => hub.clientCount,
     configWarnings: () => holder.warnings.current(),
@@ -119,6 +132,7 @@ export function createService(options: ServiceOptions): Service {
   const servers = new ServerSet(
     createServers(context, options.metricsServer ?? true, {
       ...(access === undefined ? {} : { routes: (table) => access.routes(table, probePaths) }),
+      directory: singleGroupDirectory(context, () => access?.feed),
       tls: options.tls,
     }),
     logger,
