@@ -63,9 +63,9 @@ export function buildGroup(set: ServiceWatcherSet, served: ServiceGroup, parts: 
   const feed = parts.feed?.(context);
   return {
     entry: { namespace, group, context, feed },
-    close: () => {
+    close: (removed) => {
       stopStatus();
-      const end = groupEndEvent(namespace, group);
+      const end = removed ? groupEndEvent(namespace, group) : undefined;
       hub.close(end);
       feed?.hub.close(end);
       context.changes.close();

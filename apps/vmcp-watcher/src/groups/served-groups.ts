@@ -10,8 +10,11 @@ import { SEVERAL_GROUPS, type GroupDirectory, type GroupEntry, type NamespaceEnt
 /** A served group's entry and how to take it down. */
 export interface BuiltGroup {
   entry: GroupEntry;
-  /** Ends its streams (with `event: end`) and stops following its registry. */
-  close(): void;
+  /**
+   * Ends its streams and stops following its registry. `removed`: the group is no longer served, and its clients
+   * get `event: end` (not sent at shutdown, when a client should come back to another replica).
+   */
+  close(removed: boolean): void;
 }
 
 const keyOf = (namespace: string, group: string): string => `${namespace}/${group}`;
@@ -40,7 +43,7 @@ export class ServedGroups implements GroupDirectory {
       // Same name, another registry: the group went and came back between two notices; serve the new one.
       if (still !== undefined && still.registry === served.registry) continue;
       this.#built.delete(key);
-      built.close();
+      built.close(true);
       this.#logger.info('group no longer served', { namespace: served.namespace, group: served.group });
     }
     for (const [key, served] of now) {
@@ -76,7 +79,7 @@ export class ServedGroups implements GroupDirectory {
   /** Stops following the set and closes every group. */
   close(): void {
     this.#unsubscribe();
-    for (const { built } of this.#built.values()) built.close();
+    for (const { built } of this.#built.values()) built.close(false);
     this.#built.clear();
     this.#sorted = [];
   }
