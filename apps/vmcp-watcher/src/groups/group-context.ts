@@ -14,7 +14,10 @@ import { feedStatus } from '../http/sse/status-feed.ts';
 import type { BuiltGroup } from './served-groups.ts';
 
 /** The service-wide parts every group shares, and how each group's streams are bounded. */
-export interface GroupParts extends Pick<ServiceContext, 'logger' | 'limits' | 'publicJson' | 'metrics' | 'version' | 'readinessTimeoutMs'> {
+export interface GroupParts extends Pick<
+  ServiceContext,
+  'logger' | 'limits' | 'publicJson' | 'metrics' | 'version' | 'readinessTimeoutMs'
+> {
   /** Concurrent event-stream clients of one group. */
   maxSseClients: number;
   sseHeartbeatMs?: number | undefined;

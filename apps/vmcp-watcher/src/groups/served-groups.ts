@@ -51,9 +51,7 @@ export class ServedGroups implements GroupDirectory {
       this.#built.set(key, { served, built: this.#build(served) });
       this.#logger.info('group served', { namespace: served.namespace, group: served.group });
     }
-    this.#sorted = [...this.#built.values()]
-      .map((b) => b.built.entry)
-      .sort(compareBy((e) => keyOf(e.namespace, e.group)));
+    this.#sorted = [...this.#built.values()].map((b) => b.built.entry).sort(compareBy((e) => keyOf(e.namespace, e.group)));
   }
 
   list(): readonly GroupEntry[] {

@@ -115,7 +115,8 @@ export function groupPathsFallback(directory: GroupDirectory): (req: IncomingMes
       return true;
     }
     const entry = directory.get(namespace, group);
-    const known = feedPart === undefined ? leaf in GROUP_ROUTES || (leaf === 'backends' && rawId !== undefined) : ['events', 'backends'].includes(leaf);
+    const known =
+      feedPart === undefined ? leaf in GROUP_ROUTES || (leaf === 'backends' && rawId !== undefined) : ['events', 'backends'].includes(leaf);
     if (!known || (rawId !== undefined && (feedPart !== undefined || leaf !== 'backends'))) return false;
     if (entry === undefined) {
       sendJson(req, res, 404, {

@@ -27,7 +27,13 @@ export interface GroupMetricsSources {
 
 const ACCESS: readonly NamespaceAccess[] = ['ok', 'forbidden', 'crds-missing', 'pending'];
 
-function perGroup(name: string, help: string, registers: Registry[], sources: GroupMetricsSources, read: (g: GroupMetricsSource) => number): void {
+function perGroup(
+  name: string,
+  help: string,
+  registers: Registry[],
+  sources: GroupMetricsSources,
+  read: (g: GroupMetricsSource) => number,
+): void {
   new Gauge({
     name,
     help,
@@ -61,7 +67,8 @@ export function groupMetrics(sources: GroupMetricsSources, registers: Registry[]
     registers,
     collect() {
       this.reset();
-      for (const ns of namespaces()) for (const access of ACCESS) this.set({ namespace: ns.namespace, access }, ns.access === access ? 1 : 0);
+      for (const ns of namespaces())
+        for (const access of ACCESS) this.set({ namespace: ns.namespace, access }, ns.access === access ? 1 : 0);
     },
   });
 }
