@@ -3,7 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '@vmcp/core';
 import { createDynamicRegistry } from '@vmcp/registry';
-import { createService, ListenerError, type BoundAddresses, type Service } from './app.ts';
+import { createService, ListenerError, type BoundAddresses, type Service, type ServiceAddresses } from './app.ts';
 import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { parseGroupRef } from '@vmcp/reconciler';
 import { ConfigChecker } from './cluster/config-checker.ts';
@@ -32,7 +32,8 @@ export interface RunningService {
   metricsUrl: string | undefined;
 }
 
-function urlOf(address: AddressInfo, scheme = 'http'): string {
+/** The URL shown for a bound address (`localhost` for every interface). */
+export function urlOf(address: AddressInfo, scheme = 'http'): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const shown = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
   return `${scheme}://${shown}:${address.port}/`;
@@ -93,9 +94,26 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
         logger: logger.child({ component: 'config-check' }),
       }),
   });
-  let bound: BoundAddresses;
+  const bound = await listenOrExplain(service, config);
+  service.startWatcher();
+  return {
+    service,
+    url: urlOf(bound.api, config.tls === undefined ? 'http' : 'https'),
+    probesUrl: urlOf(bound.probes),
+    metricsUrl: bound.metrics === undefined ? undefined : urlOf(bound.metrics),
+  };
+}
+
+/**
+ * Listens on the configured addresses; a listener that cannot bind shuts the service down and becomes one
+ * {@link ListenError} naming its setting.
+ */
+export async function listenOrExplain(
+  service: { listen(addresses: ServiceAddresses): Promise<BoundAddresses>; shutdown(): Promise<void> },
+  config: Config,
+): Promise<BoundAddresses> {
   try {
-    bound = await service.listen({ api: config.listen, probes: config.probeListen, metrics: config.metricsListen });
+    return await service.listen({ api: config.listen, probes: config.probeListen, metrics: config.metricsListen });
   } catch (error) {
     await service.shutdown();
     if (!(error instanceof ListenerError)) throw error;
@@ -106,11 +124,4 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
       `invalid configuration: --${setting?.flag ?? error.listener}: cannot listen on ${where}: ${error.code ?? errorMessage(error.cause)}`,
     );
   }
-  service.startWatcher();
-  return {
-    service,
-    url: urlOf(bound.api, config.tls === undefined ? 'http' : 'https'),
-    probesUrl: urlOf(bound.probes),
-    metricsUrl: bound.metrics === undefined ? undefined : urlOf(bound.metrics),
-  };
 }

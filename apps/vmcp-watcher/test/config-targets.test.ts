@@ -96,6 +96,13 @@ describe('watch targets', () => {
     expect(config.watch?.namespaces).toEqual(['pod-ns']);
   });
 
+  it('refuses --auth-public with several groups (one attribute cannot guard them all), and keeps it for one group', () => {
+    const tls = ['--tls-cert-file', '/c', '--tls-key-file', '/k', '--auth-public'];
+    expect(failure(['--namespace', 'a,b', '--group', 'g', ...tls]).setting).toBe('--auth-public');
+    expect(run(['--namespace', 'a', '--group', 'g', ...tls]).authPublic).toBe(true);
+    expect(run(['--namespace', 'a,b', '--group', 'g', '--tls-cert-file', '/c', '--tls-key-file', '/k', '--feed']).feed).toBe(true);
+  });
+
   it('documents the new flags in --help', () => {
     for (const flag of ['--all-namespaces', '--all-groups', '--max-groups N', '[VMCP_MAX_GROUPS]']) expect(USAGE).toContain(flag);
   });

@@ -43,7 +43,6 @@ function twoByTwo(): FakeWatcherSet {
 describe('a service of several groups', () => {
   it('lists every served group with counts, sync state and paths, and the namespaces', async () => {
     svc = await startGroupService(twoByTwo());
-    svc.set.group('a', 'g1');
     const before = await json<GroupListResponse>(`${svc.url}/api/v1/groups`);
     expect(before.status).toBe(200);
     expect(before.body.synced).toBe(false);
@@ -164,8 +163,7 @@ describe('a service of several groups', () => {
     set.add('locked', 'g1');
     svc = await startGroupService(set);
     expect((await fetch(`${svc.probesUrl}/readyz`)).status).toBe(503);
-    set.group('a', 'g1');
-    for (const g of set.groups()) if (g.namespace === 'a') (g as { synced: boolean }).synced = true;
+    for (const g of set.groups()) if (g.namespace === 'a') g.synced = true;
     set.changed();
     const ready = await json<{
       status: string;
@@ -189,7 +187,6 @@ describe('a service of several groups', () => {
 
   it("labels per-group metrics by namespace and group, drops a removed group, and sums today's families", async () => {
     const set = twoByTwo();
-    set.group('b', 'g1');
     svc = await startGroupService(set);
     const scrape = async (): Promise<string> => (await fetch(`${svc!.metricsUrl}/metrics`)).text();
     let text = await scrape();

@@ -11,11 +11,11 @@ export class FakeGroup implements ServiceGroup {
   readonly registry: DynamicRegistry;
   synced = false;
   exclusions: WatcherStatus['exclusions'] = {};
-  constructor(
-    readonly namespace: string,
-    readonly group: string,
-    backends: Backend[],
-  ) {
+  readonly namespace: string;
+  readonly group: string;
+  constructor(namespace: string, group: string, backends: Backend[]) {
+    this.namespace = namespace;
+    this.group = group;
     this.registry = createDynamicRegistry(backends);
   }
   hasSynced(): boolean {
@@ -114,10 +114,10 @@ export class FakeWatcherSet implements ServiceWatcherSet {
     }
     return true;
   }
-  groups(): readonly ServiceGroup[] {
+  groups(): readonly FakeGroup[] {
     return this.#groups;
   }
-  group(namespace: string, group: string): ServiceGroup | undefined {
+  group(namespace: string, group: string): FakeGroup | undefined {
     return this.#groups.find((g) => g.namespace === namespace && g.group === group);
   }
   onGroupsChange(listener: (groups: readonly ServiceGroup[]) => void): () => void {

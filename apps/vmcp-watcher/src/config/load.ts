@@ -266,6 +266,15 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
     configSetting === undefined ? undefined : readVmcpConfigFile(configSetting.setting, configSetting.value, inputs.readFile);
 
   const { namespace, groupRef, watch } = watchTargets(flags, inputs, cluster, fileGroup, configSetting);
+  const access = tlsSettings(flags, env);
+  if (watch !== undefined && access.authPublic) {
+    // The public check asks `get mcpgroups <group>`; the page and /api/v1/groups span every group, so no one
+    // attribute guards them. Refused rather than guarded by a guess.
+    throw new ConfigError(
+      `--${SETTINGS.authPublic.flag}`,
+      'guards the public API of one group; with several groups or namespaces it is not supported (the feed is: each group path asks for that group)',
+    );
+  }
   return {
     action: 'run',
     config: {
@@ -282,7 +291,7 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
       maxSseClients: required(SETTINGS.maxSseClients, flags, env),
       readinessTimeoutMs: required(SETTINGS.readinessTimeoutMs, flags, env),
       configFile: configSetting?.value,
-      ...tlsSettings(flags, env),
+      ...access,
     },
   };
 }
