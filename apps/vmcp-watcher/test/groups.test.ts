@@ -46,6 +46,7 @@ describe('a service of several groups', () => {
     const before = await json<GroupListResponse>(`${svc.url}/api/v1/groups`);
     expect(before.status).toBe(200);
     expect(before.body.synced).toBe(false);
+    expect(before.body.todayPaths).toBe(false);
     expect(before.body.groups.map((g) => [g.namespace, g.group, g.backends, g.synced])).toEqual([
       ['a', 'g1', 2, false],
       ['a', 'g2', 1, false],

@@ -39,6 +39,7 @@ describe("today's mode on the per-group paths", () => {
     svc = await startTestService({ initial: [backend('a'), backend('b')] });
     svc.watcher.sync();
     const groups = await json<GroupListResponse>(`${svc.url}/api/v1/groups`);
+    expect(groups.body.todayPaths).toBe(true);
     expect(groups.body.groups).toEqual([
       {
         namespace: 'team-a',

@@ -38,6 +38,8 @@ export interface GroupRow {
 export interface GroupListResponse {
   /** Every served group has passed its initial reconcile. */
   synced: boolean;
+  /** Today's paths (`/api/v1/backends`…) serve the one group; false when several are served (they answer 409). */
+  todayPaths: boolean;
   groups: GroupRow[];
   namespaces: ReturnType<GroupDirectory['namespaces']>;
 }
@@ -64,7 +66,12 @@ function rowOf(entry: GroupEntry): GroupRow {
 /** The body of `/api/v1/groups`. */
 export function groupList(directory: GroupDirectory): GroupListResponse {
   const groups = directory.list().map(rowOf);
-  return { synced: groups.every((g) => g.synced), groups, namespaces: [...directory.namespaces()] };
+  return {
+    synced: groups.every((g) => g.synced),
+    todayPaths: !('status' in directory.sole()),
+    groups,
+    namespaces: [...directory.namespaces()],
+  };
 }
 
 /** `GET /api/v1/groups`. */
