@@ -28,17 +28,11 @@ import { SERVICE_VERSION } from './version.ts';
 export { SERVICE_VERSION };
 export { ListenerError, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
 
-/** Options of {@link createService}. */
-export interface ServiceOptions {
-  registry: DynamicRegistry;
-  namespace: string;
-  groupRef: string;
+/** What every service takes, whatever it serves (one group here, several in `group-service.ts`). */
+export interface ServiceBaseOptions {
   logger: Logger;
-  /** Build the watcher once the metrics exist (its hooks are bound to them). Absent = static mode. */
-  watcher?: (metrics: ServiceMetrics) => ServiceWatcher;
-  /** Probable misconfigurations to show (cluster/config-warnings.ts), given the watcher. Default: none. */
-  configWarnings?: (watcher: ServiceWatcher | undefined) => ConfigWarningSource;
   readinessTimeoutMs?: number;
+  /** Concurrent event-stream clients (of each group). Default 100. */
   maxSseClients?: number;
   sseHeartbeatMs?: number;
   sseBufferSize?: number;
@@ -52,6 +46,17 @@ export interface ServiceOptions {
   httpLimits?: Partial<HttpLimits>;
   /** Serve the API port over HTTPS with this pair (reloaded when it changes). Probes and metrics stay plain. */
   tls?: TlsSettings | undefined;
+}
+
+/** Options of {@link createService}. */
+export interface ServiceOptions extends ServiceBaseOptions {
+  registry: DynamicRegistry;
+  namespace: string;
+  groupRef: string;
+  /** Build the watcher once the metrics exist (its hooks are bound to them). Absent = static mode. */
+  watcher?: (metrics: ServiceMetrics) => ServiceWatcher;
+  /** Probable misconfigurations to show (cluster/config-warnings.ts), given the watcher. Default: none. */
+  configWarnings?: (watcher: ServiceWatcher | undefined) => ConfigWarningSource;
   /** The Kubernetes access check: the feed (`--feed`) and/or the public routes (`--auth-public`). */
   access?: ApiAccessOptions | undefined;
 }

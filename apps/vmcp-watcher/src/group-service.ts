@@ -11,9 +11,9 @@ import { watcherRun } from './cluster/watcher-run.ts';
 import { createAccessCheck, type AccessCheck } from './feed/access.ts';
 import type { ApiAccessOptions } from './feed/api-access.ts';
 import { createFeed } from './feed/feed.ts';
-import type { TlsSettings } from './feed/tls.ts';
 import { buildGroup } from './groups/group-context.ts';
 import { ServedGroups } from './groups/served-groups.ts';
+import type { ServiceBaseOptions } from './app.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
 import { PublicBackendWriter } from './http/public-json.ts';
 import { probeHandlers } from './http/routes/health.ts';
@@ -21,28 +21,15 @@ import { setReadinessDetails, setReadinessSource } from './http/routes/set-healt
 import { ServerSet, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
 import type { ServiceServers } from './http/server.ts';
 import { groupServiceServers } from './http/set-routes.ts';
-import type { Logger } from './observe/logger.ts';
 import { AggregateRegistry } from './observe/metrics/aggregate-registry.ts';
 import { createMetrics, type ServiceMetrics } from './observe/metrics/index.ts';
 import { mergedWatcherStatus } from './observe/set-status.ts';
 import { SERVICE_VERSION } from './version.ts';
 
 /** Options of {@link createGroupService}. */
-export interface GroupServiceOptions {
-  logger: Logger;
+export interface GroupServiceOptions extends ServiceBaseOptions {
   /** Build the set once the metrics exist (its hooks are bound to them). */
   watcherSet: (metrics: ServiceMetrics) => ServiceWatcherSet;
-  readinessTimeoutMs?: number;
-  /** Concurrent event-stream clients per group. Default 100. */
-  maxSseClients?: number;
-  sseHeartbeatMs?: number;
-  sseBufferSize?: number;
-  /** How long a graceful stop waits for requests in flight. Default 10 s. */
-  drainMs?: number;
-  defaultMetrics?: boolean;
-  metricsServer?: boolean;
-  httpLimits?: Partial<HttpLimits>;
-  tls?: TlsSettings | undefined;
   /** The feed (`--feed`): one per group, each access review naming its group. `authPublic` is not supported here. */
   access?: Omit<ApiAccessOptions, 'authPublic'> | undefined;
 }

@@ -4,14 +4,12 @@
  * read is reported by name (status, `/readyz?verbose`, `vmcp_namespace_access`) while the others are served.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeHttpClient } from '@vmcp/kube-watcher';
 import type { ServiceWatcherSet } from './cluster/service-watcher.ts';
 import type { Config, WatchTargets } from './config/load.ts';
-import { kubeReviews } from './feed/kube-reviews.ts';
 import { createGroupService, type GroupService } from './group-service.ts';
 import type { Logger } from './observe/logger.ts';
 import type { ServiceMetrics } from './observe/metrics/index.ts';
-import { listenOrExplain, urlOf } from './run.ts';
+import { listenAndStart, serviceReviews } from './run.ts';
 
 /** A running service of several groups and the URLs it serves. */
 export interface RunningGroupService {
@@ -46,19 +44,11 @@ export async function startSetAgainstCluster(
     tls: config.tls,
     access: config.feed
       ? {
-          // The service's own identity asks: it needs system:auth-delegator (create tokenreviews, subjectaccessreviews).
-          reviews: kubeReviews(new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/access-review' })),
+          reviews: serviceReviews(kubeConfig),
           audiences: config.authAudiences,
           feed: true,
         }
       : undefined,
   });
-  const bound = await listenOrExplain(service, config);
-  service.startWatcher();
-  return {
-    service,
-    url: urlOf(bound.api, config.tls === undefined ? 'http' : 'https'),
-    probesUrl: urlOf(bound.probes),
-    metricsUrl: bound.metrics === undefined ? undefined : urlOf(bound.metrics),
-  };
+  return listenAndStart(service, config);
 }

@@ -7,7 +7,7 @@ import { createService, ListenerError, type BoundAddresses, type Service, type S
 import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { parseGroupRef } from '@vmcp/reconciler';
 import { ConfigChecker } from './cluster/config-checker.ts';
-import { kubeReviews } from './feed/kube-reviews.ts';
+import { kubeReviews, type Reviews } from './feed/kube-reviews.ts';
 import { createKubeWatcher } from './cluster/kube-watcher.ts';
 import { checkCluster } from './cluster/preflight.ts';
 import { ConfigError } from './config/error.ts';
@@ -77,8 +77,7 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
     access:
       config.feed || config.authPublic
         ? {
-            // The service's own identity asks: it needs system:auth-delegator (create tokenreviews, subjectaccessreviews).
-            reviews: kubeReviews(new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/access-review' })),
+            reviews: serviceReviews(kubeConfig),
             audiences: config.authAudiences,
             feed: config.feed,
             authPublic: config.authPublic,
@@ -94,6 +93,14 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
         logger: logger.child({ component: 'config-check' }),
       }),
   });
+  return listenAndStart(service, config);
+}
+
+/** Listens (see {@link listenOrExplain}), starts the watcher, and says where each port is. */
+export async function listenAndStart<S extends ListeningService & { startWatcher(): void }>(
+  service: S,
+  config: Config,
+): Promise<{ service: S; url: string; probesUrl: string; metricsUrl: string | undefined }> {
   const bound = await listenOrExplain(service, config);
   service.startWatcher();
   return {
@@ -104,14 +111,17 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
   };
 }
 
+/** What listens: a service of one group or of several. */
+interface ListeningService {
+  listen(addresses: ServiceAddresses): Promise<BoundAddresses>;
+  shutdown(): Promise<void>;
+}
+
 /**
  * Listens on the configured addresses; a listener that cannot bind shuts the service down and becomes one
  * {@link ListenError} naming its setting.
  */
-export async function listenOrExplain(
-  service: { listen(addresses: ServiceAddresses): Promise<BoundAddresses>; shutdown(): Promise<void> },
-  config: Config,
-): Promise<BoundAddresses> {
+export async function listenOrExplain(service: ListeningService, config: Config): Promise<BoundAddresses> {
   try {
     return await service.listen({ api: config.listen, probes: config.probeListen, metrics: config.metricsListen });
   } catch (error) {
@@ -124,4 +134,9 @@ export async function listenOrExplain(
       `invalid configuration: --${setting?.flag ?? error.listener}: cannot listen on ${where}: ${error.code ?? errorMessage(error.cause)}`,
     );
   }
+}
+
+/** The access reviews, asked by the service's own identity: it needs system:auth-delegator. */
+export function serviceReviews(kubeConfig: KubeConfig): Reviews {
+  return kubeReviews(new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/access-review' }));
 }

@@ -9,10 +9,10 @@ import type { GroupDirectory } from '../groups/directory.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { ServiceMetrics } from '../observe/metrics/index.ts';
 import type { Route, RouteTable } from './listener.ts';
-import { newNonce, renderStatusPage, statusPageCsp } from './page/render.ts';
 import { sendJson } from './respond.ts';
 import { groupPathsFallback, groupsRoute, soleGroupRoutes } from './routes/groups.ts';
 import { metricsRoute } from './routes/metrics.ts';
+import { statusPageRoute } from './routes/page.ts';
 import { createHttpServer, type ServiceServers } from './server.ts';
 
 /** What the ports of a service of several groups read. */
@@ -24,22 +24,6 @@ export interface GroupServiceParts {
   version: string;
   /** The feed is on: today's feed paths answer the refusal too (else 404, as without `--feed`). */
   feed?: boolean;
-}
-
-/** The page, whose script picks the group (`?namespace=&group=`, else the first served). */
-function pageRoute(version: string): Route {
-  return (req, res) => {
-    const nonce = newNonce();
-    const html = renderStatusPage({ groupRef: '–', namespace: '–', version }, nonce);
-    res.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': statusPageCsp(nonce),
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'content-length': Buffer.byteLength(html),
-    });
-    res.end(req.method === 'HEAD' ? undefined : html);
-  };
 }
 
 /** The API port's routes of a service of several groups. */
@@ -58,7 +42,8 @@ export function groupServiceRoutes(parts: GroupServiceParts): RouteTable {
       '/health': probes.liveness,
       '/ping': probes.liveness,
       '/readyz': probes.readiness,
-      '/': pageRoute(parts.version),
+      // The page's script picks the group (`?namespace=&group=`, else the first served).
+      '/': statusPageRoute(() => ({ groupRef: '–', namespace: '–', version: parts.version })),
       '/api/v1/groups': groupsRoute(directory),
       ...soleGroupRoutes(directory),
       ...(parts.feed === true ? { [FEED_EVENTS_PATH]: refuse, [FEED_BACKENDS_PATH]: refuse } : {}),

@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidNamespaceName, isValidObjectName } from '@vmcp/reconciler';
+import type { ServiceGroupSummary } from '../../cluster/service-watcher.ts';
 import { FEED_BACKENDS_PATH, FEED_EVENTS_PATH } from '../../feed/feed.ts';
 import type { GroupDirectory, GroupEntry } from '../../groups/directory.ts';
 import type { ServiceContext } from '../context.ts';
@@ -23,13 +24,7 @@ import { excludedRoute } from './excluded.ts';
 import { statusRoute } from './status.ts';
 
 /** One row of `/api/v1/groups`. */
-export interface GroupRow {
-  namespace: string;
-  group: string;
-  synced: boolean;
-  backends: number;
-  version: number;
-  exclusions: number;
+export interface GroupRow extends ServiceGroupSummary {
   /** The group's paths. */
   paths: { backends: string; events: string; status: string };
 }
