@@ -147,7 +147,7 @@ export const SETTINGS = {
     arg: 'N',
     parser: integerIn(1, 10_000),
     default: '100',
-    help: 'concurrent /api/v1/events clients; more get 503',
+    help: 'concurrent event-stream clients (of each group); more get 503',
   }),
   readinessTimeoutMs: setting({
     flag: 'readiness-timeout',
