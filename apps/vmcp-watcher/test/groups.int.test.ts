@@ -16,7 +16,8 @@ import { startSetAgainstCluster, type RunningGroupService } from '../src/run-set
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
 import type { WatchTargets } from '../src/config/load.ts';
 import { clusterConfig, openEvents, PLANTED_SECRETS, type SseClient } from './helpers.ts';
-import { clientOf, EXPECTED, getJson, until } from './kube-fixtures.ts';
+import { clientOf, deployRole, EXPECTED, getJson, grant, until } from './kube-fixtures.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 describeIntegration('a service of several groups on a real API server', () => {
   const env = useEnvtest({ crds: [crdDirectory] });
@@ -30,9 +31,13 @@ describeIntegration('a service of several groups on a real API server', () => {
   });
   const logger = () => createLogger({ level: 'debug', write: (l) => logs.push(l) });
 
-  async function startSet(namespace: string, watch: WatchTargets): Promise<RunningGroupService> {
-    const config = { ...clusterConfig(env.kubeconfigPath, namespace, { readinessTimeoutMs: 500 }), watch };
-    const run = await startSetAgainstCluster(config, env.kubeConfig, logger(), createKubeWatcherSet);
+  async function startSet(
+    namespace: string,
+    watch: WatchTargets,
+    as?: { kubeConfig: KubeConfig; path: string },
+  ): Promise<RunningGroupService> {
+    const config = { ...clusterConfig(as?.path ?? env.kubeconfigPath, namespace, { readinessTimeoutMs: 500 }), watch };
+    const run = await startSetAgainstCluster(config, as?.kubeConfig ?? env.kubeConfig, logger(), createKubeWatcherSet);
     running.push(run);
     return run;
   }
@@ -150,5 +155,48 @@ describeIntegration('a service of several groups on a real API server', () => {
     expect((await fetch(`${base}/backends`)).status).toBe(404);
     const after = await getJson<GroupListResponse>(`${set.url}api/v1/groups`);
     expect(after.groups.map((g) => g.group)).toEqual(['engineering', 'research']);
+  });
+
+  it('serves 2 namespaces × 2 groups as a user forbidden in a third, which is reported by name and holds nothing', async () => {
+    const namespaces = [await env.newNamespace('set-a'), await env.newNamespace('set-b'), await env.newNamespace('set-locked')];
+    const [a, b, locked] = namespaces as [string, string, string];
+    for (const ns of namespaces) await applyExamples(clientOf(env.kubeConfig), ns);
+    const name = `vmcp-set-${a}`;
+    const user = await env.addUser({ name });
+    for (const ns of [a, b]) await grant(env.kubeConfig, ns, name, deployRole().rules);
+    const set = await startSet(
+      a,
+      { namespaces, groups: ['engineering', 'research'], maxGroups: 100 },
+      { kubeConfig: user, path: user.kubeconfigPath },
+    );
+
+    await until(
+      () => fetch(`${set.probesUrl}readyz`).then((r) => r.status),
+      (status) => status === 200,
+      60_000,
+      'ready without the locked namespace',
+    );
+    const groups = await getJson<GroupListResponse>(`${set.url}api/v1/groups`);
+    const lockedEntry = groups.namespaces.find((n) => n.namespace === locked);
+    expect(lockedEntry?.access).toBe('forbidden');
+    expect(lockedEntry?.message).toContain(locked);
+    const servedHere = groups.groups.filter((g) => g.namespace !== locked);
+    expect(servedHere.map((g) => `${g.namespace}/${g.group}:${g.synced}`)).toEqual([
+      `${a}/engineering:true`,
+      `${a}/research:true`,
+      `${b}/engineering:true`,
+      `${b}/research:true`,
+    ]);
+    // Fail closed per group: whatever the locked namespace shows, none of it is synced.
+    expect(groups.groups.filter((g) => g.namespace === locked).every((g) => !g.synced)).toBe(true);
+    for (const ns of [a, b]) {
+      const page = await getJson<BackendListResponse>(`${set.url}api/v1/namespaces/${ns}/groups/engineering/backends`);
+      expect(ids(page).sort(), ns).toEqual(EXPECTED.served.map((s) => s.id).sort());
+    }
+    const verbose = await getJson<{ namespaces: { namespace: string; access: string }[] }>(`${set.probesUrl}readyz?verbose`);
+    expect(verbose.namespaces.find((n) => n.namespace === locked)?.access).toBe('forbidden');
+    const metrics = await (await fetch(`${set.metricsUrl}metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^vmcp_namespace_access\\{namespace="${locked}",access="forbidden"\\} 1$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^vmcp_namespace_access\\{namespace="${a}",access="ok"\\} 1$`, 'm'));
   });
 });
