@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createPki, type PkiFiles } from '@vmcp/envtest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceAttributes, Reviews } from '../src/feed/kube-reviews.ts';
-import { tlsClient } from './feed-helpers.ts';
+import { startFeedService, tlsClient } from './feed-helpers.ts';
 import { backend, PLANTED_SECRETS, secretBackend } from './helpers.ts';
 import { FakeWatcherSet, startGroupService, type TestGroupService } from './set-helpers.ts';
 
@@ -83,5 +83,38 @@ describe('the feed of a service of several groups', () => {
     expect(publicAnswers[0]!.text).toContain('with-secret');
     for (const answer of publicAnswers) for (const secret of PLANTED_SECRETS) expect(answer.text.includes(secret)).toBe(false);
     for (const secret of PLANTED_SECRETS) expect(svc.logs.join('\n').includes(secret)).toBe(false);
+  });
+
+  it("serves today's one group on its per-group feed path too, asking for that group", async () => {
+    const one = await startFeedService({
+      reviews: {
+        reviewToken: (token, audiences) => reviews.reviewToken(token, audiences),
+        reviewAccess: (_user, attributes) => {
+          asked.push(attributes);
+          return Promise.resolve({ allowed: attributes.namespace === 'team-a' && attributes.name === 'engineering', reason: '' });
+        },
+      },
+      tls: { certFile: pki.apiserverCert, keyFile: pki.apiserverKey, minVersion: '1.2' },
+      ca: pki.servingCaCert,
+      initial: [secretBackend('with-secret')],
+    });
+    try {
+      const auth = { authorization: 'Bearer team-a' };
+      const perGroup = await one.request('/api/v1/feed/namespaces/team-a/groups/engineering/backends', auth);
+      expect(perGroup.status).toBe(200);
+      expect(perGroup.text).toContain(PLANTED_SECRETS[0]);
+      expect(JSON.parse(perGroup.text).backends).toEqual(JSON.parse((await one.request('/api/v1/feed/backends', auth)).text).backends);
+      expect(asked.at(-1)).toEqual({
+        namespace: 'team-a',
+        verb: 'get',
+        group: 'toolhive.stacklok.dev',
+        resource: 'mcpgroups',
+        subresource: 'backends',
+        name: 'engineering',
+      });
+      expect((await one.request('/api/v1/feed/namespaces/team-a/groups/other/backends', auth)).status).toBe(404);
+    } finally {
+      await one.close();
+    }
   });
 });
