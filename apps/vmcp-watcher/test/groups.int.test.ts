@@ -237,4 +237,21 @@ describeIntegration('a service of several groups on a real API server', () => {
     expect(ids(page).sort()).toEqual(EXPECTED.served.map((s) => s.id).sort());
     expect((await fetch(`${await proc.probesUrl()}/readyz`)).status).toBe(200);
   });
+
+  it('serves --all-namespaces: a namespace with the group is served as it is created', { timeout: 60_000 }, async () => {
+    const set = await startSet('unused', { namespaces: 'all', groups: ['engineering'], maxGroups: 100 });
+    const ns = await env.newNamespace('cluster-mode');
+    await applyExamples(clientOf(env.kubeConfig), ns);
+    const groups = await until(
+      () => getJson<GroupListResponse>(`${set.url}api/v1/groups`),
+      (g) => g.groups.some((x) => x.namespace === ns && x.synced),
+      45_000,
+      'the new namespace served',
+    );
+    // Only the named group, in every namespace that has it (other tests' namespaces too, on a shared control plane).
+    expect(groups.groups.every((g) => g.group === 'engineering')).toBe(true);
+    const page = await getJson<BackendListResponse>(`${set.url}api/v1/namespaces/${ns}/groups/engineering/backends`);
+    expect(ids(page).sort()).toEqual(EXPECTED.served.map((s) => s.id).sort());
+    expect((await fetch(`${set.url}api/v1/namespaces/${ns}/groups/research/backends`)).status).toBe(404);
+  });
 });
