@@ -3,8 +3,7 @@
  * `WatcherStatus` is the one status shape the API, the page, the probes and the metrics read: a new status field
  * is added to that type and to the places that show it, nothing in between. Tests drive a fake.
  */
-import type { WatcherStatus } from '@vmcp/kube-watcher';
-import type { DynamicRegistry } from '@vmcp/registry';
+import type { GroupSummary, NamespaceAccess, NamespaceStatus, ServedGroup, WatcherSetStatus, WatcherStatus } from '@vmcp/kube-watcher';
 
 /** The watcher as the service drives it (docs/architecture.md, "Contracts"). */
 export interface ServiceWatcher {
@@ -19,48 +18,20 @@ export interface ServiceWatcher {
   onStatusChange(listener: (status: WatcherStatus) => void): () => void;
 }
 
-/**
- * One served (namespace, group): what `@vmcp/kube-watcher`'s `ServedGroup` is. Its status is the `WatcherStatus`
- * shape projected for the group (its registry, exclusions and conflicts, its own `synced`).
- */
-export interface ServiceGroup {
-  readonly namespace: string;
-  readonly group: string;
-  readonly registry: DynamicRegistry;
-  hasSynced(): boolean;
-  status(): WatcherStatus;
-}
+/** One served (namespace, group): `@vmcp/kube-watcher`'s `ServedGroup` (its status projected for the group). */
+export type ServiceGroup = ServedGroup;
 
 /** How a namespace can be read: `forbidden` and `crds-missing` are reported by name and do not hold readiness. */
-export type NamespaceAccess = 'ok' | 'forbidden' | 'crds-missing' | 'pending';
+export type { NamespaceAccess };
 
 /** One watched namespace in the set's status. */
-export interface ServiceNamespaceStatus {
-  namespace: string;
-  access: NamespaceAccess;
-  message?: string;
-  watcher: WatcherStatus;
-}
+export type ServiceNamespaceStatus = NamespaceStatus;
 
 /** One served group in the set's status: counts and sync state. */
-export interface ServiceGroupSummary {
-  namespace: string;
-  group: string;
-  synced: boolean;
-  backends: number;
-  version: number;
-  exclusions: number;
-}
+export type ServiceGroupSummary = GroupSummary;
 
-/** The status of a set of watchers. */
-export interface ServiceWatcherSetStatus {
-  state: WatcherStatus['state'];
-  synced: boolean;
-  namespaces: readonly ServiceNamespaceStatus[];
-  groups: readonly ServiceGroupSummary[];
-  /** Set when `state` is `failed`, if the set says why. */
-  fatalError?: string;
-}
+/** The status of a set of watchers: `@vmcp/kube-watcher`'s `WatcherSetStatus`. */
+export type ServiceWatcherSetStatus = WatcherSetStatus;
 
 /**
  * The watchers of several groups and namespaces, as the service drives them: what `@vmcp/kube-watcher`'s
