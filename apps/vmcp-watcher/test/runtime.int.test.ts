@@ -12,10 +12,10 @@ describeIntegration('the service compacts its heap once after the initial sync',
   const env = useEnvtest({ crds: [crdDirectory] });
   const { running } = trackChildren();
 
-  async function start(extraEnv: Record<string, string>) {
+  async function start(extraEnv: Record<string, string>, groups = 'engineering') {
     const ns = await env.newNamespace('runtime');
     await applyExamples(clientOf(env.kubeConfig), ns);
-    const proc = startCli(['--namespace', ns, '--group', 'engineering', '--listen', '127.0.0.1:0'], {
+    const proc = startCli(['--namespace', ns, '--group', groups, '--listen', '127.0.0.1:0'], {
       KUBECONFIG: env.kubeconfigPath,
       ...extraEnv,
     });
@@ -37,6 +37,12 @@ describeIntegration('the service compacts its heap once after the initial sync',
     expect(line['rssBeforeMiB']).toEqual(expect.any(Number));
     expect(line['rssAfterMiB']).toEqual(expect.any(Number));
     expect(proc.stdout.join('').split(COMPACTED)).toHaveLength(2); // exactly once
+  }, 60_000);
+
+  it('compacts once in a service of several groups too, after the set is synced', async () => {
+    const proc = await start({}, 'engineering,research');
+    await proc.waitForLog((l) => l['msg'] === COMPACTED, 30_000);
+    expect(proc.stdout.join('').split(COMPACTED)).toHaveLength(2);
   }, 60_000);
 
   it('does not compact with VMCP_COMPACT_AFTER_SYNC=false', async () => {
