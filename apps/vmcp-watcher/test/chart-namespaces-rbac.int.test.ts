@@ -6,6 +6,7 @@
  *   across the cluster (the Role per namespace is the whole grant).
  * - `watch.allNamespaces`: the same in any namespace, one created after the install included, and across the
  *   cluster (what one list/watch per kind needs); the watcher still may not write anything.
+ * And the gateway reader's grant in each case: the named groups' backends per listed namespace, or any group's.
  */
 import {
   ConfigMapResource,
@@ -88,6 +89,7 @@ describeIntegration('Helm chart: RBAC per watched namespace, and in cluster mode
       for (const ns of [a, b, c]) await applyExamples(admin(), ns);
       const notes = await helmInstall(helm!, home, env.kubeconfigPath, 'list', release, {
         watch: { namespaces: [a, b], groups: ['engineering', 'research'] },
+        gatewayReader: { create: true, subjects: [{ kind: 'User', name: 'gateway-list' }] },
       });
       expect(notes).toContain(`group(s) engineering, research in namespace(s) ${a}, ${b}`);
       expect(notes).not.toContain('CLUSTER MODE');
@@ -105,6 +107,15 @@ describeIntegration('Helm chart: RBAC per watched namespace, and in cluster mode
       expect(await grants(user, NEEDED, c)).toEqual(every(NEEDED, false));
       expect(await grants(user, NEEDED)).toEqual(every(NEEDED, false));
       expect(await grants(user, NEEDED, release)).toEqual(every(NEEDED, false));
+
+      // The gateway reader: the served groups' backends in each listed namespace, no other group, nothing in c.
+      const backends = { group: 'toolhive.stacklok.dev', resource: 'mcpgroups', subresource: 'backends', verb: 'get' };
+      expect(await eventuallyAllowed('gateway-list', { ...backends, namespace: a, name: 'engineering' })).toBe(true);
+      for (const ns of [a, b])
+        for (const name of ['engineering', 'research'])
+          expect(await allowed('gateway-list', { ...backends, namespace: ns, name }), `${ns}/${name}`).toBe(true);
+      expect(await allowed('gateway-list', { ...backends, namespace: a, name: 'other-group' })).toBe(false);
+      expect(await allowed('gateway-list', { ...backends, namespace: c, name: 'engineering' })).toBe(false);
 
       // Real calls with the ServiceAccount's token: lists in a and b (Secrets as metadata only, as the watcher asks)…
       const sa = await asServiceAccount(release, 'list-vmcp-watcher');
@@ -128,6 +139,7 @@ describeIntegration('Helm chart: RBAC per watched namespace, and in cluster mode
       const release = await env.newNamespace('rel-cluster');
       const notes = await helmInstall(helm!, home, env.kubeconfigPath, 'all', release, {
         watch: { allNamespaces: true, allGroups: true },
+        gatewayReader: { create: true, subjects: [{ kind: 'User', name: 'gateway-all' }] },
       });
       // NOTES.txt says plainly what cluster mode grants.
       expect(notes).toContain('CLUSTER MODE');
@@ -145,6 +157,11 @@ describeIntegration('Helm chart: RBAC per watched namespace, and in cluster mode
       }
       // One list/watch per kind across the cluster.
       expect(await grants(user, needed)).toEqual(every(needed, true));
+      // The gateway reader (all groups): any group's backends in any namespace, and still no Secret.
+      const backends = { group: 'toolhive.stacklok.dev', resource: 'mcpgroups', subresource: 'backends', verb: 'get' };
+      expect(await eventuallyAllowed('gateway-all', { ...backends, namespace: later, name: 'engineering' })).toBe(true);
+      expect(await allowed('gateway-all', { ...backends, namespace: 'default', name: 'made-up' })).toBe(true);
+      expect(await allowed('gateway-all', { group: '', resource: 'secrets', verb: 'get', namespace: later })).toBe(false);
 
       const sa = await asServiceAccount(release, 'all-vmcp-watcher');
       const servers = await listAll(sa, clusterWide(MCPServerResource), '');

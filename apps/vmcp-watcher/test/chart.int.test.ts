@@ -119,17 +119,24 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       expect(kustomization.images[0]!.newTag).toBe(PACKAGE_VERSION);
     });
 
-    it('has chart-testing value sets (ci/*-values.yaml) that turn the feed and every optional part on', () => {
-      expect(CI_FILES.sort()).toEqual(['default-values.yaml', 'everything-values.yaml', 'feed-values.yaml']);
+    it('has chart-testing value sets (ci/*-values.yaml) that turn the feed, cluster mode and every optional part on', () => {
+      expect(CI_FILES.sort()).toEqual(['cluster-values.yaml', 'default-values.yaml', 'everything-values.yaml', 'feed-values.yaml']);
     });
 
     it.each(Object.keys(VALUE_SETS))(
       'renders value set "%s" and the API server accepts it (server-side dry run)',
       async (name) => {
         const ns = await env.newNamespace('chart');
-        const { values, watchOther } = VALUE_SETS[name]!;
-        // A watched namespace other than the release's (it must exist for the Role to be created there).
-        const objects = await template(watchOther === true ? { ...values, watchNamespace: await env.newNamespace('watched') } : values, ns);
+        const { values, watchOther, watchList = 0 } = VALUE_SETS[name]!;
+        // Watched namespaces other than the release's (they must exist for the Roles to be created there).
+        const watched: Record<string, unknown> = { ...values };
+        if (watchOther === true) watched['watchNamespace'] = await env.newNamespace('watched');
+        if (watchList > 0) {
+          const namespaces: string[] = [];
+          for (let i = 0; i < watchList; i++) namespaces.push(await env.newNamespace(`watched-${i}`));
+          watched['watch'] = { ...(values['watch'] as object), namespaces };
+        }
+        const objects = await template(watched, ns);
         expect(objects.length).toBeGreaterThanOrEqual(2);
         await dryRun(objects, ns);
         const roles = await listAll(clientOf(env.kubeConfig), RoleResource, ns);
