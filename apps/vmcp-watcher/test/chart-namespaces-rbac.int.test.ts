@@ -8,14 +8,7 @@
  *   cluster (what one list/watch per kind needs); the watcher still may not write anything.
  * And the gateway reader's grant in each case: the named groups' backends per listed namespace, or any group's.
  */
-import {
-  ConfigMapResource,
-  MCPGroupResource,
-  MCPServerResource,
-  SecretResource,
-  crdDirectory,
-  type ResourceDescriptor,
-} from '@vmcp/api';
+import { ConfigMapResource, MCPGroupResource, MCPServerResource, SecretResource, crdDirectory, type ResourceDescriptor } from '@vmcp/api';
 import { applyExamples } from '@vmcp/demo';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { KubeApiError, listAll, type KubeHttpClient } from '@vmcp/kube-watcher';
@@ -71,7 +64,7 @@ describeIntegration('Helm chart: RBAC per watched namespace, and in cluster mode
   /** What `user` may do of `attributes` in `namespace` (undefined: across the cluster), as `verb resource` → allowed. */
   async function grants(user: string, attributes: readonly Attributes[], namespace?: string): Promise<Record<string, boolean>> {
     const out: Record<string, boolean> = {};
-    for (const a of attributes) out[`${a.verb} ${a.resource}`] = await allowed(user, { ...a, namespace });
+    for (const a of attributes) out[`${a.verb} ${a.resource}`] = await allowed(user, namespace === undefined ? a : { ...a, namespace });
     return out;
   }
   const every = (attributes: readonly Attributes[], value: boolean): Record<string, boolean> =>

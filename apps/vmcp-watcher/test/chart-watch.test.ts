@@ -20,9 +20,7 @@ const haveHelm = toolAvailable(
 
 const RULES = deployRole().rules;
 /** deploy/'s rules with MCPGroups watched too (all groups, or all namespaces: the MCPGroup objects decide). */
-const FOLLOWING_GROUPS: PolicyRule[] = RULES.map((r) =>
-  r.resources.join() === 'mcpgroups' ? { ...r, verbs: ['list', 'watch'] } : r,
-);
+const FOLLOWING_GROUPS: PolicyRule[] = RULES.map((r) => (r.resources.join() === 'mcpgroups' ? { ...r, verbs: ['list', 'watch'] } : r));
 const LISTEN = ['--listen', ':8080', '--health-probe-bind-address', ':8081', '--metrics-bind-address', ':9090'];
 const SA = [{ kind: 'ServiceAccount', name: 'rel-vmcp-watcher', namespace: 'ns' }];
 const named = (objects: ManifestObject[], kind: string, name: string): ManifestObject[] =>
@@ -138,7 +136,10 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
   it('rbac.create false renders no Role, RoleBinding, ClusterRole or ClusterRoleBinding in either mode', async () => {
     for (const watch of [{ namespaces: ['team-a', 'team-b'] }, { allNamespaces: true }]) {
       const objects = await template({ group: 'engineering', watch, rbac: { create: false } });
-      expect(kinds(objects).filter((k) => k.includes('Role')), JSON.stringify(watch)).toEqual([]);
+      expect(
+        kinds(objects).filter((k) => k.includes('Role')),
+        JSON.stringify(watch),
+      ).toEqual([]);
     }
   }, 60_000);
 
