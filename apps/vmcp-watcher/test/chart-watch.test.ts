@@ -1,7 +1,7 @@
 /**
  * charts/vmcp-watcher's `watch.*` values (helm template, no cluster): the namespace and group flags on the container,
  * a Role and RoleBinding (and gateway reader Role) per listed namespace, one ClusterRole and ClusterRoleBinding in
- * cluster mode, `--max-groups` where groups come from objects; and values.schema.json refusing each mix that cannot
+ * cluster mode, `--max-groups` with all groups; and values.schema.json refusing each mix that cannot
  * work, with valid sets rendering as the positive control.
  */
 import type { ManifestObject } from '@vmcp/demo';
@@ -101,7 +101,7 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       gatewayReader: { create: true, subjects: [{ kind: 'Group', name: 'gateways', apiGroup: 'rbac.authorization.k8s.io' }] },
     });
     const c = watcherOf(objects);
-    expect(c.args).toEqual([...LISTEN, '--all-namespaces', '--group', 'engineering', '--max-groups', '100']);
+    expect(c.args).toEqual([...LISTEN, '--all-namespaces', '--group', 'engineering']);
     expect(Object.keys(envOf(c))).not.toContain('VMCP_NAMESPACE');
     expect(byKind(objects, 'Role')).toEqual([]);
     expect(byKind(objects, 'RoleBinding')).toEqual([]);
@@ -168,8 +168,18 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       [{ ...g, watch: { allNamespaces: 'yes' } }, /'\/watch\/allNamespaces'/],
       [{ ...g, watch: { namspaces: ['team-a'] } }, /namspaces/],
       // What the schema cannot compare: a namespace inside today's group value with a namespace list.
-      [{ group: 'team-a/engineering', watch: { namespaces: ['team-a', 'team-b'] } }, /group "team-a\/engineering" names a namespace/],
-      [{ group: 'team-a/engineering', watch: { allNamespaces: true } }, /group "team-a\/engineering" names a namespace/],
+      [
+        { group: 'team-a/engineering', watch: { namespaces: ['team-a', 'team-b'] } },
+        /group "team-a\/engineering" names a namespace, which works with one/,
+      ],
+      [
+        { group: 'team-a/engineering', watch: { allNamespaces: true } },
+        /group "team-a\/engineering" names a namespace, which works with one/,
+      ],
+      [
+        { group: 'team-a/engineering', watch: { namespaces: ['team-b'] } },
+        /names namespace "team-a", but the watched namespace is "team-b"/,
+      ],
     ];
     for (const [values, message] of cases) expect(await templateError(values), JSON.stringify(values)).toMatch(message);
 
@@ -183,6 +193,7 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       { ...g, watch: { namespaces: ['team-a'] } },
       { ...g, watch: { allNamespaces: true } },
       { group: 'team-a/engineering', watchNamespace: 'team-a' },
+      { group: 'team-a/engineering', watch: { namespaces: ['team-a'] } },
       { watch: { allNamespaces: true, allGroups: true, maxGroups: 1 } },
       { watch: { namespaces: ['team-a', 'team-b'], groups: ['engineering', 'research.v2'] } },
     ];

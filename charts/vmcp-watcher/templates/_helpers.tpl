@@ -178,14 +178,17 @@ true
 {{- if and (or $w.groups $w.allGroups) (include "vmcp-watcher.groupRef" .) -}}
 {{- fail "watch.groups / watch.allGroups replace group and vmcpConfig.groupRef: set one source of groups" -}}
 {{- end -}}
-{{- if and (contains "/" (include "vmcp-watcher.groupRef" .)) (or $w.allNamespaces $w.namespaces) -}}
-{{- fail (printf "group %q names a namespace; with watch.namespaces or watch.allNamespaces give the bare name" (include "vmcp-watcher.groupRef" .)) -}}
+{{- $ref := include "vmcp-watcher.groupRef" . -}}
+{{- if and (contains "/" $ref) (or $w.allNamespaces (gt (len $w.namespaces) 1)) -}}
+{{- fail (printf "group %q names a namespace, which works with one watched namespace only: give the bare name" $ref) -}}
+{{- end -}}
+{{- if and (contains "/" $ref) (eq (len $w.namespaces) 1) (ne (first (splitList "/" $ref)) (first $w.namespaces)) -}}
+{{- fail (printf "group %q names namespace %q, but the watched namespace is %q" $ref (first (splitList "/" $ref)) (first $w.namespaces)) -}}
 {{- end -}}
 {{- if and (include "vmcp-watcher.pdbEnabled" .) (not (kindIs "invalid" .Values.podDisruptionBudget.minAvailable)) (not (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable)) -}}
 {{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both (set the other to null)" -}}
 {{- end -}}
-{{- $ref := include "vmcp-watcher.groupRef" . -}}
-{{- if and (contains "/" $ref) (ne (first (splitList "/" $ref)) (include "vmcp-watcher.watchNamespace" .)) -}}
+{{- if and (contains "/" $ref) (not (or $w.allNamespaces $w.namespaces)) (ne (first (splitList "/" $ref)) (include "vmcp-watcher.watchNamespace" .)) -}}
 {{- fail (printf "group %q names namespace %q, but the watched namespace is %q (set watchNamespace)" $ref (first (splitList "/" $ref)) (include "vmcp-watcher.watchNamespace" .)) -}}
 {{- end -}}
 {{- if and .Values.serviceMonitor.enabled (not .Values.metrics.enabled) -}}
