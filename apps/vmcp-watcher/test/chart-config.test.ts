@@ -7,17 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, type Config } from '../src/config/load.ts';
 import { SERVICE_ACCOUNT_NAMESPACE_FILE, SERVICE_ACCOUNT_TOKEN_FILE } from '../src/config/cluster-source.ts';
-import { helmHome, one, renderer, watcherOf } from './chart-render.ts';
+import { chartHelm, helmHome, one, renderer, watcherOf } from './chart-render.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
-import { findHelm, HELM_VERSION } from './helm.ts';
-import { toolAvailable } from './tool-gate.ts';
+import { HELM_VERSION } from './helm.ts';
 
-const helm = findHelm();
-const haveHelm = toolAvailable(
-  'helm',
-  helm !== undefined,
-  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
-);
+const helm = chartHelm();
+const haveHelm = helm !== undefined;
 
 describe.skipIf(!haveHelm)(`the chart's container settings, read by the service (helm ${HELM_VERSION})`, () => {
   const { template } = renderer(helm!, helmHome());

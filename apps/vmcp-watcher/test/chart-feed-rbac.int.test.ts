@@ -9,16 +9,11 @@ import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { describe, expect, it } from 'vitest';
 import { access, helmInstall } from './chart-access.ts';
-import { helmHome } from './chart-render.ts';
-import { findHelm, HELM_VERSION } from './helm.ts';
-import { toolAvailable } from './tool-gate.ts';
+import { chartHelm, helmHome } from './chart-render.ts';
+import { HELM_VERSION } from './helm.ts';
 
-const helm = findHelm();
-const haveHelm = toolAvailable(
-  'helm',
-  helm !== undefined,
-  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
-);
+const helm = chartHelm();
+const haveHelm = helm !== undefined;
 const home = helmHome();
 
 describeIntegration('Helm chart: the feed RBAC (auth-delegator, gateway reader)', () => {

@@ -14,18 +14,13 @@ import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { KubeApiError, listAll, type KubeHttpClient } from '@vmcp/kube-watcher';
 import { describe, expect, it } from 'vitest';
 import { access, helmInstall, type Attributes } from './chart-access.ts';
-import { helmHome } from './chart-render.ts';
-import { findHelm, HELM_VERSION } from './helm.ts';
+import { chartHelm, helmHome } from './chart-render.ts';
+import { HELM_VERSION } from './helm.ts';
 import { clientOf, deployRole } from './kube-fixtures.ts';
 import { tokenKubeConfig } from './token-kubeconfig.ts';
-import { toolAvailable } from './tool-gate.ts';
 
-const helm = findHelm();
-const haveHelm = toolAvailable(
-  'helm',
-  helm !== undefined,
-  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
-);
+const helm = chartHelm();
+const haveHelm = helm !== undefined;
 const home = helmHome();
 
 /** Every (API group, resource, verb) the watcher needs, from deploy/role.yaml (rbac.int.test.ts proves each one). */

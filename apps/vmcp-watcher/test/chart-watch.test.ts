@@ -6,17 +6,12 @@
  */
 import type { ManifestObject } from '@vmcp/demo';
 import { describe, expect, it } from 'vitest';
-import { byKind, envOf, helmHome, kinds, one, renderer, watcherOf } from './chart-render.ts';
-import { findHelm, HELM_VERSION } from './helm.ts';
+import { byKind, chartHelm, envOf, helmHome, kinds, one, renderer, watcherOf } from './chart-render.ts';
+import { HELM_VERSION } from './helm.ts';
 import { deployRole, type PolicyRule } from './kube-fixtures.ts';
-import { toolAvailable } from './tool-gate.ts';
 
-const helm = findHelm();
-const haveHelm = toolAvailable(
-  'helm',
-  helm !== undefined,
-  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
-);
+const helm = chartHelm();
+const haveHelm = helm !== undefined;
 
 const RULES = deployRole().rules;
 /** deploy/'s rules with MCPGroups watched too (all groups, or all namespaces: the MCPGroup objects decide). */

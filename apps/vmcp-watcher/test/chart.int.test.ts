@@ -16,20 +16,25 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { BackendListResponse } from '../src/index.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
-import { PROMETHEUS_OPERATOR_CRDS, descriptorOf, helmHome, one, podOf, renderer, valuesFile, watcherOf } from './chart-render.ts';
-import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
+import {
+  chartHelm,
+  descriptorOf,
+  helmHome,
+  one,
+  podOf,
+  PROMETHEUS_OPERATOR_CRDS,
+  renderer,
+  valuesFile,
+  watcherOf,
+} from './chart-render.ts';
+import { CHART_DIR, HELM_VERSION, runHelm } from './helm.ts';
 import { clusterConfig, PACKAGE_VERSION } from './helpers.ts';
 import { clientOf, DEPLOY_DIR, deployRole, EXPECTED, getJson, until, type PolicyRule } from './kube-fixtures.ts';
 import { tokenKubeConfig } from './token-kubeconfig.ts';
-import { toolAvailable } from './tool-gate.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
 
-const helm = findHelm();
-const haveHelm = toolAvailable(
-  'helm',
-  helm !== undefined,
-  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
-);
+const helm = chartHelm();
+const haveHelm = helm !== undefined;
 const home = helmHome();
 const CI_DIR = path.join(CHART_DIR, 'ci');
 const CI_FILES = readdirSync(CI_DIR).filter((f) => f.endsWith('-values.yaml'));
