@@ -162,6 +162,11 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       [{ ...g, watch: { maxGroups: 0 } }, /'\/watch\/maxGroups'/],
       [{ ...g, watch: { allNamespaces: 'yes' } }, /'\/watch\/allNamespaces'/],
       [{ ...g, watch: { namspaces: ['team-a'] } }, /namspaces/],
+      // The public API's token check guards one group (the service refuses it with several).
+      [{ ...g, feed: { authPublic: true }, watch: { namespaces: ['team-a', 'team-b'] } }, /'\/watch\/namespaces': maxItems: got 2, want 1/],
+      [{ watch: { groups: ['engineering', 'research'] }, feed: { authPublic: true } }, /'\/watch\/groups': maxItems: got 2, want 1/],
+      [{ ...g, feed: { authPublic: true }, watch: { allNamespaces: true } }, /'\/watch\/allNamespaces'/],
+      [{ feed: { authPublic: true }, watch: { allGroups: true } }, /'\/watch\/allGroups'/],
       // What the schema cannot compare: a namespace inside today's group value with a namespace list.
       [
         { group: 'team-a/engineering', watch: { namespaces: ['team-a', 'team-b'] } },
@@ -191,6 +196,8 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       { group: 'team-a/engineering', watch: { namespaces: ['team-a'] } },
       { watch: { allNamespaces: true, allGroups: true, maxGroups: 1 } },
       { watch: { namespaces: ['team-a', 'team-b'], groups: ['engineering', 'research.v2'] } },
+      { feed: { authPublic: true }, watch: { namespaces: ['team-a'], groups: ['engineering'] } },
+      { ...g, feed: { enabled: true }, tls: { secretName: 'tls' }, watch: { allNamespaces: true } },
     ];
     for (const values of valid) expect(one(await template(values), 'Deployment'), JSON.stringify(values)).toBeDefined();
   }, 180_000);

@@ -178,6 +178,9 @@ true
 {{- if and (or $w.groups $w.allGroups) (include "vmcp-watcher.groupRef" .) -}}
 {{- fail "watch.groups / watch.allGroups replace group and vmcpConfig.groupRef: set one source of groups" -}}
 {{- end -}}
+{{- if and .Values.feed.authPublic (or $w.allNamespaces $w.allGroups (gt (len $w.namespaces) 1) (gt (len $w.groups) 1)) -}}
+{{- fail "feed.authPublic guards the public API of one group: it works with one namespace and one group only" -}}
+{{- end -}}
 {{- $ref := include "vmcp-watcher.groupRef" . -}}
 {{- if and (contains "/" $ref) (or $w.allNamespaces (gt (len $w.namespaces) 1)) -}}
 {{- fail (printf "group %q names a namespace, which works with one watched namespace only: give the bare name" $ref) -}}
