@@ -11,6 +11,8 @@ export const MCP_EXTERNAL_AUTH_CONFIG = 'MCPExternalAuthConfig';
 export const SECRET = 'Secret';
 /** The plan's kind name of ConfigMap (watched metadata-only). */
 export const CONFIG_MAP = 'ConfigMap';
+/** The plan's kind name of MCPGroup (watched metadata-only, when a watcher follows every group of its namespace). */
+export const MCP_GROUP = 'MCPGroup';
 
 /** Index on MCPServer, MCPRemoteProxy and MCPServerEntry: the name in `spec.externalAuthConfigRef.name`. */
 export const AUTH_CONFIG_INDEX = 'authConfig';
@@ -18,6 +20,8 @@ export const AUTH_CONFIG_INDEX = 'authConfig';
 export const CA_BUNDLE_CONFIG_MAP_INDEX = 'caBundleConfigMap';
 /** Index on MCPServerEntry: the Secret names in `spec.headerForward.addHeadersFromSecret[].valueSecretRef.name`. */
 export const HEADER_FORWARD_SECRET_INDEX = 'headerForwardSecret';
+/** Index on MCPServer, MCPRemoteProxy and MCPServerEntry: the MCPGroup name in `spec.groupRef` (none when empty). */
+export const GROUP_INDEX = 'group';
 /** Index on MCPExternalAuthConfig: every Secret name its spec references (`*SecretRef.name`). */
 export const SECRET_INDEX = 'secret';
 

@@ -46,3 +46,32 @@ export interface BackendReconcilerOptions<TType extends string = string> {
   /** Time of `exclusions()`' `since` (its `epochMs()`). Default `systemClock`; tests pass a `FakeClock`. */
   clock?: Clock;
 }
+
+/** What one reconcile of a name decided in each served group it touched. */
+export interface GroupsResult {
+  /**
+   * Group → its decision, for every group that has an object of this name or served it before (when exactly one
+   * group is served, always that group). A name in no served group that none served leaves this empty.
+   */
+  readonly results: ReadonlyMap<string, Result>;
+}
+
+/** Settings of a {@link GroupsReconciler}: many groups of one namespace, one set of caches. */
+export interface GroupsReconcilerOptions<TType extends string = string> {
+  /** The one namespace watched. */
+  namespace: string;
+  /** Groups served from the start, each with its registry (more with `addGroup`). */
+  groups?: Iterable<readonly [string, DynamicRegistry]>;
+  discoverer: Discoverer<TType>;
+  reader: CacheReader;
+  /** The discoverer's watch plan (source kinds and their precedence). */
+  plan: WatchPlan<TType>;
+  /** Called for every decision (logging, metrics). Must not throw; errors are swallowed. */
+  onResult?: (request: Request, outcome: GroupsResult | { error: Error }) => void;
+  /** Called when a same-name conflict inside `group` appears or changes. Must not throw; errors are swallowed. */
+  onConflict?: (group: string, conflict: NameConflict) => void;
+  /** Called when a reported conflict inside `group` is gone. */
+  onConflictResolved?: (group: string, name: string) => void;
+  /** Time of exclusions' `since` (its `epochMs()`). Default `systemClock`. */
+  clock?: Clock;
+}

@@ -14,6 +14,7 @@ import type { PeerKind } from './peers/process.ts';
 import { serviceNodeFlags } from './peers/commands.ts';
 import { ensureToolhivePeer, TOOLHIVE_VERSION } from './peers/toolhive-peer.ts';
 import { FLEET_PHASE_TITLE, fleetPhase } from './fleet/phase.ts';
+import { keepGatewaySection } from './gateway/report.ts';
 import { churnPeersPhase } from './phases/churn-peers.ts';
 import type { BenchContext } from './phases/context.ts';
 import { peersPhase, perObjectPhase, type PeerMedians } from './phases/peers.ts';
@@ -94,9 +95,12 @@ async function main(): Promise<number> {
     const doc = path.resolve(packageRoot, '../../docs/benchmarks.md');
     mkdirSync(path.dirname(doc), { recursive: true });
     // `--only fleet` keeps the committed run's other tables and replaces (or adds) the fleet section.
-    const previous = plan.only === 'fleet' && existsSync(doc) ? readFileSync(doc, 'utf8') : undefined;
+    const committed = existsSync(doc) ? readFileSync(doc, 'utf8') : undefined;
+    const previous = plan.only === 'fleet' ? committed : undefined;
     const fleet = results.phases.find((p) => p.phase.startsWith(FLEET_PHASE_TITLE));
-    writeFileSync(doc, previous !== undefined && fleet !== undefined ? withFleetSection(previous, fleet, results) : benchmarksDoc(results));
+    const rewritten = previous !== undefined && fleet !== undefined ? withFleetSection(previous, fleet, results) : benchmarksDoc(results);
+    // The gateway-load section belongs to `pnpm bench:gateway`: a full run keeps it.
+    writeFileSync(doc, keepGatewaySection(committed, rewritten));
     log(`report written to ${doc}`);
   }
   const failed = phases.filter((p) => p.error !== undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeLatencies, withSection } from '../src/gateway/report.ts';
+import { changeLatencies, keepGatewaySection, withSection } from '../src/gateway/report.ts';
 
 describe('gateway load report', () => {
   it('a change counts once every session heard of it, at the slowest session; unheard changes are left out', () => {
@@ -23,5 +23,13 @@ describe('gateway load report', () => {
     expect(first).toBe('# Benchmarks\n\nother tables\n\n<!-- gateway-load:start -->\nA\n<!-- gateway-load:end -->\n');
     const second = withSection(`${first}\n## Feed\n`, 'B');
     expect(second).toBe('# Benchmarks\n\nother tables\n\n<!-- gateway-load:start -->\nB\n<!-- gateway-load:end -->\n\n## Feed\n');
+  });
+
+  it('a full run that rewrites the file carries the committed gateway section over, and adds none when there was none', () => {
+    const committed = withSection('# Benchmarks\n\nold run\n', 'gateway figures');
+    const rewritten = '# Benchmarks\n\nnew run\n';
+    expect(keepGatewaySection(committed, rewritten)).toBe(withSection(rewritten, 'gateway figures'));
+    expect(keepGatewaySection('# Benchmarks\n\nold run\n', rewritten)).toBe(rewritten);
+    expect(keepGatewaySection(undefined, rewritten)).toBe(rewritten);
   });
 });

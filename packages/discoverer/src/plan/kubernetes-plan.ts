@@ -12,6 +12,7 @@ import {
   AUTH_CONFIG_INDEX,
   CA_BUNDLE_CONFIG_MAP_INDEX,
   CONFIG_MAP,
+  GROUP_INDEX,
   HEADER_FORWARD_SECRET_INDEX,
   MCP_EXTERNAL_AUTH_CONFIG,
   MCP_REMOTE_PROXY,
@@ -33,8 +34,16 @@ import {
 
 /** Options of {@link kubernetesWatchPlan}. */
 export interface KubernetesWatchPlanOptions {
-  /** The bare MCPGroup name (not `namespace/name`: the reconciler strips a namespace prefix before it gets here). */
-  group: string;
+  /**
+   * The one group served: the bare MCPGroup name (not `namespace/name`: the reconciler strips a namespace prefix
+   * before it gets here). Give this or `servedGroup`.
+   */
+  group?: string;
+  /**
+   * Many groups: whether objects of `group` are served now. Asked on every dependency event (an auth config, Secret
+   * or ConfigMap change maps to the backends of every served group), so the served set may change while watching.
+   */
+  servedGroup?: (group: string) => boolean;
 }
 
 /** The source kinds in precedence order: MCPServer > MCPRemoteProxy > MCPServerEntry. */
@@ -51,6 +60,24 @@ function nameOf(object: KubeObject): string {
 /** The group of a source object (`''` when none or unreadable). */
 const groupOf = (object: KubeObject): string => groupRefName((object as { spec?: unknown }).spec);
 
+/** `[group]` of a source object, or `[]` without one: the index that finds every name of a group without a scan. */
+const groupValues = (object: KubeObject): readonly string[] => {
+  const group = groupOf(object);
+  return group === '' ? [] : [group];
+};
+
+/** The served-group test of the options. */
+function servedGroupOf(options: KubernetesWatchPlanOptions): (group: string) => boolean {
+  const { group, servedGroup } = (options ?? {}) as Partial<KubernetesWatchPlanOptions>;
+  if (servedGroup !== undefined) {
+    if (group !== undefined) throw new Error('kubernetesWatchPlan: give group (one) or servedGroup (many), not both');
+    if (typeof servedGroup !== 'function') throw new Error('kubernetesWatchPlan: servedGroup must be a function');
+    return servedGroup;
+  }
+  if (typeof group !== 'string' || group === '') throw new Error('kubernetesWatchPlan: group cannot be empty');
+  return (candidate) => candidate === group;
+}
+
 /**
  * The watch plan of the Kubernetes discoverer: what to list and watch, how to trim and index each kind, and which
  * backend names an event on each kind affects.
@@ -59,13 +86,13 @@ const groupOf = (object: KubeObject): string => groupRefName((object as { spec?:
  * each MCPExternalAuthConfig event), and Secrets and ConfigMaps are watched metadata-only: a rotated Secret or
  * a changed CA ConfigMap re-reconciles the backends that use it, while no Secret value or ConfigMap content is cached.
  *
- * @throws Error when `group` is empty.
+ * Source kinds are indexed by group (`GROUP_INDEX`), so the names of one group are an index lookup.
+ *
+ * @throws Error when `group` is empty and no `servedGroup` is given, or when both are.
  */
 export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchPlan<WorkloadType> {
-  const { group } = options;
-  if (typeof group !== 'string' || group === '') throw new Error('kubernetesWatchPlan: group cannot be empty');
-
-  const inGroup = (object: KubeObject): boolean => groupOf(object) === group;
+  const served = servedGroupOf(options);
+  const inGroup = (object: KubeObject): boolean => served(groupOf(object));
 
   /**
    * A source object maps to its own name, whatever its group. Upstream maps only in-group objects; we reconcile the
@@ -78,7 +105,7 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
     return name !== '' ? [name] : [];
   };
 
-  /** In-group backends of every source kind that reference the auth config `name` (one index lookup per kind). */
+  /** Backends of served groups, of every source kind, that reference the auth config `name` (one index lookup per kind). */
   const backendsUsingAuthConfig = (name: string, reader: CacheReader, into: Set<string>): void => {
     for (const kind of SOURCE_KINDS) {
       for (const object of reader.byIndex(kind, AUTH_CONFIG_INDEX, name)) {
@@ -98,7 +125,7 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
     kind,
     resource,
     transform,
-    indexers: { [AUTH_CONFIG_INDEX]: authConfigRefValues, ...extraIndexers },
+    indexers: { [AUTH_CONFIG_INDEX]: authConfigRefValues, [GROUP_INDEX]: groupValues, ...extraIndexers },
     mapToBackends: sourceToBackends,
     required,
   });

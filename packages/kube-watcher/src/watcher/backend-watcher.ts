@@ -1,17 +1,19 @@
 import { callSafely, silentLogger, systemClock, toError, type Clock, type Logger } from '@vmcp/core';
-import type { Discoverer, WatchPlan } from '@vmcp/discoverer';
+import { kubernetesWatchPlan, type Discoverer, type WatchPlan } from '@vmcp/discoverer';
 import { watchPlanOrDefault } from '@vmcp/reconciler';
+import type { DynamicRegistry } from '@vmcp/registry';
 import { KubeHttpClient } from '../client/http.ts';
 import type { InformerCacheReader } from '../informer/index.ts';
 import { ControlLoop } from './control-loop.ts';
 import { InformerErrorPolicy } from './informer-error-policy.ts';
 import { KindInformers, type KindInformerHooks } from './kind-informers.ts';
 import { ServedVersionsDiscovery } from './served-versions.ts';
-import { projectStatus } from './status-projection.ts';
+import { ServedGroupSet } from './served-group-set.ts';
+import { projectStatus, type ProjectionInput } from './status-projection.ts';
 import { StatusNotifier } from './status-notifier.ts';
 import { SyncWaiters } from './sync-waiters.ts';
-import type { BackendWatcherOptions, WatcherStatus } from './types.ts';
-import { validateWatcherOptions } from './validate-options.ts';
+import type { BackendWatcherOptions, ServedGroup, WatcherStatus } from './types.ts';
+import { validateWatcherOptions, type GroupMode } from './validate-options.ts';
 import { createDiscoverer } from './wiring.ts';
 
 type State = WatcherStatus['state'];
@@ -26,6 +28,9 @@ type State = WatcherStatus['state'];
  * synced AND every backend name of the initial pass has completed one reconcile (the initial-reconcile barrier), so
  * the registry already holds every servable backend at that moment.
  *
+ * One watcher may also serve many groups of its namespace from the same caches (`groups: ['a', 'b']`, or `'all'` to
+ * follow the namespace's MCPGroups): one registry per group, reached through {@link servedGroup} and {@link groups}.
+ *
  * @example
  * const watcher = new BackendWatcher({ kubeConfig, namespace: 'toolhive', groupRef: 'engineering', registry });
  * const done = watcher.start();
@@ -34,18 +39,20 @@ type State = WatcherStatus['state'];
  */
 export class BackendWatcher {
   readonly namespace: string;
+  /** The group reference as configured; for many groups, their names joined by `,`, or `*` under `'all'`. */
   readonly groupRef: string;
-  /** The bare group name. */
+  /** The bare group name; `''` when the watcher serves many groups. */
   readonly group: string;
-  readonly registry: BackendWatcherOptions['registry'];
   readonly plan: WatchPlan<string>;
   readonly reader: InformerCacheReader;
   readonly discoverer: Discoverer<string>;
 
   readonly #options: BackendWatcherOptions;
+  readonly #mode: GroupMode;
+  readonly #groups: ServedGroupSet;
   readonly #logger: Logger;
   /** The fields that say which watcher a log line is about. */
-  readonly #where: { namespace: string; group: string };
+  readonly #where: { namespace: string; group?: string };
   readonly #clock: Clock;
   readonly #client: KubeHttpClient;
   readonly #sources: KindInformers;
@@ -71,16 +78,32 @@ export class BackendWatcher {
    * and `a custom discoverer needs its watch plan (options.plan)`. Nothing touches the network before `start()`.
    */
   constructor(options: BackendWatcherOptions) {
-    const ref = validateWatcherOptions(options);
+    const mode = validateWatcherOptions(options);
+    this.#mode = mode;
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#clock = options.clock ?? systemClock;
-    this.namespace = ref.namespace;
-    this.groupRef = options.groupRef;
-    this.group = ref.name;
-    this.registry = options.registry;
-    this.plan = watchPlanOrDefault(options.plan ?? undefined, ref.name);
-    this.#where = { namespace: this.namespace, group: this.group };
+    this.namespace = options.namespace;
+    const one = mode.kind === 'one' ? mode.ref.name : undefined;
+    this.groupRef = mode.kind === 'one' ? options.groupRef! : mode.groups === 'all' ? '*' : mode.groups.join(',');
+    this.group = one ?? '';
+    this.#where = one !== undefined ? { namespace: this.namespace, group: one } : { namespace: this.namespace };
+    this.#groups = new ServedGroupSet({
+      namespace: this.namespace,
+      clock: this.#clock,
+      logger: this.#logger,
+      maxGroups: mode.kind === 'many' ? mode.maxGroups : 1,
+      registryFor: mode.kind === 'one' ? () => mode.registry : mode.registryFor,
+      namespaceBarrier: () => this.#loop.barrier,
+      reconciler: () => this.#loop.reconciler,
+      enqueue: (names) => this.#loop.enqueue(names),
+      statusOf: (group) => (one !== undefined ? this.status() : this.#groupStatus(group)),
+      onChange: () => this.#notifier.notify(),
+    });
+    this.plan = this.#planOf(mode, options.plan ?? undefined);
+    const initial: (readonly [string, DynamicRegistry])[] = [];
+    if (one !== undefined) initial.push([one, this.#groups.open(one)]);
+    else if (mode.kind === 'many' && mode.groups !== 'all') for (const g of mode.groups) initial.push([g, this.#groups.open(g)]);
 
     this.#client = new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
     this.#sources = new KindInformers(this.plan, {
@@ -91,6 +114,7 @@ export class BackendWatcher {
       isTolerated: (kind) => this.#errorPolicy.isTolerated(kind),
     });
     this.reader = this.#sources.reader;
+    this.#groups.attach(this.plan, this.reader);
     const { namespace, group, reader } = this;
     this.discoverer = createDiscoverer(options, { namespace, group, reader, client: this.#client, logger: this.#logger });
 
@@ -113,15 +137,43 @@ export class BackendWatcher {
     });
     this.#loop = new ControlLoop(
       options,
-      { namespace, group, reader, discoverer: this.discoverer, plan: this.plan, clock: this.#clock },
+      { namespace, group: one, groups: initial, reader, discoverer: this.discoverer, plan: this.plan, clock: this.#clock },
       {
         log: this.#logger,
         metric: (fn) => this.#metric(fn),
         onStatusChanged: () => this.#notifier.notify(),
         onBarrierPassed: (ms) => this.#onBarrierPassed(ms),
         onFailed: (err) => this.#fail(err),
+        onReconciled: (name) => this.#groups.reconciled(name),
       },
     );
+  }
+
+  /**
+   * The registry of a one-group watcher.
+   * @throws Error when the watcher serves many groups: each has its own, `servedGroup(name).registry`.
+   */
+  get registry(): DynamicRegistry {
+    if (this.#mode.kind === 'one') return this.#mode.registry;
+    throw new Error('this watcher serves many groups: use servedGroup(name).registry or groups()');
+  }
+
+  /** The groups served now, sorted by name (a one-group watcher: its one group). */
+  groups(): readonly ServedGroup[] {
+    return this.#groups.groups();
+  }
+
+  /** The served group `name` (bare name), or undefined when it is not served (now). */
+  servedGroup(name: string): ServedGroup | undefined {
+    return this.#groups.group(name);
+  }
+
+  /**
+   * Calls `listener` with `groups()` whenever a group starts or stops being served (under `groups: 'all'`, with its
+   * MCPGroup). Returns a function that removes the listener. A listener that throws is ignored.
+   */
+  onGroupsChange(listener: (groups: readonly ServedGroup[]) => void): () => void {
+    return this.#groups.onGroupsChange(listener);
   }
 
   /**
@@ -193,12 +245,39 @@ export class BackendWatcher {
     return this.#notifier.subscribe(listener);
   }
 
-  /** A snapshot for /status, logs and tests. Contains no secret value. */
+  /**
+   * A snapshot for /status, logs and tests. Contains no secret value. For many groups: the namespace's view (kinds,
+   * queue, the names in no served group, every group's conflicts, registry totals, `servedGroups`, `groupsOverLimit`);
+   * each group's own is `servedGroup(name).status()`.
+   */
   status(): WatcherStatus {
+    if (this.#mode.kind === 'one') return this.#groupStatus(this.group, this.groupRef);
+    const { reconciler } = this.#loop;
+    const served = this.#groups.groups();
     return projectStatus({
-      namespace: this.namespace,
+      ...this.#statusBase(),
       groupRef: this.groupRef,
-      group: this.group,
+      group: '',
+      barrier: this.#loop.barrier,
+      registry: this.#groups.totals(),
+      exclusions: reconciler.outOfGroup(),
+      conflicts: served.flatMap((g) => reconciler.conflicts(g.group)),
+      groups: { served: served.map((g) => g.group), overLimit: this.#groups.overLimit() },
+    });
+  }
+
+  /** One group's status: the namespace's kinds and queue, the group's registry, exclusions, conflicts and sync. */
+  #groupStatus(group: string, groupRef = group): WatcherStatus {
+    const { reconciler } = this.#loop;
+    const registry = this.#groups.group(group)?.registry ?? { version: () => 0, count: () => 0 };
+    const barrier = this.#groups.barrierOf(group);
+    const [exclusions, conflicts] = [reconciler.exclusions(group), reconciler.conflicts(group)];
+    return projectStatus({ ...this.#statusBase(), groupRef, group, barrier, registry, exclusions, conflicts });
+  }
+
+  #statusBase(): Omit<ProjectionInput, 'groupRef' | 'group' | 'barrier' | 'registry' | 'exclusions' | 'conflicts'> {
+    return {
+      namespace: this.namespace,
       state: this.#state,
       cachesSynced: this.#cachesSynced,
       readyAt: this.#readyIso,
@@ -207,12 +286,18 @@ export class BackendWatcher {
       discoveryError: this.#servedVersions.retryingError,
       servedVersions: this.#servedVersions.servedVersions,
       kinds: this.#sources.projected(),
-      barrier: this.#loop.barrier,
-      reconciler: this.#loop.reconciler,
+      counters: this.#loop.reconciler.counters(),
       controller: this.#loop.controller,
-      registry: this.registry,
       now: this.#clock.now(),
-    });
+    };
+  }
+
+  /** The plan to watch: the given one, else the Kubernetes plan of the group(s); under `'all'`, plus MCPGroups. */
+  #planOf(mode: GroupMode, given: WatchPlan<string> | undefined): WatchPlan<string> {
+    if (mode.kind === 'one') return watchPlanOrDefault(given, mode.ref.name);
+    const base = given ?? kubernetesWatchPlan({ servedGroup: (group) => this.#groups.group(group) !== undefined });
+    if (mode.groups !== 'all') return base;
+    return Object.freeze({ kinds: Object.freeze([...base.kinds, this.#groups.watchedKind()]), sources: base.sources });
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -241,13 +326,14 @@ export class BackendWatcher {
     const ms = this.#clock.now() - this.#startedAt;
     this.#logger.info('caches synced, reconciling the initial pass', { ...this.#where, ms });
     this.#metric((m) => m.cacheSynced?.(ms));
-    // Workers start only now; the events so far are already queued.
+    // Workers start only now; the events so far are already queued. Groups that appear from now on sync on their own.
+    this.#groups.passBegun();
     this.#loop.startInitialPass();
   }
 
   #onBarrierPassed(ms: number): void {
     this.#readyIso = new Date(this.#clock.epochMs()).toISOString();
-    const fields = { ...this.#where, ms, names: this.#loop.barrier.progress().total, backends: this.registry.count() };
+    const fields = { ...this.#where, ms, names: this.#loop.barrier.progress().total, backends: this.#groups.totals().count() };
     this.#logger.info('initial reconcile done, ready', fields);
     this.#metric((m) => m.initialReconcile?.(ms));
     this.#syncWaiters.wakeAll();

@@ -6,7 +6,8 @@
  */
 import type { Clock, Logger } from '@vmcp/core';
 import type { CacheReader, Discoverer, WatchPlan } from '@vmcp/discoverer';
-import { BackendReconciler } from '@vmcp/reconciler';
+import { GroupsReconciler, type GroupsResult } from '@vmcp/reconciler';
+import type { DynamicRegistry } from '@vmcp/registry';
 import { Controller, type ControllerStopResult } from '../controller/index.ts';
 import { DecisionChanges } from './decision-changes.ts';
 import { InitialReconcileBarrier } from './initial-reconcile.ts';
@@ -26,12 +27,17 @@ export interface ControlLoopHooks {
   onBarrierPassed: (durationMs: number) => void;
   /** The controller stopped with an error. */
   onFailed: (error: unknown) => void;
+  /** `name` completed a reconcile (any outcome): the barriers of groups that appeared later count it. */
+  onReconciled?: (name: string) => void;
 }
 
 /** What the loop reads. */
 export interface ControlLoopParts {
   namespace: string;
-  group: string;
+  /** The one group of a one-group watcher; undefined when it serves many. */
+  group: string | undefined;
+  /** The groups served from the start, with their registries. */
+  groups: Iterable<readonly [string, DynamicRegistry]>;
   discoverer: Discoverer<string>;
   reader: CacheReader;
   plan: WatchPlan<string>;
@@ -40,7 +46,7 @@ export interface ControlLoopParts {
 
 /** One per watcher. */
 export class ControlLoop {
-  readonly reconciler: BackendReconciler<string>;
+  readonly reconciler: GroupsReconciler<string>;
   readonly controller: Controller;
   readonly barrier: InitialReconcileBarrier;
   readonly #resync: PeriodicResync;
@@ -51,39 +57,34 @@ export class ControlLoop {
   constructor(options: BackendWatcherOptions, parts: ControlLoopParts, hooks: ControlLoopHooks) {
     const { log } = hooks;
     this.#onFailed = hooks.onFailed;
-    const reconciler = new BackendReconciler<string>({
+    const one = parts.group;
+    const reconciler = new GroupsReconciler<string>({
       namespace: parts.namespace,
-      groupRef: options.groupRef,
-      registry: options.registry,
+      groups: parts.groups,
       discoverer: parts.discoverer,
       reader: parts.reader,
       plan: parts.plan,
       clock: parts.clock,
       onResult: (request, outcome) => {
         // A failure is logged by the controller's onError, with the retry; its exclusion is still news.
-        if (!('error' in outcome)) {
-          const { action, changed } = outcome;
-          log.debug('reconciled', { name: request.name, action, changed, reason: outcome.reason?.code });
-        }
-        const { name } = request;
-        if (this.barrier.passed && this.#decisionChanges.record(name, reconciler.exclusions().get(name), reconciler.conflicts().length)) {
-          hooks.onStatusChanged();
-        }
+        if (!('error' in outcome)) logResult(log, request.name, outcome, one);
+        if (this.barrier.passed && this.#recordDecision(request.name, outcome, one)) hooks.onStatusChanged();
       },
-      onConflict: (conflict) => {
-        const message = `backend name "${conflict.name}" is used by several kinds in group "${parts.group}"; serving ${conflict.kinds[0]}`;
-        log.warn(message, { name: conflict.name, kinds: conflict.kinds });
-        hooks.metric((m) => m.conflicts?.(reconciler.conflicts().length));
+      onConflict: (group, conflict) => {
+        const message = `backend name "${conflict.name}" is used by several kinds in group "${group}"; serving ${conflict.kinds[0]}`;
+        log.warn(message, { name: conflict.name, kinds: conflict.kinds, ...(one === undefined ? { group } : {}) });
+        hooks.metric((m) => m.conflicts?.(reconciler.conflictCount()));
       },
     });
     this.reconciler = reconciler;
     this.barrier = new InitialReconcileBarrier(parts.clock, hooks.onBarrierPassed);
     this.controller = new Controller({
-      name: `backend-reconciler-${parts.group}`,
+      name: `backend-reconciler-${one ?? parts.namespace}`,
       clock: parts.clock,
       reconcile: async (request, signal) => {
-        const result = await reconciler.reconcile({ name: request.name }, signal);
-        return result.requeueAfterMs !== undefined ? { requeueAfterMs: result.requeueAfterMs } : {};
+        // Decisions are level-based and never ask for a timed re-check; a failure throws and is retried with backoff.
+        await reconciler.reconcile({ name: request.name }, signal);
+        return {};
       },
       maxConcurrentReconciles: options.workers ?? 4,
       gracePeriodMs: options.gracePeriodMs ?? 30_000,
@@ -92,13 +93,30 @@ export class ControlLoop {
       ...(options.metrics?.controller ? { metrics: options.metrics.controller } : {}),
       onError: (request, err) =>
         log.warn(`reconcile of backend "${request.name}" failed, retrying with backoff: ${err.message}`, { name: request.name }),
-      onReconciled: (request) => this.barrier.completed(request.name),
+      onReconciled: (request) => {
+        this.barrier.completed(request.name);
+        hooks.onReconciled?.(request.name);
+      },
     });
     this.#resync = new PeriodicResync(parts.clock, options.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS, () => {
       const names = reconciler.namesToResync();
       log.debug('periodic resync', { names: names.length });
       this.enqueue(names);
     });
+  }
+
+  /** Whether the status shows a different decision about `name` than before. */
+  #recordDecision(name: string, outcome: GroupsResult | { error: Error }, one: string | undefined): boolean {
+    const { reconciler } = this;
+    const conflicts = reconciler.conflictCount();
+    if (one !== undefined) return this.#decisionChanges.record(name, reconciler.exclusionOf(name, one), conflicts);
+    // Many groups: the shared out-of-group record, and the record of every group this reconcile decided.
+    let changed = this.#decisionChanges.record(`/${name}`, reconciler.outOfGroupOf(name), conflicts);
+    if ('error' in outcome) return changed;
+    for (const group of outcome.results.keys()) {
+      if (this.#decisionChanges.record(`${group}/${name}`, reconciler.exclusionOf(name, group), conflicts)) changed = true;
+    }
+    return changed;
   }
 
   /** Queues names for reconcile (deduplicated; before the workers start they wait in the queue). */
@@ -124,5 +142,11 @@ export class ControlLoop {
     const result = await this.controller.stop();
     await this.#workers;
     return result;
+  }
+}
+
+function logResult(log: Logger, name: string, outcome: GroupsResult, one: string | undefined): void {
+  for (const [group, { action, changed, reason }] of outcome.results) {
+    log.debug('reconciled', { name, action, changed, reason: reason?.code, ...(one === undefined ? { group } : {}) });
   }
 }

@@ -6,6 +6,8 @@ export type {
   InitialReconcileStatus,
   KindStatus,
   Logger,
+  ServedGroup,
+  WatchedGroups,
   WatcherMetrics,
   WatcherReflectorOptions,
   WatcherStatus,

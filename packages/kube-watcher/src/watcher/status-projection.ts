@@ -4,7 +4,7 @@
  */
 import { apiVersionOf, type ResourceDescriptor } from '@vmcp/api';
 import type { WatchedKind } from '@vmcp/discoverer';
-import type { BackendReconciler } from '@vmcp/reconciler';
+import type { Exclusion, NameConflict, ReconcileCounters } from '@vmcp/reconciler';
 import type { Controller } from '../controller/index.ts';
 import type { Informer } from '../informer/index.ts';
 import type { InitialReconcileBarrier } from './initial-reconcile.ts';
@@ -38,9 +38,15 @@ export interface ProjectionInput {
   discoveryError: string | undefined;
   servedVersions: readonly string[] | undefined;
   kinds: readonly ProjectedKind[];
-  barrier: InitialReconcileBarrier;
-  reconciler: BackendReconciler<string>;
+  /** The barrier whose pass is this status's `synced` (the namespace's, or a later group's own). */
+  barrier: Pick<InitialReconcileBarrier, 'progress' | 'pendingNames'>;
+  /** The exclusions this status shows (one group's projection, or the names in no served group). */
+  exclusions: ReadonlyMap<string, Readonly<Exclusion>>;
+  conflicts: NameConflict[];
+  counters: ReconcileCounters;
   controller: Controller;
+  /** Many groups: the groups served, and those over `maxGroups`. */
+  groups?: { served: string[]; overLimit: string[] };
   registry: { version(): number; count(): number };
   /** The watcher's clock, for ages. */
   now: number;
@@ -74,7 +80,7 @@ function kindStatus(k: ProjectedKind, now: number): KindStatus {
 /** The `status()` snapshot. Contains no secret value. */
 export function projectStatus(p: ProjectionInput): WatcherStatus {
   const exclusions: WatcherStatus['exclusions'] = {};
-  for (const [name, e] of p.reconciler.exclusions()) {
+  for (const [name, e] of p.exclusions) {
     exclusions[name] = {
       ...(e.kind !== undefined ? { kind: e.kind } : {}),
       code: e.reason.code,
@@ -99,9 +105,10 @@ export function projectStatus(p: ProjectionInput): WatcherStatus {
     kinds: p.kinds.map((k) => kindStatus(k, p.now)),
     queue: { depth: p.controller.queue.len(), inFlight: p.controller.inFlight() },
     registry: { version: p.registry.version(), backends: p.registry.count() },
-    conflicts: p.reconciler.conflicts(),
+    conflicts: p.conflicts,
     exclusions,
-    counters: p.reconciler.counters(),
+    counters: p.counters,
+    ...(p.groups !== undefined ? { servedGroups: p.groups.served, groupsOverLimit: p.groups.overLimit } : {}),
   };
 }
 

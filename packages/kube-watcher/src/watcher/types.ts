@@ -50,7 +50,7 @@ export interface WatcherReflectorOptions {
 /** What a discoverer factory receives from the watcher. */
 export interface DiscovererContext {
   namespace: string;
-  /** The bare group name. */
+  /** The bare group name; `''` when the watcher serves many groups (one discoverer serves them all). */
   group: string;
   /** The informer caches of the plan's kinds. */
   reader: CacheReader;
@@ -59,13 +59,34 @@ export interface DiscovererContext {
   logger: Logger;
 }
 
-/** Options of `new BackendWatcher(...)`. */
+/** The groups of a many-groups watcher: a list of MCPGroup names, or `'all'` to follow the namespace's MCPGroups. */
+export type WatchedGroups = readonly string[] | 'all';
+
+/**
+ * Options of `new BackendWatcher(...)`: EITHER one group (`groupRef` and `registry`, as always) OR many groups of the
+ * namespace (`groups`, and optionally `registryFor` and `maxGroups`). Giving both, or neither, is a constructor error.
+ */
 export interface BackendWatcherOptions {
   kubeConfig: KubeConfig;
   namespace: string;
-  /** `name` or `namespace/name` (the namespace part must be `namespace`). */
-  groupRef: string;
-  registry: DynamicRegistry;
+  /** One group: `name` or `namespace/name` (the namespace part must be `namespace`). */
+  groupRef?: string;
+  /** One group: the registry kept equal to the group's backends. */
+  registry?: DynamicRegistry;
+  /**
+   * Many groups, from one set of caches (an extra group costs no watch): their names (`name` or `namespace/name`),
+   * or `'all'` to follow the namespace's MCPGroup objects — a group's registry appears with its MCPGroup and is
+   * emptied, then dropped, when the MCPGroup goes. Reach each group through `servedGroup(name)` / `groups()`.
+   */
+  groups?: WatchedGroups;
+  /** Many groups: the registry of a newly served group. Default: a fresh `createDynamicRegistry()`. */
+  registryFor?: (group: string) => DynamicRegistry;
+  /**
+   * Many groups: at most this many served at once (default 100). A list longer than this is a constructor error;
+   * under `'all'` the groups beyond it are not served, reported in `status().groupsOverLimit` and logged once. This
+   * caps memory and the label cardinality of per-group metrics.
+   */
+  maxGroups?: number;
   /**
    * Replaces the Kubernetes discoverer; give its `plan` too. Pass a factory to read through the watcher's own
    * informer caches (a discoverer needs them, and they exist only once the watcher is built).
@@ -165,6 +186,28 @@ export interface WatcherStatus {
   conflicts: NameConflict[];
   exclusions: Record<string, { kind?: string; code: string; message: string; since: string }>;
   counters?: ReconcileCounters;
+  /** Many groups: the groups served now, sorted (absent for a one-group watcher). */
+  servedGroups?: string[];
+  /** Many groups under `'all'`: MCPGroups not served because `maxGroups` were already served, sorted. */
+  groupsOverLimit?: string[];
+}
+
+/**
+ * One group served by a watcher: its registry and its own readiness and status. `status()` is the watcher's
+ * `WatcherStatus` projected for this group (its registry, exclusions, conflicts and `synced`; kinds, queue and
+ * counters are the namespace's, shared by every group).
+ */
+export interface ServedGroup {
+  readonly namespace: string;
+  /** The bare MCPGroup name. */
+  readonly group: string;
+  readonly registry: DynamicRegistry;
+  /**
+   * True once every name that referenced this group when the caches synced (or when it began to be served, for a
+   * group that appeared later) completed one reconcile. Never false again while the group is served.
+   */
+  hasSynced(): boolean;
+  status(): WatcherStatus;
 }
 
 export type { Exclusion };

@@ -114,3 +114,12 @@ export function withSection(doc: string, section: string): string {
   if (start === -1 || end === -1) return `${doc.trimEnd()}\n\n${block}`;
   return `${doc.slice(0, start)}${block}${doc.slice(end + END.length + 1)}`;
 }
+
+/** `doc` with the gateway section of `previous` carried over: the main bench rewrites the file, the gateway part is not its own. */
+export function keepGatewaySection(previous: string | undefined, doc: string): string {
+  if (previous === undefined) return doc;
+  const start = previous.indexOf(START);
+  const end = previous.indexOf(END);
+  if (start === -1 || end === -1) return doc;
+  return withSection(doc, previous.slice(start + START.length + 1, end - 1));
+}
