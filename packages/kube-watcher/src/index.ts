@@ -5,6 +5,7 @@
  * @module
  */
 export * from './watcher/index.ts';
+export * from './watcher-set/index.ts';
 export * from './client/index.ts';
 export * from './reflector/index.ts';
 export * from './informer/index.ts';

@@ -33,7 +33,7 @@ describeIntegration('BackendWatcher serving many groups on a real API server', (
       logger,
       reflector: { backoff: { initialMs: 100, maxMs: 1000 } },
       ...options,
-    } as BackendWatcherOptions);
+    });
     running.push({ watcher, done: watcher.start() });
     return watcher;
   }

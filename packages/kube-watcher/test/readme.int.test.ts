@@ -2,24 +2,11 @@
  * The README's Usage example, run as a user would (plain node, KUBECONFIG pointing at a real API server), must print
  * the backends — not `[]`, which is what it printed while readiness meant only "caches synced".
  */
-import { spawn } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
 import { expect, it } from 'vitest';
 import { Kube, serverSpec } from './helpers/kube.ts';
-
-const dir = path.resolve(import.meta.dirname, '..');
-
-async function usageExample(): Promise<string> {
-  const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
-  const usage = readme.slice(readme.indexOf('## Usage'));
-  const code = /```ts\n([\s\S]*?)```/.exec(usage)?.[1];
-  if (code === undefined) throw new Error('no ts block under ## Usage');
-  return code;
-}
+import { readmeExample, runUntil } from './helpers/readme-example.ts';
 
 describeIntegration('README Usage example', () => {
   const env = useEnvtest({ crds: [crdDirectory] });
@@ -32,34 +19,18 @@ describeIntegration('README Usage example', () => {
       await kube.create('mcpservers', 'MCPServer', n, serverSpec('engineering'), { url: `http://${n}:8080`, phase: 'Ready' });
     await kube.create('mcpservers', 'MCPServer', 'elsewhere', serverSpec('research'), { url: 'http://elsewhere:8080', phase: 'Ready' });
 
-    const code = await usageExample();
+    const code = await readmeExample('## Usage');
     expect(code).toContain("namespace: 'toolhive'");
-    const file = path.join(dir, `.readme-usage-${process.pid}.ts`);
-    await writeFile(file, code.replace("namespace: 'toolhive'", `namespace: '${ns}'`));
-    try {
-      const child = spawn(process.execPath, ['--conditions=@vmcp/source', file], {
-        cwd: dir,
-        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', KUBECONFIG: env.kubeconfigPath },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const deadline = Date.now() + 60_000;
-      while (!out.includes('srv-29 → ') && Date.now() < deadline && child.exitCode === null) await sleep(50);
-      child.kill('SIGTERM');
-      expect(await exited, `stderr:\n${err}`).toBe(0);
-      // One printed list holding every backend of the group, nothing else, and never the empty list.
-      for (const n of names) expect(out).toContain(`'${n} → http://${n}:8080'`);
-      expect(out).not.toContain('elsewhere →');
-      expect(out).not.toMatch(/^\[\]$/m);
-      // Per-object detail is at debug, below the example's info logger: a few lifecycle lines, not one per object.
-      expect(out).not.toContain('reconciled');
-      expect(out.trim().split('\n').length).toBeLessThanOrEqual(names.length + 12);
-    } finally {
-      await rm(file, { force: true });
-    }
+    const { out, err, exitCode } = await runUntil(code.replace("namespace: 'toolhive'", `namespace: '${ns}'`), env.kubeconfigPath, (o) =>
+      o.includes('srv-29 → '),
+    );
+    expect(exitCode, `stderr:\n${err}`).toBe(0);
+    // One printed list holding every backend of the group, nothing else, and never the empty list.
+    for (const n of names) expect(out).toContain(`'${n} → http://${n}:8080'`);
+    expect(out).not.toContain('elsewhere →');
+    expect(out).not.toMatch(/^\[\]$/m);
+    // Per-object detail is at debug, below the example's info logger: a few lifecycle lines, not one per object.
+    expect(out).not.toContain('reconciled');
+    expect(out.trim().split('\n').length).toBeLessThanOrEqual(names.length + 12);
   }, 120_000);
 });

@@ -11,7 +11,9 @@ import { callSafely, compareBy, errorMessage, systemClock, toError } from '@vmcp
 import type { Backend, DynamicRegistry } from '@vmcp/registry';
 import type { ExclusionReason, WatchPlan, WorkloadResolution } from '@vmcp/discoverer';
 import { isValidObjectName, validateNamespace } from './group-ref.ts';
-import { type CounterKey, type Exclusion, type ExclusionDecision, Observations, type ReconcileCounters } from './observations.ts';
+import { type Exclusion, type ExclusionDecision, Observations, type ReconcileCounters } from './observations.ts';
+import { hasMethods, validatePlan } from './option-checks.ts';
+import { counterFor, excludedReason, nameConflict } from './outcomes.ts';
 import { namesToResync } from './resync.ts';
 import { ServedGroups } from './served-groups.ts';
 import type { GroupsReconcilerOptions, GroupsResult, NameConflict, Request, Result } from './types.ts';
@@ -27,9 +29,6 @@ type Outcome<TType extends string> =
   | { kind: TType; backend: Backend }
   | { kind: TType; backend: null; reason: ExclusionReason }
   | { kind: TType; backend: null; reason: ExclusionReason; error: Error };
-
-/** Outcome order of the one counter a reconcile of several groups adds (see `ReconcileCounters`). */
-const COUNTER_ORDER: readonly CounterKey[] = ['upserted', 'removed', 'excluded', 'unchanged'];
 
 /**
  * Decides, for one backend name, whether and what each served group's registry serves, and keeps every registry in
@@ -47,6 +46,8 @@ export class GroupsReconciler<TType extends string = string> {
   readonly #served = new ServedGroups();
   readonly #observations: Observations;
   readonly #options: GroupsReconcilerOptions<TType>;
+  /** The one group of a `BackendReconciler`: decided on every reconcile, and named in out-of-group messages. */
+  readonly #oneGroup: string | undefined;
 
   /**
    * @throws Error `namespace cannot be empty` (or invalid), `discoverer is required`, `reader is required`,
@@ -65,14 +66,20 @@ export class GroupsReconciler<TType extends string = string> {
     this.#options = options;
     this.#observations = new Observations(o.clock ?? systemClock);
     for (const [group, registry] of o.groups ?? []) this.addGroup(group, registry);
+    if (o.oneGroup !== undefined && (!this.#served.has(o.oneGroup) || this.#served.size !== 1)) {
+      throw new Error(`oneGroup "${String(o.oneGroup)}" must be the one group of groups`);
+    }
+    this.#oneGroup = o.oneGroup;
   }
 
   /**
    * Serves `group` into `registry` from now on. What the registry holds counts as served there, so a stale entry is
    * removed by the next reconcile of its name. Reconcile the names that reference the group to fill it.
-   * @throws Error on an invalid group name, a missing registry, or a group already served.
+   * @throws Error on an invalid group name, a missing registry, a group already served, or any new group of a
+   *   one-group reconciler.
    */
   addGroup(group: string, registry: DynamicRegistry): void {
+    if (this.#oneGroup !== undefined) throw new Error(`this reconciler serves only group "${this.#oneGroup}"`);
     if (typeof group !== 'string' || !isValidObjectName(group)) throw new Error(`group "${String(group)}" is not a valid MCPGroup name`);
     if (!hasMethods(registry, 'get', 'upsert', 'remove', 'list')) throw new Error(`group "${group}": registry is required`);
     this.#served.add(group, registry);
@@ -107,8 +114,8 @@ export class GroupsReconciler<TType extends string = string> {
   /**
    * Brings every served registry's entry for `request.name` in line with the cache.
    *
-   * @returns each decided group's result (every group that has an object of this name or served it; the only group
-   *   when exactly one is served).
+   * @returns each decided group's result: every group that has an object of this name or served it, and always the
+   *   `oneGroup` of a one-group reconciler.
    * @throws when a winner could not be converted (after every registry write, the failed one removed, so nothing stale
    *   is served) or the cache could not be read; the caller retries with backoff. When `signal` is aborted, throws
    *   its reason and leaves every registry untouched.
@@ -212,10 +219,10 @@ export class GroupsReconciler<TType extends string = string> {
     const results = new Map<string, Result>();
     const perGroup = new Map<string, { reason: ExclusionReason; kind: string | undefined }>();
     let error: Error | undefined;
-    // Groups that lose the name: it left them (moved, deleted), or the one group holds a seed written after it was added.
+    // Groups that lose the name: it left them (moved, deleted); a one-group reconciler always decides its group, whose
+    // registry may hold entries written by others after it was added.
     const leaving = new Set(this.#served.servedIn(name));
-    const only = this.#served.only();
-    if (only !== undefined) leaving.add(only);
+    if (this.#oneGroup !== undefined) leaving.add(this.#oneGroup);
     for (const group of byGroup.keys()) leaving.delete(group);
     for (const group of leaving) {
       if (!this.#served.has(group)) continue; // removed while converting
@@ -326,7 +333,7 @@ export class GroupsReconciler<TType extends string = string> {
     const where = candidates
       .map((c) => (c.group === '' ? `${c.kind} "${name}" has no groupRef` : `${c.kind} "${name}" is in group "${c.group}"`))
       .join('; ');
-    const only = this.#served.only();
+    const only = this.#oneGroup;
     const served =
       only !== undefined
         ? `this watcher serves group "${only}"`
@@ -344,43 +351,4 @@ interface Decided {
   excluded: boolean;
   /** A winner that could not be converted, thrown once every write is done. */
   error?: Error;
-}
-
-function nameConflict(name: string, kind: string, shadowed: readonly string[]): ExclusionReason {
-  return {
-    code: 'name-conflict',
-    message: `${shadowed.join(', ')} "${name}" not served: ${kind} "${name}" in the same group takes precedence ` + `(rename one of them)`,
-  };
-}
-
-function excludedReason(kind: string, name: string): ExclusionReason {
-  return { code: 'excluded', message: `${kind} "${name}" is not served: the discoverer returned no backend` };
-}
-
-function counterFor(results: ReadonlyMap<string, Result>, excluded: boolean): CounterKey {
-  const seen = new Set<CounterKey>();
-  for (const result of results.values()) {
-    if (result.action === 'upsert') seen.add(result.changed ? 'upserted' : 'unchanged');
-    else if (result.changed) seen.add('removed');
-    else seen.add(result.reason?.code === 'not-found' ? 'unchanged' : 'excluded');
-  }
-  if (results.size === 0) seen.add(excluded ? 'excluded' : 'unchanged');
-  return COUNTER_ORDER.find((key) => seen.has(key)) ?? 'unchanged';
-}
-
-function validatePlan(plan: WatchPlan<string> | null | undefined): void {
-  const sources: unknown = plan?.sources;
-  if (plan === null || plan === undefined || !Array.isArray(sources)) throw new Error('plan is required');
-  if (plan.sources.length === 0) throw new Error('plan has no source kinds');
-  const seen = new Set<string>();
-  for (const source of plan.sources) {
-    if (seen.has(source.kind)) throw new Error(`plan lists source kind "${source.kind}" twice`);
-    seen.add(source.kind);
-  }
-}
-
-/** @internal True when `value` is an object with every one of `methods`. */
-export function hasMethods<T extends object>(value: T | null | undefined, ...methods: string[]): value is T {
-  if (value === null || typeof value !== 'object') return false;
-  return methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
 }

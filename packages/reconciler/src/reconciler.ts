@@ -10,7 +10,8 @@
 import type { WatchPlan } from '@vmcp/discoverer';
 import { watchPlanOrDefault } from './default-plan.ts';
 import { parseGroupRef, validateNamespace } from './group-ref.ts';
-import { GroupsReconciler, hasMethods } from './groups-reconciler.ts';
+import { GroupsReconciler } from './groups-reconciler.ts';
+import { hasMethods } from './option-checks.ts';
 import type { Exclusion, ReconcileCounters } from './observations.ts';
 import type { BackendReconcilerOptions, NameConflict, Request, Result } from './types.ts';
 
@@ -67,6 +68,7 @@ export class BackendReconciler<TType extends string = string> {
       onResult: (request, outcome) => o.onResult?.(request, 'error' in outcome ? outcome : this.#resultOf(outcome.results)),
       onConflict: (_group, conflict) => o.onConflict?.(conflict),
       onConflictResolved: (_group, name) => o.onConflictResolved?.(name),
+      oneGroup: group,
     });
     this.plan = this.#engine.plan;
   }

@@ -28,13 +28,6 @@ export class ServedGroups {
     return this.#registries.keys();
   }
 
-  /** The single served group, when exactly one is served. */
-  only(): string | undefined {
-    if (this.#registries.size !== 1) return undefined;
-    const [group] = this.#registries.keys();
-    return group;
-  }
-
   /** Starts serving `group` into `registry`; what the registry already holds counts as served there (a seed). */
   add(group: string, registry: DynamicRegistry): void {
     if (this.#registries.has(group)) throw new Error(`group "${group}" is already served`);

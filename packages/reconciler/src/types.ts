@@ -74,4 +74,10 @@ export interface GroupsReconcilerOptions<TType extends string = string> {
   onConflictResolved?: (group: string, name: string) => void;
   /** Time of exclusions' `since` (its `epochMs()`). Default `systemClock`. */
   clock?: Clock;
+  /**
+   * Serve exactly this one group of `groups`, as `BackendReconciler` and a one-group watcher do: every reconcile
+   * decides it (its registry may also be written by others), out-of-group messages name it, and no group can be
+   * added. Without it, a reconcile decides only the groups that have objects of the name or served it.
+   */
+  oneGroup?: string;
 }

@@ -245,3 +245,52 @@ describe('GroupsReconciler: served groups change', () => {
     expect(t.reconciler.servedIn('s')).toEqual([]);
   });
 });
+
+describe('GroupsReconciler: oneGroup (how BackendReconciler and a one-group watcher use it)', () => {
+  it('decides its group on every reconcile, names it in out-of-group messages, and takes no other group', async () => {
+    const registry = fakeRegistry();
+    const reader = fakeReader();
+    const reconciler = new GroupsReconciler<FakeKind>({
+      namespace: 'ns',
+      groups: [['g', registry]],
+      oneGroup: 'g',
+      discoverer: fakeDiscoverer(true),
+      reader,
+      plan: fakePlan,
+    });
+    // Written by someone else after construction: still removed, because the one group is always decided.
+    registry.upsert(backendOf('stray', 'Server'));
+    const { results } = await reconciler.reconcile({ name: 'stray' });
+    expect(results.get('g')).toMatchObject({ action: 'remove', changed: true, reason: { code: 'not-found' } });
+    reader.set('Server', obj('x', 'other'));
+    await reconciler.reconcile({ name: 'x' });
+    expect(reconciler.exclusionOf('x', 'g')?.reason.message).toBe('Server "x" is in group "other" (this watcher serves group "g")');
+    expect(() => reconciler.addGroup('h', fakeRegistry())).toThrow('this reconciler serves only group "g"');
+  });
+
+  it("without it, a registry entry written after the group was added is not the reconciler's to remove", async () => {
+    const t = setup(['a']);
+    t.registries.get('a')!.upsert(backendOf('stray', 'Server'));
+    const { results } = await t.reconciler.reconcile({ name: 'stray' });
+    expect(results.size).toBe(0);
+    expect(t.ids('a')).toEqual(['stray']);
+  });
+
+  it('must name the one group of groups', () => {
+    const base = { namespace: 'ns', discoverer: fakeDiscoverer(true), reader: fakeReader(), plan: fakePlan };
+    expect(() => new GroupsReconciler({ ...base, groups: [['a', fakeRegistry()]], oneGroup: 'b' })).toThrow(
+      'oneGroup "b" must be the one group of groups',
+    );
+    expect(
+      () =>
+        new GroupsReconciler({
+          ...base,
+          groups: [
+            ['a', fakeRegistry()],
+            ['b', fakeRegistry()],
+          ],
+          oneGroup: 'a',
+        }),
+    ).toThrow('oneGroup "a" must be the one group of groups');
+  });
+});

@@ -20,7 +20,8 @@ export interface RequestTarget {
 /** `list mcpservers.toolhive.stacklok.dev in namespace "ns"` / `get secrets "s" in namespace "ns"`. */
 export function describeTarget(t: RequestTarget): string {
   const name = t.name === undefined ? '' : ` ${JSON.stringify(t.name)}`;
-  const ns = t.namespace === undefined ? '' : ` in namespace ${JSON.stringify(t.namespace)}`;
+  // '' is every namespace: a cluster-wide list or watch of a namespaced resource.
+  const ns = t.namespace === undefined ? '' : t.namespace === '' ? ' in every namespace' : ` in namespace ${JSON.stringify(t.namespace)}`;
   return `${t.verb} ${resourceName(t.resource)}${name}${ns}`;
 }
 

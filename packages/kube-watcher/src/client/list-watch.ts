@@ -8,6 +8,17 @@ export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataLi
 export const METADATA_WATCH_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 export const JSON_ACCEPT = 'application/json';
 
+/**
+ * The namespace argument of {@link listPages}, {@link watch} and the reflector that lists and watches a namespaced
+ * resource across every namespace (`/apis/group/version/plural`, one request for the whole cluster).
+ */
+export const ALL_NAMESPACES = '';
+
+/** The collection path to list or watch: one namespace's, or the cluster-wide one for {@link ALL_NAMESPACES}. */
+function readPath(resource: ResourceDescriptor, namespace: string): string {
+  return namespace === ALL_NAMESPACES ? collectionPath({ ...resource, namespaced: false }, undefined) : collectionPath(resource, namespace);
+}
+
 /** Page size of LISTs (client-go's pager default). */
 export const DEFAULT_PAGE_SIZE = 500;
 
@@ -66,7 +77,7 @@ export async function listPages(
   onItem: (item: KubeObject) => void,
 ): Promise<PagedListResult> {
   const target: RequestTarget = { verb: 'list', resource, namespace };
-  const path = collectionPath(resource, namespace);
+  const path = readPath(resource, namespace);
   let cont: string | undefined;
   let resourceVersion = '';
   let pages = 0;
@@ -193,7 +204,7 @@ export async function watch(
   const lines = new LineSplitter(onLine);
   await client.exchange({
     target,
-    path: collectionPath(resource, namespace),
+    path: readPath(resource, namespace),
     query: {
       watch: '1',
       allowWatchBookmarks: 'true',

@@ -4,7 +4,10 @@ export {
   Informer,
   deletedObject,
   type InformerErrorInfo,
+  type InformerFeed,
   type InformerHandlers,
   type InformerOptions,
+  type InformerSource,
 } from './informer.ts';
 export { InformerCacheReader } from './cache-reader.ts';
+export { NamespaceDemux } from './namespace-demux.ts';

@@ -59,6 +59,32 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   onError?: (error: Error, info: InformerErrorInfo) => void;
   /** Passed to the reflector (timeouts, backoff, random, page size, event hook). */
   reflector?: Omit<ReflectorOptions, 'client' | 'resource' | 'namespace' | 'kind' | 'store' | 'metadataOnly' | 'onError'>;
+  /**
+   * Fed from outside instead of by a reflector of its own: something else (a cluster-wide reflector whose store
+   * hands each namespace's objects to that namespace's informer) calls this informer's `ReflectorStore` methods,
+   * and `source` gives the status of that feed. `reflector` is then ignored. See {@link InformerSource}.
+   */
+  source?: InformerSource;
+}
+
+/**
+ * Hands out informers fed from outside (see {@link InformerSource}): given the options a consumer would construct
+ * an informer with, it returns the fed informer of that kind and namespace, which may already hold objects.
+ */
+export interface InformerFeed {
+  informer(options: InformerOptions): Informer;
+}
+
+/**
+ * What keeps a fed informer current when it has no reflector of its own. Its `run(signal)` resolves when `signal`
+ * aborts; the informer then drops its handlers and sync waiters, so one fed cache can serve one consumer after
+ * another (a namespace that stops being served and comes back later keeps its cache, not its old listeners).
+ */
+export interface InformerSource {
+  /** The status of the reflector that feeds this informer (its list/watch state and last error). */
+  status(): ReflectorStatus;
+  /** Resolves once `signal` aborts. */
+  run(signal: AbortSignal): Promise<void>;
 }
 
 /** Default transform: `managedFields` are often the bulk of an object and nothing here reads them. */
@@ -79,7 +105,7 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
   readonly #store: IndexedStore<T>;
   readonly #handlers = new Set<InformerHandlers<T>>();
   readonly #syncWaiters = new Set<() => void>();
-  readonly #reflector: Reflector;
+  readonly #source: InformerSource;
   #synced = false;
   /** Names delivered by the (re)list in progress; undefined between relists. */
   #relisted: Set<string> | undefined;
@@ -90,7 +116,11 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
     this.#store = new IndexedStore<T>(options.indexers ?? {}, (index, name, err) =>
       this.#report(err, { kind: this.kind, source: 'indexer', object: `${name} (index ${index})` }),
     );
-    this.#reflector = new Reflector({
+    this.#source = options.source ?? this.#ownReflector(options);
+  }
+
+  #ownReflector(options: InformerOptions<T>): Reflector {
+    return new Reflector({
       ...options.reflector,
       client: options.client,
       resource: options.resource,
@@ -103,15 +133,30 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
     });
   }
 
-  /** Registers handlers; returns a function that removes them. Objects already cached are not replayed. */
+  /**
+   * Registers handlers; returns a function that removes them. Objects already cached are not replayed here (a fed
+   * informer replays them when its {@link run} starts).
+   */
   addHandlers(handlers: InformerHandlers<T>): () => void {
     this.#handlers.add(handlers);
     return () => this.#handlers.delete(handlers);
   }
 
-  /** Lists and watches until `signal` aborts. */
-  run(signal: AbortSignal): Promise<void> {
-    return this.#reflector.run(signal);
+  /**
+   * Lists and watches until `signal` aborts. A fed informer (`options.source`) may hold objects before its consumer
+   * arrives: at once, it hands every cached object to the handlers as an add (as client-go's shared informer does for
+   * a handler added late), then waits for the abort and drops its handlers and sync waiters: they belonged to that
+   * run's consumer.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    if (this.#o.source !== undefined) {
+      for (const obj of this.#store.list()) this.#emit('add', obj.metadata.name, (h) => h.onAdd?.(obj));
+    }
+    await this.#source.run(signal);
+    if (this.#o.source !== undefined) {
+      this.#handlers.clear();
+      this.#syncWaiters.clear();
+    }
   }
 
   hasSynced(): boolean {
@@ -129,7 +174,7 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
   }
 
   status(): ReflectorStatus & { objects: number } {
-    return { ...this.#reflector.status(), synced: this.#synced, objects: this.#store.size };
+    return { ...this.#source.status(), synced: this.#synced, objects: this.#store.size };
   }
 
   get(name: string): T | undefined {

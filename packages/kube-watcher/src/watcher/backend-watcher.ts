@@ -105,13 +105,14 @@ export class BackendWatcher {
     if (one !== undefined) initial.push([one, this.#groups.open(one)]);
     else if (mode.kind === 'many' && mode.groups !== 'all') for (const g of mode.groups) initial.push([g, this.#groups.open(g)]);
 
-    this.#client = new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
+    this.#client = options.client ?? new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
     this.#sources = new KindInformers(this.plan, {
       client: this.#client,
       namespace: this.namespace,
       reflector: options.reflector,
       clock: this.#clock,
       isTolerated: (kind) => this.#errorPolicy.isTolerated(kind),
+      feed: options.informerFeed,
     });
     this.reader = this.#sources.reader;
     this.#groups.attach(this.plan, this.reader);

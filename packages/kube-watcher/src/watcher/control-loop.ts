@@ -65,6 +65,7 @@ export class ControlLoop {
       reader: parts.reader,
       plan: parts.plan,
       clock: parts.clock,
+      ...(one !== undefined ? { oneGroup: one } : {}),
       onResult: (request, outcome) => {
         // A failure is logged by the controller's onError, with the retry; its exclusion is still news.
         if (!('error' in outcome)) logResult(log, request.name, outcome, one);

@@ -6,7 +6,7 @@ import type { ResourceDescriptor } from '@vmcp/api';
 import type { Clock } from '@vmcp/core';
 import type { WatchedKind, WatchPlan } from '@vmcp/discoverer';
 import type { KubeHttpClient } from '../client/http.ts';
-import { InformerCacheReader, type Informer } from '../informer/index.ts';
+import { InformerCacheReader, type Informer, type InformerFeed } from '../informer/index.ts';
 import { kindSignature, type ProjectedKind } from './status-projection.ts';
 import type { WatcherReflectorOptions } from './types.ts';
 import { createKindInformer, type InformerHooks } from './wiring.ts';
@@ -19,6 +19,8 @@ export interface KindInformerParts {
   clock: Clock;
   /** A non-required kind whose CRD is not installed: the sync does not wait for it. */
   isTolerated: (kind: string) => boolean;
+  /** Hands out informers fed from outside (a cluster-wide watch) instead of each kind listing and watching itself. */
+  feed?: InformerFeed | undefined;
 }
 
 /** What the informers report, besides {@link InformerHooks}. */

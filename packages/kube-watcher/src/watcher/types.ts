@@ -4,6 +4,8 @@ import type { CacheReader, Discoverer, DirectReader, WatchPlan } from '@vmcp/dis
 import type { DynamicRegistry } from '@vmcp/registry';
 import type { Exclusion, NameConflict, ReconcileCounters } from '@vmcp/reconciler';
 import type { ControllerMetrics } from '../controller/index.ts';
+import type { KubeHttpClient } from '../client/index.ts';
+import type { InformerFeed } from '../informer/index.ts';
 import type { ListPath } from '../reflector/index.ts';
 import type { RateLimiter, WorkQueueMetricsProvider } from '../workqueue/index.ts';
 import type { InitialReconcileProgress } from './initial-reconcile.ts';
@@ -122,6 +124,16 @@ export interface BackendWatcherOptions {
    * as they are.
    */
   discoverApiVersions?: boolean;
+  /**
+   * The REST client to share with other watchers (one connection pool and one set of credentials for many
+   * namespaces, as `WatcherSet` does). Default a client of its own built from `kubeConfig`.
+   */
+  client?: KubeHttpClient;
+  /**
+   * Caches fed from outside: each kind's informer comes from this feed instead of listing and watching the namespace
+   * itself (`WatcherSet`'s cluster mode feeds every namespace from one cluster-wide watch per kind). Default none.
+   */
+  informerFeed?: InformerFeed;
 }
 
 /** Status of one watched kind. Times are ISO strings. */

@@ -7,7 +7,7 @@ import type { Clock, Logger } from '@vmcp/core';
 import { createKubernetesDiscoverer, type CacheReader, type Discoverer, type WatchedKind } from '@vmcp/discoverer';
 import { createApiDirectReader } from '../client/direct-reader.ts';
 import type { KubeHttpClient } from '../client/http.ts';
-import { Informer, deletedObject, type InformerErrorInfo } from '../informer/index.ts';
+import { Informer, deletedObject, type InformerErrorInfo, type InformerFeed, type InformerOptions } from '../informer/index.ts';
 import type { BackendWatcherOptions, WatcherReflectorOptions } from './types.ts';
 
 /**
@@ -41,11 +41,18 @@ export interface InformerHooks {
 export function createKindInformer(
   kind: WatchedKind,
   resource: ResourceDescriptor,
-  parts: { client: KubeHttpClient; namespace: string; reader: CacheReader; reflector: WatcherReflectorOptions | undefined; clock: Clock },
+  parts: {
+    client: KubeHttpClient;
+    namespace: string;
+    reader: CacheReader;
+    reflector: WatcherReflectorOptions | undefined;
+    clock: Clock;
+    feed?: InformerFeed | undefined;
+  },
   hooks: InformerHooks,
 ): Informer {
   const r = parts.reflector ?? {};
-  const informer = new Informer({
+  const options: InformerOptions = {
     client: parts.client,
     namespace: parts.namespace,
     kind: kind.kind,
@@ -64,7 +71,8 @@ export function createKindInformer(
       onWatchEvent: (type) => hooks.onWatchEvent(kind, type),
       onWatchEnd: () => hooks.onWatchEnd?.(kind),
     },
-  });
+  };
+  const informer = parts.feed ? parts.feed.informer(options) : new Informer(options);
   const { reader } = parts;
   informer.addHandlers({
     onAdd: (obj) => hooks.enqueue(kind.mapToBackends(obj, reader)),
