@@ -1,7 +1,7 @@
 /**
  * charts/vmcp-watcher's `watch.*` values (helm template, no cluster): the namespace and group flags on the container,
  * a Role and RoleBinding (and gateway reader Role) per listed namespace, one ClusterRole and ClusterRoleBinding in
- * cluster mode, `--max-groups` with all groups; and values.schema.json refusing each mix that cannot
+ * cluster mode, `--max-groups` with watch.* groups; and values.schema.json refusing each mix that cannot
  * work, with valid sets rendering as the positive control.
  */
 import type { ManifestObject } from '@vmcp/demo';
@@ -31,7 +31,7 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       gatewayReader: { create: true, subjects: [{ kind: 'ServiceAccount', name: 'gateway', namespace: 'gateways' }] },
     });
     const c = watcherOf(objects);
-    expect(c.args).toEqual([...LISTEN, '--namespace', 'team-a,team-b', '--group', 'engineering,research']);
+    expect(c.args).toEqual([...LISTEN, '--namespace', 'team-a,team-b', '--group', 'engineering,research', '--max-groups', '100']);
     // The flags say it: no namespace or group in the environment (where it would contradict them).
     expect(Object.keys(envOf(c))).not.toContain('VMCP_NAMESPACE');
     expect(Object.keys(envOf(c))).not.toContain('VMCP_GROUP');
@@ -83,9 +83,10 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
     for (const role of named(objects, 'Role', 'rel-vmcp-watcher')) expect(role['rules']).toEqual(FOLLOWING_GROUPS);
     for (const reader of named(objects, 'Role', 'rel-vmcp-watcher-gateway-reader'))
       expect(reader['rules']).toEqual([{ apiGroups: ['toolhive.stacklok.dev'], resources: ['mcpgroups/backends'], verbs: ['get'] }]);
-    // With named groups --max-groups is not passed: the values fix the number of groups.
+    // A group list is held to the cap too (the service refuses a longer one); today's group passes no cap.
     const listed = watcherOf(await template({ watch: { groups: ['engineering'], maxGroups: 20 } }));
-    expect(listed.args).toEqual([...LISTEN, '--group', 'engineering']);
+    expect(listed.args).toEqual([...LISTEN, '--group', 'engineering', '--max-groups', '20']);
+    expect(watcherOf(await template({ group: 'engineering', watch: { maxGroups: 20 } })).args).toEqual(LISTEN);
   }, 60_000);
 
   it('watch.allNamespaces: --all-namespaces, one ClusterRole and ClusterRoleBinding instead of any Role', async () => {
@@ -96,7 +97,7 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       gatewayReader: { create: true, subjects: [{ kind: 'Group', name: 'gateways', apiGroup: 'rbac.authorization.k8s.io' }] },
     });
     const c = watcherOf(objects);
-    expect(c.args).toEqual([...LISTEN, '--all-namespaces', '--group', 'engineering']);
+    expect(c.args).toEqual([...LISTEN, '--all-namespaces', '--group', 'engineering', '--max-groups', '100']);
     expect(Object.keys(envOf(c))).not.toContain('VMCP_NAMESPACE');
     expect(byKind(objects, 'Role')).toEqual([]);
     expect(byKind(objects, 'RoleBinding')).toEqual([]);
@@ -159,6 +160,8 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       [{ ...g, watch: { namespaces: ['team-a', 'team-a'] } }, /'\/watch\/namespaces'.*equal/],
       [{ watch: { groups: ['team-a/engineering'] } }, /'\/watch\/groups\/0'.*does not match pattern/],
       [{ watch: { groups: ['engineering', 'engineering'] } }, /'\/watch\/groups'.*equal/],
+      [{ watch: { groups: ['research.v2'] } }, /'\/watch\/groups\/0'.*does not match pattern/],
+      [{ watch: { groups: ['a', 'b', 'c'], maxGroups: 2 } }, /watch.groups lists 3 groups, more than watch.maxGroups \(2\)/],
       [{ ...g, watch: { maxGroups: 0 } }, /'\/watch\/maxGroups'/],
       [{ ...g, watch: { allNamespaces: 'yes' } }, /'\/watch\/allNamespaces'/],
       [{ ...g, watch: { namspaces: ['team-a'] } }, /namspaces/],
@@ -195,7 +198,8 @@ describe.skipIf(!haveHelm)(`chart watch.* values (helm ${HELM_VERSION} template)
       { group: 'team-a/engineering', watchNamespace: 'team-a' },
       { group: 'team-a/engineering', watch: { namespaces: ['team-a'] } },
       { watch: { allNamespaces: true, allGroups: true, maxGroups: 1 } },
-      { watch: { namespaces: ['team-a', 'team-b'], groups: ['engineering', 'research.v2'] } },
+      { watch: { groups: ['a', 'b'], maxGroups: 2 } },
+      { watch: { namespaces: ['team-a', 'team-b'], groups: ['engineering', 'research-v2'] } },
       { feed: { authPublic: true }, watch: { namespaces: ['team-a'], groups: ['engineering'] } },
       { ...g, feed: { enabled: true }, tls: { secretName: 'tls' }, watch: { allNamespaces: true } },
     ];

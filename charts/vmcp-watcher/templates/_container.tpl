@@ -29,7 +29,7 @@ watch.* sets them, then extraArgs (a later flag wins). */}}
 - --group
 - {{ join "," $w.groups | quote }}
 {{- end }}
-{{- if $w.allGroups }}
+{{- if or $w.allGroups $w.groups }}
 - --max-groups
 - {{ $w.maxGroups | quote }}
 {{- end }}

@@ -172,6 +172,9 @@ true
 {{- if and $w.namespaces .Values.watchNamespace -}}
 {{- fail "set watch.namespaces or watchNamespace, not both" -}}
 {{- end -}}
+{{- if gt (len $w.groups) (int $w.maxGroups) -}}
+{{- fail (printf "watch.groups lists %d groups, more than watch.maxGroups (%d): raise watch.maxGroups" (len $w.groups) (int $w.maxGroups)) -}}
+{{- end -}}
 {{- if and $w.allGroups $w.groups -}}
 {{- fail "watch.allGroups serves every group: leave watch.groups empty" -}}
 {{- end -}}
