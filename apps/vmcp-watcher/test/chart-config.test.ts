@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig, type Config } from '../src/config/load.ts';
-import { SERVICE_ACCOUNT_NAMESPACE_FILE, SERVICE_ACCOUNT_TOKEN_FILE } from '../src/config/cluster-source.ts';
-import { chartHelm, helmHome, one, renderer, watcherOf } from './chart-render.ts';
+import type { Config } from '../src/config/load.ts';
+import { podConfig } from './chart-pod-config.ts';
+import { chartHelm, helmHome, one, renderer } from './chart-render.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
 import { HELM_VERSION } from './helm.ts';
 
@@ -18,24 +18,7 @@ describe.skipIf(!haveHelm)(`the chart's container settings, read by the service 
   const { template } = renderer(helm!, helmHome());
 
   /** The pod's view: env resolved (fieldRef metadata.namespace = the release's), files mounted, in a cluster. */
-  async function configOf(values: object): Promise<Config> {
-    const objects = await template(values, 'release-ns');
-    const container = watcherOf(objects);
-    const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
-    for (const e of container.env) {
-      if (e.value !== undefined) env[e.name] = e.value;
-      else if ((e.valueFrom as { fieldRef?: { fieldPath: string } }).fieldRef?.fieldPath === 'metadata.namespace')
-        env[e.name] = 'release-ns';
-      else throw new Error(`env ${e.name}: a source this test does not resolve`);
-    }
-    const configMap = objects.find((o) => o.kind === 'ConfigMap');
-    const files: Record<string, string> = { [SERVICE_ACCOUNT_TOKEN_FILE]: 'token', [SERVICE_ACCOUNT_NAMESPACE_FILE]: 'release-ns' };
-    if (configMap !== undefined)
-      files['/etc/vmcp-watcher/config/config.yaml'] = (configMap['data'] as Record<string, string>)['config.yaml']!;
-    const result = loadConfig({ argv: container.args, env, readFile: (file) => files[file], homeDir: undefined });
-    if (result.action !== 'run') throw new Error(`loadConfig: ${result.action}`);
-    return result.config;
-  }
+  const configOf = async (values: object): Promise<Config> => podConfig(await template(values, 'release-ns'), 'release-ns');
 
   it('defaults: the three ports, the pod namespace, json logs, in-cluster', async () => {
     const config = await configOf({ group: 'engineering' });
