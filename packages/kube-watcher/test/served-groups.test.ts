@@ -74,6 +74,7 @@ function setup(maxGroups: number) {
   const queued: string[] = [];
   const changes: string[][] = [];
   let pushes = 0;
+  let groupSynced = 0;
   const namespaceBarrier = new InitialReconcileBarrier(clock, () => {});
   const late: { reconciler?: GroupsReconciler<string> } = {};
   const set = new ServedGroupSet({
@@ -89,6 +90,7 @@ function setup(maxGroups: number) {
       throw new Error('not used');
     },
     onChange: () => (pushes += 1),
+    onGroupSynced: () => (groupSynced += 1),
   });
   const base = kubernetesWatchPlan({ servedGroup: (g) => set.group(g) !== undefined });
   const plan = { kinds: [...base.kinds, set.watchedKind()], sources: base.sources };
@@ -143,6 +145,7 @@ function setup(maxGroups: number) {
     drain,
     namespaceBarrier,
     pushes: () => pushes,
+    groupSynced: () => groupSynced,
   };
 }
 
@@ -175,11 +178,15 @@ describe('ServedGroupSet', () => {
     t.mcpGroup('late');
     const late = t.set.group('late')!;
     expect(late.hasSynced()).toBe(false);
+    // The watcher's own readiness includes it: every served group synced.
+    expect(t.set.allSynced()).toBe(false);
     expect([...t.queued].sort()).toEqual(['s1', 's2']);
     // The names came from the group index, not from a scan of the source kinds.
     expect(t.scans).toEqual([]);
     await t.drain();
     expect(late.hasSynced()).toBe(true);
+    expect(t.set.allSynced()).toBe(true);
+    expect(t.groupSynced()).toBe(1);
     expect(
       late.registry
         .list()

@@ -187,17 +187,23 @@ describeIntegration('WatcherSet on a real API server', () => {
     await grantRead(b, serviceAccount);
     const kubeConfig = await serviceAccountKubeConfig(env.kubeConfig, a, 'vmcp');
 
-    const set = startSet({ kubeConfig, namespaces: [a, b, c], groups: ['eng'] });
+    const synced: string[] = [];
+    const metrics = (ns: string) => ({ cacheSynced: () => synced.push(ns) });
+    const set = startSet({ kubeConfig, namespaces: [a, b, c], groups: ['eng'], metrics });
     expect(await set.waitForCacheSync(undefined, 30_000)).toBe(true);
     expect(set.hasSynced()).toBe(true);
     const byNs = (ns: string) => set.status().namespaces.find((n) => n.namespace === ns)!;
     expect([byNs(a).access, byNs(b).access]).toEqual(['ok', 'ok']);
     const forbidden = await eventually(() => (byNs(c).access === 'forbidden' ? byNs(c) : undefined), 10_000, 'c reported');
     expect(forbidden.message).toMatch(new RegExp(`^watch [a-z]+(\\.toolhive\\.stacklok\\.dev)? in namespace "${c}": 403 Forbidden`));
-    for (const ns of [a, b]) expect(set.group(ns, 'eng')?.registry.get(`srv-${ns}`)?.baseUrl).toBe(`http://${ns}:8080`);
+    for (const ns of [a, b]) {
+      expect(set.group(ns, 'eng')?.hasSynced()).toBe(true);
+      expect(set.group(ns, 'eng')?.registry.get(`srv-${ns}`)?.baseUrl).toBe(`http://${ns}:8080`);
+    }
     expect(set.group(c, 'eng')?.hasSynced()).toBe(false);
     expect(set.group(c, 'eng')?.registry.count()).toBe(0);
     expect(set.status().groups.find((g) => g.namespace === c)?.synced).toBe(false);
+    expect(synced.sort()).toEqual([a, b].sort()); // each namespace's metrics are its own
 
     // Positive control: the same Role in the third namespace serves it, without a restart.
     await grantRead(c, serviceAccount);

@@ -5,11 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigMapResource, type KubeObject } from '@vmcp/api';
 import { KubeConfig } from '@kubernetes/client-node';
+import { silentLogger } from '@vmcp/core';
+import { FakeClock } from '@vmcp/core/testing';
+import { eventually } from '@vmcp/vitest-config/poll';
 import { KubeHttpClient } from '../src/client/index.ts';
 import { Informer, NamespaceDemux, type InformerSource } from '../src/informer/index.ts';
 import type { ReflectorStatus } from '../src/reflector/index.ts';
 import type { WatcherStatus } from '../src/watcher/types.ts';
 import { WatcherSet } from '../src/watcher-set/index.ts';
+import { ClusterFeed } from '../src/watcher-set/cluster-feed.ts';
 import { namespaceAccess } from '../src/watcher-set/namespace-access.ts';
 import { ServedNamespaces } from '../src/watcher-set/served-namespaces.ts';
 import { ScriptedApi, statusBody } from './helpers/scripted-api.ts';
@@ -115,6 +119,28 @@ describe('NamespaceDemux', () => {
     demux.apply('ADDED', o('late', 'n'));
     expect(seen).toEqual(['mid:add:m', 'late:add:n']);
     expect(demux.lastNamespace).toBe('late');
+  });
+
+  it('drops a store its droppable test lets go once a deletion or a relist emptied it', () => {
+    const client = new KubeHttpClient(kubeConfig());
+    const source: InformerSource = { status: () => fedStatus, run: () => Promise.resolve() };
+    const kept = new Set(['served']);
+    const demux = new NamespaceDemux<Informer>(
+      (namespace) => new Informer({ client, namespace, kind: 'ConfigMap', resource: ConfigMapResource, source }),
+      undefined,
+      (namespace, store) => store.size === 0 && !kept.has(namespace),
+    );
+    demux.startRelist();
+    for (const ns of ['gone', 'served', 'relisted']) demux.relistItem(o(ns, 'x'));
+    demux.endRelist('1');
+    demux.apply('DELETED', o('gone', 'x'));
+    demux.apply('DELETED', o('served', 'x'));
+    expect(demux.namespaces().sort()).toEqual(['relisted', 'served']);
+    demux.startRelist();
+    demux.endRelist('2'); // relisted/x vanished
+    expect(demux.namespaces()).toEqual(['served']);
+    // A namespace asked for again gets a fresh, synced store.
+    expect(demux.store('gone').hasSynced()).toBe(true);
   });
 
   it('a deletion in a namespace never seen creates no store; the tap still sees it', () => {
@@ -251,5 +277,66 @@ describe('WatcherSet on a server without ToolHive', () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+describe('WatcherSet in cluster mode without a ClusterRole', () => {
+  it('says which cluster-wide watch is forbidden (status and one warning), and is not ready', async () => {
+    const api = await ScriptedApi.start();
+    const clock = new FakeClock(0);
+    const lines: string[] = [];
+    const logger = {
+      debug: (m: string) => lines.push(`debug ${m}`),
+      info: (m: string) => lines.push(`info ${m}`),
+      warn: (m: string) => lines.push(`warn ${m}`),
+      error: (m: string) => lines.push(`error ${m}`),
+    };
+    try {
+      api.script = (_req, res) =>
+        res.writeHead(403, { 'content-type': 'application/json' }).end(statusBody(403, 'Forbidden', 'no ClusterRole'));
+      const set = new WatcherSet({
+        kubeConfig: api.kubeConfig(),
+        namespaces: 'all',
+        groups: ['g'],
+        discoverApiVersions: false,
+        clock,
+        logger,
+      });
+      const done = set.start();
+      await eventually(() => set.status().clusterWatches?.[0]?.reflector.lastError, 5000, 'error reported');
+      const [watch] = set.status().clusterWatches!;
+      expect(watch).toMatchObject({ kind: 'MCPGroup', resource: 'mcpgroups.toolhive.stacklok.dev', namespaces: 0 });
+      expect(watch!.reflector.lastError).toMatchObject({ status: 403 });
+      expect(watch!.reflector.lastError!.message).toMatch(/^watch mcpgroups\.toolhive\.stacklok\.dev in every namespace: 403 Forbidden/);
+      expect(api.watches().map((r) => r.path)).toContain('/apis/toolhive.stacklok.dev/v1beta1/mcpgroups');
+      await clock.advanceAsync(2000); // the retry fails the same way: logged at debug
+      await eventually(() => lines.some((l) => l.startsWith('debug watch mcpgroups')), 5000, 'repeat at debug');
+      expect(lines.filter((l) => l.startsWith('warn watch mcpgroups.toolhive.stacklok.dev in every namespace: 403'))).toHaveLength(1);
+      expect(set.hasSynced()).toBe(false);
+      expect(set.status().namespaces).toEqual([]);
+      await set.stop();
+      await done;
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('ClusterFeed', () => {
+  it('hands every namespace of a kind its own fed informer of one cluster-wide watch, and refuses a second shape of the kind', () => {
+    const client = new KubeHttpClient(kubeConfig());
+    const feed = new ClusterFeed({ client, clock: new FakeClock(0), logger: silentLogger, onFailed: () => {} });
+    const options = { client, kind: 'ConfigMap', resource: ConfigMapResource, metadataOnly: true };
+    const a = feed.informer({ ...options, namespace: 'a' });
+    const b = feed.informer({ ...options, namespace: 'b' });
+    expect(a).not.toBe(b);
+    expect(feed.informer({ ...options, namespace: 'a' })).toBe(a); // the same cache for the namespace's next consumer
+    expect(feed.watches().map((w) => [w.kind, w.resource, w.namespaces])).toEqual([['ConfigMap', 'configmaps', 2]]);
+    expect(() => feed.informer({ ...options, namespace: 'c', metadataOnly: false })).toThrow(
+      'kind ConfigMap is already fed cluster-wide with another shape (metadataOnly true, indexes []); every consumer of one feed must ask for the same',
+    );
+    expect(() => feed.tap('ConfigMap', ConfigMapResource, a)).toThrow(
+      'kind ConfigMap is already fed; tap it before any watcher asks for it',
+    );
   });
 });

@@ -24,11 +24,11 @@ interface Candidate<TType extends string> {
   group: string;
 }
 
+/** A winner that is not served, and why (with the error to throw when converting it failed). */
+type NotServed<TType extends string> = { kind: TType; backend: null; reason: ExclusionReason; error?: Error };
+
 /** What converting one group's winner gave. */
-type Outcome<TType extends string> =
-  | { kind: TType; backend: Backend }
-  | { kind: TType; backend: null; reason: ExclusionReason }
-  | { kind: TType; backend: null; reason: ExclusionReason; error: Error };
+type Outcome<TType extends string> = { kind: TType; backend: Backend } | NotServed<TType>;
 
 /**
  * Decides, for one backend name, whether and what each served group's registry serves, and keeps every registry in
@@ -229,22 +229,22 @@ export class GroupsReconciler<TType extends string = string> {
       const reason = candidates.length === 0 ? this.#notFound(name) : this.#outOfGroup(name, candidates, group);
       results.set(group, this.#removeFrom(group, name, reason));
     }
-    for (const [group, outcome] of outcomes) {
+    for (const [group, converted] of outcomes) {
       if (!this.#served.has(group)) continue;
-      if (outcome.backend !== null) {
-        const changed = this.#served.registry(group)!.upsert(outcome.backend);
-        this.#served.markServed(name, group);
-        results.set(group, { action: 'upsert', changed });
+      const { kind } = converted;
+      const written = converted.backend === null ? converted : this.#upsertInto(group, name, converted.backend, kind);
+      if ('changed' in written) {
+        results.set(group, { action: 'upsert', changed: written.changed });
         const shadowed = byGroup
           .get(group)!
           .slice(1)
           .map((c) => c.kind);
-        if (shadowed.length > 0) perGroup.set(group, { reason: nameConflict(name, outcome.kind, shadowed), kind: shadowed[0] });
+        if (shadowed.length > 0) perGroup.set(group, { reason: nameConflict(name, kind, shadowed), kind: shadowed[0] });
         continue;
       }
-      results.set(group, this.#removeFrom(group, name, outcome.reason));
-      perGroup.set(group, { reason: outcome.reason, kind: outcome.kind });
-      if ('error' in outcome) error ??= outcome.error;
+      results.set(group, this.#removeFrom(group, name, written.reason));
+      perGroup.set(group, { reason: written.reason, kind });
+      error ??= written.error;
     }
     const excluded = byGroup.size === 0 && candidates.length > 0;
     const decision: ExclusionDecision | undefined = excluded
@@ -252,6 +252,29 @@ export class GroupsReconciler<TType extends string = string> {
       : { perGroup };
     this.#observations.setExclusions(name, decision);
     return error === undefined ? { results, excluded } : { results, excluded, error };
+  }
+
+  /**
+   * Upserts a converted backend into `group`'s registry. A registry that refuses it (e.g. data that is not plain)
+   * makes it a conversion failure, as if the discoverer had thrown: removed, reported, retried.
+   */
+  #upsertInto(group: string, name: string, backend: Backend, kind: TType): { changed: boolean } | NotServed<TType> {
+    try {
+      const changed = this.#served.registry(group)!.upsert(backend);
+      this.#served.markServed(name, group);
+      return { changed };
+    } catch (caught) {
+      return this.#conversionFailure(name, kind, caught);
+    }
+  }
+
+  #conversionFailure(name: string, kind: TType, caught: unknown): NotServed<TType> {
+    const message = errorMessage(caught);
+    const reason: ExclusionReason = { code: 'conversion-error', message: `${kind} "${name}": ${message}` };
+    const error = new Error(`cannot convert ${kind} "${name}" in namespace "${this.namespace}" to a backend: ${message}`, {
+      cause: caught,
+    });
+    return { kind, backend: null, reason, error };
   }
 
   /** Converts `kind`'s object `name`; a conversion failure becomes an outcome carrying the error to throw. */
@@ -268,12 +291,7 @@ export class GroupsReconciler<TType extends string = string> {
     } catch (caught) {
       // Stopping is not a conversion failure: keep serving what we had.
       if (signal?.aborted === true) throw caught;
-      const message = errorMessage(caught);
-      const reason: ExclusionReason = { code: 'conversion-error', message: `${kind} "${name}": ${message}` };
-      const error = new Error(`cannot convert ${kind} "${name}" in namespace "${this.namespace}" to a backend: ${message}`, {
-        cause: caught,
-      });
-      return { kind, backend: null, reason, error };
+      return this.#conversionFailure(name, kind, caught);
     }
   }
 

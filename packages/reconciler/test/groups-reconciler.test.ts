@@ -151,6 +151,24 @@ describe('GroupsReconciler: one name in two groups', () => {
   });
 });
 
+describe('GroupsReconciler: a registry that refuses a backend', () => {
+  it('is a conversion failure of that group only: removed there, reported, thrown after the other writes', async () => {
+    const t = setup();
+    t.reader.set('Server', obj('x', 'a'));
+    t.reader.set('Proxy', obj('x', 'b'));
+    const refusing = t.registries.get('a')!;
+    refusing.upsert = () => {
+      throw new Error('backend x: metadata is not plain data');
+    };
+    await expect(t.reconciler.reconcile({ name: 'x' })).rejects.toThrow(
+      'cannot convert Server "x" in namespace "ns" to a backend: backend x: metadata is not plain data',
+    );
+    expect(t.ids('b')).toEqual(['x']);
+    expect(t.reconciler.servedIn('x')).toEqual(['b']);
+    expect(t.reconciler.exclusionOf('x', 'a')).toMatchObject({ kind: 'Server', reason: { code: 'conversion-error' } });
+  });
+});
+
 describe('GroupsReconciler: exclusions', () => {
   it('stores a name in no served group once, and every group projects that one record', async () => {
     const t = setup(['a', 'b', 'c']);

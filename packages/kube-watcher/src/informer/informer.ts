@@ -177,6 +177,11 @@ export class Informer<T extends KubeObject = KubeObject> implements ReflectorSto
     return { ...this.#source.status(), synced: this.#synced, objects: this.#store.size };
   }
 
+  /** The number of cached objects. */
+  get size(): number {
+    return this.#store.size;
+  }
+
   get(name: string): T | undefined {
     return this.#store.get(name);
   }

@@ -20,9 +20,23 @@ export class NamespaceDemux<S extends ReflectorStore = ReflectorStore> implement
   #listedAt: string | undefined;
   #lastNamespace: string | undefined;
 
-  constructor(newStore: (namespace: string) => S, tap?: ReflectorStore) {
+  /** Whether an empty store may be dropped (nobody reads it): namespace churn must not grow the demux forever. */
+  readonly #droppable: (namespace: string, store: S) => boolean;
+
+  /**
+   * @param droppable asked after a deletion or a relist about each store it may have emptied: true drops the store
+   *   (a later object or ask creates a fresh one). Default never.
+   */
+  constructor(newStore: (namespace: string) => S, tap?: ReflectorStore, droppable: (namespace: string, store: S) => boolean = () => false) {
     this.#newStore = newStore;
     this.#tap = tap;
+    this.#droppable = droppable;
+  }
+
+  /** Drops the store of `namespace` if the `droppable` test says so. */
+  dropIfUnused(namespace: string): void {
+    const store = this.#stores.get(namespace);
+    if (store !== undefined && this.#droppable(namespace, store)) this.#stores.delete(namespace);
   }
 
   /** The store of `namespace`, created (and brought to the demux's sync state) if it does not exist yet. */
@@ -70,6 +84,7 @@ export class NamespaceDemux<S extends ReflectorStore = ReflectorStore> implement
     this.#relisting = false;
     this.#listedAt = resourceVersion;
     for (const store of this.#stores.values()) store.endRelist(resourceVersion);
+    for (const namespace of [...this.#stores.keys()]) this.dropIfUnused(namespace);
     this.#tapCall((t) => t.endRelist(resourceVersion));
   }
 
@@ -83,7 +98,11 @@ export class NamespaceDemux<S extends ReflectorStore = ReflectorStore> implement
     const namespace = namespaceOf(object);
     this.#lastNamespace = namespace;
     // A deletion in a namespace never seen has nothing to remove: do not create a store for it.
-    if (type !== 'DELETED' || this.#stores.has(namespace)) this.store(namespace).apply(type, object);
+    if (type !== 'DELETED') this.store(namespace).apply(type, object);
+    else if (this.#stores.has(namespace)) {
+      this.store(namespace).apply(type, object);
+      this.dropIfUnused(namespace);
+    }
     this.#tapCall((t) => t.apply(type, object));
   }
 

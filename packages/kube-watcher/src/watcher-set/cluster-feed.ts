@@ -4,7 +4,7 @@
  * and reads them as it reads its own; the API server sees one watch per kind whatever the number of namespaces.
  */
 import type { ResourceDescriptor } from '@vmcp/api';
-import { callSafely, type Clock } from '@vmcp/core';
+import { callSafely, type Clock, type Logger } from '@vmcp/core';
 import { ALL_NAMESPACES } from '../client/list-watch.ts';
 import type { KubeHttpClient } from '../client/http.ts';
 import { Informer, type InformerErrorInfo, type InformerFeed, type InformerOptions } from '../informer/informer.ts';
@@ -33,10 +33,11 @@ class ClusterKind {
   readonly reflector: Reflector;
   readonly demux: NamespaceDemux<Informer>;
   readonly #consumers = new Map<string, Consumer>();
+  #lastError: string | undefined;
   /** The options every namespace's informer of this kind is built from (the first asker's; a tap's are minimal). */
   readonly #template: InformerOptions;
 
-  constructor(template: InformerOptions, tap: ReflectorStore | undefined, clock: Clock) {
+  constructor(template: InformerOptions, tap: ReflectorStore | undefined, clock: Clock, logger: Logger) {
     this.#template = template;
     const source = { status: () => this.reflector.status(), run: waitForAbort };
     this.demux = new NamespaceDemux<Informer>(
@@ -49,6 +50,8 @@ class ClusterKind {
           onError: (error, info) => this.#consumers.get(namespace)?.onError?.(error, info),
         }),
       tap,
+      // A namespace nobody serves whose last object went (deleted with its namespace, say) costs nothing.
+      (namespace, informer) => informer.size === 0 && !this.#consumers.has(namespace),
     );
     const r = template.reflector ?? {};
     this.reflector = new Reflector({
@@ -66,7 +69,10 @@ class ClusterKind {
       store: this.demux,
       // One cluster-wide failure is every consumer's failure: each namespace's watcher reports it (and decides, for
       // itself, whether a missing optional kind may be waited without).
-      onError: (error, info) => this.#eachConsumer((c) => c.onError?.(error, errorInfo(template.kind, info))),
+      onError: (error, info) => {
+        this.#log(logger, error, info.retryInMs);
+        this.#eachConsumer((c) => c.onError?.(error, errorInfo(template.kind, info)));
+      },
       // An event is its namespace's (counted once); a bookmark is counted once, by any consumer.
       onWatchEvent: (type) => {
         const consumer = type === 'BOOKMARK' ? this.#consumers.values().next().value : this.#consumers.get(this.demux.lastNamespace ?? '');
@@ -87,6 +93,16 @@ class ClusterKind {
   /** The namespace's consumer went away (its watcher stopped): its cache stays, its hooks go. */
   release(namespace: string): void {
     this.#consumers.delete(namespace);
+    this.demux.dropIfUnused(namespace);
+  }
+
+  /** Every failure of the cluster-wide watch is logged here once (a repeat at debug), consumers or not. */
+  #log(logger: Logger, error: Error, retryInMs: number): void {
+    const repeated = error.message === this.#lastError;
+    this.#lastError = error.message;
+    const fields = { kind: this.reflector.kind, retryInMs, namespaces: this.#consumers.size };
+    if (repeated) logger.debug(`${error.message}; retrying`, fields);
+    else logger.warn(`${error.message}; retrying in ${retryInMs} ms`, fields);
   }
 
   #checkSameShape(options: InformerOptions): void {
@@ -124,13 +140,15 @@ export class ClusterFeed implements InformerFeed {
   readonly #client: KubeHttpClient;
   readonly #clock: Clock;
   readonly #kinds = new Map<string, ClusterKind>();
+  readonly #logger: Logger;
   readonly #onFailed: (error: unknown) => void;
   #signal: AbortSignal | undefined;
 
-  /** @param onFailed a reflector stopped with an error it does not retry (a bug): the set fails. */
-  constructor(parts: { client: KubeHttpClient; clock: Clock; onFailed: (error: unknown) => void }) {
+  /** @param parts.onFailed a reflector stopped with an error it does not retry (a bug): the set fails. */
+  constructor(parts: { client: KubeHttpClient; clock: Clock; logger: Logger; onFailed: (error: unknown) => void }) {
     this.#client = parts.client;
     this.#clock = parts.clock;
+    this.#logger = parts.logger;
     this.#onFailed = parts.onFailed;
   }
 
@@ -171,7 +189,7 @@ export class ClusterFeed implements InformerFeed {
   #kind(options: InformerOptions, tap: ReflectorStore | undefined): ClusterKind {
     let kind = this.#kinds.get(options.kind);
     if (kind !== undefined) return kind;
-    kind = new ClusterKind(options, tap, this.#clock);
+    kind = new ClusterKind(options, tap, this.#clock, this.#logger);
     this.#kinds.set(options.kind, kind);
     if (this.#signal !== undefined) this.#run(kind);
     return kind;

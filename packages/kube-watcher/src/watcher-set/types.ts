@@ -21,8 +21,11 @@ export interface WatcherSetOptions {
   /** Under `groups: 'all'`: at most this many groups per namespace (the rest are reported, not served). Default 100. */
   maxGroups?: number;
   logger?: Logger;
-  /** Shared by every namespace's watcher. */
-  metrics?: WatcherMetrics;
+  /**
+   * The watchers' metrics hooks: one set shared by every namespace's watcher, or a function giving each namespace
+   * its own (to label them by namespace: a gauge such as `conflicts` is per namespace).
+   */
+  metrics?: WatcherMetrics | ((namespace: string) => WatcherMetrics);
   /** Concurrent reconciles per namespace. Default 4. */
   workers?: number;
   /** Time source of the set and of every watcher. Default `systemClock`. */

@@ -70,16 +70,15 @@ export class WatcherSet {
     this.#client = options.client ?? new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
     this.#syncWaiters = new SyncWaiters(this.#clock, () => this.hasSynced());
     if (options.namespaces === 'all') {
-      this.#feed = new ClusterFeed({ client: this.#client, clock: this.#clock, onFailed: (err) => this.#fail(err) });
+      this.#feed = new ClusterFeed({ client: this.#client, clock: this.#clock, logger: this.#logger, onFailed: (err) => this.#fail(err) });
       this.#served = new ServedNamespaces(options.groups, () => this.#followServedNamespaces());
     }
-    const { kubeConfig, logger, metrics, workers, clock, reflector, resyncPeriodMs, gracePeriodMs, cacheSyncTimeoutMs } = options;
+    const { kubeConfig, logger, workers, clock, reflector, resyncPeriodMs, gracePeriodMs, cacheSyncTimeoutMs } = options;
     this.#shared = {
       kubeConfig,
       client: this.#client,
       ...(this.#feed ? { informerFeed: this.#feed } : {}),
       ...(logger ? { logger } : {}),
-      ...(metrics ? { metrics } : {}),
       ...(workers !== undefined ? { workers } : {}),
       ...(clock ? { clock } : {}),
       ...(reflector ? { reflector } : {}),
@@ -250,7 +249,10 @@ export class WatcherSet {
 
   #serve(namespace: string): void {
     const { groups } = this.#options;
-    const watcher = new NamespaceWatcher(namespace, groups, this.#shared);
+    const { metrics } = this.#options;
+    const shared =
+      metrics === undefined ? this.#shared : { ...this.#shared, metrics: typeof metrics === 'function' ? metrics(namespace) : metrics };
+    const watcher = new NamespaceWatcher(namespace, groups, shared);
     const entry: { watcher: NamespaceWatcher; off: () => void; error?: Error } = {
       watcher,
       off: watcher.onChange(() => this.#notify()),

@@ -99,6 +99,7 @@ export class BackendWatcher {
       enqueue: (names) => this.#loop.enqueue(names),
       statusOf: (group) => (one !== undefined ? this.status() : this.#groupStatus(group)),
       onChange: () => this.#notifier.notify(),
+      onGroupSynced: () => this.#wakeIfSynced(),
     });
     this.plan = this.#planOf(mode, options.plan ?? undefined);
     const initial: (readonly [string, DynamicRegistry])[] = [];
@@ -211,10 +212,12 @@ export class BackendWatcher {
   /**
    * True once the watcher is ready: every informer has delivered its first full list (a `required: false` kind
    * whose CRD is not installed excepted; a forbidden kind always holds this false until the permission is granted)
-   * AND every backend name of the initial pass has completed one reconcile. Never false again afterwards.
+   * AND every backend name of the initial pass has completed one reconcile. For one group, never false again
+   * afterwards. For many groups, also every served group is synced: a group that appears later under `'all'` holds
+   * this false until each name referencing it has completed one reconcile (any outcome, so it cannot hold it long).
    */
   hasSynced(): boolean {
-    return this.#loop.barrier.passed;
+    return this.#loop.barrier.passed && this.#groups.allSynced();
   }
 
   /**
@@ -257,6 +260,7 @@ export class BackendWatcher {
     const served = this.#groups.groups();
     return projectStatus({
       ...this.#statusBase(),
+      synced: this.hasSynced(),
       groupRef: this.groupRef,
       group: '',
       barrier: this.#loop.barrier,
@@ -337,8 +341,13 @@ export class BackendWatcher {
     const fields = { ...this.#where, ms, names: this.#loop.barrier.progress().total, backends: this.#groups.totals().count() };
     this.#logger.info('initial reconcile done, ready', fields);
     this.#metric((m) => m.initialReconcile?.(ms));
-    this.#syncWaiters.wakeAll();
+    this.#wakeIfSynced();
     this.#notifier.notify();
+  }
+
+  /** Waiters of `waitForCacheSync` resolve `true` only when everything is synced, never on a partial sync. */
+  #wakeIfSynced(): void {
+    if (this.hasSynced()) this.#syncWaiters.wakeAll();
   }
 
   #setState(state: State): void {

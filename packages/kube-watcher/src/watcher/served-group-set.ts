@@ -4,9 +4,8 @@
  * (each MCPGroup event asks the cache whether the group exists now), and caps the served groups at `maxGroups`.
  *
  * A group served when the caches synced is synced with the namespace's initial pass (its names are part of that
- * pass). A group that appears later gets a barrier of its own over the names that reference it then; the watcher's
- * own readiness does not go back to false for it (one new team's group must not take every other group's readiness
- * down), while that group's `hasSynced()` stays false until its names were reconciled once.
+ * pass). A group that appears later gets a barrier of its own over the names that reference it then; the watcher is
+ * synced only once every such barrier has passed too.
  */
 import { MCPGroupResource, type KubeObject } from '@vmcp/api';
 import { Emitter, type Clock, type Logger } from '@vmcp/core';
@@ -32,6 +31,8 @@ export interface ServedGroupSetParts {
   statusOf: (group: string) => WatcherStatus;
   /** The served set changed (a status push). */
   onChange: () => void;
+  /** A group that appeared late passed its barrier. */
+  onGroupSynced: () => void;
 }
 
 /** One per many-groups watcher. */
@@ -120,6 +121,11 @@ export class ServedGroupSet {
     return [...this.#overLimit].sort();
   }
 
+  /** Every group that appeared after the initial pass began has passed its own barrier. O(1). */
+  allSynced(): boolean {
+    return this.#pendingLate.size === 0;
+  }
+
   /** The barrier of `group`'s `synced`: its own when it appeared late, else the namespace's. */
   barrierOf(group: string): InitialReconcileBarrier {
     return this.#lateBarriers.get(group) ?? this.#parts.namespaceBarrier();
@@ -187,6 +193,7 @@ export class ServedGroupSet {
       const barrier = new InitialReconcileBarrier(this.#parts.clock, () => {
         this.#pendingLate.delete(barrier);
         this.#parts.logger.info('group synced', { namespace: this.#parts.namespace, group: name, names: names.size });
+        this.#parts.onGroupSynced();
         this.#parts.onChange();
       });
       this.#lateBarriers.set(name, barrier);

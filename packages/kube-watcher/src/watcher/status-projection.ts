@@ -38,6 +38,8 @@ export interface ProjectionInput {
   discoveryError: string | undefined;
   servedVersions: readonly string[] | undefined;
   kinds: readonly ProjectedKind[];
+  /** `synced` when it is more than the barrier's pass (a many-groups watcher: its late groups too). */
+  synced?: boolean;
   /** The barrier whose pass is this status's `synced` (the namespace's, or a later group's own). */
   barrier: Pick<InitialReconcileBarrier, 'progress' | 'pendingNames'>;
   /** The exclusions this status shows (one group's projection, or the names in no served group). */
@@ -94,7 +96,7 @@ export function projectStatus(p: ProjectionInput): WatcherStatus {
     groupRef: p.groupRef,
     group: p.group,
     state: p.state,
-    synced: barrier.passed,
+    synced: p.synced ?? barrier.passed,
     cachesSynced: p.cachesSynced,
     initialReconcile: { ...barrier, pendingNames: p.barrier.pendingNames(PENDING_NAMES_SHOWN) },
     ...(p.readyAt !== undefined ? { syncedAt: p.readyAt } : {}),
