@@ -8,6 +8,8 @@ import type { DynamicRegistry } from '@vmcp/registry';
 import { NO_CONFIG_WARNINGS, type ConfigWarningSource } from './cluster/config-warnings.ts';
 import type { ServiceWatcher } from './cluster/service-watcher.ts';
 import { watcherRun } from './cluster/watcher-run.ts';
+import { parseGroupRef } from '@vmcp/reconciler';
+import { singleGroupDirectory } from './groups/directory.ts';
 import { ChangeLog } from './http/change-log.ts';
 import type { ServiceContext } from './http/context.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
@@ -26,17 +28,11 @@ import { SERVICE_VERSION } from './version.ts';
 export { SERVICE_VERSION };
 export { ListenerError, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
 
-/** Options of {@link createService}. */
-export interface ServiceOptions {
-  registry: DynamicRegistry;
-  namespace: string;
-  groupRef: string;
+/** What every service takes, whatever it serves (one group here, several in `group-service.ts`). */
+export interface ServiceBaseOptions {
   logger: Logger;
-  /** Build the watcher once the metrics exist (its hooks are bound to them). Absent = static mode. */
-  watcher?: (metrics: ServiceMetrics) => ServiceWatcher;
-  /** Probable misconfigurations to show (cluster/config-warnings.ts), given the watcher. Default: none. */
-  configWarnings?: (watcher: ServiceWatcher | undefined) => ConfigWarningSource;
   readinessTimeoutMs?: number;
+  /** Concurrent event-stream clients (of each group). Default 100. */
   maxSseClients?: number;
   sseHeartbeatMs?: number;
   sseBufferSize?: number;
@@ -50,6 +46,17 @@ export interface ServiceOptions {
   httpLimits?: Partial<HttpLimits>;
   /** Serve the API port over HTTPS with this pair (reloaded when it changes). Probes and metrics stay plain. */
   tls?: TlsSettings | undefined;
+}
+
+/** Options of {@link createService}. */
+export interface ServiceOptions extends ServiceBaseOptions {
+  registry: DynamicRegistry;
+  namespace: string;
+  groupRef: string;
+  /** Build the watcher once the metrics exist (its hooks are bound to them). Absent = static mode. */
+  watcher?: (metrics: ServiceMetrics) => ServiceWatcher;
+  /** Probable misconfigurations to show (cluster/config-warnings.ts), given the watcher. Default: none. */
+  configWarnings?: (watcher: ServiceWatcher | undefined) => ConfigWarningSource;
   /** The Kubernetes access check: the feed (`--feed`) and/or the public routes (`--auth-public`). */
   access?: ApiAccessOptions | undefined;
 }
@@ -90,6 +97,17 @@ export function createService(options: ServiceOptions): Service {
   const holder: { watcher?: ServiceWatcher; warnings: ConfigWarningSource } = { warnings: NO_CONFIG_WARNINGS };
   const metrics = createMetrics({
     registry,
+    groups: {
+      groups: () => [
+        {
+          namespace: options.namespace,
+          group: parseGroupRef(options.groupRef, options.namespace).name,
+          registry,
+          synced: () => holder.watcher?.hasSynced() ?? true,
+          status: () => holder.watcher?.status(),
+        },
+      ],
+    },
     watcherStatus: () => holder.watcher?.status(),
     sseClients: () => hub.clientCount,
     configWarnings: () => holder.warnings.current(),
@@ -119,6 +137,7 @@ export function createService(options: ServiceOptions): Service {
   const servers = new ServerSet(
     createServers(context, options.metricsServer ?? true, {
       ...(access === undefined ? {} : { routes: (table) => access.routes(table, probePaths) }),
+      directory: singleGroupDirectory(context, () => access?.feed),
       tls: options.tls,
     }),
     logger,

@@ -15,6 +15,8 @@ import type { LogFormat } from './config/parsers.ts';
 import { USAGE } from './config/usage.ts';
 import { createLogger, formatLine, type Logger } from './observe/logger.ts';
 import { ListenError, startAgainstCluster } from './run.ts';
+import { startSetAgainstCluster } from './run-set.ts';
+import { createKubeWatcherSet } from './cluster/kube-watcher-set.ts';
 import { installSignalHandlers } from './shutdown.ts';
 import { SERVICE_VERSION } from './version.ts';
 
@@ -38,13 +40,17 @@ function fail(format: LogFormat, message: string, exitCode: number): number {
 async function runCluster(config: Config, logger: Logger): Promise<void> {
   const kubeConfig = loadKubeConfig(config.cluster);
   logger.info('starting', {
-    namespace: config.namespace,
-    group: config.groupRef,
+    namespace: config.watch?.namespaces === 'all' ? '(all)' : config.namespace,
+    group: config.watch?.groups === 'all' ? '(all)' : config.groupRef,
     cluster: config.cluster.kind === 'in-cluster' ? 'in-cluster' : config.cluster.from,
     // Through the one URL-display rule: a kubeconfig may put credentials in the server URL.
     server: publicUrl(kubeConfig.getCurrentCluster()?.server ?? ''),
   });
-  const running = await startAgainstCluster(config, kubeConfig, logger);
+  const { watch } = config;
+  const running =
+    watch === undefined
+      ? await startAgainstCluster(config, kubeConfig, logger)
+      : await startSetAgainstCluster({ ...config, watch }, kubeConfig, logger, createKubeWatcherSet);
   logger.info('serving', { url: running.url, probes: running.probesUrl, metrics: running.metricsUrl ?? 'off' });
   installSignalHandlers({ logger, shutdown: () => running.service.shutdown() });
 }

@@ -4,8 +4,12 @@
  * @packageDocumentation
  */
 export { createService, ListenerError, SERVICE_VERSION, type Service, type ServiceOptions } from './app.ts';
+export { createGroupService, type GroupService, type GroupServiceOptions } from './group-service.ts';
+export type { GroupDirectory, GroupEntry, NamespaceEntry } from './groups/directory.ts';
+export type { GroupListResponse, GroupRow } from './http/routes/groups.ts';
+export type { ExcludedListResponse } from './http/routes/excluded.ts';
 export { ConfigError } from './config/error.ts';
-export { loadConfig, type Config, type ConfigInputs, type LoadResult } from './config/load.ts';
+export { loadConfig, type Config, type ConfigInputs, type LoadResult, type WatchTargets } from './config/load.ts';
 export { parseListen, type ListenAddress, type LogFormat, type LogLevel } from './config/parsers.ts';
 export { SETTINGS } from './config/settings.ts';
 export { USAGE } from './config/usage.ts';
@@ -13,7 +17,14 @@ export { CONFIG_WARNING_CODES, type ConfigWarning, type ConfigWarningSource } fr
 export { checkCluster, ClusterUnavailableError } from './cluster/preflight.ts';
 export { createKubeWatcher } from './cluster/kube-watcher.ts';
 export { loadKubeConfig } from './cluster/kubeconfig.ts';
-export type { ServiceWatcher } from './cluster/service-watcher.ts';
+export type {
+  ServiceGroup,
+  ServiceGroupSummary,
+  ServiceNamespaceStatus,
+  ServiceWatcher,
+  ServiceWatcherSet,
+  ServiceWatcherSetStatus,
+} from './cluster/service-watcher.ts';
 export { apiRoutes, createHttpServer, createServers } from './http/server.ts';
 export type { ServiceContext } from './http/context.ts';
 export { buildStatus, type StatusResponse } from './http/routes/status.ts';

@@ -3,11 +3,11 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '@vmcp/core';
 import { createDynamicRegistry } from '@vmcp/registry';
-import { createService, ListenerError, type BoundAddresses, type Service } from './app.ts';
+import { createService, ListenerError, type BoundAddresses, type Service, type ServiceAddresses } from './app.ts';
 import { KubeHttpClient } from '@vmcp/kube-watcher';
 import { parseGroupRef } from '@vmcp/reconciler';
 import { ConfigChecker } from './cluster/config-checker.ts';
-import { kubeReviews } from './feed/kube-reviews.ts';
+import { kubeReviews, type Reviews } from './feed/kube-reviews.ts';
 import { createKubeWatcher } from './cluster/kube-watcher.ts';
 import { checkCluster } from './cluster/preflight.ts';
 import { ConfigError } from './config/error.ts';
@@ -32,7 +32,8 @@ export interface RunningService {
   metricsUrl: string | undefined;
 }
 
-function urlOf(address: AddressInfo, scheme = 'http'): string {
+/** The URL shown for a bound address (`localhost` for every interface). */
+export function urlOf(address: AddressInfo, scheme = 'http'): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const shown = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
   return `${scheme}://${shown}:${address.port}/`;
@@ -76,8 +77,7 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
     access:
       config.feed || config.authPublic
         ? {
-            // The service's own identity asks: it needs system:auth-delegator (create tokenreviews, subjectaccessreviews).
-            reviews: kubeReviews(new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/access-review' })),
+            reviews: serviceReviews(kubeConfig),
             audiences: config.authAudiences,
             feed: config.feed,
             authPublic: config.authPublic,
@@ -93,9 +93,37 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
         logger: logger.child({ component: 'config-check' }),
       }),
   });
-  let bound: BoundAddresses;
+  return listenAndStart(service, config);
+}
+
+/** Listens (see {@link listenOrExplain}), starts the watcher, and says where each port is. */
+export async function listenAndStart<S extends ListeningService & { startWatcher(): void }>(
+  service: S,
+  config: Config,
+): Promise<{ service: S; url: string; probesUrl: string; metricsUrl: string | undefined }> {
+  const bound = await listenOrExplain(service, config);
+  service.startWatcher();
+  return {
+    service,
+    url: urlOf(bound.api, config.tls === undefined ? 'http' : 'https'),
+    probesUrl: urlOf(bound.probes),
+    metricsUrl: bound.metrics === undefined ? undefined : urlOf(bound.metrics),
+  };
+}
+
+/** What listens: a service of one group or of several. */
+interface ListeningService {
+  listen(addresses: ServiceAddresses): Promise<BoundAddresses>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Listens on the configured addresses; a listener that cannot bind shuts the service down and becomes one
+ * {@link ListenError} naming its setting.
+ */
+export async function listenOrExplain(service: ListeningService, config: Config): Promise<BoundAddresses> {
   try {
-    bound = await service.listen({ api: config.listen, probes: config.probeListen, metrics: config.metricsListen });
+    return await service.listen({ api: config.listen, probes: config.probeListen, metrics: config.metricsListen });
   } catch (error) {
     await service.shutdown();
     if (!(error instanceof ListenerError)) throw error;
@@ -106,11 +134,9 @@ export async function startAgainstCluster(config: Config, kubeConfig: KubeConfig
       `invalid configuration: --${setting?.flag ?? error.listener}: cannot listen on ${where}: ${error.code ?? errorMessage(error.cause)}`,
     );
   }
-  service.startWatcher();
-  return {
-    service,
-    url: urlOf(bound.api, config.tls === undefined ? 'http' : 'https'),
-    probesUrl: urlOf(bound.probes),
-    metricsUrl: bound.metrics === undefined ? undefined : urlOf(bound.metrics),
-  };
+}
+
+/** The access reviews, asked by the service's own identity: it needs system:auth-delegator. */
+export function serviceReviews(kubeConfig: KubeConfig): Reviews {
+  return kubeReviews(new KubeHttpClient(kubeConfig, { userAgent: 'vmcp-watcher/access-review' }));
 }

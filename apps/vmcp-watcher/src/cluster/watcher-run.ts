@@ -18,7 +18,11 @@ export interface WatcherRun {
 }
 
 /** Prepares the run of `watcher` (undefined = static mode: `done` resolves at `start`). */
-export function watcherRun(watcher: ServiceWatcher | undefined, registry: DynamicRegistry, logger: Logger): WatcherRun {
+export function watcherRun(
+  watcher: ServiceWatcher | undefined,
+  registry: Pick<DynamicRegistry, 'count' | 'version'>,
+  logger: Logger,
+): WatcherRun {
   let resolveDone: (value: Error | undefined) => void = () => undefined;
   const done = new Promise<Error | undefined>((resolve) => (resolveDone = resolve));
   let started = false;

@@ -7,16 +7,26 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '@vmcp/core';
 import { findClusterSource, NO_CLUSTER_HINT, SERVICE_ACCOUNT_NAMESPACE_FILE, type ClusterSource } from './cluster-source.ts';
 import { ConfigError, type Sourced } from './error.ts';
-import { checkGroupRef, checkNamespace, type ListenAddress, type LogFormat, type LogLevel } from './parsers.ts';
+import { checkGroupRef, checkNamespace, checkObjectName, type ListenAddress, type LogFormat, type LogLevel } from './parsers.ts';
 import { PARSE_ARGS_OPTIONS, SETTINGS, type Setting } from './settings.ts';
 import { readVmcpConfigFile } from './vmcp-config-file.ts';
 
 /** The validated configuration the service starts with. */
 export interface Config {
   cluster: ClusterSource;
+  /** The one namespace watched; with `watch` set, the namespaces as given (`a,b`), or `''` for every namespace. */
   namespace: string;
-  /** `name` or `namespace/name` (the namespace part equals `namespace`). */
+  /**
+   * `name` or `namespace/name` (the namespace part equals `namespace`); with `watch` set, the groups as given
+   * (`a,b`), or `''` for every group.
+   */
   groupRef: string;
+  /**
+   * Set when more than one group, more than one namespace, `--all-groups` or `--all-namespaces` is asked for (the
+   * service then runs a WatcherSet and serves per-group paths); undefined for one group of one namespace (today's
+   * one-group watcher, and today's paths).
+   */
+  watch?: WatchTargets | undefined;
   /** The API, the status page and the event stream. */
   listen: ListenAddress;
   /** `/healthz`, `/readyz`, `/livez`. */
@@ -41,6 +51,16 @@ export interface Config {
   authAudiences: string[];
   /** The access check on the public endpoints too (needs `tls`). */
   authPublic: boolean;
+}
+
+/** The namespaces and groups of a service that serves more than one group (or follows them). */
+export interface WatchTargets {
+  /** Namespace names, or every namespace (`--all-namespaces`). */
+  namespaces: readonly string[] | 'all';
+  /** Group names (plain names, in each namespace), or every MCPGroup (`--all-groups`). */
+  groups: readonly string[] | 'all';
+  /** Most groups served per namespace under `'all'`. */
+  maxGroups: number;
 }
 
 /** What {@link loadConfig} reads from the outside world. Tests pass fakes. */
@@ -138,6 +158,95 @@ function clusterOf(flags: Flags, inputs: ConfigInputs): ClusterSource | undefine
   return findClusterSource(raw(SETTINGS.kubeconfig, flags, inputs.env), typeof context === 'string' ? context : undefined, inputs);
 }
 
+/** A comma-separated list from one setting; an empty item is an error naming the setting. */
+function listOf(setting: Sourced<string>, what: string): string[] {
+  const items = setting.value.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) {
+    throw new ConfigError(setting.setting, `"${setting.value}" has an empty item; give ${what} separated by commas, e.g. a,b`);
+  }
+  return [...new Set(items)];
+}
+
+/** `--namespace a,b` or `--all-namespaces` (not both); in a pod the pod's namespace by default. */
+function namespacesOf(flags: Flags, inputs: ConfigInputs, cluster: ClusterSource): string[] | 'all' {
+  const all = enabled(SETTINGS.allNamespaces, flags, inputs.env);
+  let given = raw(SETTINGS.namespace, flags, inputs.env);
+  if (all && given !== undefined) {
+    throw new ConfigError(
+      `--${SETTINGS.allNamespaces.flag}`,
+      `cannot be combined with ${given.setting} (a namespace list): give one or the other`,
+    );
+  }
+  if (all) return 'all';
+  if (given === undefined && cluster.kind === 'in-cluster') {
+    const fromPod = inputs.readFile(SERVICE_ACCOUNT_NAMESPACE_FILE)?.trim();
+    if (fromPod !== undefined && fromPod !== '') given = { value: fromPod, setting: SERVICE_ACCOUNT_NAMESPACE_FILE };
+  }
+  if (given === undefined) {
+    throw new ConfigError('--namespace', 'is required (or set VMCP_NAMESPACE, or --all-namespaces); it names the namespace to watch');
+  }
+  const setting = given.setting;
+  return listOf(given, 'namespaces').map((value) => checkNamespace({ value, setting }));
+}
+
+/** `--group a,b` or `--all-groups` (not both); else the `--config` file's groupRef. */
+function groupsOf(flags: Flags, env: ConfigInputs['env'], fileGroup: Sourced<string> | undefined): Sourced<string[]> | 'all' {
+  const all = enabled(SETTINGS.allGroups, flags, env);
+  const given = raw(SETTINGS.group, flags, env);
+  if (all && given !== undefined) {
+    throw new ConfigError(`--${SETTINGS.allGroups.flag}`, `cannot be combined with ${given.setting} (a group list): give one or the other`);
+  }
+  if (all) return 'all';
+  const setting = given ?? fileGroup;
+  if (setting === undefined) {
+    throw new ConfigError(
+      '--group',
+      'is required (or set VMCP_GROUP, or groupRef in the --config file, or --all-groups); it names the MCPGroup to serve',
+    );
+  }
+  return { value: listOf(setting, 'groups'), setting: setting.setting };
+}
+
+/**
+ * What to watch: one group of one namespace (today's mode: `watch` undefined), or the namespaces and groups of a
+ * WatcherSet. A `namespace/name` group is accepted with one namespace only (it must name that namespace).
+ */
+function watchTargets(
+  flags: Flags,
+  inputs: ConfigInputs,
+  cluster: ClusterSource,
+  fileGroup: string | undefined,
+  configSetting: Sourced<string> | undefined,
+): Pick<Config, 'namespace' | 'groupRef' | 'watch'> {
+  const namespaces = namespacesOf(flags, inputs, cluster);
+  const fromFile =
+    fileGroup === undefined || configSetting === undefined
+      ? undefined
+      : { value: fileGroup, setting: `${configSetting.setting} (${configSetting.value}) groupRef` };
+  const groups = groupsOf(flags, inputs.env, fromFile);
+  const maxGroups = required(SETTINGS.maxGroups, flags, inputs.env);
+  const one = namespaces !== 'all' && namespaces.length === 1 ? namespaces[0] : undefined;
+  if (one !== undefined && groups !== 'all' && groups.value.length === 1) {
+    return { namespace: one, groupRef: checkGroupRef({ value: groups.value[0] ?? '', setting: groups.setting }, one), watch: undefined };
+  }
+  const names =
+    groups === 'all'
+      ? 'all'
+      : groups.value.map((value) => {
+          const ref = { value, setting: groups.setting };
+          if (one !== undefined) return checkGroupRef(ref, one).split('/').at(-1) ?? value;
+          if (value.includes('/')) {
+            throw new ConfigError(groups.setting, `"${value}": namespace/name is accepted with one namespace only; name the group alone`);
+          }
+          return checkObjectName(ref, 'group');
+        });
+  return {
+    namespace: namespaces === 'all' ? '' : namespaces.join(','),
+    groupRef: names === 'all' ? '' : names.join(','),
+    watch: { namespaces, groups: names, maxGroups },
+  };
+}
+
 /**
  * Reads and validates the configuration. Throws {@link ConfigError} (one message naming the setting) for anything
  * invalid or missing; never logs.
@@ -156,31 +265,23 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
   const fileGroup =
     configSetting === undefined ? undefined : readVmcpConfigFile(configSetting.setting, configSetting.value, inputs.readFile);
 
-  let namespaceSetting = raw(SETTINGS.namespace, flags, env);
-  if (namespaceSetting === undefined && cluster.kind === 'in-cluster') {
-    const fromPod = inputs.readFile(SERVICE_ACCOUNT_NAMESPACE_FILE)?.trim();
-    if (fromPod !== undefined && fromPod !== '') namespaceSetting = { value: fromPod, setting: SERVICE_ACCOUNT_NAMESPACE_FILE };
+  const { namespace, groupRef, watch } = watchTargets(flags, inputs, cluster, fileGroup, configSetting);
+  const access = tlsSettings(flags, env);
+  if (watch !== undefined && access.authPublic) {
+    // The public check asks `get mcpgroups <group>`; the page and /api/v1/groups span every group, so no one
+    // attribute guards them. Refused rather than guarded by a guess.
+    throw new ConfigError(
+      `--${SETTINGS.authPublic.flag}`,
+      'guards the public API of one group; with several groups or namespaces it is not supported (the feed is: each group path asks for that group)',
+    );
   }
-  if (namespaceSetting === undefined) {
-    throw new ConfigError('--namespace', 'is required (or set VMCP_NAMESPACE); it names the namespace to watch');
-  }
-  const namespace = checkNamespace(namespaceSetting);
-
-  let groupSetting = raw(SETTINGS.group, flags, env);
-  if (groupSetting === undefined && fileGroup !== undefined && configSetting !== undefined) {
-    groupSetting = { value: fileGroup, setting: `${configSetting.setting} (${configSetting.value}) groupRef` };
-  }
-  if (groupSetting === undefined) {
-    throw new ConfigError('--group', 'is required (or set VMCP_GROUP, or groupRef in the --config file); it names the MCPGroup to serve');
-  }
-  const groupRef = checkGroupRef(groupSetting, namespace);
-
   return {
     action: 'run',
     config: {
       cluster,
       namespace,
       groupRef,
+      watch,
       listen: required(SETTINGS.listen, flags, env),
       probeListen: required(SETTINGS.probeListen, flags, env),
       metricsListen: value(SETTINGS.metricsListen, flags, env),
@@ -190,7 +291,7 @@ export function loadConfig(inputs: ConfigInputs): LoadResult {
       maxSseClients: required(SETTINGS.maxSseClients, flags, env),
       readinessTimeoutMs: required(SETTINGS.readinessTimeoutMs, flags, env),
       configFile: configSetting?.value,
-      ...tlsSettings(flags, env),
+      ...access,
     },
   };
 }

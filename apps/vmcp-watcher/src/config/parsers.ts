@@ -3,7 +3,7 @@
  * into the typed value, or throws a {@link ConfigError} that names the setting and the accepted form.
  */
 import { errorMessage } from '@vmcp/core';
-import { parseGroupRef, validateNamespace } from '@vmcp/reconciler';
+import { isValidObjectName, parseGroupRef, validateNamespace } from '@vmcp/reconciler';
 import { ConfigError, type Sourced } from './error.ts';
 
 /** Turns a setting's text into its value. */
@@ -116,6 +116,17 @@ export function checkGroupRef(value: Sourced<string>, namespace: string): string
     parseGroupRef(value.value, namespace);
   } catch (error) {
     throw new ConfigError(value.setting, errorMessage(error));
+  }
+  return value.value;
+}
+
+/** A Kubernetes object name (DNS-1123 subdomain); `what` names the object in the error. */
+export function checkObjectName(value: Sourced<string>, what: string): string {
+  if (!isValidObjectName(value.value)) {
+    throw new ConfigError(
+      value.setting,
+      `${what} "${value.value}" is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)`,
+    );
   }
   return value.value;
 }

@@ -16,7 +16,8 @@ import { sendRefusal } from './refusal.ts';
 
 /** Options of {@link createAccessCheck}. */
 export interface AccessCheckOptions {
-  context: ServiceContext;
+  /** The service's logger and metrics; `namespace` and `groupRef` name today's one group (a set has none). */
+  context: Pick<ServiceContext, 'logger' | 'metrics'> & Partial<Pick<ServiceContext, 'namespace' | 'groupRef'>>;
   reviews: Reviews;
   /** Token audiences (any one). */
   audiences: readonly string[];
@@ -29,10 +30,12 @@ export interface AccessCheckOptions {
 /** The access check of one service. */
 export interface AccessCheck {
   readonly authorizer: FeedAuthorizer;
-  /** `get mcpgroups/backends <group>` in the watched namespace: what the feed asks. */
-  readonly feedAttributes: ResourceAttributes;
-  /** `get mcpgroups <group>` in the watched namespace: what `--auth-public` asks. */
-  readonly publicAttributes: ResourceAttributes;
+  /** `get mcpgroups/backends <group>` in the watched namespace: what the feed asks (undefined for a set). */
+  readonly feedAttributes: ResourceAttributes | undefined;
+  /** `get mcpgroups <group>` in the watched namespace: what `--auth-public` asks (undefined for a set). */
+  readonly publicAttributes: ResourceAttributes | undefined;
+  /** `get mcpgroups <group>` in `namespace`, or with `subresource` (`backends`: what a group's feed asks). */
+  attributesOf(namespace: string, group: string, subresource?: string): ResourceAttributes;
   /** `route`, answered only when the caller's token is allowed `attributes` (else 401/403/503 with the cause). */
   guard(attributes: ResourceAttributes, route: Route): Route;
   /** Every route of `table` but those of `open` behind the public attribute; an unknown path too (then 404). */
@@ -55,14 +58,20 @@ export function createAccessCheck(options: AccessCheckOptions): AccessCheck {
     logger,
     onRefused: (code, cause) => metrics.refused(code, cause),
   });
-  const publicAttributes: ResourceAttributes = {
-    namespace: ctx.namespace,
+  const attributesOf = (namespace: string, group: string, subresource?: string): ResourceAttributes => ({
+    namespace,
     verb: 'get',
     group: 'toolhive.stacklok.dev',
     resource: 'mcpgroups',
-    name: parseGroupRef(ctx.groupRef, ctx.namespace).name,
-  };
-  const feedAttributes: ResourceAttributes = { ...publicAttributes, subresource: 'backends' };
+    name: group,
+    ...(subresource === undefined ? {} : { subresource }),
+  });
+  const one =
+    ctx.namespace === undefined || ctx.groupRef === undefined
+      ? undefined
+      : { namespace: ctx.namespace, group: parseGroupRef(ctx.groupRef, ctx.namespace).name };
+  const publicAttributes = one === undefined ? undefined : attributesOf(one.namespace, one.group);
+  const feedAttributes = one === undefined ? undefined : attributesOf(one.namespace, one.group, 'backends');
 
   const guard =
     (attributes: ResourceAttributes, route: Route): Route =>
@@ -76,6 +85,7 @@ export function createAccessCheck(options: AccessCheckOptions): AccessCheck {
     };
 
   const guardTable = (table: RouteTable, open: ReadonlySet<string>): RouteTable => {
+    if (publicAttributes === undefined) throw new Error('the public access check needs the one group it guards');
     const exact = Object.fromEntries(
       Object.entries(table.exact).map(([path, route]) => [path, open.has(path) ? route : guard(publicAttributes, route)]),
     );
@@ -97,5 +107,5 @@ export function createAccessCheck(options: AccessCheckOptions): AccessCheck {
     };
   };
 
-  return { authorizer, feedAttributes, publicAttributes, guard, guardTable };
+  return { authorizer, feedAttributes, publicAttributes, attributesOf, guard, guardTable };
 }

@@ -11,6 +11,7 @@
  * client drop the backends not listed yet (a watcher restart or a new replica must cause no churn).
  */
 import type { Backend } from '@vmcp/registry';
+import { parseGroupRef } from '@vmcp/reconciler';
 import type { ServiceContext } from '../http/context.ts';
 import { jsonArray, writePieces } from '../http/json-stream.ts';
 import { cutPage, parsePageRequest } from '../http/paging.ts';
@@ -139,11 +140,13 @@ export function createFeed(options: FeedOptions): Feed {
   };
 
   const { access } = options;
+  // The access review names this group and its namespace (a set has a feed per group).
+  const attributes = access.attributesOf(ctx.namespace, parseGroupRef(ctx.groupRef, ctx.namespace).name, 'backends');
   return {
     hub,
     routes: {
-      [FEED_EVENTS_PATH]: access.guard(access.feedAttributes, synced(stream)),
-      [FEED_BACKENDS_PATH]: access.guard(access.feedAttributes, synced(snapshot)),
+      [FEED_EVENTS_PATH]: access.guard(attributes, synced(stream)),
+      [FEED_BACKENDS_PATH]: access.guard(attributes, synced(snapshot)),
     },
     close: () => hub.close(),
   };

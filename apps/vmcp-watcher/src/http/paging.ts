@@ -60,27 +60,38 @@ export function parsePageRequest(url: URL, limits: HttpLimits): PageRequest | { 
   return { limit, after };
 }
 
-const byId = (a: Backend, b: Backend): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** One page of items of any kind, keyed by a unique string (an id, a name). */
+export interface KeyedPage<T> {
+  items: T[];
+  continueToken: string | undefined;
+  remaining: number;
+  count: number;
+}
 
-/** The page of `backends` (any order) that `request` asks for. Holds references only, never copies. */
-export function cutPage(backends: Backend[], request: PageRequest, version: number): Page {
-  const sorted = backends.sort(byId);
+/** The page of `items` (any order; sorted here, in place) that `request` asks for, by `key`. */
+export function cutByKey<T>(items: T[], key: (item: T) => string, request: PageRequest): KeyedPage<T> {
+  const sorted = items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   let start = 0;
   if (request.after !== undefined) {
-    // First id strictly greater than `after` (binary search: the list may hold thousands).
+    // First key strictly greater than `after` (binary search: the list may hold thousands).
     const after = request.after;
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as Backend).id <= after) lo = mid + 1;
+      if (key(sorted[mid] as T) <= after) lo = mid + 1;
       else hi = mid;
     }
     start = lo;
   }
-  const items = sorted.slice(start, start + request.limit);
-  const remaining = sorted.length - start - items.length;
-  const last = items.at(-1);
-  const continueToken = remaining > 0 && last !== undefined ? encodeContinue(last.id) : undefined;
-  return { items, continueToken, remaining, count: sorted.length, version };
+  const page = sorted.slice(start, start + request.limit);
+  const remaining = sorted.length - start - page.length;
+  const last = page.at(-1);
+  const continueToken = remaining > 0 && last !== undefined ? encodeContinue(key(last)) : undefined;
+  return { items: page, continueToken, remaining, count: sorted.length };
+}
+
+/** The page of `backends` (any order) that `request` asks for. Holds references only, never copies. */
+export function cutPage(backends: Backend[], request: PageRequest, version: number): Page {
+  return { ...cutByKey(backends, (b) => b.id, request), version };
 }

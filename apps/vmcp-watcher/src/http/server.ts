@@ -14,6 +14,9 @@ import { sendJson } from './respond.ts';
 import { getBackendRoute, listBackendsRoute } from './routes/backends.ts';
 import { changesRoute } from './routes/changes.ts';
 import { eventsRoute } from './routes/events.ts';
+import { excludedRoute } from './routes/excluded.ts';
+import { groupPathsFallback, groupsRoute } from './routes/groups.ts';
+import { singleGroupDirectory, type GroupDirectory } from '../groups/directory.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { pageRoute } from './routes/page.ts';
@@ -29,9 +32,10 @@ export function probeRoutes(ctx: ServiceContext): RouteTable['exact'] {
   return { '/healthz': liveness, '/livez': liveness, '/health': liveness, '/ping': liveness, '/readyz': readiness };
 }
 
-/** The API port's routes. */
-export function apiRoutes(ctx: ServiceContext): RouteTable {
+/** The API port's routes: today's paths on `ctx`, and the per-group paths of `directory` (by default `ctx`'s one group). */
+export function apiRoutes(ctx: ServiceContext, directory: GroupDirectory = singleGroupDirectory(ctx, () => undefined)): RouteTable {
   const one = getBackendRoute(ctx);
+  const groupPaths = groupPathsFallback(directory);
   return {
     exact: {
       ...probeRoutes(ctx),
@@ -42,10 +46,12 @@ export function apiRoutes(ctx: ServiceContext): RouteTable {
       '/api/v1/changes': changesRoute(ctx),
       // The status event's payload on demand: the watcher's status now (event ages move on between events).
       '/api/v1/watcher': (req, res) => sendJson(req, res, 200, statusEventOf(ctx)),
+      '/api/v1/excluded': excludedRoute(ctx),
+      '/api/v1/groups': groupsRoute(directory),
     },
     fallback: (req, res, url) => {
       const match = BACKEND_PATH.exec(url.pathname);
-      if (match?.[1] === undefined) return false;
+      if (match?.[1] === undefined) return groupPaths(req, res, url);
       let id: string;
       try {
         id = decodeURIComponent(match[1]);
@@ -81,13 +87,15 @@ export interface ServiceServers {
 /** How the API port differs from the default: its routes (the feed, the access check) and TLS. */
 export interface ApiPortOptions {
   routes?: (table: RouteTable) => RouteTable;
+  /** The groups of the per-group paths; default the context's one group. */
+  directory?: GroupDirectory | undefined;
   /** Serve HTTPS with this pair (reloaded when it changes); the probe and metrics ports stay plain. */
   tls?: TlsSettings | undefined;
 }
 
 /** Builds the servers (none listens yet). */
 export function createServers(ctx: ServiceContext, withMetrics: boolean, api: ApiPortOptions = {}): ServiceServers {
-  const table = apiRoutes(ctx);
+  const table = apiRoutes(ctx, api.directory);
   return {
     api: createHttpServer(api.routes?.(table) ?? table, ctx, api.tls),
     probes: createHttpServer({ exact: probeRoutes(ctx) }, ctx),

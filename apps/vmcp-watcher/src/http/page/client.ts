@@ -6,69 +6,16 @@
  * changes (`/api/v1/changes`, which the server keeps, so they are there from the first load), at most once per
  * `REFRESH_MS`; `status` events carry the watcher's status (watches with their last error, exclusions, conflicts)
  * and the configuration warnings, re-read from `/api/v1/watcher` every few seconds so event ages stay current. Every cluster-provided string goes in through `textContent`, never as HTML.
+ *
+ * A service of several groups: the page reads `/api/v1/groups` first, shows a group picker, and reads the chosen
+ * group's paths (`/api/v1/namespaces/{ns}/groups/{group}/…`); the choice is the page's `?namespace=&group=`.
  */
 
-/** The public backend fields the page shows (see `PublicBackend`; a too-large backend carries `omitted`). */
-interface ShownBackend {
-  id: string;
-  name: string;
-  baseUrl: string;
-  transportType: string;
-  type?: string;
-  healthStatus: string;
-  authConfigRef?: string;
-  authConfig?: { type: string; redacted?: string[] } & Record<string, unknown>;
-  metadata: Record<string, string>;
-  omitted?: { reason: string; bytes?: number; limitBytes: number };
-}
+import type { ShownBackend, GroupList, ListPage, Watch, Exclusion, StatusEvent, Change } from './client-types.ts';
 
-interface ListPage {
-  version: number;
-  count: number;
-  health: Record<string, number>;
-  continue?: string;
-  backends: ShownBackend[];
-}
-
-/** The watcher's `KindStatus` fields the page shows. */
-interface Watch {
-  kind: string;
-  apiVersion: string;
-  connected: boolean;
-  synced: boolean;
-  tolerated: boolean;
-  lastEventTime?: string;
-  lastError?: { message: string; at: string };
-  consecutiveErrors: number;
-}
-
-interface Exclusion {
-  kind?: string;
-  code: string;
-  message: string;
-  since: string;
-}
-
-/** The `status` event: the watcher's `WatcherStatus` (absent in static mode) and the configuration warnings. */
-interface StatusEvent {
-  mode: string;
-  warnings: { code: string; message: string }[];
-  watcher?: {
-    synced: boolean;
-    state: string;
-    fatalError?: string;
-    kinds: Watch[];
-    exclusions: Record<string, Exclusion>;
-    conflicts: { name: string; kinds: string[] }[];
-  };
-}
-
-interface Change {
-  version: number;
-  at: string;
-  backend: string;
-  summary: string;
-}
+/** Today's paths; a group of a set has its own base (see `chooseGroup`). */
+const TODAY_API = 'api/v1/';
+let api = TODAY_API;
 
 /** Backends per page: `/?limit=N` (1–1000), else 100. */
 const PAGE_SIZE = ((): number => {
@@ -201,8 +148,8 @@ async function load(): Promise<void> {
     filter.trim() === '' ? '' : `&q=${encodeURIComponent(filter.trim())}`
   }`;
   const [page, recent] = await Promise.all([
-    getJson<ListPage>(`api/v1/backends?${query}`),
-    getJson<{ changes: Change[] }>('api/v1/changes?limit=50'),
+    getJson<ListPage>(`${api}backends?${query}`),
+    getJson<{ changes: Change[] }>(`${api}changes?limit=50`),
   ]);
   renderPage(page);
   changes = recent.changes;
@@ -328,8 +275,62 @@ function renderStatus(): void {
   byId('conflicts-none').hidden = conflicts.length > 0;
 }
 
+/** The event stream of the group shown. */
+function openStream(): EventSource {
+  if (api === TODAY_API) return new EventSource('api/v1/events?reset=version');
+  return new EventSource(`${api}events?reset=version`);
+}
+
+/**
+ * Picks the group to show: today's paths when they serve the one group, else the group of `?namespace=&group=`, else
+ * the first served; a picker lists them all. Returns false when no group is served yet (then it tries again).
+ */
+async function chooseGroup(): Promise<boolean> {
+  const listing = await getJson<GroupList>('api/v1/groups');
+  if (listing.todayPaths) return true;
+  const params = new URLSearchParams(window.location.search);
+  const chosen =
+    listing.groups.find((g) => g.namespace === params.get('namespace') && g.group === params.get('group')) ?? listing.groups[0];
+  if (chosen === undefined) {
+    showError(new Error('no group served yet'));
+    return false;
+  }
+  api = `api/v1/namespaces/${encodeURIComponent(chosen.namespace)}/groups/${encodeURIComponent(chosen.group)}/`;
+  byId('group').textContent = chosen.group;
+  byId('namespace').textContent = chosen.namespace;
+  const picker = byId<HTMLSelectElement>('group-picker');
+  picker.replaceChildren(
+    ...listing.groups.map((g) => {
+      const option = el('option', `${g.namespace} / ${g.group} (${g.backends})`);
+      option.value = `${g.namespace}/${g.group}`;
+      option.selected = g === chosen;
+      return option;
+    }),
+  );
+  picker.addEventListener('change', () => {
+    const [namespace = '', group = ''] = picker.value.split('/');
+    window.location.search = `?namespace=${encodeURIComponent(namespace)}&group=${encodeURIComponent(group)}`;
+  });
+  byId('picker').hidden = false;
+  return true;
+}
+
+/** Chooses the group, then follows it; retries while no group is served. */
+function start(): void {
+  chooseGroup().then(
+    (chosen) => {
+      if (chosen) follow();
+      else window.setTimeout(start, 5000);
+    },
+    (error: unknown) => {
+      showError(error);
+      window.setTimeout(start, 5000);
+    },
+  );
+}
+
 function follow(): void {
-  const events = new EventSource('api/v1/events?reset=version');
+  const events = openStream();
   const stream = byId('stream');
   events.onopen = () => {
     stream.textContent = 'live';
@@ -377,7 +378,7 @@ byId('prev').addEventListener('click', () => go(undefined, true));
 byId('next').addEventListener('click', () => go(next, false));
 // Event ages move on between status events (a bookmark is no status change): re-read the status now and then.
 window.setInterval(() => {
-  getJson<StatusEvent>('api/v1/watcher').then((fresh) => {
+  getJson<StatusEvent>(`${api}watcher`).then((fresh) => {
     status = fresh;
     renderStatus();
     renderChanges();
@@ -385,4 +386,4 @@ window.setInterval(() => {
 }, 5000);
 
 // The stream's first event is a reset: that loads the first page and the recent changes.
-follow();
+start();

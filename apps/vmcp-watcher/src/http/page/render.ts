@@ -79,6 +79,7 @@ export function renderStatusPage(info: StatusPageInfo, nonce: string): string {
   <h1>vmcp-watcher</h1>
   <span>group <strong id="group">${group}</strong></span>
   <span>namespace <strong id="namespace">${namespace}</strong></span>
+  <label id="picker" hidden>group <select id="group-picker" aria-label="group"></select></label>
   <span>cache <span id="sync" class="badge warn">syncing…</span></span>
   <span>stream <span id="stream" class="badge warn">connecting…</span></span>
   <span class="muted">registry version <span id="version">–</span> · v${escapeHtml(info.version)}</span>

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compareBy } from '@vmcp/core';
 import type { Backend, PublicBackend } from '@vmcp/registry';
 import type { KindStatus, WatcherStatus } from '@vmcp/kube-watcher';
 import type { ServiceContext } from '../context.ts';
 import { jsonArray, writePieces } from '../json-stream.ts';
-import { cutPage, parsePageRequest, type Page } from '../paging.ts';
+import { cutPage, parsePageRequest, type Page, type PageRequest } from '../paging.ts';
 import type { Omission } from '../public-json.ts';
 import { notFound, sendJson } from '../respond.ts';
+import { excludedObjects, excludedPage, type ExcludedObject } from './excluded.ts';
+
+export { excludedObjects, type ExcludedObject };
 
 /**
  * `GET /api/v1/backends`, one page. Every backend goes through `toPublicBackend`: no secret value can be served.
@@ -28,22 +30,19 @@ export interface BackendListResponse {
   continue?: string;
   /** This page, ordered by id. A backend too large to serve is an `OmittedBackend` stub (`omitted` set). */
   backends: (PublicBackend & { omitted?: Omission })[];
-  /** Objects that exist but are not served, with the reason (all of them, on every page), ordered by name. */
+  /**
+   * Objects that exist but are not served, with the reason, ordered by name: on the first page only, at most a page
+   * of them (`limit`); later pages carry `[]`. The rest are paged at `/api/v1/excluded` from `excludedContinue`.
+   */
   excluded: ExcludedObject[];
+  /** Excluded objects in all (first page only). */
+  excludedCount?: number;
+  /** Pass as `?continue=` to `/api/v1/excluded` (or the group's `…/excluded`) for the exclusions after `excluded`. */
+  excludedContinue?: string;
   /** The watcher's `conflicts`, as it reports them. */
   conflicts: WatcherStatus['conflicts'];
   /** The watcher's `kinds`, as it reports them. */
   watches: KindStatus[];
-}
-
-/** One of the watcher's `exclusions`, with its name (the key of the watcher's record) as a field. */
-export type ExcludedObject = { name: string } & WatcherStatus['exclusions'][string];
-
-/** The watcher's exclusions as a list ordered by name: what `excluded` and a 404 show. */
-export function excludedObjects(status: WatcherStatus | undefined): ExcludedObject[] {
-  return Object.entries(status?.exclusions ?? {})
-    .map(([name, exclusion]) => ({ name, ...exclusion }))
-    .sort(compareBy((e) => e.name));
 }
 
 function* mapped<T>(items: Iterable<T>, toJson: (item: T) => string): Generator<string> {
@@ -68,7 +67,7 @@ function filterOf(url: URL): ((backend: Backend) => boolean) | { error: string }
 }
 
 /** The page as JSON pieces; each backend is serialised only when the socket wants more. */
-function* listBody(ctx: ServiceContext, page: Page, health: Record<string, number>): Generator<string> {
+function* listBody(ctx: ServiceContext, page: Page, health: Record<string, number>, request: PageRequest): Generator<string> {
   const head: Record<string, unknown> = {
     namespace: ctx.namespace,
     groupRef: ctx.groupRef,
@@ -82,8 +81,12 @@ function* listBody(ctx: ServiceContext, page: Page, health: Record<string, numbe
   yield `${JSON.stringify(head).slice(0, -1)},"backends":`;
   yield* jsonArray(mapped(page.items, (b) => ctx.publicJson.json(b)));
   const status = ctx.watcher?.status();
+  // Exclusions are paged on their own: only the first page of backends carries the first page of them.
+  const excluded = request.after === undefined ? excludedPage(ctx, { limit: request.limit, after: undefined }) : undefined;
   yield ',"excluded":';
-  yield* jsonArray(mapped(excludedObjects(status), (e) => JSON.stringify(e)));
+  yield* jsonArray(mapped(excluded?.items ?? [], (e) => JSON.stringify(e)));
+  if (excluded !== undefined) yield `,"excludedCount":${excluded.count}`;
+  if (excluded?.continueToken !== undefined) yield `,"excludedContinue":${JSON.stringify(excluded.continueToken)}`;
   yield `,"conflicts":${JSON.stringify(status?.conflicts ?? [])},"watches":${JSON.stringify(status?.kinds ?? [])}}`;
 }
 
@@ -109,7 +112,7 @@ export function listBackendsRoute(ctx: ServiceContext): (req: IncomingMessage, r
       res.end();
       return;
     }
-    if (await writePieces(res, listBody(ctx, page, health))) res.end();
+    if (await writePieces(res, listBody(ctx, page, health, request))) res.end();
   };
 }
 

@@ -39,6 +39,18 @@ type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | P
 /** The liveness and readiness handlers of one service. */
 export function healthRoutes(ctx: ServiceContext): { liveness: Handler; readiness: Handler } {
   const watcher = ctx.watcher === undefined ? undefined : readinessSourceOf(ctx.watcher);
+  return probeHandlers(watcher, () => ({ warnings: ctx.warnings.current() }), ctx);
+}
+
+/**
+ * Liveness and readiness on a readiness source (undefined = static mode); `verboseExtras` is added to the
+ * `?verbose` body of `/readyz`.
+ */
+export function probeHandlers(
+  watcher: ReadinessSource | undefined,
+  verboseExtras: () => Record<string, unknown>,
+  ctx: Pick<ServiceContext, 'readinessTimeoutMs' | 'logger'>,
+): { liveness: Handler; readiness: Handler } {
   return {
     liveness: (req, res, url) => {
       const result = evaluateLiveness({ watcher }, { verbose: url.searchParams.has('verbose') });
@@ -54,7 +66,7 @@ export function healthRoutes(ctx: ServiceContext): { liveness: Handler; readines
         { verbose, signal: gone.signal },
       );
       if (res.destroyed) return;
-      const body = verbose ? { ...result.body, warnings: ctx.warnings.current() } : result.body;
+      const body = verbose ? { ...result.body, ...verboseExtras() } : result.body;
       sendJson(req, res, result.statusCode, body);
     },
   };

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceContext } from '../context.ts';
 
 /** `GET /metrics`: Prometheus text format. */
-export function metricsRoute(ctx: ServiceContext): (req: IncomingMessage, res: ServerResponse) => void {
+export function metricsRoute(ctx: Pick<ServiceContext, 'metrics' | 'logger'>): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const { register } = ctx.metrics;
     register.metrics().then(

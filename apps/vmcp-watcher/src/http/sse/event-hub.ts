@@ -259,13 +259,17 @@ export class EventHub {
     }
   }
 
-  /** Ends every stream and stops listening to the registry. Idempotent. */
-  close(): void {
+  /**
+   * Ends every stream and stops listening to the registry. Idempotent. `final` is written to each client first (no
+   * id): a group that is no longer served sends `event: end`, so a client knows not to come back.
+   */
+  close(final?: { event: string; data: object }): void {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#heartbeat);
     this.#unsubscribe();
-    for (const client of this.#clients) client.end();
+    const last = final === undefined ? undefined : frame(final.event, JSON.stringify(final.data));
+    for (const client of this.#clients) client.end(this.#resetting.has(client) ? undefined : last);
     this.#clients.clear();
     this.#resetting.clear();
   }

@@ -5,17 +5,20 @@
  * watcher's status. One file per family.
  */
 import type { WatcherMetrics, WatcherStatus } from '@vmcp/kube-watcher';
-import type { DynamicRegistry } from '@vmcp/registry';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { controllerMetrics } from './controller.ts';
-import { registryMetrics } from './registry.ts';
+import { groupMetrics, type GroupMetricsSources } from './groups.ts';
+import { registryMetrics, type RegistryMetricsSource } from './registry.ts';
 import { serviceMetrics, type ServiceMetricsSources } from './service.ts';
 import { watcherMetrics } from './watcher.ts';
 import { workqueueMetrics } from './workqueue.ts';
 
 /** Options of {@link createMetrics}. */
 export interface MetricsOptions extends ServiceMetricsSources {
-  registry: DynamicRegistry;
+  /** The registry (today's mode), or the sum of a set's group registries. */
+  registry: RegistryMetricsSource;
+  /** The served groups, for the per-group series; absent = none. */
+  groups?: GroupMetricsSources;
   /** The watcher's current status; undefined before it exists (and in static mode). */
   watcherStatus: () => WatcherStatus | undefined;
   /** Adds `process_*` and `nodejs_*` metrics. Default true. */
@@ -38,6 +41,7 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register });
   const close = registryMetrics(options.registry, registers);
   serviceMetrics(options, registers);
+  if (options.groups !== undefined) groupMetrics(options.groups, registers);
   const watcher: WatcherMetrics = {
     ...watcherMetrics(options.watcherStatus, registers),
     controller: controllerMetrics(registers),

@@ -6,8 +6,11 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 // `vmcp_backends_by_health{health="unhealthy"} > 0` then has a series to read.
 const HEALTHS: readonly BackendHealthStatus[] = ['healthy', 'degraded', 'unhealthy', 'unknown', 'unauthenticated'];
 
+/** What the registry metrics read: one registry, or the sum of a set's (`observe/metrics/aggregate-registry.ts`). */
+export type RegistryMetricsSource = Pick<DynamicRegistry, 'count' | 'version' | 'list' | 'subscribe'>;
+
 /** Registers the registry metrics; returns a function that stops counting its events. */
-export function registryMetrics(registry: DynamicRegistry, registers: Registry[]): () => void {
+export function registryMetrics(registry: RegistryMetricsSource, registers: Registry[]): () => void {
   new Gauge({
     name: 'vmcp_registry_backends',
     help: 'Backends currently in the registry',
