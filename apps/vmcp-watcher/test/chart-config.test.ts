@@ -1,7 +1,8 @@
 /**
  * What the chart passes the container (flags and environment) is what the service accepts: the rendered args and
  * env, as the kubelet would resolve them in a pod of the release, go through the service's own configuration loader
- * (`loadConfig`), and come out as the ports, namespace, group, log settings and config file the values asked for.
+ * (`loadConfig`), and come out as the ports, namespace, group, log settings and config file the values asked for, and
+ * as the namespaces, groups and cap of `watch.*`.
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -51,6 +52,25 @@ describe.skipIf(!haveHelm)(`the chart's container settings, read by the service 
       maxSseClients: 200,
       readinessTimeoutMs: 10_000,
     });
+  }, 60_000);
+
+  it('watch.*: the flags read back as the namespaces, groups and cap the values ask for', async () => {
+    const lists = await configOf({ watch: { namespaces: ['team-a', 'team-b'], groups: ['engineering', 'research'] } });
+    expect(lists.watch).toEqual({ namespaces: ['team-a', 'team-b'], groups: ['engineering', 'research'], maxGroups: 100 });
+    // Cluster mode: no pod namespace in the environment, which the service would refuse next to --all-namespaces.
+    const cluster = await configOf({ watch: { allNamespaces: true, allGroups: true, maxGroups: 20 } });
+    expect(cluster.watch).toEqual({ namespaces: 'all', groups: 'all', maxGroups: 20 });
+    // Today's group value with a namespace list.
+    const legacyGroup = await configOf({ group: 'engineering', watch: { namespaces: ['team-a', 'team-b'] } });
+    expect(legacyGroup.watch).toEqual({ namespaces: ['team-a', 'team-b'], groups: ['engineering'], maxGroups: 100 });
+    // One group of one namespace, however it is said, is today's mode.
+    for (const values of [
+      { group: 'engineering', watch: { namespaces: ['team-a'] } },
+      { watch: { namespaces: ['team-a'], groups: ['engineering'] } },
+      { group: 'team-a/engineering', watchNamespace: 'team-a' },
+    ])
+      expect(await configOf(values), JSON.stringify(values)).toMatchObject({ namespace: 'team-a', watch: undefined });
+    expect((await configOf({ group: 'engineering' })).watch).toBeUndefined();
   }, 60_000);
 
   it('metrics off: no metrics listener; the vMCP config file: its groupRef', async () => {
