@@ -4,6 +4,8 @@
  * release's ServiceAccount (a TokenRequest token), so the chart's Roles or ClusterRole are all it has.
  * - `watch.namespaces: [a, b]`: both namespaces' groups served and ready; the same ServiceAccount asked to watch a
  *   third namespace, where the chart made no Role, reports that one forbidden by name and still serves a and b.
+ * - `watch.allGroups`: every MCPGroup of the namespace served, which needs the `watch` on MCPGroups the chart adds in
+ *   that mode (a release for named groups, whose Role only lists them, is refused: the control).
  * - `watch.allNamespaces` + `watch.allGroups`: a namespace holding MCPGroups is served, one made after the start too.
  */
 import { crdDirectory } from '@vmcp/api';
@@ -98,6 +100,34 @@ describeIntegration("Helm chart: watch.* values run the service with the release
       for (const ns of [a, b]) expect(await servedIds(wider, ns, 'engineering'), ns).toEqual(ALL_SERVED);
       // c's groups, if listed, are not synced and serve nothing (fail closed).
       for (const g of partial.groups.filter((x) => x.namespace === c)) expect(g.synced, `${c}/${g.group}`).toBe(false);
+    }, 180_000);
+
+    it("watch.allGroups: the chart's Role adds watch on MCPGroups, which --all-groups needs (the named groups' Role is refused)", async () => {
+      const release = await env.newNamespace('svc-all-groups');
+      const team = await env.newNamespace('svc-team');
+      await applyExamples(clientOf(env.kubeConfig), team);
+      const watch = await install('follow', release, { watch: { namespaces: [team], allGroups: true } });
+      expect(watch).toEqual({ namespaces: [team], groups: 'all', maxGroups: 100 });
+      const run = await runAs(release, 'follow-vmcp-watcher', watch);
+      const list = await until(
+        () => getJson<GroupListResponse>(`${run.url}api/v1/groups`),
+        (l) => l.synced && pairs(l).includes(`${team}/engineering`) && pairs(l).includes(`${team}/research`),
+        60_000,
+        'every MCPGroup of the namespace served',
+      );
+      expect(list.namespaces).toEqual([{ namespace: team, access: 'ok' }]);
+      expect(await servedIds(run, team, 'engineering')).toEqual(ALL_SERVED);
+
+      // Control: a release for named groups (its Role only lists MCPGroups) cannot follow them.
+      const named = await env.newNamespace('svc-named');
+      await helmInstall(helm!, home, env.kubeconfigPath, 'named', named, { watch: { namespaces: [team], groups: ['engineering'] } });
+      const refused = await runAs(named, 'named-vmcp-watcher', { namespaces: [team], groups: 'all', maxGroups: 100 });
+      await until(
+        () => getJson<GroupListResponse>(`${refused.url}api/v1/groups`),
+        (l) => l.namespaces.some((n) => n.namespace === team && n.access === 'forbidden'),
+        60_000,
+        `${team} forbidden without watch on mcpgroups`,
+      );
     }, 180_000);
 
     it('watch.allNamespaces + watch.allGroups: every namespace holding an MCPGroup is served, one made after the start too', async () => {
