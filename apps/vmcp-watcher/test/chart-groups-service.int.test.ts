@@ -56,6 +56,16 @@ describeIntegration("Helm chart: watch.* values run the service with the release
 
   const servedIds = async (run: RunningGroupService, ns: string, group: string): Promise<string[]> =>
     (await getJson<BackendListResponse>(`${run.url}api/v1/namespaces/${ns}/groups/${group}/backends`)).backends.map((b) => b.id).sort();
+  /** A group's backend ids once `/api/v1/groups` lists it synced. */
+  async function syncedIds(run: RunningGroupService, ns: string, group: string): Promise<string[]> {
+    await until(
+      () => getJson<GroupListResponse>(`${run.url}api/v1/groups`),
+      (l) => l.groups.some((g) => g.namespace === ns && g.group === group && g.synced),
+      60_000,
+      `${ns}/${group} served`,
+    );
+    return servedIds(run, ns, group);
+  }
   const pairs = (list: GroupListResponse): string[] => list.groups.map((g) => `${g.namespace}/${g.group}`);
 
   describe.skipIf(!haveHelm)(`with helm ${HELM_VERSION}`, () => {
@@ -138,23 +148,11 @@ describeIntegration("Helm chart: watch.* values run the service with the release
       expect(watch).toEqual({ namespaces: 'all', groups: 'all', maxGroups: 20 });
 
       const run = await runAs(release, 'everywhere-vmcp-watcher', watch);
-      await until(
-        () => getJson<GroupListResponse>(`${run.url}api/v1/groups`),
-        (l) => l.groups.some((g) => g.namespace === before && g.group === 'engineering' && g.synced),
-        60_000,
-        `${before}/engineering served`,
-      );
-      expect(await servedIds(run, before, 'engineering')).toEqual(ALL_SERVED);
+      expect(await syncedIds(run, before, 'engineering')).toEqual(ALL_SERVED);
 
       const later = await env.newNamespace('svc-later');
       await applyExamples(clientOf(env.kubeConfig), later);
-      await until(
-        () => getJson<GroupListResponse>(`${run.url}api/v1/groups`),
-        (l) => l.groups.some((g) => g.namespace === later && g.group === 'engineering' && g.synced),
-        60_000,
-        `${later}/engineering served`,
-      );
-      expect(await servedIds(run, later, 'engineering')).toEqual(ALL_SERVED);
+      expect(await syncedIds(run, later, 'engineering')).toEqual(ALL_SERVED);
       // Namespaces without an MCPGroup (the release's own) are not served.
       expect(pairs(await getJson<GroupListResponse>(`${run.url}api/v1/groups`)).some((p) => p.startsWith(`${release}/`))).toBe(false);
     }, 180_000);
