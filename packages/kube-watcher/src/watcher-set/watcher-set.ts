@@ -3,6 +3,7 @@ import { MCP_GROUP } from '@vmcp/discoverer';
 import { Backoff, Emitter, errorMessage, silentLogger, sleep, systemClock, toError, type Clock, type Logger } from '@vmcp/core';
 import { KubeHttpClient } from '../client/http.ts';
 import { resolveToolHiveVersions } from '../discovery/toolhive-versions.ts';
+import { Lifecycle } from '../watcher/lifecycle.ts';
 import { DISCOVERY_BACKOFF } from '../watcher/served-versions.ts';
 import { SyncWaiters } from '../watcher/sync-waiters.ts';
 import { ClusterFeed } from './cluster-feed.ts';
@@ -12,8 +13,6 @@ import { ServedNamespaces } from './served-namespaces.ts';
 import type { ServedGroup } from '../watcher/types.ts';
 import type { GroupSummary, NamespaceStatus, WatcherSetOptions, WatcherSetStatus } from './types.ts';
 import { validateSetOptions } from './validate-set-options.ts';
-
-type State = WatcherSetStatus['state'];
 
 /**
  * Serves many groups in many namespaces from one process: one `BackendWatcher` per namespace, every one on the
@@ -49,15 +48,11 @@ export class WatcherSet {
   readonly #served: ServedNamespaces | undefined;
   readonly #watchers = new Map<string, { watcher: NamespaceWatcher; off: () => void; error?: Error }>();
   readonly #syncWaiters: SyncWaiters;
-  readonly #stopWatching = new AbortController();
-  readonly #done = Promise.withResolvers<void>();
+  readonly #life: Lifecycle;
   readonly #events = new Emitter<{ status: WatcherSetStatus; groups: readonly ServedGroup[] }>();
   /** Namespace changes of cluster mode, one after the other. */
   #changes: Promise<void> = Promise.resolve();
-  #state: State = 'new';
   #ready = false;
-  #fatalError: Error | undefined;
-  #stopping: Promise<void> | undefined;
   #notifyQueued = false;
   #groupsKey = '';
 
@@ -69,8 +64,24 @@ export class WatcherSet {
     this.#clock = options.clock ?? systemClock;
     this.#client = options.client ?? new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
     this.#syncWaiters = new SyncWaiters(this.#clock, () => this.hasSynced());
+    this.#life = new Lifecycle({
+      name: 'watcher set',
+      alreadyStarted: 'watcher set already started',
+      logger: this.#logger,
+      onStateChange: () => this.#notify(),
+      onStopping: () => this.#syncWaiters.wakeAll(),
+      drain: async () => {
+        await this.#changes;
+        await Promise.all([...this.#watchers.values()].map(({ watcher }) => watcher.stop()));
+      },
+    });
     if (options.namespaces === 'all') {
-      this.#feed = new ClusterFeed({ client: this.#client, clock: this.#clock, logger: this.#logger, onFailed: (err) => this.#fail(err) });
+      this.#feed = new ClusterFeed({
+        client: this.#client,
+        clock: this.#clock,
+        logger: this.#logger,
+        onFailed: (err) => this.#life.fail(err),
+      });
       this.#served = new ServedNamespaces(options.groups, () => this.#followServedNamespaces());
     }
     const { kubeConfig, logger, workers, clock, reflector, resyncPeriodMs, gracePeriodMs, cacheSyncTimeoutMs } = options;
@@ -96,37 +107,25 @@ export class WatcherSet {
    * set itself. A namespace's own failure (forbidden, CRDs missing, its watcher failing) is reported in
    * {@link status} and never stops the others. Throws `watcher set already started` when called twice.
    */
-  async start(signal?: AbortSignal): Promise<void> {
-    if (this.#state !== 'new') throw new Error('watcher set already started');
-    this.#setState('starting');
-    if (signal) {
-      if (signal.aborted) void this.stop();
-      else signal.addEventListener('abort', () => void this.stop(), { once: true });
-    }
-    const { namespaces, groups } = this.#options;
-    this.#logger.info('starting watcher set', { namespaces, groups });
-    if (namespaces === 'all') this.#startCluster().catch((err: unknown) => this.#fail(err));
-    else {
-      try {
-        for (const namespace of namespaces) this.#serve(namespace);
-        this.#setState('running');
-      } catch (err) {
-        this.#fail(err);
+  start(signal?: AbortSignal): Promise<void> {
+    return this.#life.start(signal, () => {
+      const { namespaces, groups } = this.#options;
+      this.#logger.info('starting watcher set', { namespaces, groups });
+      if (namespaces === 'all') this.#startCluster().catch((err: unknown) => this.#life.fail(err));
+      else {
+        try {
+          for (const namespace of namespaces) this.#serve(namespace);
+          this.#life.setState('running');
+        } catch (err) {
+          this.#life.fail(err);
+        }
       }
-    }
-    await this.#done.promise;
-    if (this.#fatalError) throw this.#fatalError;
+    });
   }
 
   /** Stops every watcher (each drains its reconciles), then the cluster-wide watches. Idempotent. */
   stop(): Promise<void> {
-    if (this.#state === 'new') {
-      this.#setState('stopped');
-      this.#done.resolve();
-      return Promise.resolve();
-    }
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
+    return this.#life.stop();
   }
 
   /**
@@ -142,7 +141,7 @@ export class WatcherSet {
   /** Waits until {@link hasSynced}; false on timeout (`timeoutMs`, default `cacheSyncTimeoutMs` or 30 s), abort or stop. */
   async waitForCacheSync(signal?: AbortSignal, timeoutMs = this.#options.cacheSyncTimeoutMs ?? 30_000): Promise<boolean> {
     if (this.#ready) return true;
-    if (this.#state === 'new' || this.#state === 'stopping' || this.#state === 'stopped' || this.#state === 'failed') return false;
+    if (this.#life.state === 'new' || this.#life.ended) return false;
     if (signal?.aborted === true) return false;
     return this.#syncWaiters.wait(timeoutMs, signal);
   }
@@ -192,12 +191,12 @@ export class WatcherSet {
       };
     });
     return {
-      state: this.#state,
+      state: this.#life.state,
       synced: this.#ready,
       namespaces,
       groups,
       ...(this.#feed ? { clusterWatches: this.#feed.watches() } : {}),
-      ...(this.#fatalError ? { fatalError: this.#fatalError.message } : {}),
+      ...(this.#life.fatalError ? { fatalError: this.#life.fatalError.message } : {}),
     };
   }
 
@@ -205,12 +204,12 @@ export class WatcherSet {
 
   /** Cluster mode: find the served version of MCPGroup, then watch MCPGroups and every kind cluster-wide. */
   async #startCluster(): Promise<void> {
-    const resource = await this.#mcpGroupResource(this.#stopWatching.signal);
-    if (resource === undefined || this.#state !== 'starting') return;
+    const resource = await this.#mcpGroupResource(this.#life.watchSignal);
+    if (resource === undefined || this.#life.state !== 'starting') return;
     // The kind name watchers under `groups: 'all'` use for MCPGroups: they share this one watch.
     this.#feed!.tap(MCP_GROUP, resource, this.#served!, this.#options.reflector);
-    this.#feed!.start(this.#stopWatching.signal);
-    this.#setState('running');
+    this.#feed!.start(this.#life.watchSignal);
+    this.#life.setState('running');
   }
 
   async #mcpGroupResource(signal: AbortSignal): Promise<ResourceDescriptor | undefined> {
@@ -237,14 +236,14 @@ export class WatcherSet {
   /** Cluster mode: the MCPGroups changed; start the namespaces that gained a served group, stop those that lost it. */
   #followServedNamespaces(): void {
     this.#changes = this.#changes.then(async () => {
-      if (this.#state !== 'running' && this.#state !== 'starting') return;
+      if (this.#life.state !== 'running' && this.#life.state !== 'starting') return;
       const wanted = new Set(this.#served!.namespaces());
       for (const namespace of wanted) if (!this.#watchers.has(namespace)) this.#serve(namespace);
       for (const namespace of [...this.#watchers.keys()]) if (!wanted.has(namespace)) await this.#unserve(namespace);
       this.#notify();
     });
     // A watcher that cannot even be built is a bug of the set, not of one namespace.
-    this.#changes = this.#changes.catch((err: unknown) => this.#fail(err));
+    this.#changes = this.#changes.catch((err: unknown) => this.#life.fail(err));
   }
 
   #serve(namespace: string): void {
@@ -259,14 +258,14 @@ export class WatcherSet {
     };
     this.#watchers.set(namespace, entry);
     this.#logger.info('serving namespace', { namespace, groups });
-    watcher.start(this.#stopWatching.signal).catch((err: unknown) => {
+    watcher.start(this.#life.watchSignal).catch((err: unknown) => {
       // One namespace's failure is that namespace's: reported in its status, the others go on. When every namespace
       // has failed (the CRDs are not installed at all) nothing is left to serve: the set fails, as one watcher would.
       entry.error = toError(err);
       this.#logger.error(`watcher of namespace ${JSON.stringify(namespace)} failed: ${entry.error.message}`, { namespace });
       this.#notify();
       if ([...this.#watchers.values()].every((e) => e.error !== undefined)) {
-        this.#fail(new Error(`every namespace failed; ${JSON.stringify(namespace)}: ${entry.error.message}`, { cause: err }));
+        this.#life.fail(new Error(`every namespace failed; ${JSON.stringify(namespace)}: ${entry.error.message}`, { cause: err }));
       }
     });
     this.#notify();
@@ -299,7 +298,7 @@ export class WatcherSet {
   }
 
   #checkReady(): void {
-    if (this.#ready || this.#state !== 'running') return;
+    if (this.#ready || this.#life.state !== 'running') return;
     if (this.#served !== undefined && !this.#served.hasSynced()) return;
     let accessible = 0;
     for (const { watcher } of this.#watchers.values()) {
@@ -312,34 +311,5 @@ export class WatcherSet {
     this.#ready = true;
     this.#logger.info('watcher set ready', { namespaces: accessible, groups: this.groups().length });
     this.#syncWaiters.wakeAll();
-  }
-
-  #setState(state: State): void {
-    if (this.#state === state) return;
-    this.#state = state;
-    this.#notify();
-  }
-
-  async #stop(): Promise<void> {
-    const failed = this.#state === 'failed';
-    if (!failed) this.#setState('stopping');
-    this.#syncWaiters.wakeAll();
-    try {
-      await this.#changes;
-      await Promise.all([...this.#watchers.values()].map(({ watcher }) => watcher.stop()));
-    } finally {
-      this.#stopWatching.abort();
-      if (!failed) this.#setState('stopped');
-      this.#logger.info('watcher set stopped');
-      this.#done.resolve();
-    }
-  }
-
-  #fail(err: unknown): void {
-    if (this.#fatalError) return;
-    this.#fatalError = toError(err);
-    this.#logger.error(`watcher set failed: ${this.#fatalError.message}`);
-    this.#setState('failed');
-    void this.stop();
   }
 }

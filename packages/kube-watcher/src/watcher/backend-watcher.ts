@@ -1,22 +1,22 @@
-import { callSafely, silentLogger, systemClock, toError, type Clock, type Logger } from '@vmcp/core';
-import { kubernetesWatchPlan, type Discoverer, type WatchPlan } from '@vmcp/discoverer';
-import { watchPlanOrDefault } from '@vmcp/reconciler';
+import { callSafely, silentLogger, systemClock, type Clock, type Logger } from '@vmcp/core';
+import type { Discoverer, WatchPlan } from '@vmcp/discoverer';
 import type { DynamicRegistry } from '@vmcp/registry';
 import { KubeHttpClient } from '../client/http.ts';
 import type { InformerCacheReader } from '../informer/index.ts';
 import { ControlLoop } from './control-loop.ts';
+import { openInitialGroups, watchPlanFor } from './group-mode-plan.ts';
 import { InformerErrorPolicy } from './informer-error-policy.ts';
 import { KindInformers, type KindInformerHooks } from './kind-informers.ts';
+import { Lifecycle } from './lifecycle.ts';
 import { ServedVersionsDiscovery } from './served-versions.ts';
 import { ServedGroupSet } from './served-group-set.ts';
-import { projectStatus, type ProjectionInput } from './status-projection.ts';
 import { StatusNotifier } from './status-notifier.ts';
+import { SyncMilestones } from './sync-milestones.ts';
 import { SyncWaiters } from './sync-waiters.ts';
 import type { BackendWatcherOptions, ServedGroup, WatcherStatus } from './types.ts';
 import { validateWatcherOptions, type GroupMode } from './validate-options.ts';
+import { groupStatus, namespaceStatus, type StatusParts } from './watcher-status.ts';
 import { createDiscoverer } from './wiring.ts';
-
-type State = WatcherStatus['state'];
 
 /**
  * Keeps a `DynamicRegistry` equal to the backends a namespace's objects describe, live: one informer per kind of
@@ -51,8 +51,6 @@ export class BackendWatcher {
   readonly #mode: GroupMode;
   readonly #groups: ServedGroupSet;
   readonly #logger: Logger;
-  /** The fields that say which watcher a log line is about. */
-  readonly #where: { namespace: string; group?: string };
   readonly #clock: Clock;
   readonly #client: KubeHttpClient;
   readonly #sources: KindInformers;
@@ -61,16 +59,9 @@ export class BackendWatcher {
   readonly #loop: ControlLoop;
   readonly #notifier: StatusNotifier;
   readonly #syncWaiters: SyncWaiters;
-  /** Aborted once the controller has drained: stops discovery and every informer. */
-  readonly #stopWatching = new AbortController();
-  readonly #done = Promise.withResolvers<void>();
-  #state: State = 'new';
-  #cachesSynced = false;
-  #startedAt = 0;
-  #cachesSyncedIso: string | undefined;
-  #readyIso: string | undefined;
-  #fatalError: Error | undefined;
-  #stopping: Promise<void> | undefined;
+  readonly #life: Lifecycle;
+  readonly #milestones: SyncMilestones;
+  readonly #statusParts: StatusParts;
 
   /**
    * Validates like upstream `NewBackendWatcher`, in the same order: `kube config cannot be nil`, `namespace cannot
@@ -87,7 +78,9 @@ export class BackendWatcher {
     const one = mode.kind === 'one' ? mode.ref.name : undefined;
     this.groupRef = mode.kind === 'one' ? options.groupRef! : mode.groups === 'all' ? '*' : mode.groups.join(',');
     this.group = one ?? '';
-    this.#where = one !== undefined ? { namespace: this.namespace, group: one } : { namespace: this.namespace };
+    // The fields that say which watcher a log line is about.
+    const where = one !== undefined ? { namespace: this.namespace, group: one } : { namespace: this.namespace };
+    this.#milestones = new SyncMilestones(this.#clock, this.#logger, where, (fn) => this.#metric(fn));
     this.#groups = new ServedGroupSet({
       namespace: this.namespace,
       clock: this.#clock,
@@ -97,14 +90,12 @@ export class BackendWatcher {
       namespaceBarrier: () => this.#loop.barrier,
       reconciler: () => this.#loop.reconciler,
       enqueue: (names) => this.#loop.enqueue(names),
-      statusOf: (group) => (one !== undefined ? this.status() : this.#groupStatus(group)),
+      statusOf: (group) => (one !== undefined ? this.status() : groupStatus(this.#statusParts, group)),
       onChange: () => this.#notifier.notify(),
       onGroupSynced: () => this.#wakeIfSynced(),
     });
-    this.plan = this.#planOf(mode, options.plan ?? undefined);
-    const initial: (readonly [string, DynamicRegistry])[] = [];
-    if (one !== undefined) initial.push([one, this.#groups.open(one)]);
-    else if (mode.kind === 'many' && mode.groups !== 'all') for (const g of mode.groups) initial.push([g, this.#groups.open(g)]);
+    this.plan = watchPlanFor(mode, options.plan ?? undefined, this.#groups);
+    const initial = openInitialGroups(mode, this.#groups);
 
     this.#client = options.client ?? new KubeHttpClient(options.kubeConfig, { userAgent: 'vmcp-watcher' });
     this.#sources = new KindInformers(this.plan, {
@@ -122,10 +113,23 @@ export class BackendWatcher {
 
     this.#notifier = new StatusNotifier(this.#clock, () => this.status());
     this.#syncWaiters = new SyncWaiters(this.#clock, () => this.hasSynced());
+    this.#life = new Lifecycle({
+      name: 'backend watcher',
+      alreadyStarted: 'watcher already started',
+      logger: this.#logger,
+      where,
+      onStateChange: () => this.#notifier.notify(),
+      onStopping: () => this.#syncWaiters.wakeAll(),
+      drain: async () => {
+        // Reconcilers first, then the caches they read (controller-runtime's stop order).
+        const result = await this.#loop.stop();
+        if (!result.graceful) this.#logger.warn('stop: grace period expired, abandoned reconciles', { abandoned: result.abandoned });
+      },
+    });
     this.#errorPolicy = new InformerErrorPolicy({
       log: this.#logger,
       metric: (fn) => this.#metric(fn),
-      cachesSynced: () => this.#cachesSynced,
+      cachesSynced: () => this.#milestones.cachesSynced,
       onToleratedChange: () => this.#checkCachesSynced(),
     });
     this.#servedVersions = new ServedVersionsDiscovery({
@@ -145,10 +149,13 @@ export class BackendWatcher {
         metric: (fn) => this.#metric(fn),
         onStatusChanged: () => this.#notifier.notify(),
         onBarrierPassed: (ms) => this.#onBarrierPassed(ms),
-        onFailed: (err) => this.#fail(err),
+        onFailed: (err) => this.#life.fail(err),
         onReconciled: (name) => this.#groups.reconciled(name),
       },
     );
+    const [lifecycle, milestones, servedVersions] = [this.#life, this.#milestones, this.#servedVersions];
+    const [sources, loop, groups, clock] = [this.#sources, this.#loop, this.#groups, this.#clock];
+    this.#statusParts = { namespace, lifecycle, milestones, servedVersions, sources, loop, groups, clock };
   }
 
   /**
@@ -184,29 +191,16 @@ export class BackendWatcher {
    * fatal error — among them a required kind that the cluster does not serve at `v1beta1` or `v1alpha1`
    * ({@link ToolHiveKindNotServedError}) — and with `watcher already started` when called twice.
    */
-  async start(signal?: AbortSignal): Promise<void> {
-    if (this.#state !== 'new') throw new Error('watcher already started');
-    this.#setState('starting');
-    this.#startedAt = this.#clock.now();
-    this.#logger.info('starting backend watcher', { ...this.#where, kinds: [...this.#sources.kinds().keys()] });
-    if (signal) {
-      if (signal.aborted) void this.stop();
-      else signal.addEventListener('abort', () => void this.stop(), { once: true });
-    }
-    this.#run().catch((err: unknown) => this.#fail(err));
-    await this.#done.promise;
-    if (this.#fatalError) throw this.#fatalError;
+  start(signal?: AbortSignal): Promise<void> {
+    return this.#life.start(signal, () => {
+      this.#milestones.started([...this.#sources.kinds().keys()]);
+      this.#run().catch((err: unknown) => this.#life.fail(err));
+    });
   }
 
   /** Stops: drains in-flight reconciles (bounded by `gracePeriodMs`), then stops the watches. Idempotent. */
   stop(): Promise<void> {
-    if (this.#state === 'new') {
-      this.#setState('stopped');
-      this.#done.resolve();
-      return Promise.resolve();
-    }
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
+    return this.#life.stop();
   }
 
   /**
@@ -230,12 +224,12 @@ export class BackendWatcher {
    * the watcher stops first. Idempotent and cheap once ready.
    */
   async waitForCacheSync(signal?: AbortSignal, timeoutMs = this.#options.cacheSyncTimeoutMs ?? 30_000): Promise<boolean> {
-    if (this.#state === 'new') {
+    if (this.#life.state === 'new') {
       this.#logger.warn('waitForCacheSync called before start');
       return false;
     }
     if (this.hasSynced()) return true;
-    if (this.#state === 'stopping' || this.#state === 'stopped' || this.#state === 'failed' || signal?.aborted) return false;
+    if (this.#life.ended || signal?.aborted) return false;
     return this.#syncWaiters.wait(timeoutMs, signal);
   }
 
@@ -255,92 +249,40 @@ export class BackendWatcher {
    * each group's own is `servedGroup(name).status()`.
    */
   status(): WatcherStatus {
-    if (this.#mode.kind === 'one') return this.#groupStatus(this.group, this.groupRef);
-    const { reconciler } = this.#loop;
-    const served = this.#groups.groups();
-    return projectStatus({
-      ...this.#statusBase(),
-      synced: this.hasSynced(),
-      groupRef: this.groupRef,
-      group: '',
-      barrier: this.#loop.barrier,
-      registry: this.#groups.totals(),
-      exclusions: reconciler.outOfGroup(),
-      conflicts: served.flatMap((g) => reconciler.conflicts(g.group)),
-      groups: { served: served.map((g) => g.group), overLimit: this.#groups.overLimit() },
-    });
-  }
-
-  /** One group's status: the namespace's kinds and queue, the group's registry, exclusions, conflicts and sync. */
-  #groupStatus(group: string, groupRef = group): WatcherStatus {
-    const { reconciler } = this.#loop;
-    const registry = this.#groups.group(group)?.registry ?? { version: () => 0, count: () => 0 };
-    const barrier = this.#groups.barrierOf(group);
-    const [exclusions, conflicts] = [reconciler.exclusions(group), reconciler.conflicts(group)];
-    return projectStatus({ ...this.#statusBase(), groupRef, group, barrier, registry, exclusions, conflicts });
-  }
-
-  #statusBase(): Omit<ProjectionInput, 'groupRef' | 'group' | 'barrier' | 'registry' | 'exclusions' | 'conflicts'> {
-    return {
-      namespace: this.namespace,
-      state: this.#state,
-      cachesSynced: this.#cachesSynced,
-      readyAt: this.#readyIso,
-      cacheSyncedAt: this.#cachesSyncedIso,
-      fatal: this.#fatalError,
-      discoveryError: this.#servedVersions.retryingError,
-      servedVersions: this.#servedVersions.servedVersions,
-      kinds: this.#sources.projected(),
-      counters: this.#loop.reconciler.counters(),
-      controller: this.#loop.controller,
-      now: this.#clock.now(),
-    };
-  }
-
-  /** The plan to watch: the given one, else the Kubernetes plan of the group(s); under `'all'`, plus MCPGroups. */
-  #planOf(mode: GroupMode, given: WatchPlan<string> | undefined): WatchPlan<string> {
-    if (mode.kind === 'one') return watchPlanOrDefault(given, mode.ref.name);
-    const base = given ?? kubernetesWatchPlan({ servedGroup: (group) => this.#groups.group(group) !== undefined });
-    if (mode.groups !== 'all') return base;
-    return Object.freeze({ kinds: Object.freeze([...base.kinds, this.#groups.watchedKind()]), sources: base.sources });
+    if (this.#mode.kind === 'one') return groupStatus(this.#statusParts, this.group, this.groupRef);
+    return namespaceStatus(this.#statusParts, this.groupRef, this.hasSynced());
   }
 
   // -------------------------------------------------------------------------------------------------------------
 
   async #run(): Promise<void> {
-    const resources = await this.#servedVersions.resolve(this.#stopWatching.signal);
-    if (resources === undefined || this.#state !== 'starting') return;
+    const resources = await this.#servedVersions.resolve(this.#life.watchSignal);
+    if (resources === undefined || this.#life.state !== 'starting') return;
     const hooks: KindInformerHooks = {
       onError: (kind, err, info) => this.#errorPolicy.handle(kind, err, info),
       onWatchEvent: (kind, type) => this.#metric((m) => m.watchEvent?.(kind.kind, type)),
       onSynced: () => this.#checkCachesSynced(),
       onKindChanged: (kind, signature) => this.#notifier.notifyIfChanged(kind, signature),
       enqueue: (names) => this.#loop.enqueue(names),
-      onFailed: (err) => this.#fail(err),
+      onFailed: (err) => this.#life.fail(err),
     };
-    this.#sources.start(resources, hooks, this.#stopWatching.signal);
+    this.#sources.start(resources, hooks, this.#life.watchSignal);
     this.#checkCachesSynced();
   }
 
   #checkCachesSynced(): void {
-    if (this.#cachesSynced || this.#state !== 'starting') return;
+    if (this.#milestones.cachesSynced || this.#life.state !== 'starting') return;
     if (!this.#sources.allSynced()) return;
-    this.#cachesSynced = true;
-    this.#cachesSyncedIso = new Date(this.#clock.epochMs()).toISOString();
-    this.#setState('running');
-    const ms = this.#clock.now() - this.#startedAt;
-    this.#logger.info('caches synced, reconciling the initial pass', { ...this.#where, ms });
-    this.#metric((m) => m.cacheSynced?.(ms));
+    this.#milestones.markCachesSynced();
+    this.#life.setState('running');
+    this.#milestones.reportCachesSynced();
     // Workers start only now; the events so far are already queued. Groups that appear from now on sync on their own.
     this.#groups.passBegun();
     this.#loop.startInitialPass();
   }
 
   #onBarrierPassed(ms: number): void {
-    this.#readyIso = new Date(this.#clock.epochMs()).toISOString();
-    const fields = { ...this.#where, ms, names: this.#loop.barrier.progress().total, backends: this.#groups.totals().count() };
-    this.#logger.info('initial reconcile done, ready', fields);
-    this.#metric((m) => m.initialReconcile?.(ms));
+    this.#milestones.ready(ms, this.#loop.barrier.progress().total, this.#groups.totals().count());
     this.#wakeIfSynced();
     this.#notifier.notify();
   }
@@ -348,36 +290,6 @@ export class BackendWatcher {
   /** Waiters of `waitForCacheSync` resolve `true` only when everything is synced, never on a partial sync. */
   #wakeIfSynced(): void {
     if (this.hasSynced()) this.#syncWaiters.wakeAll();
-  }
-
-  #setState(state: State): void {
-    if (this.#state === state) return;
-    this.#state = state;
-    this.#notifier.notify();
-  }
-
-  async #stop(): Promise<void> {
-    const failed = this.#state === 'failed';
-    if (!failed) this.#setState('stopping');
-    this.#syncWaiters.wakeAll();
-    try {
-      // Reconcilers first, then the caches they read (controller-runtime's stop order).
-      const result = await this.#loop.stop();
-      if (!result.graceful) this.#logger.warn('stop: grace period expired, abandoned reconciles', { abandoned: result.abandoned });
-    } finally {
-      this.#stopWatching.abort();
-      if (!failed) this.#setState('stopped');
-      this.#logger.info('backend watcher stopped', this.#where);
-      this.#done.resolve();
-    }
-  }
-
-  #fail(err: unknown): void {
-    if (this.#fatalError) return;
-    this.#fatalError = toError(err);
-    this.#logger.error(`backend watcher failed: ${this.#fatalError.message}`);
-    this.#setState('failed');
-    void this.stop();
   }
 
   #metric(fn: (metrics: NonNullable<BackendWatcherOptions['metrics']>) => void): void {
