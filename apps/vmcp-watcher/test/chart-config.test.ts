@@ -1,46 +1,25 @@
 /**
  * What the chart passes the container (flags and environment) is what the service accepts: the rendered args and
  * env, as the kubelet would resolve them in a pod of the release, go through the service's own configuration loader
- * (`loadConfig`), and come out as the ports, namespace, group, log settings and config file the values asked for.
+ * (`loadConfig`), and come out as the ports, namespace, group, log settings and config file the values asked for, and
+ * as the namespaces, groups and cap of `watch.*`.
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig, type Config } from '../src/config/load.ts';
-import { SERVICE_ACCOUNT_NAMESPACE_FILE, SERVICE_ACCOUNT_TOKEN_FILE } from '../src/config/cluster-source.ts';
-import { helmHome, one, renderer, watcherOf } from './chart-render.ts';
+import type { Config } from '../src/config/load.ts';
+import { podConfig } from './chart-pod-config.ts';
+import { chartHelm, helmHome, one, renderer } from './chart-render.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
-import { findHelm, HELM_VERSION } from './helm.ts';
-import { toolAvailable } from './tool-gate.ts';
+import { HELM_VERSION } from './helm.ts';
 
-const helm = findHelm();
-const haveHelm = toolAvailable(
-  'helm',
-  helm !== undefined,
-  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
-);
+const helm = chartHelm();
+const haveHelm = helm !== undefined;
 
 describe.skipIf(!haveHelm)(`the chart's container settings, read by the service (helm ${HELM_VERSION})`, () => {
   const { template } = renderer(helm!, helmHome());
 
   /** The pod's view: env resolved (fieldRef metadata.namespace = the release's), files mounted, in a cluster. */
-  async function configOf(values: object): Promise<Config> {
-    const objects = await template(values, 'release-ns');
-    const container = watcherOf(objects);
-    const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
-    for (const e of container.env) {
-      if (e.value !== undefined) env[e.name] = e.value;
-      else if ((e.valueFrom as { fieldRef?: { fieldPath: string } }).fieldRef?.fieldPath === 'metadata.namespace')
-        env[e.name] = 'release-ns';
-      else throw new Error(`env ${e.name}: a source this test does not resolve`);
-    }
-    const configMap = objects.find((o) => o.kind === 'ConfigMap');
-    const files: Record<string, string> = { [SERVICE_ACCOUNT_TOKEN_FILE]: 'token', [SERVICE_ACCOUNT_NAMESPACE_FILE]: 'release-ns' };
-    if (configMap !== undefined)
-      files['/etc/vmcp-watcher/config/config.yaml'] = (configMap['data'] as Record<string, string>)['config.yaml']!;
-    const result = loadConfig({ argv: container.args, env, readFile: (file) => files[file], homeDir: undefined });
-    if (result.action !== 'run') throw new Error(`loadConfig: ${result.action}`);
-    return result.config;
-  }
+  const configOf = async (values: object): Promise<Config> => podConfig(await template(values, 'release-ns'), 'release-ns');
 
   it('defaults: the three ports, the pod namespace, json logs, in-cluster', async () => {
     const config = await configOf({ group: 'engineering' });
@@ -73,6 +52,25 @@ describe.skipIf(!haveHelm)(`the chart's container settings, read by the service 
       maxSseClients: 200,
       readinessTimeoutMs: 10_000,
     });
+  }, 60_000);
+
+  it('watch.*: the flags read back as the namespaces, groups and cap the values ask for', async () => {
+    const lists = await configOf({ watch: { namespaces: ['team-a', 'team-b'], groups: ['engineering', 'research'] } });
+    expect(lists.watch).toEqual({ namespaces: ['team-a', 'team-b'], groups: ['engineering', 'research'], maxGroups: 100 });
+    // Cluster mode: no pod namespace in the environment, which the service would refuse next to --all-namespaces.
+    const cluster = await configOf({ watch: { allNamespaces: true, allGroups: true, maxGroups: 20 } });
+    expect(cluster.watch).toEqual({ namespaces: 'all', groups: 'all', maxGroups: 20 });
+    // Today's group value with a namespace list.
+    const legacyGroup = await configOf({ group: 'engineering', watch: { namespaces: ['team-a', 'team-b'] } });
+    expect(legacyGroup.watch).toEqual({ namespaces: ['team-a', 'team-b'], groups: ['engineering'], maxGroups: 100 });
+    // One group of one namespace, however it is said, is today's mode.
+    for (const values of [
+      { group: 'engineering', watch: { namespaces: ['team-a'] } },
+      { watch: { namespaces: ['team-a'], groups: ['engineering'] } },
+      { group: 'team-a/engineering', watchNamespace: 'team-a' },
+    ])
+      expect(await configOf(values), JSON.stringify(values)).toMatchObject({ namespace: 'team-a', watch: undefined });
+    expect((await configOf({ group: 'engineering' })).watch).toBeUndefined();
   }, 60_000);
 
   it('metrics off: no metrics listener; the vMCP config file: its groupRef', async () => {

@@ -5,67 +5,23 @@
  * served group, and nothing else: no other group, no Secret. Without the feed, the same release gets no
  * cluster-scoped permission (the control).
  */
-import { SubjectAccessReviewResource, crdDirectory } from '@vmcp/api';
+import { crdDirectory } from '@vmcp/api';
 import { describeIntegration, useEnvtest } from '@vmcp/envtest/vitest';
-import { createObject } from '@vmcp/kube-watcher/testing';
 import { describe, expect, it } from 'vitest';
-import { helmHome, valuesFile } from './chart-render.ts';
-import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
-import { clientOf, until } from './kube-fixtures.ts';
-import { toolAvailable } from './tool-gate.ts';
+import { access, helmInstall } from './chart-access.ts';
+import { chartHelm, helmHome } from './chart-render.ts';
+import { HELM_VERSION } from './helm.ts';
 
-const helm = findHelm();
-const haveHelm = toolAvailable(
-  'helm',
-  helm !== undefined,
-  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
-);
+const helm = chartHelm();
+const haveHelm = helm !== undefined;
 const home = helmHome();
-
-interface Attributes {
-  namespace?: string;
-  group: string;
-  resource: string;
-  subresource?: string;
-  name?: string;
-  verb: string;
-}
 
 describeIntegration('Helm chart: the feed RBAC (auth-delegator, gateway reader)', () => {
   const env = useEnvtest({ crds: [crdDirectory] });
 
-  async function allowed(user: string, attributes: Attributes): Promise<boolean> {
-    const review = await createObject<{ status: { allowed: boolean } }>(clientOf(env.kubeConfig), SubjectAccessReviewResource, undefined, {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SubjectAccessReview',
-      spec: { user, resourceAttributes: attributes },
-    });
-    return review.status.allowed;
-  }
-  /** RBAC learns of new bindings through its own watch: wait for an allowed answer before asking what is denied. */
-  const eventuallyAllowed = (user: string, attributes: Attributes): Promise<boolean> =>
-    until(
-      () => allowed(user, attributes),
-      (a) => a,
-      15_000,
-      `${user} ${attributes.verb} ${attributes.resource}`,
-    );
-
-  /** `helm install`; its output (NOTES.txt). */
-  async function install(release: string, ns: string, values: object): Promise<string> {
-    const { stdout } = await runHelm(helm!, home, [
-      'install',
-      release,
-      CHART_DIR,
-      '-n',
-      ns,
-      '--kubeconfig',
-      env.kubeconfigPath,
-      '-f',
-      valuesFile(home, values),
-    ]);
-    return stdout;
-  }
+  const { allowed, eventuallyAllowed } = access(env);
+  const install = (release: string, ns: string, values: object): Promise<string> =>
+    helmInstall(helm!, home, env.kubeconfigPath, release, ns, values);
 
   const tokenReview = { group: 'authentication.k8s.io', resource: 'tokenreviews', verb: 'create' };
   const accessReview = { group: 'authorization.k8s.io', resource: 'subjectaccessreviews', verb: 'create' };

@@ -8,10 +8,21 @@ import path from 'node:path';
 import { resourceOf, type ResourceDescriptor } from '@vmcp/api';
 import type { ManifestObject } from '@vmcp/demo';
 import { parseAllDocuments } from 'yaml';
-import { CHART_DIR, runHelm } from './helm.ts';
+import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
+import { toolAvailable } from './tool-gate.ts';
 
 export const KUBE_VERSION = '1.36.3'; // the test control plane's
 export const PROMETHEUS_OPERATOR_CRDS = path.resolve(import.meta.dirname, 'fixtures/prometheus-operator-crds.yaml');
+
+/**
+ * helm for a chart test file: the cached binary, or undefined after the tool gate's one notice (under CI=true a
+ * missing helm fails the file instead).
+ */
+export function chartHelm(): string | undefined {
+  const helm = findHelm();
+  const how = `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`;
+  return toolAvailable('helm', helm !== undefined, how) ? helm : undefined;
+}
 
 /** A private helm home for one test file (config, cache, data, values files). */
 export function helmHome(): string {

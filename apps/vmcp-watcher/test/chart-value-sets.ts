@@ -1,10 +1,12 @@
 /**
  * Value sets the chart tests render and dry-run apply; together they turn every optional part of the chart on at
- * least once. `watchOther`: the test sets watchNamespace to a fresh namespace other than the release's.
+ * least once. `watchOther`: the test sets watchNamespace to a fresh namespace other than the release's;
+ * `watchList`: it sets watch.namespaces to that many fresh namespaces.
  */
 export interface ValueSet {
   values: Record<string, unknown>;
   watchOther?: boolean;
+  watchList?: number;
 }
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -90,6 +92,21 @@ export const VALUE_SETS: Record<string, ValueSet> = {
       podDisruptionBudget: { enabled: true },
       metrics: { enabled: false },
       tests: { enabled: false },
+    },
+  },
+  'namespace list': {
+    watchList: 2,
+    values: {
+      watch: { groups: ['engineering', 'research'] },
+      gatewayReader: { create: true, subjects: [{ kind: 'ServiceAccount', name: 'gateway', namespace: 'default' }] },
+    },
+  },
+  'cluster mode': {
+    values: {
+      watch: { allNamespaces: true, allGroups: true, maxGroups: 20 },
+      feed: { enabled: true },
+      tls: { secretName: 'watcher-tls' },
+      gatewayReader: { create: true, subjects: [{ kind: 'Group', name: 'gateways', apiGroup: 'rbac.authorization.k8s.io' }] },
     },
   },
   'own RBAC and ServiceAccount': {

@@ -16,20 +16,25 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { BackendListResponse } from '../src/index.ts';
 import { startAgainstCluster, type RunningService } from '../src/run.ts';
-import { PROMETHEUS_OPERATOR_CRDS, descriptorOf, helmHome, one, podOf, renderer, valuesFile, watcherOf } from './chart-render.ts';
-import { CHART_DIR, findHelm, HELM_VERSION, runHelm } from './helm.ts';
+import {
+  chartHelm,
+  descriptorOf,
+  helmHome,
+  one,
+  podOf,
+  PROMETHEUS_OPERATOR_CRDS,
+  renderer,
+  valuesFile,
+  watcherOf,
+} from './chart-render.ts';
+import { CHART_DIR, HELM_VERSION, runHelm } from './helm.ts';
 import { clusterConfig, PACKAGE_VERSION } from './helpers.ts';
 import { clientOf, DEPLOY_DIR, deployRole, EXPECTED, getJson, until, type PolicyRule } from './kube-fixtures.ts';
 import { tokenKubeConfig } from './token-kubeconfig.ts';
-import { toolAvailable } from './tool-gate.ts';
 import { VALUE_SETS } from './chart-value-sets.ts';
 
-const helm = findHelm();
-const haveHelm = toolAvailable(
-  'helm',
-  helm !== undefined,
-  `helm ${HELM_VERSION} is not built (run test/ensure-go-tool.ts helm; it needs Go)`,
-);
+const helm = chartHelm();
+const haveHelm = helm !== undefined;
 const home = helmHome();
 const CI_DIR = path.join(CHART_DIR, 'ci');
 const CI_FILES = readdirSync(CI_DIR).filter((f) => f.endsWith('-values.yaml'));
@@ -119,17 +124,24 @@ describeIntegration('Helm chart (charts/vmcp-watcher)', () => {
       expect(kustomization.images[0]!.newTag).toBe(PACKAGE_VERSION);
     });
 
-    it('has chart-testing value sets (ci/*-values.yaml) that turn the feed and every optional part on', () => {
-      expect(CI_FILES.sort()).toEqual(['default-values.yaml', 'everything-values.yaml', 'feed-values.yaml']);
+    it('has chart-testing value sets (ci/*-values.yaml) that turn the feed, cluster mode and every optional part on', () => {
+      expect(CI_FILES.sort()).toEqual(['cluster-values.yaml', 'default-values.yaml', 'everything-values.yaml', 'feed-values.yaml']);
     });
 
     it.each(Object.keys(VALUE_SETS))(
       'renders value set "%s" and the API server accepts it (server-side dry run)',
       async (name) => {
         const ns = await env.newNamespace('chart');
-        const { values, watchOther } = VALUE_SETS[name]!;
-        // A watched namespace other than the release's (it must exist for the Role to be created there).
-        const objects = await template(watchOther === true ? { ...values, watchNamespace: await env.newNamespace('watched') } : values, ns);
+        const { values, watchOther, watchList = 0 } = VALUE_SETS[name]!;
+        // Watched namespaces other than the release's (they must exist for the Roles to be created there).
+        const watched: Record<string, unknown> = { ...values };
+        if (watchOther === true) watched['watchNamespace'] = await env.newNamespace('watched');
+        if (watchList > 0) {
+          const namespaces: string[] = [];
+          for (let i = 0; i < watchList; i++) namespaces.push(await env.newNamespace(`watched-${i}`));
+          watched['watch'] = { ...(values['watch'] as object), namespaces };
+        }
+        const objects = await template(watched, ns);
         expect(objects.length).toBeGreaterThanOrEqual(2);
         await dryRun(objects, ns);
         const roles = await listAll(clientOf(env.kubeConfig), RoleResource, ns);

@@ -1,4 +1,5 @@
-{{/* The watcher container's flags: the three listen addresses, the config file, then extraArgs (a later flag wins). */}}
+{{/* The watcher container's flags: the three listen addresses, the config file, the namespaces and groups when
+watch.* sets them, then extraArgs (a later flag wins). */}}
 {{- define "vmcp-watcher.args" -}}
 - --listen
 - {{ printf ":%d" (int .Values.containerPorts.http) | quote }}
@@ -14,6 +15,24 @@
 - --config
 - /etc/vmcp-watcher/config/config.yaml
 {{- end }}
+{{- /* Several namespaces or groups: flags. Today's one namespace and one group stay environment variables (below). */}}
+{{- $w := .Values.watch }}
+{{- if $w.allNamespaces }}
+- --all-namespaces
+{{- else if $w.namespaces }}
+- --namespace
+- {{ join "," $w.namespaces | quote }}
+{{- end }}
+{{- if $w.allGroups }}
+- --all-groups
+{{- else if $w.groups }}
+- --group
+- {{ join "," $w.groups | quote }}
+{{- end }}
+{{- if or $w.allGroups $w.groups }}
+- --max-groups
+- {{ $w.maxGroups | quote }}
+{{- end }}
 {{- with .Values.extraArgs }}
 {{ toYaml . }}
 {{- end }}
@@ -21,7 +40,9 @@
 
 {{/* The watcher container's environment: the settings of values.yaml, then extraEnv. */}}
 {{- define "vmcp-watcher.env" -}}
-{{- if .Values.watchNamespace }}
+{{- if or .Values.watch.allNamespaces .Values.watch.namespaces }}
+{{- /* --all-namespaces / --namespace (the flags) say it. */}}
+{{- else if .Values.watchNamespace }}
 - name: VMCP_NAMESPACE
   value: {{ .Values.watchNamespace | quote }}
 {{- else }}

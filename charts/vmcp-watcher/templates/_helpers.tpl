@@ -26,6 +26,36 @@
 {{- default (include "vmcp-watcher.namespace" .) .Values.watchNamespace -}}
 {{- end -}}
 
+{{/* The namespaces watched, as a JSON list (read back with fromJsonArray): watch.namespaces, else the one of
+watchNamespace / the release. Empty with watch.allNamespaces (the cluster is watched). */}}
+{{- define "vmcp-watcher.watchNamespaces" -}}
+{{- if .Values.watch.allNamespaces -}}
+{{- list | toJson -}}
+{{- else if .Values.watch.namespaces -}}
+{{- .Values.watch.namespaces | toJson -}}
+{{- else -}}
+{{- list (include "vmcp-watcher.watchNamespace" .) | toJson -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The MCPGroup names served, as a JSON list: watch.groups, else the one of group / vmcpConfig.groupRef. Empty
+with watch.allGroups (every group of a namespace). */}}
+{{- define "vmcp-watcher.groupNames" -}}
+{{- if .Values.watch.allGroups -}}
+{{- list | toJson -}}
+{{- else if .Values.watch.groups -}}
+{{- .Values.watch.groups | toJson -}}
+{{- else -}}
+{{- list (include "vmcp-watcher.groupName" .) | toJson -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of the chart's cluster-scoped objects: prefixed with the release namespace, since two releases of the same
+name in two namespaces would otherwise share them. */}}
+{{- define "vmcp-watcher.clusterName" -}}
+{{- printf "%s-%s" (include "vmcp-watcher.namespace" .) (include "vmcp-watcher.fullname" .) | trunc 253 -}}
+{{- end -}}
+
 {{/* The group reference as configured (`name` or `namespace/name`). */}}
 {{- define "vmcp-watcher.groupRef" -}}
 {{- if .Values.group -}}
@@ -130,19 +160,95 @@ true
 {{- end -}}
 {{- end -}}
 
-{{/* Rules the schema cannot express. */}}
+{{/* Rules the schema cannot express (and the ones it does, for `helm template --skip-schema-validation`). */}}
 {{- define "vmcp-watcher.validate" -}}
-{{- if not (include "vmcp-watcher.groupRef" .) -}}
-{{- fail "set group (the MCPGroup to serve) or vmcpConfig.groupRef" -}}
+{{- $w := .Values.watch -}}
+{{- if not (or (include "vmcp-watcher.groupRef" .) $w.groups $w.allGroups) -}}
+{{- fail "set group (the MCPGroup to serve), watch.groups, watch.allGroups or vmcpConfig.groupRef" -}}
+{{- end -}}
+{{- if and $w.allNamespaces (or $w.namespaces .Values.watchNamespace) -}}
+{{- fail "watch.allNamespaces watches every namespace: leave watch.namespaces and watchNamespace empty" -}}
+{{- end -}}
+{{- if and $w.namespaces .Values.watchNamespace -}}
+{{- fail "set watch.namespaces or watchNamespace, not both" -}}
+{{- end -}}
+{{- if gt (len $w.groups) (int $w.maxGroups) -}}
+{{- fail (printf "watch.groups lists %d groups, more than watch.maxGroups (%d): raise watch.maxGroups" (len $w.groups) (int $w.maxGroups)) -}}
+{{- end -}}
+{{- if and $w.allGroups $w.groups -}}
+{{- fail "watch.allGroups serves every group: leave watch.groups empty" -}}
+{{- end -}}
+{{- if and (or $w.groups $w.allGroups) (include "vmcp-watcher.groupRef" .) -}}
+{{- fail "watch.groups / watch.allGroups replace group and vmcpConfig.groupRef: set one source of groups" -}}
+{{- end -}}
+{{- if and .Values.feed.authPublic (or $w.allNamespaces $w.allGroups (gt (len $w.namespaces) 1) (gt (len $w.groups) 1)) -}}
+{{- fail "feed.authPublic guards the public API of one group: it works with one namespace and one group only" -}}
+{{- end -}}
+{{- $ref := include "vmcp-watcher.groupRef" . -}}
+{{- if and (contains "/" $ref) (or $w.allNamespaces (gt (len $w.namespaces) 1)) -}}
+{{- fail (printf "group %q names a namespace, which works with one watched namespace only: give the bare name" $ref) -}}
+{{- end -}}
+{{- if and (contains "/" $ref) (eq (len $w.namespaces) 1) (ne (first (splitList "/" $ref)) (first $w.namespaces)) -}}
+{{- fail (printf "group %q names namespace %q, but the watched namespace is %q" $ref (first (splitList "/" $ref)) (first $w.namespaces)) -}}
 {{- end -}}
 {{- if and (include "vmcp-watcher.pdbEnabled" .) (not (kindIs "invalid" .Values.podDisruptionBudget.minAvailable)) (not (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable)) -}}
 {{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both (set the other to null)" -}}
 {{- end -}}
-{{- $ref := include "vmcp-watcher.groupRef" . -}}
-{{- if and (contains "/" $ref) (ne (first (splitList "/" $ref)) (include "vmcp-watcher.watchNamespace" .)) -}}
+{{- if and (contains "/" $ref) (not (or $w.allNamespaces $w.namespaces)) (ne (first (splitList "/" $ref)) (include "vmcp-watcher.watchNamespace" .)) -}}
 {{- fail (printf "group %q names namespace %q, but the watched namespace is %q (set watchNamespace)" $ref (first (splitList "/" $ref)) (include "vmcp-watcher.watchNamespace" .)) -}}
 {{- end -}}
 {{- if and .Values.serviceMonitor.enabled (not .Values.metrics.enabled) -}}
 {{- fail "serviceMonitor.enabled needs metrics.enabled (there is no metrics port to scrape)" -}}
 {{- end -}}
+{{- end -}}
+
+{{/* The watcher's ServiceAccount as an RBAC subject list. */}}
+{{- define "vmcp-watcher.rbacSubjects" -}}
+- kind: ServiceAccount
+  name: {{ include "vmcp-watcher.serviceAccountName" . }}
+  namespace: {{ include "vmcp-watcher.namespace" . }}
+{{- end -}}
+
+{{/* The watcher's RBAC rules, one per need (a Role's in each watched namespace, or the ClusterRole's). The same rules
+as apps/vmcp-watcher/deploy/role.yaml when groups are named (a test compares them); `followGroups` (all groups, or
+all namespaces) adds `watch` on MCPGroups, whose objects then decide what is served. */}}
+{{- define "vmcp-watcher.rules" -}}
+# Informers: backend sources.
+- apiGroups: [toolhive.stacklok.dev]
+  resources: [mcpservers]
+  verbs: [list, watch]
+- apiGroups: [toolhive.stacklok.dev]
+  resources: [mcpremoteproxies]
+  verbs: [list, watch]
+- apiGroups: [toolhive.stacklok.dev]
+  resources: [mcpserverentries]
+  verbs: [list, watch]
+- apiGroups: [toolhive.stacklok.dev]
+  resources: [mcpexternalauthconfigs]
+  verbs: [list, watch]
+# Secrets: watched as metadata only (RBAC has no metadata-only verb); values read by a direct GET, never cached.
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [list, watch]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+# ConfigMaps (CA bundles): metadata-only watch, and a direct GET for the bundle.
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [list, watch]
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get]
+{{- if .followGroups }}
+# MCPGroups: watched (metadata only), since their objects decide which groups (and namespaces) are served.
+- apiGroups: [toolhive.stacklok.dev]
+  resources: [mcpgroups]
+  verbs: [list, watch]
+{{- else }}
+# MCPGroups: listed only to warn when a configured group does not exist (and name the ones that do).
+- apiGroups: [toolhive.stacklok.dev]
+  resources: [mcpgroups]
+  verbs: [list]
+{{- end }}
 {{- end -}}
