@@ -4,8 +4,8 @@
  * its memory reducer gets round to it, if ever. One collection of the "last resort" kind right after readiness
  * compacts the old generation and hands the free pages back to the OS once, at the moment it pays most; steady
  * state then allocates little. What this does and does not do was measured (docs/benchmarks.md, "The service's
- * memory"): V8 fixes the young generation's size at start-up, so a semi-space flag set at run time changes nothing,
- * and this collection does not shrink the young generation either — the image's `--max-semi-space-size` stays.
+ * memory"): V8 fixes the young generation's size at start-up, so a semi-space flag set at run time changes nothing;
+ * with this collection, Node's default young generation (no flag in the image) costs only a few MiB over a capped one.
  *
  * `gc()` is not exposed to the process (no `--expose-gc` in the image, so no code in it can call it): the flag is
  * turned on for one fresh `vm` context, whose `gc` is taken and used here only.
