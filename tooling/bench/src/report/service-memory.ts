@@ -53,12 +53,18 @@ many-groups engine landed, where \`MALLOC_MMAP_THRESHOLD_=16384\` on top gave 95
 every initial list scavenge every 2 MiB: the library peer synced 100,000 MCPServers 4 s faster without it (issue
 23). So the image now starts Node with no flags.
 
-**Chosen, and not.** \`--no-maglev\` and \`MALLOC_MMAP_THRESHOLD_=16384\` each save 8–9 MiB more; neither is adopted
-yet: the first removes Node's mid-tier compiler (its starts looked slower in every repetition here, not provable on
-this machine), the second sends every allocation of 16 KiB or more (socket reads, list pages) to \`mmap\`/\`munmap\`,
-whose cost at 100,000 objects was not measured on a quiet machine. Both are one \`bench:service\` run away:
-\`--variant 'now::::' --variant 'mmap::::MALLOC_MMAP_THRESHOLD_=16384' --variant 'nomaglev::--no-maglev::'\` at
-\`--objects 10000,100000\`.
+**On a quiet moment** (load average below 1.5, 10,000 MCPServers, 5 repetitions, medians): no flags reached ready
+in 1,108 ms at 108.1 MiB, \`--max-semi-space-size=2\` in 1,356 ms at 103.8 MiB, no flags +
+\`MALLOC_MMAP_THRESHOLD_=16384\` in 1,361 ms at 95.9 MiB. At 100,000 (2 repetitions, the machine busy again): no
+flags 8.2 / 14.6 s to ready at 244 / 238 MiB, \`--max-semi-space-size=2\` 12.8 / 11.0 s at 240 / 234 MiB — with the
+compaction the service holds about 240 MiB at 100,000, against the 324 MiB issue 23 measured without it (0.22× of
+ToolHive's 1,093 MiB there); its start at this size needs the quiet full run.
+
+**Chosen, and not.** \`--no-maglev\` and \`MALLOC_MMAP_THRESHOLD_=16384\` each save 8–12 MiB more; neither is
+adopted: the first removes Node's mid-tier compiler (its starts were slower in every repetition of the busy runs),
+the second sends every allocation of 16 KiB or more (socket reads, list pages) to \`mmap\`/\`munmap\` and cost a
+quarter more start time in the quiet run above. Each is one \`bench:service\` run away:
+\`--variant 'now::::' --variant 'mmap::::MALLOC_MMAP_THRESHOLD_=16384' --variant 'nomaglev::--no-maglev::'\`.
 
 **The fleet phase with these changes** (\`pnpm bench --only fleet\`, same busy machine, no Node flags): a feed
 replica 80.5 MiB against an embedding one 93.5 MiB (0.86×; the quiet run below, with the former flag: 78.8 vs
