@@ -47,7 +47,7 @@ sizes the young generation when the heap is set up (measured: \`v8.getHeapSpaceS
 impossible (a process's flags are fixed at start). What works is the other half of the idea: one collection of V8's
 "last resort" kind (full, compacting, memory-reducing) right after the initial sync. It needs no \`--expose-gc\` in
 the image: the service turns the flag on for one fresh \`vm\` context and takes that context's \`gc\` (nothing else in
-the process can reach it). With it, the default young generation costs 1–3 MiB at 10,000 MCPServers over the
+the process can reach it). With it, the default young generation costs 1–4 MiB at 10,000 MCPServers over the
 2 MiB cap (99.6 vs 96.7 MiB in the table's run; 104.1 vs 103.1 MiB in a second run of 4 repetitions after the
 many-groups engine landed, where \`MALLOC_MMAP_THRESHOLD_=16384\` on top gave 95.2 MiB), while the cap made
 every initial list scavenge every 2 MiB: the library peer synced 100,000 MCPServers 4 s faster without it (issue
@@ -55,7 +55,7 @@ every initial list scavenge every 2 MiB: the library peer synced 100,000 MCPServ
 
 **On a quiet moment** (load average below 1.5, 10,000 MCPServers, 5 repetitions, medians): no flags reached ready
 in 1,108 ms at 108.1 MiB, \`--max-semi-space-size=2\` in 1,356 ms at 103.8 MiB, no flags +
-\`MALLOC_MMAP_THRESHOLD_=16384\` in 1,361 ms at 95.9 MiB. At 100,000 (2 repetitions, the machine busy again): no
+\`MALLOC_MMAP_THRESHOLD_=16384\` in 1,361 ms at 95.9 MiB. At 100,000 (2 repetitions, noisy: the repetitions differ by up to 6 s): no
 flags 8.2 / 14.6 s to ready at 244 / 238 MiB, \`--max-semi-space-size=2\` 12.8 / 11.0 s at 240 / 234 MiB — with the
 compaction the service holds about 240 MiB at 100,000, against the 324 MiB issue 23 measured without it (0.22× of
 ToolHive's 1,093 MiB there); its start at this size needs the quiet full run.
