@@ -113,7 +113,7 @@ describeIntegration('a service of several groups on a real API server', () => {
 
       const metrics = await (await fetch(`${set.metricsUrl}metrics`)).text();
       expect(metrics).toMatch(
-        new RegExp(`^vmcp_group_backends\\{namespace="${ns}",group="engineering"\\} ${EXPECTED.served.length}$`, 'm'),
+        new RegExp(`^vmcp_group_backends\\{watched_namespace="${ns}",group="engineering"\\} ${EXPECTED.served.length}$`, 'm'),
       );
       expect(metrics).toMatch(/^vmcp_cache_synced 1$/m);
       // No planted secret anywhere (the examples plant them in engineering's backends).
@@ -207,8 +207,8 @@ describeIntegration('a service of several groups on a real API server', () => {
       const verbose = await getJson<{ namespaces: { namespace: string; access: string }[] }>(`${set.probesUrl}readyz?verbose`);
       expect(verbose.namespaces.find((n) => n.namespace === locked)?.access).toBe('forbidden');
       const metrics = await (await fetch(`${set.metricsUrl}metrics`)).text();
-      expect(metrics).toMatch(new RegExp(`^vmcp_namespace_access\\{namespace="${locked}",access="forbidden"\\} 1$`, 'm'));
-      expect(metrics).toMatch(new RegExp(`^vmcp_namespace_access\\{namespace="${a}",access="ok"\\} 1$`, 'm'));
+      expect(metrics).toMatch(new RegExp(`^vmcp_namespace_access\\{watched_namespace="${locked}",access="forbidden"\\} 1$`, 'm'));
+      expect(metrics).toMatch(new RegExp(`^vmcp_namespace_access\\{watched_namespace="${a}",access="ok"\\} 1$`, 'm'));
     },
   );
 

@@ -186,23 +186,23 @@ describe('a service of several groups', () => {
     expect((await fetch(`${svc.probesUrl}/livez`)).status).toBe(503);
   });
 
-  it("labels per-group metrics by namespace and group, drops a removed group, and sums today's families", async () => {
+  it("labels per-group metrics by watched_namespace and group, drops a removed group, and sums today's families", async () => {
     const set = twoByTwo();
     svc = await startGroupService(set);
     const scrape = async (): Promise<string> => (await fetch(`${svc!.metricsUrl}/metrics`)).text();
     let text = await scrape();
-    expect(text).toMatch(/^vmcp_group_backends\{namespace="b",group="g1"\} 3$/m);
-    expect(text).toMatch(/^vmcp_group_backends\{namespace="a",group="g1"\} 2$/m);
-    expect(text).toMatch(/^vmcp_group_synced\{namespace="a",group="g2"\} 0$/m);
+    expect(text).toMatch(/^vmcp_group_backends\{watched_namespace="b",group="g1"\} 3$/m);
+    expect(text).toMatch(/^vmcp_group_backends\{watched_namespace="a",group="g1"\} 2$/m);
+    expect(text).toMatch(/^vmcp_group_synced\{watched_namespace="a",group="g2"\} 0$/m);
     expect(text).toMatch(/^vmcp_registry_backends 6$/m);
-    expect(text).toMatch(/^vmcp_namespace_access\{namespace="a",access="ok"\} 1$/m);
+    expect(text).toMatch(/^vmcp_namespace_access\{watched_namespace="a",access="ok"\} 1$/m);
     expect(text).toMatch(/^vmcp_cache_synced 0$/m);
     set.group('a', 'g2')!.registry.upsert(backend('more'));
     set.remove('b', 'g1');
     set.syncAll();
     text = await scrape();
-    expect(text).not.toMatch(/namespace="b",group="g1"/);
-    expect(text).toMatch(/^vmcp_group_backends\{namespace="a",group="g2"\} 2$/m);
+    expect(text).not.toMatch(/watched_namespace="b",group="g1"/);
+    expect(text).toMatch(/^vmcp_group_backends\{watched_namespace="a",group="g2"\} 2$/m);
     expect(text).toMatch(/^vmcp_registry_backends 4$/m);
     expect(text).toMatch(/^vmcp_registry_events_total\{type="upsert"\} 1$/m);
     expect(text).toMatch(/^vmcp_cache_synced 1$/m);

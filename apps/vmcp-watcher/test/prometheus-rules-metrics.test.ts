@@ -26,11 +26,18 @@ describe.skipIf(!haveHelm)(`PrometheusRule metrics exist in the service (helm ${
     const rules = (
       one(objects, 'PrometheusRule')['spec'] as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> }
     ).groups.flatMap((g) => g.rules);
+    const registry = createDynamicRegistry();
+    const status = (): ReturnType<typeof watcherStatus> => watcherStatus({ kinds: [kindStatus('MCPServer')] });
     const metrics = createMetrics({
-      registry: createDynamicRegistry(),
-      watcherStatus: () => watcherStatus({ kinds: [kindStatus('MCPServer')] }),
+      registry,
+      watcherStatus: status,
       version: PACKAGE_VERSION,
       defaultMetrics: false,
+      // One served group of one watched namespace, so the per-group and per-namespace families have series.
+      groups: {
+        groups: () => [{ namespace: 'team-a', group: 'engineering', registry, synced: () => false, status }],
+        namespaces: () => [{ namespace: 'team-a', access: 'ok' }],
+      },
     });
     const exposition = await metrics.register.metrics();
     const checked: string[] = [];
@@ -46,11 +53,14 @@ describe.skipIf(!haveHelm)(`PrometheusRule metrics exist in the service (helm ${
             .map((l) => l.trim()) ?? [];
         for (const label of grouped.filter((l) => !SCRAPE_LABELS.has(l)))
           expect(labelNames.has(label), `${rule.alert}: ${name} has no label ${label}`).toBe(true);
-        for (const [, label, value] of matchers!.matchAll(/([a-z_]+)="([^"]*)"/g)) {
+        // `=` and `!=` matchers: a value the service never writes would make either one vacuous.
+        for (const [, label, value] of matchers!.matchAll(/([a-z_]+)!?="([^"]*)"/g)) {
           if (SCRAPE_LABELS.has(label!)) continue;
           expect(labelNames.has(label!), `${rule.alert}: ${name} has no label ${label}`).toBe(true);
           // The service writes the series with that value (a zero series from the start), so the rule can read it.
-          expect(exposition, `${rule.alert}: ${name}{${label}="${value}"}`).toContain(`${name}{${label}="${value}"}`);
+          expect(exposition, `${rule.alert}: ${name}{…${label}="${value}"…}`).toMatch(
+            new RegExp(`^${name}\\{[^}]*\\b${label}="${value}"`, 'm'),
+          );
         }
         checked.push(name!);
       }
@@ -60,6 +70,8 @@ describe.skipIf(!haveHelm)(`PrometheusRule metrics exist in the service (helm ${
       'vmcp_backends_by_health',
       'vmcp_cache_synced',
       'vmcp_config_warnings',
+      'vmcp_group_synced',
+      'vmcp_namespace_access',
       'vmcp_watch_connected',
       'vmcp_watch_errors_total',
       'vmcp_watcher_failed',
@@ -67,6 +79,9 @@ describe.skipIf(!haveHelm)(`PrometheusRule metrics exist in the service (helm ${
     // The warnings the VmcpConfigWarning description names are the service's codes.
     for (const code of ['group_missing', 'namespace_missing', 'all_out_of_group'])
       expect(exposition).toContain(`vmcp_config_warnings{warning="${code}"}`);
+    // The accesses the VmcpNamespaceInaccessible description names are the service's.
+    for (const access of ['forbidden', 'crds-missing', 'pending'])
+      expect(exposition).toContain(`vmcp_namespace_access{watched_namespace="team-a",access="${access}"} 0`);
     metrics.close();
   }, 60_000);
 });

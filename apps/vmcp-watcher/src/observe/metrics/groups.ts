@@ -1,5 +1,7 @@
 /**
- * Per-group metrics, labelled `namespace` and `group`: registry size, version, exclusions, synced. Computed at
+ * Per-group metrics, labelled `watched_namespace` and `group`: registry size, version, exclusions, synced. The label is
+ * not `namespace` because a Prometheus scrape attaches its own `namespace` (the pod's) and would rename ours to
+ * `exported_namespace`, so alerts grouping by the pod's namespace could not also see the watched one. Computed at
  * scrape time from the groups served now, so a group that goes takes its series with it. Cardinality is bounded by
  * the groups served: `--max-groups` per namespace under `--all-groups`, the listed groups otherwise, times the
  * namespaces (`vmcp_namespace_access` has one series per watched namespace).
@@ -37,11 +39,11 @@ function perGroup(
   new Gauge({
     name,
     help,
-    labelNames: ['namespace', 'group'] as const,
+    labelNames: ['watched_namespace', 'group'] as const,
     registers,
     collect() {
       this.reset();
-      for (const g of sources.groups()) this.set({ namespace: g.namespace, group: g.group }, read(g));
+      for (const g of sources.groups()) this.set({ watched_namespace: g.namespace, group: g.group }, read(g));
     },
   });
 }
@@ -63,12 +65,12 @@ export function groupMetrics(sources: GroupMetricsSources, registers: Registry[]
   new Gauge({
     name: 'vmcp_namespace_access',
     help: '1 for the access a watched namespace has: ok, forbidden, crds-missing or pending',
-    labelNames: ['namespace', 'access'] as const,
+    labelNames: ['watched_namespace', 'access'] as const,
     registers,
     collect() {
       this.reset();
       for (const ns of namespaces())
-        for (const access of ACCESS) this.set({ namespace: ns.namespace, access }, ns.access === access ? 1 : 0);
+        for (const access of ACCESS) this.set({ watched_namespace: ns.namespace, access }, ns.access === access ? 1 : 0);
     },
   });
 }
