@@ -36,8 +36,8 @@ describe('kubernetesWatchPlan for many groups (servedGroup)', () => {
     expect([...kindOf(plan, 'ConfigMap').mapToBackends(configMap, cache)].sort()).toEqual(['e1', 'e2']);
   });
 
-  it('indexes the source kinds by group, so the names of one group are an index lookup', () => {
-    const plan = kubernetesWatchPlan({ group: 'a' });
+  it('with indexByGroup, indexes the source kinds by group, so the names of one group are an index lookup', () => {
+    const plan = kubernetesWatchPlan({ group: 'a', indexByGroup: true });
     const cache = createMemoryCacheReader(plan);
     cache.set('MCPServer', server('s1', { groupRef: { name: 'a' } }));
     cache.set('MCPServer', server('s2', { groupRef: 'b' }));
@@ -45,6 +45,18 @@ describe('kubernetesWatchPlan for many groups (servedGroup)', () => {
     expect(cache.byIndex('MCPServer', GROUP_INDEX, 'a').map((o) => o.metadata.name)).toEqual(['s1']);
     expect(cache.byIndex('MCPServer', GROUP_INDEX, 'b').map((o) => o.metadata.name)).toEqual(['s2']);
     expect(cache.byIndex('MCPServer', GROUP_INDEX, '')).toEqual([]);
+  });
+
+  it('files no object under a group index unless asked: the index costs heap on every source object', () => {
+    for (const plan of [kubernetesWatchPlan({ group: 'a' }), kubernetesWatchPlan({ servedGroup: () => true })]) {
+      for (const kind of plan.kinds) expect(Object.keys(kind.indexers ?? {})).not.toContain(GROUP_INDEX);
+    }
+    const indexed = kubernetesWatchPlan({ servedGroup: () => true, indexByGroup: true });
+    expect(indexed.kinds.filter((k) => Object.keys(k.indexers ?? {}).includes(GROUP_INDEX)).map((k) => k.kind)).toEqual([
+      'MCPServer',
+      'MCPRemoteProxy',
+      'MCPServerEntry',
+    ]);
   });
 
   it('takes a group or servedGroup, not both', () => {

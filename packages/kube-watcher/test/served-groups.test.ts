@@ -92,7 +92,7 @@ function setup(maxGroups: number) {
     onChange: () => (pushes += 1),
     onGroupSynced: () => (groupSynced += 1),
   });
-  const base = kubernetesWatchPlan({ servedGroup: (g) => set.group(g) !== undefined });
+  const base = kubernetesWatchPlan({ servedGroup: (g) => set.group(g) !== undefined, indexByGroup: true });
   const plan = { kinds: [...base.kinds, set.watchedKind()], sources: base.sources };
   const cache = createMemoryCacheReader(plan);
   const scans: string[] = [];

@@ -44,6 +44,12 @@ export interface KubernetesWatchPlanOptions {
    * or ConfigMap change maps to the backends of every served group), so the served set may change while watching.
    */
   servedGroup?: (group: string) => boolean;
+  /**
+   * Index the source kinds by group (`GROUP_INDEX`), so the names of a group that appears while watching are one
+   * index lookup. Default false: the index files every source object (about 350 bytes of heap each), and only a
+   * watcher that follows MCPGroups (`groups: 'all'`) ever asks it.
+   */
+  indexByGroup?: boolean;
 }
 
 /** The source kinds in precedence order: MCPServer > MCPRemoteProxy > MCPServerEntry. */
@@ -86,7 +92,7 @@ function servedGroupOf(options: KubernetesWatchPlanOptions): (group: string) => 
  * each MCPExternalAuthConfig event), and Secrets and ConfigMaps are watched metadata-only: a rotated Secret or
  * a changed CA ConfigMap re-reconciles the backends that use it, while no Secret value or ConfigMap content is cached.
  *
- * Source kinds are indexed by group (`GROUP_INDEX`), so the names of one group are an index lookup.
+ * With `indexByGroup`, source kinds are indexed by group (`GROUP_INDEX`), so the names of one group are an index lookup.
  *
  * @throws Error when `group` is empty and no `servedGroup` is given, or when both are.
  */
@@ -125,7 +131,11 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
     kind,
     resource,
     transform,
-    indexers: { [AUTH_CONFIG_INDEX]: authConfigRefValues, [GROUP_INDEX]: groupValues, ...extraIndexers },
+    indexers: {
+      [AUTH_CONFIG_INDEX]: authConfigRefValues,
+      ...(options.indexByGroup === true ? { [GROUP_INDEX]: groupValues } : {}),
+      ...extraIndexers,
+    },
     mapToBackends: sourceToBackends,
     required,
   });

@@ -11,7 +11,9 @@ import type { GroupMode } from './validate-options.ts';
 /** The plan to watch: the given one, else the Kubernetes plan of the group(s); under `'all'`, plus MCPGroups. */
 export function watchPlanFor(mode: GroupMode, given: WatchPlan<string> | undefined, groups: ServedGroupSet): WatchPlan<string> {
   if (mode.kind === 'one') return watchPlanOrDefault(given, mode.ref.name);
-  const base = given ?? kubernetesWatchPlan({ servedGroup: (group) => groups.group(group) !== undefined });
+  // Only a watcher that follows MCPGroups meets a group after the start, and asks the group index for its names.
+  const indexByGroup = mode.groups === 'all';
+  const base = given ?? kubernetesWatchPlan({ servedGroup: (group) => groups.group(group) !== undefined, indexByGroup });
   if (mode.groups !== 'all') return base;
   return Object.freeze({ kinds: Object.freeze([...base.kinds, groups.watchedKind()]), sources: base.sources });
 }
