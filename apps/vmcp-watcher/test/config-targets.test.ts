@@ -5,31 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SERVICE_ACCOUNT_NAMESPACE_FILE, SERVICE_ACCOUNT_TOKEN_FILE } from '../src/config/cluster-source.ts';
-import { ConfigError } from '../src/config/error.ts';
-import { loadConfig, type Config, type ConfigInputs } from '../src/config/load.ts';
 import { USAGE } from '../src/config/usage.ts';
-
-const KUBE = '/home/u/.kube/config';
-
-function inputs(argv: string[], env: Record<string, string>, files: Record<string, string>): ConfigInputs {
-  return { argv, env, homeDir: '/home/u', readFile: (path) => files[path] };
-}
-
-function run(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = { [KUBE]: 'x' }): Config {
-  const result = loadConfig(inputs(argv, env, files));
-  if (result.action !== 'run') throw new Error(`expected run, got ${result.action}`);
-  return result.config;
-}
-
-function failure(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = { [KUBE]: 'x' }): ConfigError {
-  try {
-    loadConfig(inputs(argv, env, files));
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { KUBE, failure, run } from './config-inputs.ts';
 
 describe('watch targets', () => {
   it("one group of one namespace is today's mode: no watch set", () => {

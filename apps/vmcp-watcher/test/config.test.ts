@@ -2,32 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeClusterSource, SERVICE_ACCOUNT_NAMESPACE_FILE, SERVICE_ACCOUNT_TOKEN_FILE } from '../src/config/cluster-source.ts';
 import { ConfigError } from '../src/config/error.ts';
-import { loadConfig, requestedLogFormat, type Config, type ConfigInputs } from '../src/config/load.ts';
+import { loadConfig, requestedLogFormat } from '../src/config/load.ts';
 import { SETTINGS } from '../src/config/settings.ts';
 import { USAGE } from '../src/config/usage.ts';
-
-const HOME = '/home/u';
-const KUBE = `${HOME}/.kube/config`;
-
-function inputs(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): ConfigInputs {
-  return { argv, env, homeDir: HOME, readFile: (path) => files[path] };
-}
-
-function run(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = { [KUBE]: 'x' }): Config {
-  const result = loadConfig(inputs(argv, env, files));
-  if (result.action !== 'run') throw new Error(`expected run, got ${result.action}`);
-  return result.config;
-}
-
-function failure(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = { [KUBE]: 'x' }): ConfigError {
-  try {
-    loadConfig(inputs(argv, env, files));
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { KUBE, failure, inputs, run } from './config-inputs.ts';
 
 describe('loadConfig', () => {
   it('takes namespace and group from flags, with defaults for the rest', () => {
