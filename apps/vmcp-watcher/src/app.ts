@@ -61,14 +61,11 @@ export interface ServiceOptions extends ServiceBaseOptions {
   access?: ApiAccessOptions | undefined;
 }
 
-/** A running (or runnable) service. */
-export interface Service {
-  readonly context: ServiceContext;
+/** What every service is run by, whatever it serves: its servers and its lifecycle. */
+export interface ServiceRun {
   /** The API server (the API, the page, the event stream). */
   readonly server: http.Server;
   readonly servers: ServiceServers;
-  /** The access check and the feed, when configured. */
-  readonly access: ApiAccess | undefined;
   /** Listens on every port; resolves with the bound addresses. Rejects naming the listener that failed. */
   listen(addresses: ServiceAddresses): Promise<BoundAddresses>;
   /** Starts the watcher in the background; resolves when it is running (not synced). */
@@ -77,6 +74,13 @@ export interface Service {
   readonly watcherDone: Promise<Error | undefined>;
   /** Graceful stop: refuse new connections, end event streams, drain the watcher, close the servers. Idempotent. */
   shutdown(): Promise<void>;
+}
+
+/** A running (or runnable) service of one group. */
+export interface Service extends ServiceRun {
+  readonly context: ServiceContext;
+  /** The access check and the feed, when configured. */
+  readonly access: ApiAccess | undefined;
 }
 
 /** Wires a service. Nothing listens or watches until `listen` / `startWatcher`. */

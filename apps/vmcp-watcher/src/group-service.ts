@@ -4,7 +4,6 @@
  * `/api/v1/groups`, and today's paths answering 409 (see `groups/directory.ts`). Started and stopped as a unit, like
  * `app.ts`'s one-group service, whose servers, probes and metrics it shares.
  */
-import type http from 'node:http';
 import type { WatcherStatus } from '@vmcp/kube-watcher';
 import type { ServiceGroup, ServiceWatcher, ServiceWatcherSet } from './cluster/service-watcher.ts';
 import { watcherRun } from './cluster/watcher-run.ts';
@@ -13,13 +12,12 @@ import type { ApiAccessOptions } from './feed/api-access.ts';
 import { createFeed } from './feed/feed.ts';
 import { buildGroup } from './groups/group-context.ts';
 import { ServedGroups } from './groups/served-groups.ts';
-import type { ServiceBaseOptions } from './app.ts';
+import type { ServiceBaseOptions, ServiceRun } from './app.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.ts';
 import { PublicBackendWriter } from './http/public-json.ts';
 import { probeHandlers } from './http/routes/health.ts';
 import { setReadinessDetails, setReadinessSource } from './http/routes/set-health.ts';
-import { ServerSet, type BoundAddresses, type ServiceAddresses } from './http/server-set.ts';
-import type { ServiceServers } from './http/server.ts';
+import { ServerSet } from './http/server-set.ts';
 import { groupServiceServers } from './http/set-routes.ts';
 import { AggregateRegistry } from './observe/metrics/aggregate-registry.ts';
 import { createMetrics, type ServiceMetrics } from './observe/metrics/index.ts';
@@ -35,19 +33,13 @@ export interface GroupServiceOptions extends ServiceBaseOptions {
 }
 
 /** A running (or runnable) service of several groups. */
-export interface GroupService {
+export interface GroupService extends ServiceRun {
   readonly set: ServiceWatcherSet;
   /** The groups served now, each with its context. */
   readonly groups: ServedGroups;
-  readonly server: http.Server;
-  readonly servers: ServiceServers;
   readonly metrics: ServiceMetrics;
   /** The access check of the feed, when on. */
   readonly access: AccessCheck | undefined;
-  listen(addresses: ServiceAddresses): Promise<BoundAddresses>;
-  startWatcher(): void;
-  readonly watcherDone: Promise<Error | undefined>;
-  shutdown(): Promise<void>;
 }
 
 /** The set as the watcher run drives it (start, stop, the `ready` log line). */
@@ -69,8 +61,9 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
   const publicJson = new PublicBackendWriter(limits.maxBackendBytes, logger.child({ component: 'http' }));
   const registries = new AggregateRegistry();
   const holder: { set?: ServiceWatcherSet; groups?: ServedGroups } = {};
+  const servedNow = (): ReturnType<ServedGroups['list']> => holder.groups?.list() ?? [];
   const groupStatuses = (): { namespace: string; group: string; status: WatcherStatus }[] =>
-    (holder.groups?.list() ?? []).flatMap((g) => {
+    servedNow().flatMap((g) => {
       const status = g.context.watcher?.status();
       return status === undefined ? [] : [{ namespace: g.namespace, group: g.group, status }];
     });
@@ -78,7 +71,7 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
     registry: registries,
     groups: {
       groups: () =>
-        (holder.groups?.list() ?? []).map((g) => ({
+        servedNow().map((g) => ({
           namespace: g.namespace,
           group: g.group,
           registry: g.context.registry,
@@ -88,7 +81,7 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
       namespaces: () => holder.groups?.namespaces() ?? [],
     },
     watcherStatus: () => (holder.set === undefined ? undefined : mergedWatcherStatus(holder.set.status(), groupStatuses())),
-    sseClients: () => (holder.groups?.list() ?? []).reduce((n, g) => n + g.context.hub.clientCount, 0),
+    sseClients: () => servedNow().reduce((n, g) => n + g.context.hub.clientCount, 0),
     defaultMetrics: options.defaultMetrics ?? true,
     version: SERVICE_VERSION,
   });
@@ -103,7 +96,7 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
           reviews: accessOptions.reviews,
           audiences: accessOptions.audiences,
           ...(accessOptions.limits === undefined ? {} : { limits: accessOptions.limits }),
-          feedClients: () => (holder.groups?.list() ?? []).reduce((n, g) => n + (g.feed?.hub.clientCount ?? 0), 0),
+          feedClients: () => servedNow().reduce((n, g) => n + (g.feed?.hub.clientCount ?? 0), 0),
         });
   const feedOn = options.access?.feed === true && access !== undefined;
   const groups = (holder.groups = new ServedGroups(

@@ -3,7 +3,7 @@
  * metrics, event hub and status page. The command is `cli.ts`.
  * @packageDocumentation
  */
-export { createService, ListenerError, SERVICE_VERSION, type Service, type ServiceOptions } from './app.ts';
+export { createService, ListenerError, SERVICE_VERSION, type Service, type ServiceOptions, type ServiceRun } from './app.ts';
 export { createGroupService, type GroupService, type GroupServiceOptions } from './group-service.ts';
 export type { GroupDirectory, GroupEntry, NamespaceEntry } from './groups/directory.ts';
 export type { GroupListResponse, GroupRow } from './http/routes/groups.ts';
