@@ -117,4 +117,12 @@ export interface WatchPlan<TType extends string = string> {
   readonly kinds: readonly WatchedKind[];
   /** Source kinds in precedence order (first wins among in-group objects with the same name). */
   readonly sources: readonly SourceKind<TType>[];
+  /**
+   * The discoverer reads a source kind's objects only by the name it is deciding (it never lists them or follows a
+   * reference to another source object). Then a name can be decided as soon as every other kind has synced and its
+   * own objects have arrived, while a source kind is still listing: the watcher reconciles during the initial list
+   * instead of after it, and readiness still waits for the whole initial pass. Default false (a plan that does not
+   * say so is reconciled only once every cache has synced). The Kubernetes plan sets it.
+   */
+  readonly sourcesReadByName?: boolean;
 }

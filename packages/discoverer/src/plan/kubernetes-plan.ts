@@ -210,5 +210,6 @@ export function kubernetesWatchPlan(options: KubernetesWatchPlanOptions): WatchP
   ];
 
   const sources: SourceKind<WorkloadType>[] = SOURCE_KINDS.map((kind) => ({ kind, groupOf }));
-  return Object.freeze({ kinds: Object.freeze(kinds), sources: Object.freeze(sources) });
+  // The Kubernetes discoverer reads each workload by the name it decides (kubernetes-discoverer.ts, resolveWorkload).
+  return Object.freeze({ kinds: Object.freeze(kinds), sources: Object.freeze(sources), sourcesReadByName: true });
 }

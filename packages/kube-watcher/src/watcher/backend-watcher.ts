@@ -272,11 +272,17 @@ export class BackendWatcher {
 
   #checkCachesSynced(): void {
     if (this.#milestones.cachesSynced || this.#life.state !== 'starting') return;
-    if (!this.#sources.allSynced()) return;
+    if (!this.#sources.allSynced()) {
+      // A large source list is reconciled while it arrives (ControlLoop.startEarly); readiness still waits for it.
+      if (this.plan.sourcesReadByName === true && this.#sources.nonSourcesSynced())
+        this.#loop.startEarly((n) => this.#sources.canDecide(n));
+      return;
+    }
     this.#milestones.markCachesSynced();
     this.#life.setState('running');
     this.#milestones.reportCachesSynced();
-    // Workers start only now; the events so far are already queued. Groups that appear from now on sync on their own.
+    // The events so far are already queued (and, with an early start, many decided). Groups that appear from now on
+    // sync on their own.
     this.#groups.passBegun();
     this.#loop.startInitialPass();
   }

@@ -53,6 +53,8 @@ export class ControlLoop {
   readonly #decisionChanges = new DecisionChanges();
   readonly #onFailed: (error: unknown) => void;
   #workers: Promise<void> | undefined;
+  /** Set from {@link startEarly} until the initial pass begins. */
+  #early: EarlyPass | undefined;
 
   constructor(options: BackendWatcherOptions, parts: ControlLoopParts, hooks: ControlLoopHooks) {
     const { log } = hooks;
@@ -83,8 +85,14 @@ export class ControlLoop {
       name: `backend-reconciler-${one ?? parts.namespace}`,
       clock: parts.clock,
       reconcile: async (request, signal) => {
+        const early = this.#early;
+        // Before the pass, a name the caches cannot decide yet waits for it (the pass queues it again).
+        if (early !== undefined && !early.canDecide(request.name)) return {};
+        early?.touched.delete(request.name);
         // Decisions are level-based and never ask for a timed re-check; a failure throws and is retried with backoff.
         await reconciler.reconcile({ name: request.name }, signal);
+        // Decided on what is still current: nothing about the name arrived while it ran.
+        if (early !== undefined && this.#early === early && !early.touched.has(request.name)) early.settled.add(request.name);
         return {};
       },
       maxConcurrentReconciles: options.workers ?? 4,
@@ -122,18 +130,42 @@ export class ControlLoop {
 
   /** Queues names for reconcile (deduplicated; before the workers start they wait in the queue). */
   enqueue(names: Iterable<string>): void {
-    for (const name of names) this.controller.enqueue(name);
+    const early = this.#early;
+    for (const name of names) {
+      if (early !== undefined) {
+        // Something about the name changed: a decision taken before no longer counts for the pass.
+        early.settled.delete(name);
+        early.touched.add(name);
+      }
+      this.controller.enqueue(name);
+    }
+  }
+
+  /**
+   * Starts the workers before every cache has synced (`WatchPlan.sourcesReadByName`): until the initial pass begins,
+   * a name is reconciled only when `canDecide(name)`, else left for the pass. A name decided on caches that held
+   * everything it reads, and not touched by an event since, counts as done for the pass, so the reconcile of a large
+   * initial list runs while the list is still arriving instead of after it. Idempotent.
+   */
+  startEarly(canDecide: (name: string) => boolean): void {
+    if (this.#workers !== undefined) return;
+    this.#early = { canDecide, settled: new Set(), touched: new Set() };
+    this.#workers = this.controller.start().catch(this.#onFailed);
   }
 
   /**
    * The caches are synced: queues every source object and every registry id (which removes seed entries no object
-   * backs) as the initial pass of the barrier, and starts the workers and the periodic resync.
+   * backs) as the initial pass of the barrier, and starts the workers (unless {@link startEarly} did) and the
+   * periodic resync. Names already decided early are counted done, not queued again.
    */
   startInitialPass(): void {
     const names = this.reconciler.namesToResync();
-    this.enqueue(names);
+    const settled = this.#early?.settled ?? new Set<string>();
+    this.#early = undefined;
+    this.enqueue(names.filter((name) => !settled.has(name)));
     this.barrier.begin(names);
-    this.#workers = this.controller.start().catch(this.#onFailed);
+    for (const name of settled) this.barrier.completed(name);
+    this.#workers ??= this.controller.start().catch(this.#onFailed);
     this.#resync.start();
   }
 
@@ -144,6 +176,15 @@ export class ControlLoop {
     await this.#workers;
     return result;
   }
+}
+
+/** The bookkeeping of reconciles that run before the initial pass (see {@link ControlLoop.startEarly}). */
+interface EarlyPass {
+  canDecide: (name: string) => boolean;
+  /** Names decided on complete caches and not touched since. */
+  settled: Set<string>;
+  /** Names queued since their last reconcile began. */
+  touched: Set<string>;
 }
 
 function logResult(log: Logger, name: string, outcome: GroupsResult, one: string | undefined): void {

@@ -42,9 +42,13 @@ export class KindInformers {
   /** Reads the informers' caches (the discoverer's and the map functions' view of the cluster). */
   readonly reader = new InformerCacheReader(this.#informers);
 
+  /** The plan's source kinds (candidate backends by name). */
+  readonly #sourceKinds: ReadonlySet<string>;
+
   /** Throws when the plan lists a kind twice. */
   constructor(plan: WatchPlan<string>, parts: KindInformerParts) {
     this.#parts = parts;
+    this.#sourceKinds = new Set(plan.sources.map((s) => s.kind));
     for (const kind of plan.kinds) {
       if (this.#entries.has(kind.kind)) throw new Error(`watch plan lists kind "${kind.kind}" twice`);
       this.#entries.set(kind.kind, { kind, resource: undefined, informer: undefined, tolerated: false, lastContactAt: undefined });
@@ -100,11 +104,35 @@ export class KindInformers {
 
   /** Every informer delivered its first list, a tolerated optional kind excepted. False before {@link start}. */
   allSynced(): boolean {
-    for (const { kind, informer } of this.#entries.values()) {
-      if (informer === undefined) return false;
-      if (!informer.hasSynced() && !((kind.required ?? true) === false && this.#parts.isTolerated(kind.kind))) return false;
+    for (const entry of this.#entries.values()) if (!this.#settled(entry)) return false;
+    return true;
+  }
+
+  /** Every kind that is not a source kind has synced (a tolerated optional kind excepted). False before {@link start}. */
+  nonSourcesSynced(): boolean {
+    for (const entry of this.#entries.values()) {
+      if (!this.#sourceKinds.has(entry.kind.kind) && !this.#settled(entry)) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether the caches already hold everything a decision about backend `name` reads, for a plan whose discoverer
+   * reads source objects only by that name (`WatchPlan.sourcesReadByName`): every other kind has synced, and each
+   * source kind still listing already holds its object `name` (a list delivers each object once, so what is not
+   * there yet may still come; what is there is as current as the list).
+   */
+  canDecide(name: string): boolean {
+    for (const entry of this.#entries.values()) {
+      if (this.#settled(entry)) continue;
+      if (!this.#sourceKinds.has(entry.kind.kind) || entry.informer?.get(name) === undefined) return false;
+    }
+    return true;
+  }
+
+  #settled({ kind, informer }: ProjectedKind): boolean {
+    if (informer === undefined) return false;
+    return informer.hasSynced() || ((kind.required ?? true) === false && this.#parts.isTolerated(kind.kind));
   }
 
   /** Each kind as the status projection reads it. */
