@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogFields } from '@vmcp/core';
 import { compactAfterSync, compactionEnabled } from '../src/runtime/after-sync.ts';
-import { compactNow, privateGc } from '../src/runtime/compact.ts';
+import { compactNow, privateGc, type CompactionResult } from '../src/runtime/compact.ts';
 
 function recordingLogger(): {
   logger: Parameters<typeof compactAfterSync>[1]['logger'];
@@ -30,6 +30,32 @@ describe('compactAfterSync', () => {
     expect(lines).toEqual([
       { level: 'info', msg: 'memory compacted after the initial sync', fields: { rssBeforeMiB: 300, rssAfterMiB: 200, ms: 12 } },
     ]);
+  });
+
+  it('waits delayMs after the sync, so the readiness answers the sync released go first', async () => {
+    const order: string[] = [];
+    const { logger } = recordingLogger();
+    const done = compactAfterSync(
+      { waitForCacheSync: () => Promise.resolve(true) },
+      { logger, env: {}, delayMs: 300, compact: () => (order.push('compact'), result) },
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(order).toEqual([]);
+    await expect(done).resolves.toEqual(result);
+    expect(order).toEqual(['compact']);
+  });
+
+  it('does nothing when stopped during the wait', async () => {
+    const { logger, lines } = recordingLogger();
+    const compact = (): CompactionResult => result;
+    const stop = new AbortController();
+    const done = compactAfterSync(
+      { waitForCacheSync: () => Promise.resolve(true) },
+      { logger, env: {}, delayMs: 5000, compact, signal: stop.signal },
+    );
+    stop.abort();
+    await expect(done).resolves.toBeUndefined();
+    expect(lines).toEqual([]);
   });
 
   it('does nothing when the watcher never synced, there is none, or VMCP_COMPACT_AFTER_SYNC=false', async () => {

@@ -45,7 +45,7 @@ when first called, and the bundle's compile is part of the anonymous 38 MiB, not
 sizes the young generation when the heap is set up (measured: \`v8.getHeapSpaceStatistics()\`'s new space stayed at
 2 × 16 MiB after the flag, before and after further allocation). And \`--max-semi-space-size\` only until ready is
 impossible (a process's flags are fixed at start). What works is the other half of the idea: one collection of V8's
-"last resort" kind (full, compacting, memory-reducing) right after the initial sync. It needs no \`--expose-gc\` in
+"last resort" kind (full, compacting, memory-reducing) half a second after the initial sync. It needs no \`--expose-gc\` in
 the image: the service turns the flag on for one fresh \`vm\` context and takes that context's \`gc\` (nothing else in
 the process can reach it). With it, the default young generation costs 1–4 MiB at 10,000 MCPServers over the
 2 MiB cap (99.6 vs 96.7 MiB in the table's run; 104.1 vs 103.1 MiB in a second run of 4 repetitions after the
