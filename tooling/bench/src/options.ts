@@ -105,7 +105,8 @@ export function parseArgs(argv: readonly string[], today = new Date()): BenchPla
     mode: 'full',
     coldStart: [
       // Targets against ToolHive (issue 23): the small end is where Node's fixed cost shows; at 100,000 the service
-      // (the image's flags) must reach ready in ≤ 0.35× ToolHive's time at ≤ 0.30× its RSS.
+      // (the image's flags) must reach ready in ≤ 0.35× ToolHive's time at ≤ 0.30× its RSS (both read 2 s after their
+      // end, no forced GC).
       { objects: 1_000, repetitions: 3, concurrency: CONCURRENCY, timeoutMs: 60_000, goals: { processToComplete: 1.0, serviceRss: 1.2 } },
       {
         objects: 10_000,

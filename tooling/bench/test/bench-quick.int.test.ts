@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { itIntegration } from '@vmcp/envtest/vitest';
+import { SERVICE_RSS_AFTER_GC_ROW, SERVICE_RSS_ROW } from '../src/phases/peers.ts';
 import { CHROMIUM } from '../src/phases/serving.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // The quick bench end to end (its own control plane): proves the harness still runs, ours and the bare client each
 // start in a process of their own (the bundled peers of `pnpm build`), the registry converges in every phase and
@@ -24,7 +26,9 @@ itIntegration(
     expect(run.stdout).toMatch(/\| process start → registry complete, median \| \d+ ms \| — \| \d+ ms \|/); // ToolHive not run in quick mode
     // The service itself beside the peers, and what a reader of the largest size waits for (Chromium: the page).
     expect(run.stdout).toMatch(/\| service: spawn → \/readyz 200 \(ToolHive: → registry complete\), median \| \d+ ms \|/);
-    expect(run.stdout).toMatch(/\| service: RSS 2 s after ready, no forced GC \(ToolHive: after GC\), median \| [\d.]+ MiB \|/);
+    // Both RSS rows, the service's figure in each; ToolHive's columns empty (not run).
+    for (const row of [SERVICE_RSS_ROW, SERVICE_RSS_AFTER_GC_ROW])
+      expect(run.stdout).toMatch(new RegExp(`\\| ${escapeRegExp(row)} \\| [\\d.]+ MiB \\| — \\|`));
     expect(run.stdout).toContain('### Serving 200 backends');
     expect(run.stdout).toMatch(/\| SSE reset to a new client: request → end of the reset frame \| [\d.]+ ms \|/);
     if (existsSync(CHROMIUM)) expect(run.stdout).toMatch(/\| status page: first contentful paint \| [\d.]+ ms \|/);

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countLabel, escapeXml, lineChartSvg, linearScale, logScale, niceCeil } from '../src/report/chart.ts';
-import { figure } from '../src/report/results.ts';
-import { scalingChartSvg, sizesFromResults } from '../src/report/scaling.ts';
+import { SERVICE_RSS_AFTER_GC_ROW, SERVICE_RSS_ROW } from '../src/phases/peers.ts';
+import { benchmarksDoc } from '../src/report/docs.ts';
+import { figure, type BenchResults, type Figure } from '../src/report/results.ts';
+import { SERIES, scalingChartSvg, sizesFromResults } from '../src/report/scaling.ts';
 
 const polylines = (svg: string): { label: string; points: [number, number][] }[] =>
   [...svg.matchAll(/<polyline class="series" data-label="([^"]*)"[^>]* points="([^"]*)"/g)].map((m) => ({
@@ -82,62 +86,118 @@ describe('lineChartSvg', () => {
 });
 
 describe('scalingChartSvg', () => {
-  const sample = (ms: number, rss: number) => ({ processToComplete: ms, watcherToComplete: ms, processToSynced: ms, rss, heap: rss / 2 });
+  const sample = (ms: number, rss: number, rssSettled?: number) => ({
+    processToComplete: ms,
+    watcherToComplete: ms,
+    processToSynced: ms,
+    rss,
+    heap: rss / 2,
+    ...(rssSettled === undefined ? {} : { rssSettled }),
+  });
+  const MiB = 1048576;
   it('plots ToolHive, the service and the library in both panels, leaving out what did not run', () => {
     const svg = scalingChartSvg(
       [
         {
           objects: 1000,
           medians: {
-            toolhive: sample(500, 57 * 1048576),
-            ours: sample(400, 85 * 1048576),
-            service: { processToReady: 600, rss: 90 * 1048576 },
+            toolhive: sample(500, 57 * MiB, 70 * MiB),
+            ours: sample(400, 85 * MiB),
+            service: { processToReady: 600, rss: 90 * MiB },
           },
         },
-        { objects: 10_000, medians: { toolhive: sample(2000, 150 * 1048576), ours: sample(1300, 110 * 1048576) } },
+        { objects: 10_000, medians: { toolhive: sample(2000, 150 * MiB, 180 * MiB), ours: sample(1300, 110 * MiB) } },
       ],
       'test run',
     );
-    const lines = polylines(svg);
-    expect(lines.filter((l) => l.label.startsWith('ToolHive')).map((l) => l.points.length)).toEqual([2, 2]);
-    expect(lines.filter((l) => l.label.startsWith('ours: the service')).map((l) => l.points.length)).toEqual([1, 1]);
-    expect(lines.filter((l) => l.label.startsWith('ours: the library')).map((l) => l.points.length)).toEqual([2, 2]);
-    // The RSS panel's axis is in MiB: 150 MiB → a nice top of 200.
+    const count = (label: string): number | undefined => polylines(svg).find((l) => l.label === label)?.points.length;
+    expect(Object.values(SERIES).map(count)).toEqual([2, 1, 2, 2, 1, 2, 2]);
+    // The RSS panel's axis is in MiB: 180 MiB → a nice top of 200.
     expect(svg).toContain('>200</text>');
+  });
+  it("draws ToolHive's no-forced-GC RSS solid and its after-GC RSS dashed, each from its own reading", () => {
+    const svg = scalingChartSvg(
+      [
+        { objects: 1000, medians: { toolhive: sample(500, 50 * MiB, 100 * MiB) } },
+        { objects: 10_000, medians: { toolhive: sample(500, 50 * MiB, 100 * MiB) } },
+      ],
+      't',
+    );
+    const line = (label: string): string => svg.split('\n').find((l) => l.includes(`data-label="${label}"`)) ?? '';
+    expect(line(SERIES.toolhiveRss)).not.toContain('stroke-dasharray');
+    expect(line(SERIES.toolhiveRssAfterGc)).toContain('stroke-dasharray');
+    // SVG y grows downwards: the larger no-GC reading (100 MiB against 50) is the higher line.
+    const y = (label: string): number => polylines(svg).find((l) => l.label === label)?.points[0]?.[1] ?? Number.NaN;
+    expect(y(SERIES.toolhiveRss)).toBeLessThan(y(SERIES.toolhiveRssAfterGc));
   });
 });
 
 describe('sizesFromResults', () => {
+  const f = (name: string, ours: number | null, toolhive: number | null) => figure(name, 'ms', ours, null, undefined, { toolhive });
+  const results = (phases: BenchResults['phases']): BenchResults => ({
+    startedAt: 'x',
+    finishedAt: 'y',
+    mode: 'full',
+    machine: { cpuModel: '', cores: 2, memoryBytes: 0, node: '', platform: '', kubeApiServer: '', etcd: '' },
+    phases,
+  });
+  const coldStart = (objects: number, figures: Figure[]) => ({
+    phase: `Cold start and memory, ${objects} MCPServers, one process per system`,
+    params: { objects, repetitions: 3 },
+    figures,
+  });
   it('reads each cold-start size back from the tables, the service when its rows are there', () => {
-    const f = (name: string, ours: number | null, toolhive: number | null) => figure(name, 'ms', ours, null, undefined, { toolhive });
-    const results = {
-      startedAt: 'x',
-      finishedAt: 'y',
-      mode: 'full' as const,
-      machine: { cpuModel: '', cores: 2, memoryBytes: 0, node: '', platform: '', kubeApiServer: '', etcd: '' },
-      phases: [
-        {
-          phase: 'Cold start and memory, 10000 MCPServers, one process per system',
-          params: { objects: 10_000, repetitions: 3 },
-          figures: [f('process start → registry complete, median', 1300, 2200), f('RSS after sync (after GC), median', 90e6, 95e6)],
-        },
-        {
-          phase: 'Cold start and memory, 1000 MCPServers, one process per system',
-          params: { objects: 1000, repetitions: 3 },
-          figures: [
-            f('process start → registry complete, median', 400, 500),
-            f('RSS after sync (after GC), median', 80e6, 54e6),
-            f('service: spawn → /readyz 200 (ToolHive: → registry complete), median', 600, 500),
-            f('service: RSS 2 s after ready, no forced GC (ToolHive: after GC), median', 90e6, 54e6),
-          ],
-        },
+    const sizes = sizesFromResults(
+      results([
+        coldStart(10_000, [f('process start → registry complete, median', 1300, 2200), f('RSS after sync (after GC), median', 90e6, 95e6)]),
+        coldStart(1000, [
+          f('process start → registry complete, median', 400, 500),
+          f('RSS after sync (after GC), median', 80e6, 54e6),
+          f('service: spawn → /readyz 200 (ToolHive: → registry complete), median', 600, 500),
+          f(SERVICE_RSS_ROW, 90e6, 66e6),
+          f(SERVICE_RSS_AFTER_GC_ROW, 90e6, 54e6),
+        ]),
         { phase: 'Churn', params: { objects: 1000 }, figures: [] },
-      ],
-    };
-    const sizes = sizesFromResults(results);
+      ]),
+    );
     expect(sizes.map((s) => s.objects)).toEqual([1000, 10_000]);
     expect(sizes[0]?.medians.service).toEqual({ processToReady: 600, rss: 90e6 });
+    expect([sizes[0]?.medians.toolhive?.rss, sizes[0]?.medians.toolhive?.rssSettled]).toEqual([54e6, 66e6]);
     expect(sizes[1]?.medians.service).toBeUndefined();
     expect([sizes[1]?.medians.ours?.processToComplete, sizes[1]?.medians.toolhive?.rss]).toEqual([1300, 95e6]);
+    expect(sizes[1]?.medians.toolhive).not.toHaveProperty('rssSettled');
+  });
+  it('reads a file from before the no-forced-GC row: the service from its after-GC row, no such ToolHive figure', () => {
+    const sizes = sizesFromResults(
+      results([
+        coldStart(1000, [
+          f('process start → registry complete, median', 400, 500),
+          f('RSS after sync (after GC), median', 80e6, 54e6),
+          f('service: spawn → /readyz 200 (ToolHive: → registry complete), median', 600, 500),
+          f(SERVICE_RSS_AFTER_GC_ROW, 91e6, 54e6),
+        ]),
+      ]),
+    );
+    expect(sizes[0]?.medians.service).toEqual({ processToReady: 600, rss: 91e6 });
+    expect(sizes[0]?.medians.toolhive?.rss).toBe(54e6);
+    expect(sizes[0]?.medians.toolhive).not.toHaveProperty('rssSettled');
+  });
+});
+
+describe('bench:rerender of a committed results file from before the no-forced-GC reading', () => {
+  // The last full run before it: its service rows set the service against ToolHive after GC only.
+  const old = JSON.parse(readFileSync(path.join(import.meta.dirname, '../results/2026-12-07T06-04-33.json'), 'utf8')) as BenchResults;
+  it('draws the chart without the line it lacks, and every line it has', () => {
+    const sizes = sizesFromResults(old);
+    expect(sizes.map((s) => s.objects)).toEqual([1000, 10_000, 100_000]);
+    expect(sizes.every((s) => s.medians.service !== undefined && s.medians.toolhive?.rssSettled === undefined)).toBe(true);
+    const labels = polylines(scalingChartSvg(sizes, 'old')).map((l) => l.label);
+    expect(labels).not.toContain(SERIES.toolhiveRss);
+    expect(labels).toEqual(Object.values(SERIES).filter((l) => l !== SERIES.toolhiveRss));
+  });
+  it("renders the file's own rows and verdicts, not the new row", () => {
+    const doc = benchmarksDoc(old);
+    expect(doc).toContain(`| ${SERVICE_RSS_AFTER_GC_ROW} | 242.2 MiB | 541.2 MiB | — | 0.45× | — | ours / ToolHive ≤ 0.30× | **no** |`);
+    expect(doc).not.toContain(`| ${SERVICE_RSS_ROW} |`);
   });
 });

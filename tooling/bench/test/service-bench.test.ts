@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/options.ts';
 import { groupProblems, manyGroupsFigures } from '../src/phases/many-groups.ts';
-import { sizeFigures } from '../src/phases/peers.ts';
+import { peerMedians, SERVICE_RSS_AFTER_GC_ROW, SERVICE_RSS_ROW, sizeFigures } from '../src/phases/peers.ts';
 import { ResetFrameScanner } from '../src/phases/serving.ts';
-import { goalMet } from '../src/report/results.ts';
+import { phaseMarkdown } from '../src/report/markdown.ts';
+import { goalMet, type Figure } from '../src/report/results.ts';
 import { parseRssSplit, parseVariant, smapsTop } from '../src/service/variants.ts';
 
 describe('many groups: completeness of /api/v1/groups', () => {
@@ -52,18 +53,70 @@ describe('many groups: figures', () => {
 });
 
 describe('cold start: the service rows', () => {
-  const peer = (ms: number, rss: number) => ({ processToComplete: ms, watcherToComplete: ms, processToSynced: ms, rss, heap: 1 });
+  const peer = (ms: number, rss: number, rssSettled?: number) => ({
+    processToComplete: ms,
+    watcherToComplete: ms,
+    processToSynced: ms,
+    rss,
+    heap: 1,
+    ...(rssSettled === undefined ? {} : { rssSettled }),
+  });
+  const MiB = 1048576;
+  const rssRows = (f: Figure[]) => f.filter((x) => x.name.startsWith('service: RSS'));
   it("puts the service against ToolHive's complete, with the size's goals", () => {
     const f = sizeFigures(
-      { toolhive: peer(19_000, 1000), ours: peer(6000, 350), service: { processToReady: 6000, rss: 290 } },
+      { toolhive: peer(19_000, 541, 1093), ours: peer(6000, 350), service: { processToReady: 6000, rss: 290 } },
       { serviceReady: 0.35, serviceRss: 0.3 },
       true,
     );
     const ready = f.find((x) => x.name.startsWith('service: spawn'));
-    const rss = f.find((x) => x.name.startsWith('service: RSS'));
     expect([ready?.ours, ready?.toolhive, ready && goalMet(ready)]).toEqual([6000, 19_000, true]);
-    expect([rss?.ours, rss?.toolhive, rss && goalMet(rss)]).toEqual([290, 1000, true]);
     expect(sizeFigures({ ours: peer(1, 1) }, {}, false).some((x) => x.name.startsWith('service'))).toBe(false);
+  });
+  it("judges the service's RSS against ToolHive's read the same way, and still shows the after-GC ratio", () => {
+    // 290 / 1093 meets 0.30; 290 / 541 would not: the target must sit on the like-for-like row.
+    const f = sizeFigures(
+      { toolhive: peer(19_000, 541 * MiB, 1093 * MiB), service: { processToReady: 6000, rss: 290 * MiB } },
+      { serviceRss: 0.3 },
+      true,
+    );
+    const [like, afterGc] = rssRows(f);
+    expect([like?.name, afterGc?.name]).toEqual([SERVICE_RSS_ROW, SERVICE_RSS_AFTER_GC_ROW]);
+    expect([like?.ours, like?.toolhive, like?.ratioToolhive, like && goalMet(like), like?.target]).toEqual([
+      290 * MiB,
+      1093 * MiB,
+      290 / 1093,
+      true,
+      'ours / ToolHive ≤ 0.30×',
+    ]);
+    expect([afterGc?.ours, afterGc?.toolhive, afterGc?.ratioToolhive, afterGc?.goal, afterGc?.target]).toEqual([
+      290 * MiB,
+      541 * MiB,
+      290 / 541,
+      undefined,
+      undefined,
+    ]);
+    const table = phaseMarkdown({ phase: 'p', params: {}, figures: f });
+    expect(table).toContain(`| ${SERVICE_RSS_ROW} | 290.0 MiB | 1093.0 MiB | — | 0.27× | — | ours / ToolHive ≤ 0.30× | yes |`);
+    expect(table).toContain(`| ${SERVICE_RSS_AFTER_GC_ROW} | 290.0 MiB | 541.0 MiB | — | 0.54× | — |  |  |`);
+  });
+  it('leaves the like-for-like ratio empty, never the after-GC figure, when ToolHive has no such reading', () => {
+    const f = sizeFigures({ toolhive: peer(19_000, 541), service: { processToReady: 6000, rss: 290 } }, { serviceRss: 0.3 }, true);
+    const [like, afterGc] = rssRows(f);
+    expect([like?.toolhive, like?.ratioToolhive, like && goalMet(like)]).toEqual([null, null, undefined]);
+    expect(afterGc?.toolhive).toBe(541);
+    // ToolHive not run (quick mode): both rows are there, the service's figure in them, ToolHive's empty.
+    const quick = rssRows(sizeFigures({ service: { processToReady: 6000, rss: 290 } }, {}, true));
+    expect(quick.map((x) => [x.ours, x.toolhive])).toEqual([
+      [290, null],
+      [290, null],
+    ]);
+  });
+  it("takes the median of ToolHive's no-forced-GC readings, and has none when no start had one", () => {
+    const m = peerMedians([peer(3, 50, 120), peer(1, 60, 100), peer(2, 40, 110)]);
+    expect([m?.rss, m?.rssSettled, m?.processToComplete]).toEqual([50, 110, 2]);
+    expect(peerMedians([peer(1, 50), peer(2, 60)])).not.toHaveProperty('rssSettled');
+    expect(peerMedians([])).toBeUndefined();
   });
 });
 

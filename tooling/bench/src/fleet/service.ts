@@ -4,10 +4,10 @@
  * answers `/readyz` 200; the spawn time is taken just before `spawn()`, so spawn → ready includes Node's boot.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { freePort } from '@vmcp/envtest';
+import { rssOf } from '../peers/process.ts';
 import { epochMs } from '../peers/protocol.ts';
 import { sleep } from '../phases/context.ts';
 
@@ -45,16 +45,6 @@ export interface RunningService {
   /** Resident set size now, from /proc (null when unreadable). */
   rss(): number | null;
   stop(): Promise<void>;
-}
-
-/** RSS of a process from /proc/<pid>/status. */
-export function rssOf(pid: number): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m?.[1] === undefined ? null : Number(m[1]) * 1024;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * "process start → complete" includes the runtime's boot and every import.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { epochMs, peerArgv, type PeerArgs, type PeerEvent } from './protocol.ts';
@@ -16,6 +17,16 @@ export interface PeerCommand {
   command: string;
   args: readonly string[];
   env?: NodeJS.ProcessEnv;
+}
+
+/** RSS of a process from /proc/<pid>/status (null when unreadable, e.g. it has exited). */
+export function rssOf(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] === undefined ? null : Number(m[1]) * 1024;
+  } catch {
+    return null;
+  }
 }
 
 /** A running peer. */
@@ -94,6 +105,15 @@ export class PeerProcess {
       this.#waiters.add(check);
       check();
     });
+  }
+
+  /**
+   * Its RSS now, read from outside (/proc), without asking the peer: no collection is forced, so this is what a pod
+   * of it would show, unlike {@link memory}. Null when unreadable (not started, or exited).
+   */
+  rss(): number | null {
+    const pid = this.#child.pid;
+    return pid === undefined || this.#exit !== undefined ? null : rssOf(pid);
   }
 
   /** Asks for a memory reading (after a full GC in the peer). */

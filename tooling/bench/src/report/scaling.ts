@@ -1,8 +1,10 @@
 /**
  * docs/benchmarks-scaling.svg: start time and RSS against the object count of the cold-start phases, ToolHive's Go
- * watcher against ours (the service as the image runs it, and the library peer), from one run's medians.
+ * watcher against ours (the service as the image runs it, and the library peer), from one run's medians. In the RSS
+ * panel each line holds one kind of reading (solid: no forced GC, as a pod shows it; dashed: after a forced GC), so
+ * lines of one style compare like with like.
  */
-import type { PeerMedians, PeerSample } from '../phases/peers.ts';
+import { SERVICE_RSS_AFTER_GC_ROW, SERVICE_RSS_ROW, type PeerMedians, type PeerSample } from '../phases/peers.ts';
 import { lineChartSvg, type ChartSeries } from './chart.ts';
 import type { BenchResults, Figure } from './results.ts';
 
@@ -16,6 +18,17 @@ export interface SizeMedians {
 export const SCALING_CHART_FILE = 'benchmarks-scaling.svg';
 
 const COLORS = { toolhive: '#d62728', service: '#1f77b4', library: '#2ca02c' } as const;
+
+/** The legend's names, one per panel and reading: a series absent from a run (or an older file) leaves no entry. */
+export const SERIES = {
+  toolhiveStart: 'ToolHive Go watcher: spawn → registry complete',
+  serviceStart: 'ours, the service (image flags): spawn → /readyz 200',
+  libraryStart: 'ours, the library peer: spawn → registry complete',
+  toolhiveRss: 'ToolHive Go watcher: RSS 2 s after registry complete, no forced GC',
+  serviceRss: 'ours, the service: RSS 2 s after /readyz 200, no forced GC',
+  toolhiveRssAfterGc: 'ToolHive Go watcher: RSS after a forced GC',
+  libraryRssAfterGc: 'ours, the library peer: RSS after a forced GC',
+} as const;
 
 function series(
   label: string,
@@ -42,30 +55,19 @@ export function scalingChartSvg(sizes: readonly SizeMedians[], runLabel: string)
         title: 'Process start → ready / complete (s)',
         yLabel: 'seconds',
         series: [
-          series('ToolHive Go watcher (spawn → registry complete; RSS after GC)', COLORS.toolhive, sizes, (m) =>
-            s(m.toolhive?.processToComplete),
-          ),
-          series('ours: the service, image flags (spawn → /readyz 200; RSS without forced GC)', COLORS.service, sizes, (m) =>
-            s(m.service?.processToReady),
-          ),
-          series(
-            'ours: the library peer (spawn → registry complete; RSS after GC)',
-            COLORS.library,
-            sizes,
-            (m) => s(m.ours?.processToComplete),
-            true,
-          ),
+          series(SERIES.toolhiveStart, COLORS.toolhive, sizes, (m) => s(m.toolhive?.processToComplete)),
+          series(SERIES.serviceStart, COLORS.service, sizes, (m) => s(m.service?.processToReady)),
+          series(SERIES.libraryStart, COLORS.library, sizes, (m) => s(m.ours?.processToComplete), true),
         ],
       },
       {
         title: 'RSS after the initial sync (MiB)',
         yLabel: 'MiB',
         series: [
-          series('ToolHive Go watcher (spawn → registry complete; RSS after GC)', COLORS.toolhive, sizes, (m) => mib(m.toolhive?.rss)),
-          series('ours: the service, image flags (spawn → /readyz 200; RSS without forced GC)', COLORS.service, sizes, (m) =>
-            mib(m.service?.rss),
-          ),
-          series('ours: the library peer (spawn → registry complete; RSS after GC)', COLORS.library, sizes, (m) => mib(m.ours?.rss), true),
+          series(SERIES.toolhiveRss, COLORS.toolhive, sizes, (m) => mib(m.toolhive?.rssSettled)),
+          series(SERIES.serviceRss, COLORS.service, sizes, (m) => mib(m.service?.rss)),
+          series(SERIES.toolhiveRssAfterGc, COLORS.toolhive, sizes, (m) => mib(m.toolhive?.rss), true),
+          series(SERIES.libraryRssAfterGc, COLORS.library, sizes, (m) => mib(m.ours?.rss), true),
         ],
       },
     ],
@@ -77,7 +79,8 @@ const COLD_START = 'Cold start and memory';
 
 /**
  * The medians of each cold-start size, read back from a run's results (its tables), so the chart can be drawn from
- * a results file as well as from a run. A peer appears when its start and RSS figures are both there.
+ * a results file as well as from a run. A peer appears when its start and RSS figures are both there; ToolHive's
+ * no-forced-GC RSS only from files that have {@link SERVICE_RSS_ROW} (older ones: that line is left out).
  */
 export function sizesFromResults(results: BenchResults): SizeMedians[] {
   const out: SizeMedians[] = [];
@@ -88,7 +91,7 @@ export function sizesFromResults(results: BenchResults): SizeMedians[] {
     const start = find('process start → registry complete');
     const rss = find('RSS after sync');
     const svcReady = find('service: spawn');
-    const svcRss = find('service: RSS');
+    const svcRss = find(SERVICE_RSS_ROW) ?? find(SERVICE_RSS_AFTER_GC_ROW);
     const peer = (ms: number | null | undefined, bytes: number | null | undefined): PeerSample | undefined =>
       typeof ms === 'number' && typeof bytes === 'number'
         ? { processToComplete: ms, watcherToComplete: Number.NaN, processToSynced: Number.NaN, rss: bytes, heap: Number.NaN }
@@ -96,6 +99,8 @@ export function sizesFromResults(results: BenchResults): SizeMedians[] {
     const medians: PeerMedians = {};
     const ours = peer(start?.ours, rss?.ours);
     const toolhive = peer(start?.toolhive, rss?.toolhive);
+    const toolhiveSettled = find(SERVICE_RSS_ROW)?.toolhive;
+    if (toolhive && typeof toolhiveSettled === 'number') toolhive.rssSettled = toolhiveSettled;
     if (ours) medians.ours = ours;
     if (toolhive) medians.toolhive = toolhive;
     if (typeof svcReady?.ours === 'number' && typeof svcRss?.ours === 'number')
