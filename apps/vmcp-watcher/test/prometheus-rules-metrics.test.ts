@@ -42,16 +42,17 @@ describe.skipIf(!haveHelm)(`PrometheusRule metrics exist in the service (helm ${
     const exposition = await metrics.register.metrics();
     const checked: string[] = [];
     for (const rule of rules) {
-      for (const [, name, matchers] of rule.expr.matchAll(/\b(vmcp_[a-z_]+)\{([^}]*)\}/g)) {
+      const labelsOf = (list: string | undefined): string[] => list?.split(',').map((l) => l.trim()) ?? [];
+      // The labels a vector match (`unless on (…)`) joins on: every metric of the rule has them.
+      const joined = [...rule.expr.matchAll(/\bon \(([^)]*)\)/g)].flatMap((m) => labelsOf(m[1]));
+      for (const match of rule.expr.matchAll(/\b(vmcp_[a-z_]+)\{([^}]*)\}/g)) {
+        const [, name, matchers] = match;
         const metric = metrics.register.getSingleMetric(name!) as { labelNames?: string[] } | undefined;
         expect(metric, `${rule.alert}: ${name}`).toBeDefined();
         const labelNames = new Set(metric!.labelNames ?? []);
-        const grouped =
-          /by \(([^)]*)\)/
-            .exec(rule.expr)?.[1]
-            ?.split(',')
-            .map((l) => l.trim()) ?? [];
-        for (const label of grouped.filter((l) => !SCRAPE_LABELS.has(l)))
+        // The aggregation that wraps this selector: the last `by (…)` before it.
+        const grouped = labelsOf([...rule.expr.slice(0, match.index).matchAll(/by \(([^)]*)\)/g)].at(-1)?.[1]);
+        for (const label of [...grouped, ...joined].filter((l) => !SCRAPE_LABELS.has(l)))
           expect(labelNames.has(label), `${rule.alert}: ${name} has no label ${label}`).toBe(true);
         // `=` and `!=` matchers: a value the service never writes would make either one vacuous.
         for (const [, label, value] of matchers!.matchAll(/([a-z_]+)!?="([^"]*)"/g)) {
