@@ -15,7 +15,7 @@ export interface ServiceSample {
   rss: number;
 }
 
-/** The wait between readiness and the RSS reading: the post-sync memory step runs right after the sync. */
+/** The wait between readiness and the RSS reading: the post-sync memory step runs half a second after the sync. */
 export const SETTLE_MS = 2000;
 
 /** Starts the service once against `namespace` (`groups` served), measures, stops it. */
