@@ -15,8 +15,8 @@ export function watchPlanFor(mode: GroupMode, given: WatchPlan<string> | undefin
   const indexByGroup = mode.groups === 'all';
   const base = given ?? kubernetesWatchPlan({ servedGroup: (group) => groups.group(group) !== undefined, indexByGroup });
   if (mode.groups !== 'all') return base;
-  const kinds = Object.freeze([...base.kinds, groups.watchedKind()]);
-  return Object.freeze({ kinds, sources: base.sources, ...(base.sourcesReadByName === true ? { sourcesReadByName: true } : {}) });
+  // Everything else the plan says (its sources, sourcesReadByName) holds for the MCPGroups added to it.
+  return Object.freeze({ ...base, kinds: Object.freeze([...base.kinds, groups.watchedKind()]) });
 }
 
 /** Opens the groups served from the start (the one group, or a list's), with their registries; none under `'all'`. */

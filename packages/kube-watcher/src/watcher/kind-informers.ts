@@ -104,14 +104,14 @@ export class KindInformers {
 
   /** Every informer delivered its first list, a tolerated optional kind excepted. False before {@link start}. */
   allSynced(): boolean {
-    for (const entry of this.#entries.values()) if (!this.#settled(entry)) return false;
+    for (const entry of this.#entries.values()) if (!this.#listed(entry)) return false;
     return true;
   }
 
   /** Every kind that is not a source kind has synced (a tolerated optional kind excepted). False before {@link start}. */
   nonSourcesSynced(): boolean {
     for (const entry of this.#entries.values()) {
-      if (!this.#sourceKinds.has(entry.kind.kind) && !this.#settled(entry)) return false;
+      if (!this.#sourceKinds.has(entry.kind.kind) && !this.#listed(entry)) return false;
     }
     return true;
   }
@@ -124,13 +124,14 @@ export class KindInformers {
    */
   canDecide(name: string): boolean {
     for (const entry of this.#entries.values()) {
-      if (this.#settled(entry)) continue;
+      if (this.#listed(entry)) continue;
       if (!this.#sourceKinds.has(entry.kind.kind) || entry.informer?.get(name) === undefined) return false;
     }
     return true;
   }
 
-  #settled({ kind, informer }: ProjectedKind): boolean {
+  /** The kind's first list is in its cache, or it is an optional kind tolerated without its CRD. */
+  #listed({ kind, informer }: ProjectedKind): boolean {
     if (informer === undefined) return false;
     return informer.hasSynced() || ((kind.required ?? true) === false && this.#parts.isTolerated(kind.kind));
   }
